@@ -1,0 +1,92 @@
+/**
+ * One validated, frozen configuration, parsed once at boot from the environment.
+ * ENV_TABLE is the single map from environment variables to settings; the README's
+ * config table is written from it (a test checks they agree).
+ */
+import { ErrorCode } from '../errors/codes';
+import { CodedError } from '../errors/errors';
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly graphStore: 'embedded' | 'neo4j';
+  readonly dbPath: string;
+  readonly neo4j: { readonly uri: string; readonly user: string; readonly password: string; readonly database: string | undefined };
+  readonly statsHalfLifeDays: number;
+  readonly strategyFile: string | undefined;
+  readonly maxEventsPerBatch: number;
+  readonly maxFeedLimit: number;
+  readonly scorerTimeoutMs: number;
+  readonly development: boolean;
+  readonly logLevel: string;
+}
+
+interface EnvEntry {
+  readonly env: string;
+  readonly key: keyof Config | `neo4j.${keyof Config['neo4j']}`;
+  readonly default: string;
+  readonly meaning: string;
+  readonly parse: (raw: string) => unknown;
+}
+
+function int(min: number, max: number) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`must be an integer in [${min}, ${max}]`);
+    return n;
+  };
+}
+function positive(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error('must be a positive number');
+  return n;
+}
+const text = (raw: string): string => raw;
+const optional = (raw: string): string | undefined => (raw === '' ? undefined : raw);
+function oneOf<T extends string>(...values: T[]) {
+  return (raw: string): T => {
+    if (!(values as string[]).includes(raw)) throw new Error(`must be one of ${values.join(', ')}`);
+    return raw as T;
+  };
+}
+
+export const ENV_TABLE: readonly EnvEntry[] = [
+  { env: 'HOST', key: 'host', default: '127.0.0.1', meaning: 'Interface the HTTP/WebSocket server binds to', parse: text },
+  { env: 'PORT', key: 'port', default: '4000', meaning: 'HTTP port (GraphQL at /graphql, plus /healthz and /metrics); 0 picks a free port', parse: int(0, 65535) },
+  { env: 'GRAPH_STORE', key: 'graphStore', default: 'embedded', meaning: '`embedded` (SQLite file, no services) or `neo4j`', parse: oneOf('embedded', 'neo4j') },
+  { env: 'DB_PATH', key: 'dbPath', default: './data/recgate.db', meaning: 'SQLite file of the embedded store (created with its folder)', parse: text },
+  { env: 'NEO4J_URI', key: 'neo4j.uri', default: '', meaning: 'Bolt/neo4j URI, used when GRAPH_STORE=neo4j (e.g. neo4j://localhost:7687)', parse: text },
+  { env: 'NEO4J_USER', key: 'neo4j.user', default: 'neo4j', meaning: 'Neo4j user', parse: text },
+  { env: 'NEO4J_PASSWORD', key: 'neo4j.password', default: 'neo4j', meaning: 'Neo4j password', parse: text },
+  { env: 'NEO4J_DATABASE', key: 'neo4j.database', default: '', meaning: 'Neo4j database name (empty: the server default)', parse: optional },
+  { env: 'STATS_HALF_LIFE_DAYS', key: 'statsHalfLifeDays', default: '7', meaning: 'Half-life of the time-decayed item statistics', parse: positive },
+  { env: 'STRATEGY_FILE', key: 'strategyFile', default: '', meaning: 'JSON file with the feed strategy (retrievers, scorers, weights, N); empty: the built-in default', parse: optional },
+  { env: 'MAX_EVENTS_PER_BATCH', key: 'maxEventsPerBatch', default: '1000', meaning: 'Most events accepted by one recordEvents call', parse: int(1, 100000) },
+  { env: 'FEED_MAX_LIMIT', key: 'maxFeedLimit', default: '100', meaning: 'Largest `limit` a feed query may ask for', parse: int(1, 1000) },
+  { env: 'SCORER_TIMEOUT_MS', key: 'scorerTimeoutMs', default: '50', meaning: 'Default per-request deadline of a scorer that sets none', parse: int(1, 60000) },
+  { env: 'NODE_ENV', key: 'development', default: 'production', meaning: '`development` shows internal error messages; anything else masks them', parse: (raw) => raw === 'development' },
+  { env: 'LOG_LEVEL', key: 'logLevel', default: 'info', meaning: 'pino log level (fatal, error, warn, info, debug, trace, silent)', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
+];
+
+/** Parse the environment once. Throws CONFIG_INVALID naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const out: Record<string, unknown> = {};
+  const neo4j: Record<string, unknown> = {};
+  for (const e of ENV_TABLE) {
+    const raw = env[e.env] ?? e.default;
+    let value: unknown;
+    try {
+      value = e.parse(raw);
+    } catch (err) {
+      throw new CodedError(ErrorCode.CONFIG_INVALID, `${e.env}=${JSON.stringify(raw)}: ${(err as Error).message}`, { field: e.env });
+    }
+    if (e.key.startsWith('neo4j.')) neo4j[e.key.slice(6)] = value;
+    else out[e.key] = value;
+  }
+  out.neo4j = Object.freeze(neo4j);
+  const cfg = out as unknown as Config;
+  if (cfg.graphStore === 'neo4j' && cfg.neo4j.uri === '') {
+    throw new CodedError(ErrorCode.CONFIG_INVALID, 'GRAPH_STORE=neo4j needs NEO4J_URI', { field: 'NEO4J_URI' });
+  }
+  return Object.freeze(cfg);
+}

@@ -1,0 +1,83 @@
+/**
+ * Interaction events: the vocabulary every adapter, importer and scorer shares.
+ * Plain data, no I/O.
+ */
+
+/** Every interaction type the gateway accepts (architecture doc, section 6, plus `search`). */
+export const EVENT_TYPES = [
+  'view',
+  'click',
+  'add_to_cart',
+  'purchase',
+  'wishlist',
+  'comment',
+  'like',
+  'gift',
+  'share',
+  'follow',
+  'dwell',
+  'scroll',
+  'replay',
+  'host_mention',
+  'exit',
+  'impression',
+  'ad_click',
+  'selling_point_click',
+  'search',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+const TYPE_INDEX: ReadonlyMap<string, number> = new Map(EVENT_TYPES.map((t, i) => [t, i]));
+
+export function isEventType(value: string): value is EventType {
+  return TYPE_INDEX.has(value);
+}
+
+/** Dense index of a type, for typed-array counters (`EVENT_TYPES[i]` is the inverse). */
+export function eventTypeIndex(type: EventType): number {
+  return TYPE_INDEX.get(type) as number;
+}
+
+/** Event types that need no item (a search may name the item it led to, or not). */
+export const ITEMLESS_EVENT_TYPES: ReadonlySet<EventType> = new Set(['search']);
+
+/** An interaction as stored: already validated and normalised. */
+export interface InteractionEvent {
+  /** Client-supplied id; ingesting the same id twice changes nothing. */
+  readonly eventId: string;
+  readonly userId: string;
+  readonly type: EventType;
+  /** The item acted on; null only for a `search` that led nowhere. */
+  readonly itemId: string | null;
+  /** Milliseconds since the epoch. */
+  readonly ts: number;
+  /** Monetary value (purchase revenue) or another non-negative magnitude; 0 when absent. */
+  readonly value: number;
+  readonly dwellMs: number | null;
+  readonly session: string | null;
+  /** Referral source (campaign, partner, page). */
+  readonly referrer: string | null;
+  /** Normalised query text for `search` events (and for clicks that came from a search). */
+  readonly query: string | null;
+}
+
+/** A compact row of a user's history, newest first when returned by the store. */
+export interface Interaction {
+  readonly itemId: string;
+  readonly type: EventType;
+  readonly ts: number;
+  readonly value: number;
+}
+
+/** Normalise free query text: lower case, single spaces, trimmed. */
+export function normaliseQuery(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** Terms of a text: alphanumeric runs of two characters or more (any script). */
+export function termsOf(text: string): string[] {
+  const out = new Set<string>();
+  for (const m of normaliseQuery(text).matchAll(/[\p{L}\p{N}]{2,}/gu)) out.add(m[0]);
+  return [...out];
+}

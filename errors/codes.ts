@@ -1,0 +1,36 @@
+/**
+ * Public error codes. Every code here is documented in the README's error table
+ * (a test checks it). Clients switch on `extensions.code`; classes stay private.
+ */
+export enum ErrorCode {
+  /** An argument or input field is invalid; `extensions.field` names it. */
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  /** Unexpected failure; details are masked outside development. */
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+  /** The graph store could not be reached or refused the write; nothing was acknowledged. */
+  STORE_UNAVAILABLE = 'STORE_UNAVAILABLE',
+  /** A scorer missed its deadline and was dropped from the blend. */
+  SCORER_TIMEOUT = 'SCORER_TIMEOUT',
+  /** A scorer threw and was dropped from the blend. */
+  SCORER_FAILED = 'SCORER_FAILED',
+  /** A scorer returned the wrong number of scores or a non-finite score; dropped. */
+  SCORER_BAD_OUTPUT = 'SCORER_BAD_OUTPUT',
+  /** Registration: two plugins share an id. */
+  DUPLICATE_SCORER_ID = 'DUPLICATE_SCORER_ID',
+  /** Registration: a plugin declares a feature the pipeline does not provide. */
+  UNKNOWN_FEATURE = 'UNKNOWN_FEATURE',
+  /** Registration: the plugin's declared ONNX inputs differ from the model's. */
+  MODEL_INPUT_MISMATCH = 'MODEL_INPUT_MISMATCH',
+  /** Registration: a plugin's id, version or options are malformed, or setup failed. */
+  INVALID_PLUGIN = 'INVALID_PLUGIN',
+  /** A strategy names a scorer or retriever that is not registered, or bad weights. */
+  INVALID_STRATEGY = 'INVALID_STRATEGY',
+  /** Configuration from the environment is invalid; the process refuses to start. */
+  CONFIG_INVALID = 'CONFIG_INVALID',
+  /** Import: a row could not be parsed or mapped; reported with its line, the import goes on. */
+  IMPORT_ROW_INVALID = 'IMPORT_ROW_INVALID',
+  /** Import: the mapping file is invalid. */
+  IMPORT_MAPPING_INVALID = 'IMPORT_MAPPING_INVALID',
+}
+
+export const ERROR_CODES: readonly ErrorCode[] = Object.values(ErrorCode);

@@ -1,0 +1,108 @@
+/**
+ * GraphStore: the port to the system of record (users, items, queries, categories, terms and
+ * timestamped interactions). Two adapters implement it: `embedded` (SQLite file + in-memory
+ * read indexes, the default) and `neo4j`. One conformance suite (graph/conformance.ts) runs
+ * against both.
+ *
+ * Every read the request path makes is one call per request for a whole batch of ids,
+ * never one call per candidate.
+ */
+import type { InteractionEvent, Interaction } from '../domain/events';
+import type { ItemRecord, ItemStats, QueryRecord, UserRecord } from '../domain/catalog';
+
+export interface IngestResult {
+  /** Events stored by this call. */
+  readonly inserted: number;
+  /** Event ids that were already stored (idempotent re-sends), in input order. */
+  readonly duplicates: readonly string[];
+}
+
+/** What the store knows about a user, in one call. */
+export interface UserProfile {
+  /** False when the user has no record and no events (cold start). */
+  readonly known: boolean;
+  readonly user: UserRecord | null;
+  /** Most recent interactions with items, newest first, at most `historyLimit`. */
+  readonly history: readonly Interaction[];
+  /** Every item the user ever purchased (for exclusion), not only those in `history`. */
+  readonly purchased: ReadonlySet<string>;
+}
+
+/** Bounds on the co-interaction walk item -> users -> items. */
+export interface NeighbourhoodOptions {
+  /** Most recent distinct users per seed item to walk. Default 200. */
+  readonly usersPerItem?: number;
+  /** Most recent distinct items per walked user. Default 50. */
+  readonly itemsPerUser?: number;
+  /** Keep the neighbours with the largest total co-count. Default 300. */
+  readonly limit?: number;
+}
+
+/**
+ * Items co-interacted with a set of seed items (the graph neighbourhood).
+ * `co.get(c)[k]` = number of distinct (walked) users who interacted with both `seeds[k]` and `c`.
+ * Seeds themselves are not neighbours.
+ */
+export interface Neighbourhood {
+  readonly seeds: readonly string[];
+  readonly co: ReadonlyMap<string, Float32Array>;
+  /** Distinct-user degree of every seed and neighbour. */
+  readonly degree: ReadonlyMap<string, number>;
+}
+
+export interface StoreCounts {
+  readonly users: number;
+  readonly items: number;
+  readonly queries: number;
+  readonly events: number;
+}
+
+export interface GraphStore {
+  readonly kind: 'embedded' | 'neo4j';
+  /** Decay half-life of `ItemStats.decayed`, in ms. */
+  readonly statsHalfLifeMs: number;
+
+  /** Create tables / constraints / indexes. Idempotent; safe on every boot. */
+  migrate(): Promise<void>;
+
+  /** Insert or replace by id. Resolves once durable. Returns how many records were written. */
+  upsertUsers(users: readonly UserRecord[]): Promise<number>;
+  upsertItems(items: readonly ItemRecord[]): Promise<number>;
+  upsertQueries(queries: readonly QueryRecord[]): Promise<number>;
+
+  /**
+   * Store a batch of already-validated events atomically: all or nothing. Resolves only once the
+   * batch is durable. Unknown users and items are created as bare nodes (an item created this way
+   * is available, untitled, with createdAt = the event's ts). A `search` event with a query adds
+   * User-SEARCHED->Query, and Query-LED_TO->Item when it names an item.
+   */
+  ingestEvents(events: readonly InteractionEvent[]): Promise<IngestResult>;
+
+  getUsers(ids: readonly string[]): Promise<Map<string, UserRecord>>;
+  getItems(ids: readonly string[]): Promise<Map<string, ItemRecord>>;
+  getQueries(texts: readonly string[]): Promise<Map<string, QueryRecord>>;
+
+  /** One call per feed request: profile, recent history, purchased set. */
+  userProfile(userId: string, historyLimit: number): Promise<UserProfile>;
+
+  /** Co-interaction neighbourhood of the seeds (see Neighbourhood). */
+  neighbourhood(seedItemIds: readonly string[], opts?: NeighbourhoodOptions): Promise<Neighbourhood>;
+
+  /**
+   * Statistics for each item (missing ids are absent from the map). Decayed values are as of the
+   * newest event in the store (data time), so a replayed historical log ranks as it did then.
+   */
+  itemStats(itemIds: readonly string[]): Promise<Map<string, ItemStats>>;
+
+  /** Available items with the largest decayed interaction count (impressions excluded). */
+  trending(limit: number): Promise<string[]>;
+  /** Available items with the newest createdAt. */
+  fresh(limit: number): Promise<string[]>;
+
+  /** Timestamp of the newest stored event (ms), 0 when empty. */
+  latestEventTs(): Promise<number>;
+  counts(): Promise<StoreCounts>;
+
+  /** Flush and release. Further calls fail. */
+  close(): Promise<void>;
+}

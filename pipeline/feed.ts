@@ -1,0 +1,116 @@
+/**
+ * The per-request composition for `feed(userId)`:
+ * profile -> candidates -> features -> scorers (concurrent, deadlines) -> blend -> re-rank -> explain.
+ * The request path does no training and no full-graph query.
+ */
+import type { ErrorCode } from '../errors/codes';
+import type { GraphStore } from '../graph/port';
+import type { FeatureKey } from '../plugins/sdk/features';
+import type { RegisteredScorer, ScorerRegistry } from '../plugins/sdk/registry';
+import { runScorers } from '../plugins/sdk/run';
+import { blend, type Contribution, type ScorerColumn } from './blend';
+import { retrieveCandidates, type RetrieverId } from './candidates';
+import { loadFeatures } from './features';
+import { rerank } from './rerank';
+import { strategyDigest, type Strategy } from './strategy';
+
+export interface FeedRequest {
+  readonly userId: string;
+  /** Items wanted; defaults to the strategy's limit. */
+  readonly limit?: number | undefined;
+  /** Items to leave out of this feed (e.g. already on screen). */
+  readonly exclude?: readonly string[] | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface FeedEntry {
+  readonly rank: number;
+  readonly itemId: string;
+  readonly score: number;
+  readonly contributions: readonly Contribution[];
+  readonly sources: readonly (RetrieverId | 'fallback')[];
+}
+
+export interface DegradedScorer {
+  readonly scorerId: string;
+  readonly version: string;
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export interface FeedResult {
+  readonly userId: string;
+  readonly strategyId: string;
+  readonly digest: string;
+  readonly coldStart: boolean;
+  readonly items: readonly FeedEntry[];
+  readonly degraded: readonly DegradedScorer[];
+  readonly candidateCount: number;
+  /** Per-scorer latency (ms) for this request, for logs and metrics. */
+  readonly timings: ReadonlyArray<{ readonly scorerId: string; readonly version: string; readonly ms: number; readonly ok: boolean }>;
+}
+
+export interface FeedService {
+  feed(req: FeedRequest): Promise<FeedResult>;
+  readonly strategy: Strategy;
+  readonly digest: string;
+}
+
+export function createFeedService(deps: { store: GraphStore; registry: ScorerRegistry; strategy: Strategy; clock?: () => number }): FeedService {
+  const { store, registry, strategy } = deps;
+  const clock = deps.clock ?? Date.now;
+  const members: Array<{ reg: RegisteredScorer; weight: number }> = strategy.scorers
+    .filter((s) => s.weight > 0)
+    .map((s) => ({ reg: registry.get(s.id)!, weight: s.weight }));
+  const needed = new Set<FeatureKey>(members.flatMap((m) => m.reg.features));
+  const digest = strategyDigest(strategy, registry);
+
+  async function feed(req: FeedRequest): Promise<FeedResult> {
+    const limit = req.limit ?? strategy.limit;
+    const [profile, latest] = await Promise.all([store.userProfile(req.userId, strategy.historyLimit), store.latestEventTs()]);
+    const now = latest > 0 ? Math.min(latest, clock()) : clock();
+    const candidates = await retrieveCandidates(store, strategy, profile, req.exclude ?? []);
+    const n = candidates.itemIds.length;
+    const features = await loadFeatures({ store, needed, profile, candidates, now, seeds: strategy.candidates.neighbourhood?.seeds ?? 20 });
+    const outcomes = n === 0 ? [] : await runScorers(members.map((m) => m.reg), { userId: req.userId, itemIds: candidates.itemIds, features, now, signal: req.signal });
+
+    const columns: ScorerColumn[] = [];
+    const degraded: DegradedScorer[] = [];
+    outcomes.forEach((o, i) => {
+      const m = members[i]!;
+      if (o.ok) columns.push({ scorerId: m.reg.id, version: m.reg.version, weight: m.weight, raw: o.scores });
+      else degraded.push({ scorerId: m.reg.id, version: m.reg.version, code: o.code, message: o.message });
+    });
+
+    let scores: Float64Array;
+    let contributions: ReadonlyArray<readonly Contribution[]>;
+    const fallback = columns.length === 0;
+    if (fallback) {
+      // Every scorer failed: keep the retrieval order so the feed still answers.
+      scores = Float64Array.from({ length: n }, (_, i) => (n - i) / n);
+      contributions = Array.from({ length: n }, () => []);
+    } else {
+      ({ scores, contributions } = blend(columns, n));
+    }
+    const order = rerank(scores, candidates.meta, { ...strategy.diversity, limit });
+    const items: FeedEntry[] = order.map((i, r) => ({
+      rank: r + 1,
+      itemId: candidates.itemIds[i]!,
+      score: scores[i]!,
+      contributions: contributions[i]!,
+      sources: fallback ? [...candidates.sources[i]!, 'fallback'] : candidates.sources[i]!,
+    }));
+    return {
+      userId: req.userId,
+      strategyId: strategy.id,
+      digest,
+      coldStart: !profile.known || profile.history.length === 0,
+      items,
+      degraded,
+      candidateCount: n,
+      timings: outcomes.map((o) => ({ scorerId: o.scorer.id, version: o.scorer.version, ms: o.ms, ok: o.ok })),
+    };
+  }
+
+  return { feed, strategy, digest };
+}

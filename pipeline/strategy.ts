@@ -1,0 +1,158 @@
+/**
+ * A feed strategy: which retrievers, which scorers with which weights, how many items, how much
+ * diversity. Strategies are data (JSON), checked against the registry at boot.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ErrorCode } from '../errors/codes';
+import { CodedError } from '../errors/errors';
+import type { ScorerRegistry } from '../plugins/sdk/registry';
+
+export interface StrategyScorer {
+  /** Registered scorer id. */
+  readonly id: string;
+  /** Non-negative blend weight; weights of the scorers that answer are renormalised to sum 1. */
+  readonly weight: number;
+}
+
+export interface Strategy {
+  /** Stable name, e.g. `default`, `ltv`. */
+  readonly id: string;
+  /** Items returned when the query sets no limit. Default 10. */
+  readonly limit: number;
+  /** User history rows loaded per request. Default 50. */
+  readonly historyLimit: number;
+  readonly candidates: {
+    /** Candidates scored per request. Default 200. */
+    readonly max: number;
+    /** Co-interaction neighbourhood of the user's recent items; null disables. */
+    readonly neighbourhood: { readonly seeds: number; readonly usersPerItem: number; readonly itemsPerUser: number; readonly share: number } | null;
+    /** Trending items (decayed popularity); null disables. */
+    readonly trending: { readonly limit: number } | null;
+    /** Newest catalogue items; null disables. */
+    readonly fresh: { readonly limit: number; readonly share: number } | null;
+  };
+  readonly scorers: readonly StrategyScorer[];
+  readonly diversity: {
+    /** `mmr`: maximal marginal relevance on category/brand overlap; `none`: pure score order. */
+    readonly method: 'mmr' | 'none';
+    /** MMR trade-off: 1 = relevance only, 0 = diversity only. Default 0.8. */
+    readonly lambda: number;
+    /** At most this many items share a first category (0 = no cap). Default 3. */
+    readonly maxPerCategory: number;
+  };
+}
+
+export const DEFAULT_STRATEGY: Strategy = Object.freeze<Strategy>({
+  id: 'default',
+  limit: 10,
+  historyLimit: 50,
+  candidates: {
+    max: 200,
+    neighbourhood: { seeds: 20, usersPerItem: 100, itemsPerUser: 30, share: 0.6 },
+    trending: { limit: 200 },
+    fresh: { limit: 20, share: 0.1 },
+  },
+  scorers: [
+    { id: 'baseline/commercial', weight: 0.5 },
+    { id: 'baseline/item-knn', weight: 0.5 },
+  ],
+  diversity: { method: 'mmr', lambda: 0.8, maxPerCategory: 3 },
+});
+
+function bad(field: string, message: string): CodedError {
+  return new CodedError(ErrorCode.INVALID_STRATEGY, `strategy.${field}: ${message}`, { field: `strategy.${field}` });
+}
+
+function num(v: unknown, field: string, min: number, max: number, integer = false): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
+    throw bad(field, `must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}]`);
+  }
+  return v;
+}
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json | null => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null);
+
+/** Parse a strategy from JSON data; missing keys take DEFAULT_STRATEGY's values. */
+export function parseStrategy(input: unknown): Strategy {
+  const s = obj(input);
+  if (!s) throw bad('', 'must be an object');
+  const d = DEFAULT_STRATEGY;
+  const c = obj(s.candidates) ?? {};
+  const div = obj(s.diversity) ?? {};
+  const sub = <T>(key: string, dflt: T | null, parse: (o: Json) => T): T | null => {
+    if (!(key in c)) return dflt;
+    if (c[key] === null) return null;
+    const o = obj(c[key]);
+    if (!o) throw bad(`candidates.${key}`, 'must be an object or null');
+    return parse(o);
+  };
+  const nb = d.candidates.neighbourhood!;
+  const scorersRaw = s.scorers ?? d.scorers;
+  if (!Array.isArray(scorersRaw) || scorersRaw.length === 0) throw bad('scorers', 'must be a non-empty array');
+  const scorers = scorersRaw.map((x, i) => {
+    const o = obj(x);
+    if (!o || typeof o.id !== 'string') throw bad(`scorers[${i}].id`, 'must be a string');
+    return { id: o.id, weight: num(o.weight, `scorers[${i}].weight`, 0, 1000) };
+  });
+  if (scorers.every((x) => x.weight === 0)) throw bad('scorers', 'at least one weight must be positive');
+  const method = div.method ?? d.diversity.method;
+  if (method !== 'mmr' && method !== 'none') throw bad('diversity.method', 'must be "mmr" or "none"');
+  const strategy: Strategy = {
+    id: typeof s.id === 'string' && s.id.length > 0 ? s.id : d.id,
+    limit: num(s.limit ?? d.limit, 'limit', 1, 1000, true),
+    historyLimit: num(s.historyLimit ?? d.historyLimit, 'historyLimit', 0, 10000, true),
+    candidates: {
+      max: num(c.max ?? d.candidates.max, 'candidates.max', 1, 10000, true),
+      neighbourhood: sub('neighbourhood', nb, (o) => ({
+        seeds: num(o.seeds ?? nb.seeds, 'candidates.neighbourhood.seeds', 1, 1000, true),
+        usersPerItem: num(o.usersPerItem ?? nb.usersPerItem, 'candidates.neighbourhood.usersPerItem', 1, 100000, true),
+        itemsPerUser: num(o.itemsPerUser ?? nb.itemsPerUser, 'candidates.neighbourhood.itemsPerUser', 1, 100000, true),
+        share: num(o.share ?? nb.share, 'candidates.neighbourhood.share', 0, 1),
+      })),
+      trending: sub('trending', d.candidates.trending, (o) => ({ limit: num(o.limit ?? 200, 'candidates.trending.limit', 1, 10000, true) })),
+      fresh: sub('fresh', d.candidates.fresh, (o) => ({
+        limit: num(o.limit ?? 20, 'candidates.fresh.limit', 1, 10000, true),
+        share: num(o.share ?? 0.1, 'candidates.fresh.share', 0, 1),
+      })),
+    },
+    scorers,
+    diversity: {
+      method,
+      lambda: num(div.lambda ?? d.diversity.lambda, 'diversity.lambda', 0, 1),
+      maxPerCategory: num(div.maxPerCategory ?? d.diversity.maxPerCategory, 'diversity.maxPerCategory', 0, 1000, true),
+    },
+  };
+  if (!strategy.candidates.neighbourhood && !strategy.candidates.trending && !strategy.candidates.fresh) {
+    throw bad('candidates', 'enable at least one retriever');
+  }
+  return Object.freeze(strategy);
+}
+
+export function loadStrategyFile(path: string): Strategy {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new CodedError(ErrorCode.INVALID_STRATEGY, `cannot read strategy file ${path}: ${(err as Error).message}`, { field: 'STRATEGY_FILE' });
+  }
+  return parseStrategy(data);
+}
+
+/** Check that every scorer the strategy names is registered. */
+export function checkStrategy(strategy: Strategy, registry: ScorerRegistry): void {
+  strategy.scorers.forEach((s, i) => {
+    if (!registry.get(s.id)) throw bad(`scorers[${i}].id`, `scorer "${s.id}" is not registered`);
+  });
+}
+
+/**
+ * A short, stable digest of what produced a feed: the strategy's settings plus the ids and
+ * versions of its scorers. Two feeds with the same digest came from the same recipe.
+ */
+export function strategyDigest(strategy: Strategy, registry: ScorerRegistry): string {
+  const scorers = strategy.scorers.map((s) => ({ ...s, version: registry.get(s.id)?.version ?? 'missing' }));
+  const canonical = JSON.stringify({ ...strategy, scorers });
+  return `${strategy.id}@${createHash('sha256').update(canonical).digest('hex').slice(0, 12)}`;
+}

@@ -1,0 +1,6 @@
+import { describeScorerConformance } from '../sdk/conformance';
+import { createCommercialScorer } from './commercial';
+import { createItemKnnScorer } from './item-knn';
+
+describeScorerConformance(createCommercialScorer());
+describeScorerConformance(createItemKnnScorer());

@@ -1,0 +1,2 @@
+export { createCommercialScorer, type CommercialOptions } from './commercial';
+export { createItemKnnScorer, type ItemKnnOptions } from './item-knn';

@@ -1,0 +1,92 @@
+/**
+ * Synthetic, seeded feature values for scorer tests and the conformance suite. Shapes match
+ * exactly what the pipeline hands a scorer.
+ */
+import { EVENT_TYPES, type EventType, type Interaction } from '../../domain/events';
+import type { ItemRecord, ItemStats } from '../../domain/catalog';
+import type { FeatureValues } from './features';
+
+/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface FixtureOptions {
+  /** Candidates. Default 50. */
+  readonly n?: number;
+  /** History rows (0 = cold user). Default 20. */
+  readonly history?: number;
+  /** PRNG seed. Default 1. */
+  readonly seed?: number;
+  /** Fraction of candidates with no stats / no co-interaction. Default 0.2. */
+  readonly sparsity?: number;
+  /** Data time (ms). Default 2024-01-01. */
+  readonly now?: number;
+}
+
+export interface Fixture {
+  readonly userId: string;
+  readonly itemIds: string[];
+  readonly features: FeatureValues;
+  readonly now: number;
+}
+
+export function makeFeatureFixture(opts: FixtureOptions = {}): Fixture {
+  const n = opts.n ?? 50;
+  const rnd = seededRandom(opts.seed ?? 1);
+  const now = opts.now ?? Date.UTC(2024, 0, 1);
+  const sparsity = opts.sparsity ?? 0.2;
+  const itemIds = Array.from({ length: n }, (_, i) => `item-${i}`);
+  const day = 24 * 3600 * 1000;
+  const types: EventType[] = ['view', 'click', 'add_to_cart', 'purchase', 'like', 'wishlist'];
+  const history: Interaction[] = Array.from({ length: opts.history ?? 20 }, (_, i) => ({
+    itemId: `seen-${i % 7}`,
+    type: types[Math.floor(rnd() * types.length)]!,
+    ts: now - i * 3600 * 1000,
+    value: rnd() < 0.2 ? 10 + rnd() * 90 : 0,
+  }));
+  const meta: (ItemRecord | null)[] = itemIds.map((id, i) =>
+    rnd() < sparsity / 2
+      ? null
+      : { id, title: `Item ${i}`, categories: [`cat-${i % 5}`], brand: i % 3 === 0 ? null : `brand-${i % 4}`, price: i % 4 === 0 ? null : 5 + rnd() * 200, available: true, createdAt: now - rnd() * 60 * day },
+  );
+  const stats: (ItemStats | null)[] = itemIds.map((itemId) => {
+    if (rnd() < sparsity) return null;
+    const totals = new Float64Array(EVENT_TYPES.length);
+    const decayed = new Float64Array(EVENT_TYPES.length);
+    for (let t = 0; t < EVENT_TYPES.length; t++) {
+      totals[t] = Math.floor(rnd() * 100);
+      decayed[t] = totals[t]! * rnd();
+    }
+    const totalRevenue = totals[3]! * (10 + rnd() * 50);
+    return { itemId, totals, decayed, decayedRevenue: totalRevenue * rnd(), totalRevenue, users: Math.floor(rnd() * 200), lastTs: now - rnd() * 10 * day };
+  });
+  const seeds = Array.from({ length: 7 }, (_, i) => `seen-${i}`);
+  const rows = itemIds.map(() => (rnd() < sparsity ? null : Float32Array.from(seeds, () => Math.floor(rnd() * 5))));
+  return {
+    userId: 'fixture-user',
+    itemIds,
+    now,
+    features: {
+      'user.profile': { id: 'fixture-user', demographics: {}, preferences: [] },
+      'user.history': history,
+      'item.meta': meta,
+      'item.stats': stats,
+      'pair.coInteraction': {
+        seeds: history.length === 0 ? [] : seeds,
+        seedAgeMs: Float64Array.from(seeds, (_, i) => i * 3600 * 1000),
+        seedType: Uint8Array.from(seeds, (_, i) => i % 4),
+        seedDegree: Float64Array.from(seeds, () => 5 + Math.floor(rnd() * 50)),
+        rows: history.length === 0 ? rows.map(() => null) : rows,
+        degree: Float64Array.from(itemIds, () => 5 + Math.floor(rnd() * 200)),
+      },
+    },
+  };
+}

@@ -1,0 +1,27 @@
+/** The per-request GraphQL context: long-lived services plus request-scoped DataLoaders. */
+import DataLoader from 'dataloader';
+import type { ItemRecord } from '../domain/catalog';
+import type { GraphStore } from '../graph/port';
+import type { FeedService } from '../pipeline/feed';
+import type { GatewayMetrics } from '../server/metrics';
+
+export interface GatewayServices {
+  readonly store: GraphStore;
+  readonly feed: FeedService;
+  readonly metrics: GatewayMetrics;
+  readonly limits: { readonly maxFeedLimit: number; readonly maxEventsPerBatch: number };
+  /** Server clock (ms); injectable for tests. */
+  readonly clock: () => number;
+}
+
+export interface GatewayContext extends GatewayServices {
+  readonly loaders: { readonly item: DataLoader<string, ItemRecord | null> };
+}
+
+export function createRequestContext(services: GatewayServices): GatewayContext {
+  const item = new DataLoader<string, ItemRecord | null>(async (ids) => {
+    const found = await services.store.getItems(ids);
+    return ids.map((id) => found.get(id) ?? null);
+  });
+  return { ...services, loaders: { item } };
+}

@@ -1,0 +1,32 @@
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { EVENT_TYPES } from '../domain/events';
+import { badInput, CodedError, toGraphQLError } from '../errors/errors';
+import { recordEvents } from '../ingest/events';
+import { EventInput, RecordEventsResult } from '../schema/events';
+import type { GatewayContext } from './context';
+
+@Resolver()
+export class EventsResolver {
+  @Mutation(() => RecordEventsResult, {
+    description: 'Store interactions. Valid events are stored atomically; invalid ones are reported by index and not stored.',
+  })
+  async recordEvents(@Arg('events', () => [EventInput]) events: EventInput[], @Ctx() ctx: GatewayContext): Promise<RecordEventsResult> {
+    if (events.length === 0) throw badInput('events', 'must not be empty');
+    if (events.length > ctx.limits.maxEventsPerBatch) {
+      throw badInput('events', `at most ${ctx.limits.maxEventsPerBatch} events per call (got ${events.length})`);
+    }
+    try {
+      const out = await recordEvents(ctx.store, events, ctx.clock());
+      ctx.metrics.observeEvents(out.accepted, out.duplicates.length, out.rejected.length);
+      return { accepted: out.accepted, duplicates: [...out.duplicates], rejected: out.rejected.map((r) => ({ ...r })) };
+    } catch (err) {
+      if (err instanceof CodedError) throw toGraphQLError(err);
+      throw err;
+    }
+  }
+
+  @Query(() => [String], { description: 'Every accepted event type.' })
+  eventTypes(): string[] {
+    return [...EVENT_TYPES];
+  }
+}

@@ -1,0 +1,48 @@
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { checkId } from '../domain/validate';
+import { badInput } from '../errors/errors';
+import { Feed, FeedContextInput, FeedItem } from '../schema/feed';
+import { Item } from '../schema/catalog';
+import type { GatewayContext } from './context';
+import { toItem } from './mappers';
+
+const MAX_EXCLUDE = 500;
+
+@Resolver(() => FeedItem)
+export class FeedItemResolver {
+  @FieldResolver(() => Item, { nullable: true })
+  async item(@Root() entry: FeedItem, @Ctx() ctx: GatewayContext): Promise<Item | null> {
+    const r = await ctx.loaders.item.load(entry.itemId);
+    return r ? toItem(r) : null;
+  }
+}
+
+@Resolver()
+export class FeedResolver {
+  @Query(() => Feed, { description: 'Ranked, diverse, explained items for a user. Unknown users get a cold-start feed.' })
+  async feed(
+    @Arg('userId', { description: 'User id (1-256 characters).' }) userId: string,
+    @Arg('limit', () => Int, { nullable: true, description: 'Items to return (1..FEED_MAX_LIMIT, default 10).' }) limit: number | undefined,
+    @Arg('context', () => FeedContextInput, { nullable: true }) context: FeedContextInput | undefined,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<Feed> {
+    const id = checkId('userId', userId);
+    if (!id.ok) throw badInput('userId', id.problem.message);
+    const max = ctx.limits.maxFeedLimit;
+    if (limit !== undefined && limit !== null && (limit < 1 || limit > max)) throw badInput('limit', `must be between 1 and ${max} (got ${limit})`);
+    const exclude = context?.excludeItemIds ?? [];
+    if (exclude.length > MAX_EXCLUDE) throw badInput('context.excludeItemIds', `at most ${MAX_EXCLUDE} ids`);
+    const started = performance.now();
+    const result = await ctx.feed.feed({ userId: id.value, limit: limit ?? undefined, exclude });
+    ctx.metrics.observeFeed(result, (performance.now() - started) / 1000);
+    return {
+      userId: result.userId,
+      strategy: { id: result.strategyId, digest: result.digest },
+      coldStart: result.coldStart,
+      items: result.items.map((e) => ({ rank: e.rank, itemId: e.itemId, score: e.score, contributions: [...e.contributions], sources: [...e.sources] })),
+      degraded: result.degraded.map((d) => ({ ...d })),
+      candidateCount: result.candidateCount,
+      generatedAt: new Date(ctx.clock()),
+    };
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Error formatting at the edge: every error leaves with a public code; BAD_USER_INPUT names the
+ * offending field; unexpected errors are masked outside development.
+ */
+import type { GraphQLFormattedError } from 'graphql';
+import { ErrorCode, ERROR_CODES } from '../errors/codes';
+
+const PUBLIC = new Set<string>(ERROR_CODES);
+
+/** Field path from graphql-js coercion messages: `Variable "$x" got invalid value ... at "x[0].ts"`. */
+function fieldFromMessage(message: string): string | undefined {
+  const at = /at "([^"]+)"/.exec(message);
+  if (at) return at[1];
+  const variable = /Variable "\$([^"]+)"/.exec(message);
+  if (variable) return variable[1];
+  const arg = /[Aa]rgument "([^"]+)"/.exec(message);
+  return arg?.[1];
+}
+
+export function formatGatewayError(development: boolean) {
+  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+    const ext = { ...(formatted.extensions ?? {}) } as Record<string, unknown>;
+    let code = typeof ext.code === 'string' ? ext.code : ErrorCode.INTERNAL_SERVER_ERROR;
+    // Apollo's own input/validation codes map onto ours.
+    if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_REQUEST') code = ErrorCode.BAD_USER_INPUT;
+    if (!PUBLIC.has(code)) code = ErrorCode.INTERNAL_SERVER_ERROR;
+    ext.code = code;
+    if (code === ErrorCode.BAD_USER_INPUT && typeof ext.field !== 'string') {
+      const field = fieldFromMessage(formatted.message);
+      if (field) ext.field = field;
+    }
+    if (code === ErrorCode.INTERNAL_SERVER_ERROR && !development) {
+      return { message: 'Internal server error', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code } };
+    }
+    if (!development) delete ext.stacktrace;
+    return { ...formatted, extensions: ext };
+  };
+}
