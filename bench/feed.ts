@@ -1,0 +1,183 @@
+/**
+ * Feed benchmark (a script, not a test). Prints figures and writes JSON to bench/results/.
+ *
+ *   npm run bench -- [--gowalla ../shared/data/gowalla/train.txt] [--duration 10] [--connections 1,10,50]
+ *
+ * 1. Ingest: Gowalla train (810k events) into a fresh embedded store; events/s and RSS.
+ * 2. Serve: the real gateway in a child process on that store (cold open time, RSS).
+ * 3. Load: autocannon over real HTTP on loopback, POST feed(userId) for random Gowalla users
+ *    (seeded), 200 candidates per request, at each connection count; p50/p95/p99 and req/s.
+ *    In the same run, at the same connection count, a trivial `{ __typename }` through the same
+ *    server is the HTTP floor, and a bare graphql-js execution of a trivial query in-process is
+ *    the execution floor.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { buildSchema, graphql } from 'graphql';
+import { importGowalla } from '../cli/import/gowalla';
+import { createGraphStore } from '../graph/factory';
+import { seededRandom } from '../plugins/sdk/fixtures';
+import { rssMiB, summarise, type LatencySummary } from './stats';
+
+interface Args { gowalla: string; duration: number; connections: number[]; users: number }
+
+function parseArgs(argv: string[]): Args {
+  const get = (flag: string, dflt: string): string => {
+    const i = argv.indexOf(flag);
+    return i >= 0 && argv[i + 1] ? argv[i + 1]! : dflt;
+  };
+  return {
+    gowalla: resolve(get('--gowalla', '../shared/data/gowalla/train.txt')),
+    duration: Number(get('--duration', '10')),
+    connections: get('--connections', '1,10,50').split(',').map(Number),
+    users: 29858,
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => ok(port));
+    });
+  });
+}
+
+async function waitHealthy(base: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not become healthy');
+}
+
+const FEED = 'query($u:String!){feed(userId:$u,limit:10){candidateCount items{rank itemId score contributions{scorerId value}}}}';
+
+interface LoadResult { connections: number; latencyMs: LatencySummary; reqPerSec: number; requests: number; errors: number; non2xx: number }
+
+async function load(url: string, connections: number, duration: number, body: () => string): Promise<LoadResult> {
+  const times: number[] = [];
+  let errors = 0;
+  const instance = autocannon({
+    url,
+    connections,
+    duration,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (req: Record<string, unknown>) => ({ ...req, body: body() }),
+        onResponse: (_status: number, resBody: string) => {
+          if (resBody.includes('"errors"')) errors++;
+        },
+      },
+    ],
+  } as autocannon.Options);
+  instance.on('response', (_c: unknown, _status: number, _bytes: number, responseTime: number) => times.push(responseTime));
+  const result = await instance;
+  return {
+    connections,
+    latencyMs: summarise(times),
+    reqPerSec: Math.round((result.requests.total / duration) * 10) / 10,
+    requests: result.requests.total,
+    errors: errors + result.errors,
+    non2xx: result.non2xx,
+  };
+}
+
+async function bareGraphqlFloor(iterations: number): Promise<LatencySummary & { opsPerSec: number }> {
+  const schema = buildSchema('type Query { hello: String }');
+  const rootValue = { hello: () => 'world' };
+  for (let i = 0; i < 2000; i++) await graphql({ schema, source: '{ hello }', rootValue });
+  const times: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < iterations; i++) {
+    const t0 = performance.now();
+    await graphql({ schema, source: '{ hello }', rootValue });
+    times.push(performance.now() - t0);
+  }
+  const secs = (performance.now() - started) / 1000;
+  return { ...summarise(times), opsPerSec: Math.round(iterations / secs) };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const dir = mkdtempSync(join(tmpdir(), 'recgate-bench-'));
+  const dbPath = join(dir, 'bench.db');
+  const out: Record<string, unknown> = { startedAt: new Date().toISOString(), node: process.version, args };
+  let child: ChildProcess | undefined;
+  try {
+    console.log(`1/3 ingest ${args.gowalla} into ${dbPath}`);
+    const rssBefore = rssMiB();
+    const store = await createGraphStore({ kind: 'embedded', path: dbPath });
+    const summary = await importGowalla(store, args.gowalla, { split: 'train', progress: process.stderr.isTTY });
+    const counts = await store.counts();
+    out.ingest = { events: summary.inserted, ms: summary.ms, eventsPerSec: summary.eventsPerSec, rssBeforeMiB: rssBefore, rssAfterMiB: rssMiB(), counts };
+    console.log(`   ${summary.inserted} events in ${(summary.ms / 1000).toFixed(1)} s = ${summary.eventsPerSec} events/s; RSS ${rssMiB()} MiB`);
+    await store.close();
+
+    console.log('2/3 start the gateway (child process) on that store');
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const t0 = performance.now();
+    child = spawn(process.execPath, [join(__dirname, '..', 'cli', 'main.js'), 'serve'], {
+      env: { ...process.env, DB_PATH: dbPath, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    await waitHealthy(base, child, 120_000);
+    out.server = { coldOpenMs: Math.round(performance.now() - t0), rssMiB: rssMiB(child.pid!) };
+    console.log(`   healthy after ${Math.round(performance.now() - t0)} ms; server RSS ${rssMiB(child.pid!)} MiB`);
+
+    const rnd = seededRandom(7);
+    const feedBody = (): string => JSON.stringify({ query: FEED, variables: { u: `gowalla:${Math.floor(rnd() * args.users)}` } });
+    const probe = (await (await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: feedBody() })).json()) as {
+      data?: { feed: { candidateCount: number; items: unknown[] } };
+    };
+    console.log(`   probe: ${probe.data?.feed.items.length} items from ${probe.data?.feed.candidateCount} candidates`);
+    const trivial = JSON.stringify({ query: '{ __typename }' });
+
+    console.log(`3/3 load: ${args.duration} s per run`);
+    const runs: Array<{ connections: number; feed: LoadResult; httpFloor: LoadResult }> = [];
+    await load(`${base}/graphql`, 10, 3, feedBody); // warm-up
+    for (const c of args.connections) {
+      const feed = await load(`${base}/graphql`, c, args.duration, feedBody);
+      const httpFloor = await load(`${base}/graphql`, c, Math.max(3, Math.round(args.duration / 2)), () => trivial);
+      runs.push({ connections: c, feed, httpFloor });
+      console.log(
+        `   c=${String(c).padStart(2)}  feed p50/p95/p99 ${feed.latencyMs.p50}/${feed.latencyMs.p95}/${feed.latencyMs.p99} ms, ${feed.reqPerSec} req/s, errors ${feed.errors}` +
+          `  | floor {__typename} p50/p99 ${httpFloor.latencyMs.p50}/${httpFloor.latencyMs.p99} ms, ${httpFloor.reqPerSec} req/s`,
+      );
+    }
+    const bare = await bareGraphqlFloor(20_000);
+    console.log(`   bare graphql-js execution of { hello }: p50 ${bare.p50} ms, p99 ${bare.p99} ms, ${bare.opsPerSec} ops/s`);
+    out.load = runs;
+    out.bareGraphqlFloor = bare;
+    out.server = { ...(out.server as object), rssAfterLoadMiB: rssMiB(child.pid!) };
+    out.candidatesPerRequest = probe.data?.feed.candidateCount;
+    const resultsDir = join(__dirname, '..', '..', 'bench', 'results');
+    mkdirSync(resultsDir, { recursive: true });
+    const file = join(resultsDir, `feed-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+    console.log(`written ${file}`);
+  } finally {
+    child?.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
