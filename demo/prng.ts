@@ -3,6 +3,8 @@
  * needs. Same seed, same sequence, on every platform (32-bit integer arithmetic only).
  */
 
+import { mulberry32 } from '../ml/random';
+
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;
@@ -24,17 +26,7 @@ export interface Rng {
   sample(n: number, k: number): number[];
 }
 
-/** mulberry32: a tiny, fast 32-bit generator with a full 2^32 period. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 export function createRng(seed: number): Rng {
   const next = mulberry32(seed);

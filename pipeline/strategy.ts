@@ -49,7 +49,7 @@ export const DEFAULT_STRATEGY: Strategy = Object.freeze<Strategy>({
   historyLimit: 50,
   candidates: {
     max: 200,
-    neighbourhood: { seeds: 20, usersPerItem: 100, itemsPerUser: 30, share: 0.6 },
+    neighbourhood: { seeds: 20, usersPerItem: 50, itemsPerUser: 20, share: 0.6 },
     trending: { limit: 200 },
     fresh: { limit: 20, share: 0.1 },
   },

@@ -10,6 +10,8 @@ const PUBLIC = new Set<string>(ERROR_CODES);
 /** Field path from graphql-js coercion messages: `Variable "$x" got invalid value ... at "x[0].ts"`. */
 function fieldFromMessage(message: string): string | undefined {
   const at = /at "([^"]+)"/.exec(message);
+  const missing = /Field "([^"]+)" of required type/.exec(message);
+  if (at?.[1] && missing?.[1]) return `${at[1]}.${missing[1]}`;
   if (at) return at[1];
   const variable = /Variable "\$([^"]+)"/.exec(message);
   if (variable) return variable[1];

@@ -7,9 +7,11 @@
  *   intent    = purchases + cartWeight·carts + wishlistWeight·wishlists
  *   cvr       = (intent + α·μ_cvr) / (traffic + α)               μ_cvr = Σintent / Σtraffic over the pool
  *   aov       = (revenue + β·prior) / (purchases + β)            prior = item price, else pool mean order value, else 1
- *   score     = log(1 + traffic + intent) · cvr · aov
+ *   score     = log(1 + log(1 + traffic + intent) · cvr · aov)
  *
- * i.e. expected revenue per visit, times a damped volume term.
+ * i.e. expected revenue per visit times a damped volume term, log-compressed because revenue is
+ * heavy-tailed: the pipeline min-max normalises per request, and one expensive outlier would
+ * otherwise squash every other candidate towards 0.
  */
 import { eventTypeIndex } from '../../domain/events';
 import { defineScorer } from '../sdk/contract';
@@ -78,7 +80,7 @@ export function createCommercialScorer(opts: CommercialOptions = {}) {
             const prior = price !== null && price !== undefined && price > 0 ? price : poolAov;
             const cvr = (intent[i]! + alpha * muCvr) / (traffic[i]! + alpha);
             const aov = (revenue[i]! + beta * prior) / (purchases[i]! + beta);
-            out[i] = Math.log1p(traffic[i]! + intent[i]!) * cvr * aov;
+            out[i] = Math.log1p(Math.log1p(traffic[i]! + intent[i]!) * cvr * aov);
           }
           return out;
         },

@@ -24,8 +24,8 @@ describe('baseline/commercial', () => {
     const out = await scorer.score({ userId: 'u', itemIds: ['a', 'b'], features: { 'item.stats': s, 'item.meta': meta }, now: 0, signal });
     // Pool: traffic 110, intent 5 + 0.3*10 = 8 -> mu = 8/110; revenue 250 over 5 purchases -> pool AOV 50.
     const mu = 8 / 110;
-    const a = Math.log1p(100 + 8) * ((8 + 20 * mu) / (100 + 20)) * ((250 + 2 * 50) / (5 + 2));
-    const b = Math.log1p(10) * ((0 + 20 * mu) / (10 + 20)) * ((0 + 2 * 40) / (0 + 2));
+    const a = Math.log1p(Math.log1p(100 + 8) * ((8 + 20 * mu) / (100 + 20)) * ((250 + 2 * 50) / (5 + 2)));
+    const b = Math.log1p(Math.log1p(10) * ((0 + 20 * mu) / (10 + 20)) * ((0 + 2 * 40) / (0 + 2)));
     expect(out[0]).toBeCloseTo(a, 4);
     expect(out[1]).toBeCloseTo(b, 4);
   });

@@ -4,19 +4,11 @@
  */
 import { EVENT_TYPES, type EventType, type Interaction } from '../../domain/events';
 import type { ItemRecord, ItemStats } from '../../domain/catalog';
+import { mulberry32 } from '../../ml/random';
 import type { FeatureValues } from './features';
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform [0, 1) generator (mulberry32). */
+export const seededRandom = mulberry32;
 
 export interface FixtureOptions {
   /** Candidates. Default 50. */
