@@ -1,0 +1,212 @@
+/**
+ * Embedded GraphStore (the default adapter): a SQLite file (better-sqlite3, WAL) as the system of
+ * record, plus in-memory read indexes that answer the request path.
+ *
+ * Writes run in one SQLite transaction per call and resolve after it committed (with
+ * synchronous=FULL, after the WAL was fsynced); only then are the in-memory indexes updated, so
+ * a failed write changes nothing. On open, the indexes are rebuilt from the tables.
+ * Semantics of interactions vs impressions vs searches: see ./memory.ts.
+ */
+import { CodedError } from '../../errors/errors';
+import { ErrorCode } from '../../errors/codes';
+import type { ItemRecord, QueryRecord, UserRecord } from '../../domain/catalog';
+import { eventTypeIndex, type InteractionEvent } from '../../domain/events';
+import type { GraphStore, IngestResult, UserProfile } from '../port';
+import { bareItem, type MemoryIndex } from './memory';
+import { loadIndex, userFromRow } from './load';
+import { createNeighbourhoodWalker } from './neighbourhood';
+import { createRankings, itemStats } from './rankings';
+import { migrateDatabase, openDatabase, type SqliteDb } from './schema';
+import { createSqlWriter, type SqlWriter } from './writes';
+
+/** Default half-life of decayed item statistics: 7 days. */
+export const DEFAULT_STATS_HALF_LIFE_MS = 7 * 24 * 3600 * 1000;
+
+export interface EmbeddedGraphStoreOptions {
+  /** SQLite file path (created when missing). */
+  readonly path: string;
+  /** Half-life of decayed item statistics in ms. Default 7 days. */
+  readonly statsHalfLifeMs?: number;
+  /** SQLite fsync policy. Default 'FULL' (a resolved write survives power loss). */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+}
+
+/**
+ * Open (or create) the store at `opts.path`, run its migrations and rebuild the read indexes.
+ * Defaults: statsHalfLifeMs 7 days, synchronous 'FULL'.
+ */
+export async function createEmbeddedGraphStore(opts: EmbeddedGraphStoreOptions): Promise<GraphStore> {
+  const halfLife = opts.statsHalfLifeMs ?? DEFAULT_STATS_HALF_LIFE_MS;
+  if (!(halfLife > 0) || !Number.isFinite(halfLife)) {
+    throw new CodedError(ErrorCode.CONFIG_INVALID, `statsHalfLifeMs must be a positive number, got ${halfLife}`);
+  }
+  const db = openDatabase({ path: opts.path, synchronous: opts.synchronous ?? 'FULL' });
+  let ix: MemoryIndex;
+  let writer: SqlWriter;
+  try {
+    migrateDatabase(db);
+    writer = createSqlWriter(db);
+    ix = loadIndex(db, halfLife);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return assemble(db, writer, ix, halfLife);
+}
+
+function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, halfLife: number): GraphStore {
+  const walk = createNeighbourhoodWalker(ix);
+  const rankings = createRankings(ix);
+  const selectUser = db.prepare('SELECT id, demographics, preferences FROM users WHERE id = ?').raw();
+  const selectQuery = db.prepare('SELECT text, terms FROM queries WHERE text = ?').raw();
+  let closed = false;
+
+  const open = (): void => {
+    if (closed) throw new CodedError(ErrorCode.STORE_UNAVAILABLE, 'graph store is closed');
+  };
+  /** Run a SQLite write; failures become STORE_UNAVAILABLE (nothing was acknowledged). */
+  const write = <T>(what: string, fn: () => T): T => {
+    open();
+    try {
+      return fn();
+    } catch (err) {
+      throw new CodedError(ErrorCode.STORE_UNAVAILABLE, `graph store refused ${what}: ${(err as Error).message}`, {
+        cause: (err as Error).message,
+      });
+    }
+  };
+  const getUser = (id: string): UserRecord | null => {
+    const row = selectUser.get(id) as [string, string, string] | undefined;
+    return row === undefined ? null : userFromRow(row);
+  };
+
+  return {
+    kind: 'embedded',
+    statsHalfLifeMs: halfLife,
+
+    async migrate() {
+      open();
+      migrateDatabase(db);
+    },
+
+    async upsertUsers(users: readonly UserRecord[]) {
+      write('users', () => writer.upsertUsers(users));
+      for (const u of users) ix.addUser(u.id);
+      return users.length;
+    },
+
+    async upsertItems(items: readonly ItemRecord[]) {
+      write('items', () => writer.upsertItems(items));
+      for (const it of items) ix.putItem(it);
+      return items.length;
+    },
+
+    async upsertQueries(queries: readonly QueryRecord[]) {
+      const created = write('queries', () => writer.upsertQueries(queries));
+      ix.queryCount += created;
+      return queries.length;
+    },
+
+    async ingestEvents(events): Promise<IngestResult> {
+      open();
+      const n = events.length;
+      const us = new Int32Array(n);
+      const is = new Int32Array(n);
+      events.forEach((e, j) => {
+        us[j] = ix.users.get(e.userId);
+        is[j] = e.itemId === null ? -1 : ix.items.get(e.itemId);
+      });
+      const r = write('events', () =>
+        writer.insertEvents(events, { user: (j) => (us[j] as number) >= 0, item: (j) => (is[j] as number) >= 0 }),
+      );
+      for (const u of r.newUsers) ix.addUser(u);
+      for (const it of r.newItems) ix.putItem(bareItem(it.id, it.createdAt));
+      ix.queryCount += r.newQueries;
+      for (const j of r.inserted) {
+        const e = events[j] as InteractionEvent;
+        let u = us[j] as number;
+        if (u < 0) u = ix.users.get(e.userId);
+        let i = is[j] as number;
+        if (i < 0 && e.itemId !== null) i = ix.items.get(e.itemId);
+        ix.applyResolved(u, i, eventTypeIndex(e.type), e.ts, e.value);
+      }
+      return { inserted: r.inserted.length, duplicates: r.duplicates };
+    },
+
+    async getUsers(ids) {
+      open();
+      const out = new Map<string, UserRecord>();
+      for (const id of ids) {
+        const u = out.has(id) ? null : getUser(id);
+        if (u !== null) out.set(id, u);
+      }
+      return out;
+    },
+
+    async getItems(ids) {
+      open();
+      const out = new Map<string, ItemRecord>();
+      for (const id of ids) {
+        const i = ix.items.get(id);
+        const rec = i >= 0 ? ix.records[i] : undefined;
+        if (rec !== undefined) out.set(id, rec);
+      }
+      return out;
+    },
+
+    async getQueries(texts) {
+      open();
+      const out = new Map<string, QueryRecord>();
+      for (const text of texts) {
+        const row = selectQuery.get(text) as [string, string] | undefined;
+        if (row !== undefined) out.set(text, { text: row[0], terms: JSON.parse(row[1]) as string[] });
+      }
+      return out;
+    },
+
+    async userProfile(userId, historyLimit): Promise<UserProfile> {
+      open();
+      const u = ix.users.get(userId);
+      if (u < 0) return { known: false, user: null, history: [], purchased: new Set() };
+      const limit = Math.max(0, Math.floor(historyLimit));
+      return { known: true, user: getUser(userId), history: ix.history(u, limit), purchased: ix.purchasedIds(u) };
+    },
+
+    async neighbourhood(seeds, opts) {
+      open();
+      return walk(seeds, opts);
+    },
+
+    async itemStats(ids) {
+      open();
+      return itemStats(ix, ids);
+    },
+
+    async trending(limit) {
+      open();
+      return rankings.trending(limit);
+    },
+
+    async fresh(limit) {
+      open();
+      return rankings.fresh(limit);
+    },
+
+    async latestEventTs() {
+      open();
+      return ix.latestTs;
+    },
+
+    async counts() {
+      open();
+      return { users: ix.users.size, items: ix.items.size, queries: ix.queryCount, events: ix.eventCount };
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}
+

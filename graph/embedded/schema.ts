@@ -1,0 +1,100 @@
+/**
+ * SQLite schema of the embedded graph store and its migrations.
+ *
+ * Tables: users, items (+ item_category), queries (+ query_terms), events (one row per stored
+ * event, idempotent by event_id), query_item (Query-LED_TO->Item counts). The events table is a
+ * rowid table, so a scan in rowid order replays the events in the order they were stored; that is
+ * how the in-memory read indexes are rebuilt on open.
+ */
+import Database from 'better-sqlite3';
+
+export type SqliteDb = Database.Database;
+
+/** Applied in order; `PRAGMA user_version` records how many ran. Append only. */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE users (
+    id           TEXT NOT NULL PRIMARY KEY,
+    demographics TEXT NOT NULL,
+    preferences  TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE items (
+    id         TEXT NOT NULL PRIMARY KEY,
+    title      TEXT NOT NULL,
+    categories TEXT NOT NULL,
+    brand      TEXT,
+    price      REAL,
+    available  INTEGER NOT NULL,
+    created_at REAL NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE item_category (
+    item_id  TEXT NOT NULL,
+    category TEXT NOT NULL,
+    PRIMARY KEY (item_id, category)
+  ) WITHOUT ROWID;
+  CREATE INDEX item_category_by_category ON item_category (category, item_id);
+  CREATE TABLE queries (
+    text  TEXT NOT NULL PRIMARY KEY,
+    terms TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE query_terms (
+    term  TEXT NOT NULL,
+    query TEXT NOT NULL,
+    PRIMARY KEY (term, query)
+  ) WITHOUT ROWID;
+  CREATE TABLE events (
+    event_id TEXT NOT NULL UNIQUE,
+    user_id  TEXT NOT NULL,
+    type     TEXT NOT NULL,
+    item_id  TEXT,
+    ts       REAL NOT NULL,
+    value    REAL NOT NULL,
+    dwell_ms REAL,
+    session  TEXT,
+    referrer TEXT,
+    query    TEXT
+  );
+  CREATE TABLE query_item (
+    query   TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    count   INTEGER NOT NULL,
+    PRIMARY KEY (query, item_id)
+  ) WITHOUT ROWID;
+  `,
+];
+
+export interface OpenOptions {
+  readonly path: string;
+  readonly synchronous: 'FULL' | 'NORMAL';
+}
+
+/** Open the database file in WAL mode with the requested fsync policy. */
+export function openDatabase(opts: OpenOptions): SqliteDb {
+  const db = new Database(opts.path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+    db.pragma('busy_timeout = 5000');
+    // Checkpoint the WAL every ~40 MB instead of 4 MB: random event-id index pages rewritten by
+    // consecutive batches are copied to the main file once instead of once per batch.
+    db.pragma('wal_autocheckpoint = 10000');
+    db.pragma('cache_size = -65536');
+    db.pragma('temp_store = MEMORY');
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return db;
+}
+
+/** Run the migrations not yet applied, each in its own transaction. Idempotent. */
+export function migrateDatabase(db: SqliteDb): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    const sql = MIGRATIONS[v] as string;
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
