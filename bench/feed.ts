@@ -70,7 +70,7 @@ interface LoadResult { connections: number; latencyMs: LatencySummary; reqPerSec
 async function load(url: string, connections: number, duration: number, body: () => string): Promise<LoadResult> {
   const times: number[] = [];
   let errors = 0;
-  const instance = autocannon({
+  const opts = {
     url,
     connections,
     duration,
@@ -84,9 +84,11 @@ async function load(url: string, connections: number, duration: number, body: ()
         },
       },
     ],
-  } as autocannon.Options);
-  instance.on('response', (_c: unknown, _status: number, _bytes: number, responseTime: number) => times.push(responseTime));
-  const result = await instance;
+  } as unknown as autocannon.Options;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(opts, (err: Error | null, res: autocannon.Result) => (err ? reject(err) : resolve(res)));
+    instance.on('response', (_c: unknown, _status: number, _bytes: number, responseTime: number) => times.push(responseTime));
+  });
   return {
     connections,
     latencyMs: summarise(times),
