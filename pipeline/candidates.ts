@@ -1,13 +1,13 @@
 /**
- * Candidate retrieval: graph neighbourhood (co-interaction with the user's recent items),
- * trending and fresh items, merged under per-retriever quotas, minus purchased and unavailable
+ * Candidate retrieval: the user's own recent items (re-targeting), graph neighbourhood
+ * (co-interaction with the user's recent items), trending and fresh items, merged under per-retriever quotas, minus purchased and unavailable
  * items. One store call per retriever per request.
  */
 import type { ItemRecord } from '../domain/catalog';
 import type { GraphStore, Neighbourhood, UserProfile } from '../graph/port';
 import type { Strategy } from './strategy';
 
-export type RetrieverId = 'neighbourhood' | 'trending' | 'fresh';
+export type RetrieverId = 'recent' | 'neighbourhood' | 'trending' | 'fresh';
 
 export interface Candidates {
   readonly itemIds: readonly string[];
@@ -63,8 +63,11 @@ export async function retrieveCandidates(
     order.push(id);
     return true;
   };
-  // Quotas first (neighbourhood, fresh), trending fills, then any neighbours left fill the rest.
-  const nbQuota = Math.round(c.max * (c.neighbourhood?.share ?? 0));
+  // Quotas first (recent, neighbourhood, fresh), trending fills, then any neighbours left fill the rest.
+  const recent = c.recent ? recentDistinctItems(profile, c.recent.limit) : [];
+  const recentCap = Math.round(c.max * (c.recent?.share ?? 0));
+  for (const id of recent) add(id, 'recent', recentCap);
+  const nbQuota = order.length + Math.round(c.max * (c.neighbourhood?.share ?? 0));
   let nbUsed = 0;
   for (; nbUsed < nbRanked.length && order.length < nbQuota; nbUsed++) add(nbRanked[nbUsed]!, 'neighbourhood', nbQuota);
   const freshCap = Math.min(c.max, order.length + Math.round(c.max * (c.fresh?.share ?? 0)));

@@ -55,6 +55,6 @@ describe('strategy', () => {
   it('fills defaults and rejects bad weights with the field named', () => {
     expect(parseStrategy({ id: 'x' }).candidates.max).toBe(DEFAULT_STRATEGY.candidates.max);
     expect(() => parseStrategy({ scorers: [{ id: 'a/b', weight: -1 }] })).toThrow(/strategy.scorers\[0\].weight/);
-    expect(() => parseStrategy({ candidates: { neighbourhood: null, trending: null, fresh: null } })).toThrow(/at least one retriever/);
+    expect(() => parseStrategy({ candidates: { recent: null, neighbourhood: null, trending: null, fresh: null } })).toThrow(/at least one retriever/);
   });
 });

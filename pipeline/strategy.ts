@@ -25,6 +25,8 @@ export interface Strategy {
   readonly candidates: {
     /** Candidates scored per request. Default 200. */
     readonly max: number;
+    /** The user's own recent, not purchased items (re-targeting); null disables. */
+    readonly recent: { readonly limit: number; readonly share: number } | null;
     /** Co-interaction neighbourhood of the user's recent items; null disables. */
     readonly neighbourhood: { readonly seeds: number; readonly usersPerItem: number; readonly itemsPerUser: number; readonly share: number } | null;
     /** Trending items (decayed popularity); null disables. */
@@ -49,13 +51,15 @@ export const DEFAULT_STRATEGY: Strategy = Object.freeze<Strategy>({
   historyLimit: 50,
   candidates: {
     max: 200,
+    recent: { limit: 20, share: 0.1 },
     neighbourhood: { seeds: 20, usersPerItem: 50, itemsPerUser: 20, share: 0.6 },
     trending: { limit: 200 },
     fresh: { limit: 20, share: 0.1 },
   },
   scorers: [
-    { id: 'baseline/commercial', weight: 0.5 },
-    { id: 'baseline/item-knn', weight: 0.5 },
+    { id: 'baseline/commercial', weight: 0.4 },
+    { id: 'baseline/item-knn', weight: 0.3 },
+    { id: 'baseline/affinity', weight: 0.3 },
   ],
   diversity: { method: 'mmr', lambda: 0.8, maxPerCategory: 3 },
 });
@@ -105,6 +109,10 @@ export function parseStrategy(input: unknown): Strategy {
     historyLimit: num(s.historyLimit ?? d.historyLimit, 'historyLimit', 0, 10000, true),
     candidates: {
       max: num(c.max ?? d.candidates.max, 'candidates.max', 1, 10000, true),
+      recent: sub('recent', d.candidates.recent, (o) => ({
+        limit: num(o.limit ?? 20, 'candidates.recent.limit', 1, 10000, true),
+        share: num(o.share ?? 0.1, 'candidates.recent.share', 0, 1),
+      })),
       neighbourhood: sub('neighbourhood', nb, (o) => ({
         seeds: num(o.seeds ?? nb.seeds, 'candidates.neighbourhood.seeds', 1, 1000, true),
         usersPerItem: num(o.usersPerItem ?? nb.usersPerItem, 'candidates.neighbourhood.usersPerItem', 1, 100000, true),
@@ -124,7 +132,8 @@ export function parseStrategy(input: unknown): Strategy {
       maxPerCategory: num(div.maxPerCategory ?? d.diversity.maxPerCategory, 'diversity.maxPerCategory', 0, 1000, true),
     },
   };
-  if (!strategy.candidates.neighbourhood && !strategy.candidates.trending && !strategy.candidates.fresh) {
+  const r = strategy.candidates;
+  if (!r.recent && !r.neighbourhood && !r.trending && !r.fresh) {
     throw bad('candidates', 'enable at least one retriever');
   }
   return Object.freeze(strategy);

@@ -58,11 +58,17 @@ describe('gateway over HTTP (embedded store)', () => {
     const ids = feed.items.map((i) => i.itemId);
     expect(ids).not.toContain('i3'); // purchased
     expect(ids).not.toContain('i11'); // unavailable
+    // Re-targeting: an item u1 viewed (not bought) is proposed by the `recent` retriever and
+    // carries a positive affinity contribution.
+    const all = (await t.gql(FeedDocument, { userId: 'u1', limit: 50 })).data!.feed.items;
+    const i1 = all.find((i) => i.itemId === 'i1');
+    expect(i1?.sources).toContain('recent');
+    expect(i1?.contributions.find((c) => c.scorerId === 'baseline/affinity')?.raw).toBeGreaterThan(0);
     const i4 = feed.items.find((i) => i.itemId === 'i4');
     expect(i4?.sources).toContain('neighbourhood');
     expect(i4?.item).toMatchObject({ id: 'i4', title: 'Item 4', categories: ['cat-0'], price: 13 });
     for (const item of feed.items) {
-      expect(item.contributions.map((c) => c.scorerId).sort()).toEqual(['baseline/commercial', 'baseline/item-knn']);
+      expect(item.contributions.map((c) => c.scorerId).sort()).toEqual(['baseline/affinity', 'baseline/commercial', 'baseline/item-knn']);
       const sum = item.contributions.reduce((s, c) => s + c.value, 0);
       expect(item.score).toBeCloseTo(sum, 6);
       expect(item.contributions.reduce((s, c) => s + c.weight, 0)).toBeCloseTo(1, 6);
@@ -109,7 +115,7 @@ describe('gateway over HTTP (embedded store)', () => {
 
   it('serves /healthz and Prometheus /metrics', async () => {
     const health = (await (await t.get('/healthz')).json()) as Record<string, unknown>;
-    expect(health).toMatchObject({ status: 'ok', store: 'embedded', scorers: ['baseline/commercial@1.0.0', 'baseline/item-knn@1.0.0'] });
+    expect(health).toMatchObject({ status: 'ok', store: 'embedded', scorers: ['baseline/commercial@1.0.0', 'baseline/item-knn@1.0.0', 'baseline/affinity@1.0.0'] });
     const metrics = await (await t.get('/metrics')).text();
     expect(metrics).toMatch(/recgate_feed_duration_seconds_count\{strategy="default",cold_start="false"\} [1-9]/);
     expect(metrics).toMatch(/recgate_scorer_duration_seconds_count\{scorer="baseline\/commercial",version="1.0.0",outcome="ok"\} [1-9]/);

@@ -1,2 +1,3 @@
 export { createCommercialScorer, type CommercialOptions } from './commercial';
 export { createItemKnnScorer, type ItemKnnOptions } from './item-knn';
+export { createAffinityScorer, type AffinityOptions } from './affinity';

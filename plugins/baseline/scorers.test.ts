@@ -58,3 +58,20 @@ describe('baseline/item-knn', () => {
     expect(out[2]).toBeCloseTo(w2 * 1 / Math.sqrt(1), 5);
   });
 });
+
+describe('baseline/affinity', () => {
+  it('sums type-weighted, half-life-decayed interactions per candidate', async () => {
+    const { createAffinityScorer } = await import('./affinity');
+    const day = 24 * 3600 * 1000;
+    const scorer = await createAffinityScorer({ halfLifeMs: day }).setup(ctx);
+    const now = 10 * day;
+    const history = [
+      { itemId: 'a', type: 'add_to_cart' as const, ts: now, value: 0 },
+      { itemId: 'a', type: 'view' as const, ts: now - day, value: 0 },
+      { itemId: 'b', type: 'purchase' as const, ts: now, value: 9 },
+      { itemId: 'c', type: 'view' as const, ts: now - 2 * day, value: 0 },
+    ];
+    const out = await scorer.score({ userId: 'u', itemIds: ['a', 'b', 'c', 'd'], features: { 'user.history': history }, now, signal });
+    expect(Array.from(out)).toEqual([3 + 0.5 * 0.5, 0, 0.5 * 0.25, 0].map((v) => expect.closeTo(v, 6)));
+  });
+});

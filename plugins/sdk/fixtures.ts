@@ -39,7 +39,8 @@ export function makeFeatureFixture(opts: FixtureOptions = {}): Fixture {
   const day = 24 * 3600 * 1000;
   const types: EventType[] = ['view', 'click', 'add_to_cart', 'purchase', 'like', 'wishlist'];
   const history: Interaction[] = Array.from({ length: opts.history ?? 20 }, (_, i) => ({
-    itemId: `seen-${i % 7}`,
+    // Half the history touches candidates (re-targeting), half touches other items (the seeds).
+    itemId: i % 2 === 0 ? `item-${i}` : `seen-${i % 7}`,
     type: types[Math.floor(rnd() * types.length)]!,
     ts: now - i * 3600 * 1000,
     value: rnd() < 0.2 ? 10 + rnd() * 90 : 0,
