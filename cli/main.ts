@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * One entry point: `serve`, `import`, `schema`. Config comes from the environment (see the
+ * One entry point: `serve`, `import`, `eval`, `schema`. Config comes from the environment (see the
  * README's config table); flags only choose what to do.
  */
 import 'reflect-metadata';
@@ -13,6 +13,7 @@ import { CodedError } from '../errors/errors';
 import { loadDemoData } from '../demo/load';
 import { buildGatewaySchema } from '../schema/build';
 import { startGateway } from '../server/gateway';
+import { evalCommand } from './eval-command';
 import { importCommand } from './import/command';
 import { openConfiguredStore } from './store';
 
@@ -67,6 +68,7 @@ program
   .option('--out <file>', 'output file', 'schema/schema.graphql')
   .action((o: { out: string }) => emitSchema(o.out));
 program.addCommand(importCommand(() => openConfiguredStore(loadConfig())));
+program.addCommand(evalCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CodedError) process.stderr.write(`error ${err.code}: ${err.message}\n`);

@@ -1,0 +1,216 @@
+/**
+ * Protocol `events/temporal`: a global time cut on an event log (Taobao UserBehavior format).
+ * Training = the events before the cut, loaded into a fresh embedded GraphStore with the
+ * importer's converter and batching sink; evaluation = what each user did in [cut, end).
+ * Every model is a feed strategy run through the gateway's code (registry, FeedService, the
+ * pipeline's features/scorers/blend); see temporal-score.ts and the report notes.
+ */
+import { resolve } from 'node:path';
+import { createEventSink } from '../../cli/import/sink';
+import { mulberry32 } from '../../ml/random';
+import { DEFAULT_STRATEGY, checkStrategy, parseStrategy, strategyDigest, type Strategy } from '../../pipeline/strategy';
+import { createPopularityScorer } from '../../plugins/baseline/popularity';
+import type { ScorerPlugin } from '../../plugins/sdk/contract';
+import type { ScorerRegistry } from '../../plugins/sdk/registry';
+import { bundledScorers } from '../../server/bundled';
+import { TAOBAO_WINDOW, loadTaobao } from '../datasets/taobao';
+import { candidateLosses } from '../report/json';
+import type { EvalModelInfo, EvalReport, MetricRow } from '../report/types';
+import { createEvalProgress, createEvalRegistry, openTempStore, peakRssMiB, type RunEnvironmentOptions } from './support';
+import { temporalMetricRows, type PairGroup } from './temporal-metrics';
+import { temporalNotes } from './temporal-notes';
+import { historySegment, resolveCut, splitAtCut, type CutOptions } from './temporal-split';
+import { createReferenceModels } from './temporal-reference';
+import { createPairScorer, feedLists, sampleNegatives } from './temporal-score';
+
+/** A model under evaluation: a feed strategy over the registered scorers. */
+export interface TemporalModel {
+  /** Report id, e.g. `strategy:default`. */
+  readonly id: string;
+  readonly role: 'candidate' | 'baseline';
+  readonly strategy: Strategy;
+}
+
+const single = (scorerId: string): TemporalModel => {
+  const name = `${scorerId.split('/')[1]}-only`;
+  return { id: `strategy:${name}`, role: 'baseline', strategy: parseStrategy({ ...DEFAULT_STRATEGY, id: name, scorers: [{ id: scorerId, weight: 1 }] }) };
+};
+
+/**
+ * `strategy:default` (the gateway's default strategy) against each of its scorers alone and the
+ * popularity floor, all with the default retrievers and re-ranking.
+ */
+export const DEFAULT_TEMPORAL_MODELS: readonly TemporalModel[] = [
+  { id: 'strategy:default', role: 'candidate', strategy: DEFAULT_STRATEGY },
+  ...DEFAULT_STRATEGY.scorers.map((s) => single(s.id)),
+  single('baseline/popularity'),
+];
+
+/** The public Taobao head file, relative to the working directory (the project root). */
+export const DEFAULT_TAOBAO_FILE = '../shared/data/taobao-userbehavior-head/UserBehavior_head.csv';
+
+export interface EventsTemporalOptions extends RunEnvironmentOptions, CutOptions {
+  /** Event log in Taobao UserBehavior format. Default DEFAULT_TAOBAO_FILE. */
+  readonly file?: string;
+  /** Dataset name in the report and file name. Default `taobao-userbehavior-head`. */
+  readonly datasetName?: string;
+  /** Seed of the negative sampling. Default 42. */
+  readonly seed?: number;
+  /** Observation window [start, end) in ms. Default TAOBAO_WINDOW (2017-11-25..12-03, UTC+8). */
+  readonly window?: { readonly start: number; readonly end: number };
+  /** Cut-offs K. Default [5, 10, 20]. */
+  readonly ks?: readonly number[];
+  /** Items sampled per user as AUC negatives (not touched by the user in the window). Default 100. */
+  readonly negatives?: number;
+  /** Models to evaluate. Default DEFAULT_TEMPORAL_MODELS. */
+  readonly models?: readonly TemporalModel[];
+  /** Scorer plugins registered for the strategies. Default: the gateway's bundled scorers plus baseline/popularity. */
+  readonly plugins?: readonly ScorerPlugin[];
+  /** Add the reference baselines computed outside the gateway (popularity, the user's recent items). Default true. */
+  readonly references?: boolean;
+  /** Read only the first N non-empty lines of the file. Default: all. */
+  readonly maxLines?: number;
+}
+
+export async function runEventsTemporal(opts: EventsTemporalOptions = {}): Promise<EvalReport> {
+  const started = Date.now();
+  const t0 = performance.now();
+  const file = opts.file ?? DEFAULT_TAOBAO_FILE;
+  const seed = opts.seed ?? 42;
+  const window = opts.window ?? TAOBAO_WINDOW;
+  const ks = [...(opts.ks ?? [5, 10, 20])].sort((a, b) => a - b);
+  if (ks.length === 0 || ks.some((k) => !Number.isInteger(k) || k < 1)) throw new RangeError(`ks must be positive integers, got ${ks.join(',')}`);
+  const kMax = ks[ks.length - 1]!;
+  const segmentK = ks.includes(10) ? 10 : ks[Math.floor(ks.length / 2)]!;
+  const negatives = opts.negatives ?? 100;
+  const models = opts.models ?? DEFAULT_TEMPORAL_MODELS;
+  const cut = resolveCut(window, opts);
+
+  const log = await loadTaobao(file, opts.maxLines !== undefined ? { maxLines: opts.maxLines } : {});
+  const split = splitAtCut(log.rows, cut, window.end);
+  const { store, dispose } = await openTempStore(opts, 'temporal');
+  let opened: ScorerRegistry | null = null;
+  try {
+    const registry = await createEvalRegistry(opts.plugins ?? [...bundledScorers(), createPopularityScorer()]);
+    opened = registry;
+    for (const m of models) checkStrategy(m.strategy, registry);
+    const loadStarted = performance.now();
+    const sink = createEventSink(store, 5000);
+    for (const r of split.train) await sink.add(r.event, r.item);
+    await sink.flush();
+    const loadMs = Math.round(performance.now() - loadStarted);
+    const counts = await store.counts();
+    const now = await store.latestEventTs();
+    const users = [...split.windows.keys()];
+    const pool = [...split.trainItems].sort();
+    const segmentOf = (u: string): string => historySegment(split.trainEvents.get(u) ?? 0);
+
+    // One candidate set per user, shared by every model. Items unseen in training have no
+    // features any model here could use: they are left out of the AUC candidates (and counted
+    // in the notes' reachability figures).
+    const rng = mulberry32(seed);
+    const candidateSets = new Map<string, string[]>();
+    for (const u of users) {
+      const w = split.windows.get(u)!;
+      const known = [...w.touched].filter((id) => split.trainItems.has(id)).sort();
+      candidateSets.set(u, [...known, ...sampleNegatives(pool, w.touched, negatives, rng)]);
+    }
+
+    const progress = createEvalProgress('eval events/temporal', models.length * users.length * 2, opts);
+    const metrics: MetricRow[] = [];
+    const infos: EvalModelInfo[] = [];
+    const health: string[] = [];
+    const recommended = new Set<string>();
+    const perModel: Array<{ id: string; lists: ReadonlyMap<string, readonly string[]>; pairs: Map<string, PairGroup> }> = [];
+    for (const model of models) {
+      const fl = await feedLists(store, registry, model.strategy, users, kMax, now, () => progress.tick());
+      const scorer = createPairScorer(store, registry, model.strategy, now, counts.items);
+      const pairs = new Map<string, PairGroup>();
+      let dropped = 0;
+      for (const u of users) {
+        const itemIds = candidateSets.get(u)!;
+        const s = await scorer.score(u, itemIds);
+        if (s.dropped > 0) dropped += 1;
+        pairs.set(u, { itemIds, scores: s.scores });
+        progress.tick();
+      }
+      perModel.push({ id: model.id, lists: fl.lists, pairs });
+      if (fl.degraded + fl.fallback + dropped > 0) {
+        health.push(`${model.id}: ${fl.degraded} feeds with a dropped scorer, ${fl.fallback} fallback feeds, ${dropped} users with a dropped scorer in pair scoring.`);
+      }
+      infos.push({
+        id: model.id,
+        version: strategyDigest(model.strategy, registry),
+        role: model.role,
+        params: {
+          scorers: model.strategy.scorers.map((s) => `${s.id}@${registry.get(s.id)?.version ?? '?'}×${s.weight}`).join(' + '),
+          retrievers: Object.entries(model.strategy.candidates).filter(([k, v]) => k !== 'max' && v !== null).map(([k]) => k).join(', '),
+          candidates: model.strategy.candidates.max,
+          diversity: `${model.strategy.diversity.method} λ=${model.strategy.diversity.lambda} maxPerCategory=${model.strategy.diversity.maxPerCategory}`,
+        },
+      });
+    }
+    progress.stop();
+    for (const ref of opts.references === false ? [] : createReferenceModels(split)) {
+      const lists = new Map(users.map((u) => [u, ref.list(u, kMax)] as const));
+      const pairs = new Map(users.map((u) => [u, { itemIds: candidateSets.get(u)!, scores: ref.score(u, candidateSets.get(u)!) }] as const));
+      perModel.push({ id: ref.info.id, lists, pairs });
+      infos.push(ref.info);
+    }
+    for (const pm of perModel) for (const l of pm.lists.values()) for (const id of l) recommended.add(id);
+
+    const items = await store.getItems([...recommended]);
+    const stats = await store.itemStats([...recommended]);
+    for (const pm of perModel) {
+      metrics.push(
+        ...temporalMetricRows({
+          model: pm.id,
+          ks,
+          segmentK,
+          windows: split.windows,
+          segmentOf,
+          lists: pm.lists,
+          pairs: pm.pairs,
+          catalogueSize: counts.items,
+          trainUsers: counts.users,
+          categories: (id) => items.get(id)?.categories ?? [],
+          interactedUsers: (id) => stats.get(id)?.users ?? 0,
+        }),
+      );
+    }
+    const report: Omit<EvalReport, 'notes'> = {
+      schemaVersion: 1,
+      protocol: 'events/temporal',
+      dataset: {
+        name: opts.datasetName ?? 'taobao-userbehavior-head',
+        path: file,
+        split: `global time cut at ${new Date(cut).toISOString()}: train = events before it, evaluation = [cut, ${new Date(window.end).toISOString()})`,
+        stats: {
+          lines: log.lines,
+          rowErrors: log.rowErrors.length,
+          cutTs: cut,
+          windowStart: window.start,
+          windowEnd: window.end,
+          trainEvents: split.train.length,
+          trainUsers: counts.users,
+          trainItems: counts.items,
+          evalEvents: split.evalEvents,
+          eventsAfterEnd: split.afterEnd,
+          testUsers: users.length,
+          negativesPerUser: negatives,
+        },
+      },
+      seed,
+      startedAt: new Date(started).toISOString(),
+      wallMs: 0,
+      peakRssMiB: 0,
+      models: infos,
+      metrics,
+    };
+    const notes = [...temporalNotes({ split, window, file: resolve(file), ks, segmentK, negatives, health, log, loadMs, references: opts.references !== false }), ...candidateLosses(report)];
+    return { ...report, wallMs: Math.round(performance.now() - t0), peakRssMiB: peakRssMiB(), notes };
+  } finally {
+    await opened?.close();
+    await dispose();
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The per-user work of `ranking/full`, shared by the worker threads and the in-thread mode (so
+ * both give the same numbers): build the scorers through the gateway's registry, then for each
+ * user score EVERY item in one score() call, mask the user's train items to -Infinity, take the
+ * top K and write the user's metrics.
+ */
+import type { FeatureKey, FeatureValues } from '../../../plugins/sdk/features';
+import { createScorerRegistry, type RegisteredScorer, type ScorerRegistry } from '../../../plugins/sdk/registry';
+import { checkScores } from '../../../plugins/sdk/run';
+import { gowallaIds, type Csr } from '../../datasets/gowalla';
+import { metricsWidth, topKIndices, writeUserMetrics } from '../../metrics/ranking';
+import { createFeatureSource, type FeatureSource } from './features';
+import { pluginFromSpec, type ScorerSpec } from './spec';
+
+/** Everything a worker needs; plain data that survives structured cloning. */
+export interface EvalSetup {
+  readonly numUsers: number;
+  readonly numItems: number;
+  readonly train: Csr;
+  readonly test: Csr;
+  /** Models in report order; `id` must equal the plugin's id. */
+  readonly models: ReadonlyArray<{ readonly id: string; readonly spec: ScorerSpec }>;
+  readonly ks: readonly number[];
+  /** Length of the top list kept per user for catalogue coverage. */
+  readonly coverageK: number;
+  /** Data time handed to score() as `now`. */
+  readonly now: number;
+}
+
+/** One model's results for a batch of users, rows in the batch's order. */
+export interface ModelBatch {
+  /** users x metricsWidth(ks) values (writeUserMetrics layout). */
+  readonly values: Float64Array;
+  /** users x coverageK item indices, -1 where fewer items could be ranked. */
+  readonly top: Int32Array;
+}
+
+export interface Evaluator {
+  /** Plugin version per model id. */
+  readonly versions: Readonly<Record<string, string>>;
+  evaluate(users: Int32Array): Promise<ModelBatch[]>;
+  close(): Promise<void>;
+}
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** Offline deadline: the registry records it, but this protocol awaits every score() to the end. */
+const OFFLINE_TIMEOUT_MS = 600_000;
+
+function pick(features: Partial<FeatureValues>, keys: readonly FeatureKey[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = features[k];
+  return out;
+}
+
+export async function createEvaluator(setup: EvalSetup): Promise<Evaluator> {
+  const plugins = setup.models.map((m) => pluginFromSpec(m.spec));
+  plugins.forEach((p, i) => {
+    const want = setup.models[i]!.id;
+    if (p.id !== want) throw new Error(`model "${want}" is built by a plugin with id "${p.id}"`);
+  });
+  const registry: ScorerRegistry = await createScorerRegistry(plugins, {
+    logger: silent,
+    defaultTimeoutMs: OFFLINE_TIMEOUT_MS,
+    loadModel: async (uri) => {
+      throw new Error(`ranking/full loads no ONNX model (${uri})`);
+    },
+  });
+  const scorers = setup.models.map((m) => registry.get(m.id) as RegisteredScorer);
+  const needed = new Set(scorers.flatMap((s) => s.features));
+  const userIds = gowallaIds(setup.numUsers);
+  const itemIds = gowallaIds(setup.numItems);
+  let features: FeatureSource;
+  try {
+    features = createFeatureSource(needed, setup.train, itemIds, setup.now);
+  } catch (err) {
+    await registry.close();
+    throw err;
+  }
+  const { ks, coverageK, numItems, train, test } = setup;
+  const width = metricsWidth(ks);
+  const maxK = Math.max(coverageK, ...ks);
+  const masked = new Float32Array(numItems);
+  const relevant = new Uint8Array(numItems);
+  const isRelevant = (i: number): boolean => relevant[i] === 1;
+  const signal = new AbortController().signal;
+
+  return {
+    versions: Object.fromEntries(scorers.map((s) => [s.id, s.version])),
+    async evaluate(users) {
+      const out = scorers.map(() => ({ values: new Float64Array(users.length * width), top: new Int32Array(users.length * coverageK).fill(-1) }));
+      for (let b = 0; b < users.length; b++) {
+        const u = users[b]!;
+        const t0 = test.indptr[u]!;
+        const t1 = test.indptr[u + 1]!;
+        for (let p = t0; p < t1; p++) relevant[test.items[p]!] = 1;
+        const userFeatures = features.forUser(u);
+        for (let m = 0; m < scorers.length; m++) {
+          const s = scorers[m]!;
+          const scores = await s.scorer.score({ userId: userIds[u]!, itemIds, features: pick(userFeatures, s.features) as never, now: setup.now, signal });
+          const problem = checkScores(scores, numItems);
+          if (problem !== null) throw new Error(`scorer ${s.id} gave bad output for user ${userIds[u]}: ${problem}`);
+          // Copy: the scorer may reuse its output buffer.
+          masked.set(scores);
+          for (let p = train.indptr[u]!; p < train.indptr[u + 1]!; p++) masked[train.items[p]!] = Number.NEGATIVE_INFINITY;
+          const top = topKIndices(masked, maxK);
+          writeUserMetrics(top, isRelevant, t1 - t0, ks, out[m]!.values, b * width);
+          out[m]!.top.set(top.subarray(0, coverageK), b * coverageK);
+        }
+        for (let p = t0; p < t1; p++) relevant[test.items[p]!] = 0;
+      }
+      return out;
+    },
+    close: () => registry.close(),
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * Metric rows of the events/temporal protocol from feeds and pair scores. Pure: no I/O.
+ */
+import { auc, gauc, type LabelledGroup } from '../metrics/classification';
+import { catalogueCoverage, intraListDiversity, listNovelty, meanOfFinite, ndcgAtK, precisionAtK, recallAtK } from '../metrics/lists';
+import type { MetricRow } from '../report/types';
+import { compareSegments, round6 } from './support';
+import type { UserWindow } from './temporal-split';
+
+/** The two targets: a purchase (`buy`) and a click (Taobao `pv`, stored as `view`). */
+export const TEMPORAL_TARGETS = [
+  { id: 'purchase', relevant: (w: UserWindow): ReadonlySet<string> => w.purchased },
+  { id: 'click', relevant: (w: UserWindow): ReadonlySet<string> => w.clicked },
+] as const;
+
+/** One user's AUC candidates and the model's scores for them (aligned). */
+export interface PairGroup {
+  readonly itemIds: readonly string[];
+  readonly scores: ArrayLike<number>;
+}
+
+export interface TemporalMetricInput {
+  readonly model: string;
+  readonly ks: readonly number[];
+  /** K of the per-segment rows. */
+  readonly segmentK: number;
+  readonly windows: ReadonlyMap<string, UserWindow>;
+  readonly segmentOf: (userId: string) => string;
+  readonly lists: ReadonlyMap<string, readonly string[]>;
+  readonly pairs: ReadonlyMap<string, PairGroup>;
+  readonly catalogueSize: number;
+  readonly trainUsers: number;
+  readonly categories: (itemId: string) => readonly string[];
+  readonly interactedUsers: (itemId: string) => number;
+}
+
+type Row = { -readonly [K in keyof MetricRow]: MetricRow[K] };
+
+export function temporalMetricRows(x: TemporalMetricInput): MetricRow[] {
+  const rows: Row[] = [];
+  const push = (r: Row): void => {
+    if (Number.isFinite(r.value) && r.n > 0) rows.push({ ...r, value: round6(r.value) });
+  };
+  const users = [...x.windows.keys()];
+  const segments = [...new Set(users.map(x.segmentOf))].sort(compareSegments);
+
+  for (const t of TEMPORAL_TARGETS) {
+    const judged = users.filter((u) => t.relevant(x.windows.get(u)!).size > 0);
+    const listOf = (u: string): readonly string[] => x.lists.get(u) ?? [];
+    for (const [metric, fn] of [['precision', precisionAtK], ['recall', recallAtK], ['ndcg', ndcgAtK]] as const) {
+      for (const k of x.ks) {
+        const m = meanOfFinite(judged.map((u) => fn(listOf(u), t.relevant(x.windows.get(u)!), k)));
+        push({ model: x.model, metric, k, target: t.id, value: m.mean, n: m.n });
+      }
+    }
+    const groupOf = (u: string): LabelledGroup => {
+      const g = x.pairs.get(u)!;
+      const rel = t.relevant(x.windows.get(u)!);
+      return { scores: g.scores, labels: g.itemIds.map((id) => (rel.has(id) ? 1 : 0)) };
+    };
+    const withPairs = users.filter((u) => x.pairs.has(u));
+    const groups = withPairs.map(groupOf);
+    const pooledScores: number[] = [];
+    const pooledLabels: number[] = [];
+    for (const g of groups) {
+      for (let i = 0; i < g.scores.length; i++) {
+        pooledScores.push(g.scores[i]!);
+        pooledLabels.push(g.labels[i] as number);
+      }
+    }
+    push({ model: x.model, metric: 'auc', target: t.id, value: auc(pooledScores, pooledLabels), n: pooledScores.length });
+    const ga = gauc(groups);
+    push({ model: x.model, metric: 'gauc', target: t.id, value: ga.value, n: ga.groups });
+
+    for (const seg of segments) {
+      const segJudged = judged.filter((u) => x.segmentOf(u) === seg);
+      const m = meanOfFinite(segJudged.map((u) => ndcgAtK(listOf(u), t.relevant(x.windows.get(u)!), x.segmentK)));
+      push({ model: x.model, metric: 'ndcg', k: x.segmentK, target: t.id, segment: seg, value: m.mean, n: m.n });
+      const sg = gauc(withPairs.filter((u) => x.segmentOf(u) === seg).map(groupOf));
+      push({ model: x.model, metric: 'gauc', target: t.id, segment: seg, value: sg.value, n: sg.groups });
+    }
+  }
+
+  const fed = users.map((u) => x.lists.get(u) ?? []);
+  for (const k of x.ks) {
+    push({ model: x.model, metric: 'coverage', k, value: catalogueCoverage(fed, k, x.catalogueSize), n: fed.length });
+    const d = meanOfFinite(fed.map((l) => intraListDiversity(l, k, x.categories)));
+    push({ model: x.model, metric: 'diversity', k, value: d.mean, n: d.n });
+    const nv = meanOfFinite(fed.map((l) => listNovelty(l, k, x.interactedUsers, x.trainUsers)));
+    push({ model: x.model, metric: 'novelty', k, value: nv.mean, n: nv.n });
+  }
+  return rows.map(({ segment, k, target, ...r }) => ({
+    model: r.model,
+    metric: r.metric,
+    ...(k !== undefined ? { k } : {}),
+    ...(target !== undefined ? { target } : {}),
+    ...(segment !== undefined ? { segment } : {}),
+    value: r.value,
+    n: r.n,
+  }));
+}

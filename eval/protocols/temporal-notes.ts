@@ -1,0 +1,68 @@
+/**
+ * The protocol statement of events/temporal, in words, with the figures a reader needs to judge
+ * the numbers (exact cut, what counts as a click, how much of the truth is reachable at all).
+ */
+import { TAOBAO_WINDOW, taobaoLocalTime, type TaobaoLog } from '../datasets/taobao';
+import { EVAL_SCORER_TIMEOUT_MS } from './support';
+import type { TemporalSplit } from './temporal-split';
+
+export interface TemporalNoteInput {
+  readonly split: TemporalSplit;
+  readonly window: { readonly start: number; readonly end: number };
+  readonly file: string;
+  readonly ks: readonly number[];
+  readonly segmentK: number;
+  readonly negatives: number;
+  readonly health: readonly string[];
+  readonly log: TaobaoLog;
+  readonly loadMs: number;
+  /** Whether the reference/* rows are in the report. */
+  readonly references: boolean;
+}
+
+const pct = (a: number, b: number): string => (b > 0 ? `${((100 * a) / b).toFixed(1)}%` : 'n/a');
+
+/** Share of window positives that repeat a training item of the user, or are unseen in training. */
+function reach(split: TemporalSplit, pick: 'purchased' | 'clicked'): { total: number; repeat: number; unseen: number; rebought: number } {
+  const bought = new Map<string, Set<string>>();
+  for (const r of split.train) {
+    if (r.event.type !== 'purchase' || r.event.itemId === null) continue;
+    let s = bought.get(r.event.userId);
+    if (s === undefined) bought.set(r.event.userId, (s = new Set()));
+    s.add(r.event.itemId);
+  }
+  let total = 0;
+  let repeat = 0;
+  let unseen = 0;
+  let rebought = 0;
+  for (const [u, w] of split.windows) {
+    for (const id of w[pick]) {
+      total += 1;
+      if (split.trainItemsOf.get(u)?.has(id)) repeat += 1;
+      if (!split.trainItems.has(id)) unseen += 1;
+      if (bought.get(u)?.has(id)) rebought += 1;
+    }
+  }
+  return { total, repeat, unseen, rebought };
+}
+
+export function temporalNotes(x: TemporalNoteInput): string[] {
+  const { split, window } = x;
+  const local = window.start === TAOBAO_WINDOW.start && window.end === TAOBAO_WINDOW.end;
+  const when = (ms: number): string => (local ? `${taobaoLocalTime(ms)} (${ms / 1000} s)` : `${new Date(ms).toISOString()} (${ms / 1000} s)`);
+  const before = split.train.filter((r) => r.event.ts < window.start).length;
+  const click = reach(split, 'clicked');
+  const buy = reach(split, 'purchased');
+  const purchaseUsers = [...split.windows.values()].filter((w) => w.purchased.size > 0).length;
+  const clickUsers = [...split.windows.values()].filter((w) => w.clicked.size > 0).length;
+  return [
+    `Global time cut at ${when(split.cut)}; evaluation window [cut, ${when(window.end)}). Training = the ${split.train.length} events before the cut (including ${before} rows dated before the official window start ${when(window.start)}, kept as the importer keeps them), loaded into a fresh embedded GraphStore (temp SQLite file) through the importer's row converter (validateEvent) and batching sink in ${x.loadMs} ms; ${split.evalEvents} events fall in the evaluation window, ${split.afterEnd} after it (unused). File: ${x.file} (${x.log.lines} lines, ${x.log.rowErrors.length} rejected rows).`,
+    `Targets: "purchase" = Taobao buy; "click" = Taobao pv, which the importer maps to the event type view (Taobao logs no separate click). Relevant items of a user = distinct items with that behaviour in the evaluation window. Test users = the ${split.windows.size} users with any event in the window; ${purchaseUsers} have a purchase, ${clickUsers} a click.`,
+    `Feed metrics: each test user gets one feed of ${x.ks[x.ks.length - 1]} items from the real FeedService.feed({ userId, limit }) (createScorerRegistry + the model's strategy; data time = the newest training event); @K metrics use its first K items (MMR and the category cap pick greedily, so they equal a feed of limit K). Precision@K = hits/K; Recall@K = hits/|relevant|; NDCG@K with binary relevance and ideal DCG over min(K, |relevant|); means over the users with at least one relevant item (n).`,
+    `AUC/GAUC: per test user the candidate set = the items they touched in the window (any behaviour) that exist in the training data (items unseen in training have no features and are left out), plus ${x.negatives} items sampled uniformly (seeded) from the training catalogue among those they did not touch; label = purchased (resp. clicked) in the window; score = the strategy's blended score from the pipeline's loadFeatures -> runScorers -> blend (per-request min-max and weights, before re-ranking), the neighbourhood walk keeping every walked neighbour. AUC pools all pairs (n = pairs; ties count 1/2); GAUC = per-user AUC weighted by the user's labelled pairs, over users with both classes (n = users).`,
+    `Coverage@K = distinct items in all top-K lists / items in the training catalogue. Diversity@K = mean over lists of 1 - mean pairwise Jaccard of item categories. Novelty@K = mean over lists of the mean -log2 p(item), p = (training users who interacted with it + 1) / (training users + 1). Segment rows: ndcg@${x.segmentK} and GAUC by the user's number of training events.`,
+    `Reachability: of ${click.total} (user, clicked item) pairs in the window, ${pct(click.repeat, click.total)} are items the user already interacted with before the cut (only the "recent" retriever, where a strategy enables it, and trending propose a user's own items; the neighbourhood walk never does) and ${pct(click.unseen, click.total)} are items absent from training (no model here can recommend them). Of ${buy.total} purchase pairs, ${pct(buy.repeat, buy.total)} repeat a training item, ${pct(buy.unseen, buy.total)} are unseen in training, ${pct(buy.rebought, buy.total)} re-buy an item bought before the cut (the feed excludes purchased items).`,
+    `Scorer deadlines are raised to ${EVAL_SCORER_TIMEOUT_MS} ms offline so that a busy CPU cannot drop a scorer and make runs differ. ${x.health.length === 0 ? 'No scorer was dropped in any feed or pair scoring.' : x.health.join(' ')}`,
+    `The strategy:* models share the default retrievers and re-ranking, so their comparison isolates the scorers.${x.references ? " The reference/* rows are computed straight from the training events, not through the gateway (popularity: most training events; recent-items: the user's own latest items, re-targeting with no scorer and no re-ranking); they show what the gateway's retrieval, blending and diversity re-ranking gain or lose against plain rules." : ''}`,
+  ];
+}
