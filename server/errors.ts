@@ -2,10 +2,15 @@
  * Error formatting at the edge: every error leaves with a public code; BAD_USER_INPUT names the
  * offending field; unexpected errors are masked outside development.
  */
+import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { ErrorCode, ERROR_CODES } from '../errors/codes';
+import { CodedError } from '../errors/errors';
 
 const PUBLIC = new Set<string>(ERROR_CODES);
+
+/** Codes whose messages may carry internals (driver errors, paths): masked outside development. */
+const MASKED = new Set<string>([ErrorCode.INTERNAL_SERVER_ERROR, ErrorCode.STORE_UNAVAILABLE]);
 
 /** Field path from graphql-js coercion messages: `Variable "$x" got invalid value ... at "x[0].ts"`. */
 function fieldFromMessage(message: string): string | undefined {
@@ -20,9 +25,10 @@ function fieldFromMessage(message: string): string | undefined {
 }
 
 export function formatGatewayError(development: boolean) {
-  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+  return (formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError => {
     const ext = { ...(formatted.extensions ?? {}) } as Record<string, unknown>;
-    let code = typeof ext.code === 'string' ? ext.code : ErrorCode.INTERNAL_SERVER_ERROR;
+    const original = error === undefined ? undefined : unwrapResolverError(error);
+    let code = original instanceof CodedError ? original.code : typeof ext.code === 'string' ? ext.code : ErrorCode.INTERNAL_SERVER_ERROR;
     // Apollo's own input/validation codes map onto ours.
     if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_REQUEST') code = ErrorCode.BAD_USER_INPUT;
     if (!PUBLIC.has(code)) code = ErrorCode.INTERNAL_SERVER_ERROR;
@@ -31,8 +37,9 @@ export function formatGatewayError(development: boolean) {
       const field = fieldFromMessage(formatted.message);
       if (field) ext.field = field;
     }
-    if (code === ErrorCode.INTERNAL_SERVER_ERROR && !development) {
-      return { message: 'Internal server error', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code } };
+    if (MASKED.has(code) && !development) {
+      const message = code === ErrorCode.STORE_UNAVAILABLE ? 'The graph store is unavailable; nothing was acknowledged' : 'Internal server error';
+      return { message, ...(formatted.path ? { path: formatted.path } : {}), extensions: { code } };
     }
     if (!development) delete ext.stacktrace;
     return { ...formatted, extensions: ext };
