@@ -12,6 +12,7 @@ import { mae, meanError, rmse, spearman, topDecileCapture } from '../metrics/reg
 import { candidateLosses } from '../report/json';
 import type { EvalModelInfo, EvalReport, MetricRow } from '../report/types';
 import { compareSegments, createEvalProgress, openTempStore, peakRssMiB, round6, type RunEnvironmentOptions } from './support';
+import { createBgNbdGammaGammaValueModel } from './value-bgnbd';
 import { createRepeatCalibrationModel, createRfmValueModel, type CalibrationCustomer, type ValueContext, type ValueModel, type ValueWindow } from './value-models';
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
@@ -34,7 +35,7 @@ export interface ValueHoldoutOptions extends RunEnvironmentOptions {
   readonly calibrationWeeks?: number;
   /** Holdout length in weeks, starting where calibration ends. Default 39. */
   readonly holdoutWeeks?: number;
-  /** Models, in report order. Default [baseline/rfm, trivial/repeat-calibration]. */
+  /** Models, in report order. Default [baseline/rfm, clv/bgnbd-gg, trivial/repeat-calibration]. */
   readonly models?: readonly ValueModel[];
 }
 
@@ -54,7 +55,7 @@ export async function runValueHoldout(opts: ValueHoldoutOptions = {}): Promise<E
   const calStart = opts.calibrationStart ?? Date.UTC(1997, 0, 1);
   const calibration: ValueWindow = { start: calStart, end: calStart + calWeeks * WEEK_MS, weeks: calWeeks };
   const holdout: ValueWindow = { start: calibration.end, end: calibration.end + holdWeeks * WEEK_MS, weeks: holdWeeks };
-  const models = opts.models ?? [createRfmValueModel(), createRepeatCalibrationModel()];
+  const models = opts.models ?? [createRfmValueModel(), createBgNbdGammaGammaValueModel(), createRepeatCalibrationModel()];
 
   const data = await loadCdnow(file);
   const cal = new Map<string, { transactions: number; spend: number }>();
@@ -164,7 +165,8 @@ export async function runValueHoldout(opts: ValueHoldoutOptions = {}): Promise<E
       'trivial/repeat-calibration: holdout = calibration figure × holdout weeks / calibration weeks (the floor; it includes the first purchase, so it over-predicts).',
       'MAE, RMSE, bias (mean prediction − actual) and Spearman (average ranks for ties) over all customers; top_decile_capture = share of actual holdout value held by the 10% of customers with the highest prediction, customers tied at the boundary counted pro rata (expected value under random tie-breaking). Segment rows: MAE by calibration transactions.',
       `Totals: ${totals.join('; ')}.`,
-      'BG/NBD (published CDNOW fit: r = 0.2426, alpha = 4.4135, a = 0.7929, b = 2.4258) and DUVE come in a later issue as further entries of the models list.',
+      'clv/bgnbd-gg: BG/NBD (Fader, Hardie & Lee 2005) and Gamma-Gamma (Fader, Hardie & Lee 2005b) fitted by maximum likelihood on the calibration purchases in the store only. Per customer, in weeks between UTC day starts: x = purchase days after the first, t_x = first to last purchase day, T = first purchase day to the last calibration day (the convention of the published CDNOW summary, which it reproduces on CDNOW_sample). Transactions = E[Y(holdout weeks) | x, t_x, T]; spend = that × the Gamma-Gamma conditional mean value (fitted on customers with x > 0, z̄ = mean dollars of their repeat days; the population mean p·v/(q−1) for x = 0). The fitted parameters are in its params; the published fit on the 1/10 sample is r = 0.2426, alpha = 4.4135, a = 0.7929, b = 2.4258 and p = 6.25, q = 3.74, v = 15.45.',
+      'DUVE comes in a later issue as a further entry of the models list (the candidate).',
     ];
     const losses = candidateLosses(report);
     if (losses.length === 0) notes.push('No candidate model in this run: every row is a baseline.');

@@ -62,8 +62,9 @@ describe('value/holdout on CDNOW customers 1..3000', () => {
   it('reports every model and metric for both targets, over every customer', () => {
     const customers = new Set(slice.map((l) => l.trim().split(/\s+/)[0])).size;
     expect(a.dataset.stats.customers).toBe(customers);
-    expect(a.models.map((m) => m.id)).toEqual(['baseline/rfm', 'trivial/repeat-calibration']);
-    for (const model of ['baseline/rfm', 'trivial/repeat-calibration']) {
+    const ids = ['baseline/rfm', 'clv/bgnbd-gg', 'trivial/repeat-calibration'];
+    expect(a.models.map((m) => m.id)).toEqual(ids);
+    for (const model of ids) {
       for (const target of ['spend', 'transactions']) {
         for (const metric of ['mae', 'rmse', 'bias', 'spearman', 'top_decile_capture']) expect(find(a, model, metric, target).n).toBe(customers);
         const mae = find(a, model, 'mae', target).value;
