@@ -1,86 +1,77 @@
+import { describeJobQueueConformance } from './conformance';
+import { createJobQueue } from './factory';
 import { createInProcessQueue } from './in-process';
-import { UnrecoverableJobError, type JobOutcome } from './port';
+import type { JobOutcome } from './port';
 
-function outcomes(q: ReturnType<typeof createInProcessQueue>, n: number): Promise<JobOutcome[]> {
-  const got: JobOutcome[] = [];
-  return new Promise((resolve) => {
-    q.onOutcome((o) => {
-      got.push(o);
-      if (got.length === n) resolve(got);
-    });
-  });
-}
+describeJobQueueConformance('in-process', async () => {
+  const queue = createInProcessQueue();
+  return { queue, cleanup: () => queue.close() };
+});
 
-describe('in-process job queue', () => {
-  it('retries transient errors with backoff, then completes', async () => {
+describe('in-process job queue (adapter-specific)', () => {
+  it('fails a job whose name has no processor, unrecoverably and at once', async () => {
     const q = createInProcessQueue();
-    const attempts: number[] = [];
-    q.process<{ x: number }>('flaky', async (job) => {
-      attempts.push(job.attempt);
-      if (job.attempt < 3) throw new Error('redis hiccup');
-    });
-    const done = outcomes(q, 1);
-    await q.add('flaky', { x: 1 }, { attempts: 3, backoffMs: 5 });
-    expect(await done).toEqual([{ status: 'completed', name: 'flaky', id: expect.any(String), attempts: 3 }]);
-    expect(attempts).toEqual([1, 2, 3]);
+    const got: JobOutcome[] = [];
+    q.onOutcome((o) => got.push(o));
+    await q.add('nobody-home', {}, { jobId: 'n-1', attempts: 3, backoffMs: 1 });
     await q.close();
+    expect(got).toEqual([
+      { status: 'failed', name: 'nobody-home', id: 'n-1', attempts: 1, unrecoverable: true, error: 'no processor for job "nobody-home"' },
+    ]);
   });
 
-  it('does not retry an unrecoverable error', async () => {
-    const q = createInProcessQueue();
-    let runs = 0;
-    q.process('load-model', async () => {
-      runs++;
-      throw new UnrecoverableJobError('model file is corrupt');
+  it('passes final failures, and only those, to onError', async () => {
+    const errors: JobOutcome[] = [];
+    const q = createInProcessQueue({ onError: (o) => errors.push(o) });
+    q.process<{ fail: boolean }>('maybe', async (job) => {
+      if (job.data.fail) throw new Error('boom');
     });
-    const done = outcomes(q, 1);
-    await q.add('load-model', {}, { attempts: 5, backoffMs: 1 });
-    expect((await done)[0]).toMatchObject({ status: 'failed', unrecoverable: true, attempts: 1, error: 'model file is corrupt' });
-    expect(runs).toBe(1);
-    await q.close();
-  });
-
-  it('gives up after the last attempt of a transient error', async () => {
-    const q = createInProcessQueue();
-    q.process('down', async () => {
-      throw new Error('still down');
+    const done = new Promise<void>((resolve) => {
+      let n = 0;
+      q.onOutcome(() => {
+        if (++n === 2) resolve();
+      });
     });
-    const done = outcomes(q, 1);
-    await q.add('down', {}, { attempts: 2, backoffMs: 1 });
-    expect((await done)[0]).toMatchObject({ status: 'failed', unrecoverable: false, attempts: 2 });
-    await q.close();
-  });
-
-  it('ignores a job id that is already queued or running (idempotent)', async () => {
-    const q = createInProcessQueue();
-    let runs = 0;
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    q.process('refresh', async () => {
-      runs++;
-      await gate;
-    });
-    const done = outcomes(q, 1);
-    await q.add('refresh', {}, { jobId: 'refresh:42' });
-    await q.add('refresh', {}, { jobId: 'refresh:42' });
-    release();
+    await q.add('maybe', { fail: false });
+    await q.add('maybe', { fail: true }, { jobId: 'bad', attempts: 1 });
     await done;
-    expect(runs).toBe(1);
     await q.close();
+    expect(errors).toEqual([{ status: 'failed', name: 'maybe', id: 'bad', attempts: 1, unrecoverable: false, error: 'boom' }]);
   });
 
-  it('repeats on a schedule and stops on close', async () => {
-    const q = createInProcessQueue();
-    let runs = 0;
-    q.process('tick', async () => {
-      runs++;
+  it('limits running jobs to `concurrency` across all job names', async () => {
+    const q = createInProcessQueue({ concurrency: 2 });
+    let running = 0;
+    let peak = 0;
+    const work = async (): Promise<void> => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 10));
+      running--;
+    };
+    q.process('a', work);
+    q.process('b', work);
+    const done = new Promise<void>((resolve) => {
+      let n = 0;
+      q.onOutcome(() => {
+        if (++n === 6) resolve();
+      });
     });
-    await q.repeat('tick', {}, { everyMs: 20, scheduleId: 'tick', immediately: true });
-    await new Promise((r) => setTimeout(r, 110));
+    for (let i = 0; i < 3; i++) {
+      await q.add('a', {});
+      await q.add('b', {});
+    }
+    await done;
     await q.close();
-    const seen = runs;
-    expect(seen).toBeGreaterThanOrEqual(3);
-    await new Promise((r) => setTimeout(r, 60));
-    expect(runs).toBe(seen);
+    expect(peak).toBe(2);
+  });
+});
+
+describe('createJobQueue', () => {
+  it('runs in-process when no Redis URL is configured', async () => {
+    const unset = createJobQueue({});
+    const empty = createJobQueue({ redisUrl: '', prefix: 'ignored' });
+    expect([unset.kind, empty.kind]).toEqual(['in-process', 'in-process']);
+    await Promise.all([unset.close(), empty.close()]);
   });
 });

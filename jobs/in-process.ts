@@ -100,6 +100,7 @@ export function createInProcessQueue(opts: InProcessQueueOptions = {}): JobQueue
     },
     add,
     async repeat(name, data, o: RepeatOptions) {
+      if (closed) throw new Error('queue is closed');
       if (!(o.everyMs > 0)) throw new Error('everyMs must be positive');
       const prev = schedules.get(o.scheduleId);
       if (prev) clearInterval(prev);
