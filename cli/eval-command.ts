@@ -5,6 +5,7 @@
  *   eval ranking/full     Gowalla LightGCN split: full ranking, Recall/NDCG/Precision/HitRate@K
  *   eval events/temporal  Taobao head: global time cut, AUC/GAUC, P/NDCG@K of the gateway's feed
  *   eval value/holdout    CDNOW: 39-week calibration / 39-week holdout, MAE/RMSE/Spearman/top decile
+ *   eval value/temporal   Taobao head: purchase-in-next-window AUC of DUVE (and ablations) vs RFM, BG/NBD
  *   common: --seed <n> (42)  --out <dir> (reports)  --no-progress
  */
 import { Command, InvalidArgumentError } from 'commander';
@@ -109,6 +110,18 @@ export function evalCommand(): Command {
   ).action(async (o: Common & { file: string }) => {
     const { runValueHoldout } = await import('../eval/protocols/value-holdout');
     const r = await runValueHoldout({ file: o.file, seed: o.seed, progress: o.progress });
+    await finish(r, o.out);
+  });
+
+  withCommon(
+    root
+      .command('value/temporal')
+      .description('event log (Taobao format): purchase in the next window, DUVE and its ablations vs RFM and BG/NBD')
+      .option('--file <file>', 'event log', '../shared/data/taobao-userbehavior-head/UserBehavior_head.csv')
+      .option('--max-lines <n>', 'read only the first n lines', int),
+  ).action(async (o: Common & { file: string; maxLines?: number }) => {
+    const { runValueTemporal } = await import('../eval/protocols/value-temporal');
+    const r = await runValueTemporal({ file: o.file, seed: o.seed, progress: o.progress, ...(o.maxLines !== undefined ? { maxLines: o.maxLines } : {}) });
     await finish(r, o.out);
   });
 

@@ -13,6 +13,7 @@ import { candidateLosses } from '../report/json';
 import type { EvalModelInfo, EvalReport, MetricRow } from '../report/types';
 import { compareSegments, createEvalProgress, openTempStore, peakRssMiB, round6, type RunEnvironmentOptions } from './support';
 import { createBgNbdGammaGammaValueModel } from './value-bgnbd';
+import { createDuveValueModel } from './value-duve';
 import { createRepeatCalibrationModel, createRfmValueModel, type CalibrationCustomer, type ValueContext, type ValueModel, type ValueWindow } from './value-models';
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
@@ -35,7 +36,7 @@ export interface ValueHoldoutOptions extends RunEnvironmentOptions {
   readonly calibrationWeeks?: number;
   /** Holdout length in weeks, starting where calibration ends. Default 39. */
   readonly holdoutWeeks?: number;
-  /** Models, in report order. Default [baseline/rfm, clv/bgnbd-gg, trivial/repeat-calibration]. */
+  /** Models, in report order. Default [baseline/rfm, clv/bgnbd-gg, trivial/repeat-calibration, duve/value]. */
   readonly models?: readonly ValueModel[];
 }
 
@@ -55,7 +56,7 @@ export async function runValueHoldout(opts: ValueHoldoutOptions = {}): Promise<E
   const calStart = opts.calibrationStart ?? Date.UTC(1997, 0, 1);
   const calibration: ValueWindow = { start: calStart, end: calStart + calWeeks * WEEK_MS, weeks: calWeeks };
   const holdout: ValueWindow = { start: calibration.end, end: calibration.end + holdWeeks * WEEK_MS, weeks: holdWeeks };
-  const models = opts.models ?? [createRfmValueModel(), createBgNbdGammaGammaValueModel(), createRepeatCalibrationModel()];
+  const models = opts.models ?? [createRfmValueModel(), createBgNbdGammaGammaValueModel(), createRepeatCalibrationModel(), createDuveValueModel()];
 
   const data = await loadCdnow(file);
   const cal = new Map<string, { transactions: number; spend: number }>();
@@ -166,7 +167,7 @@ export async function runValueHoldout(opts: ValueHoldoutOptions = {}): Promise<E
       'MAE, RMSE, bias (mean prediction − actual) and Spearman (average ranks for ties) over all customers; top_decile_capture = share of actual holdout value held by the 10% of customers with the highest prediction, customers tied at the boundary counted pro rata (expected value under random tie-breaking). Segment rows: MAE by calibration transactions.',
       `Totals: ${totals.join('; ')}.`,
       'clv/bgnbd-gg: BG/NBD (Fader, Hardie & Lee 2005) and Gamma-Gamma (Fader, Hardie & Lee 2005b) fitted by maximum likelihood on the calibration purchases in the store only. Per customer, in weeks between UTC day starts: x = purchase days after the first, t_x = first to last purchase day, T = first purchase day to the last calibration day (the convention of the published CDNOW summary, which it reproduces on CDNOW_sample). Transactions = E[Y(holdout weeks) | x, t_x, T]; spend = that × the Gamma-Gamma conditional mean value (fitted on customers with x > 0, z̄ = mean dollars of their repeat days; the population mean p·v/(q−1) for x = 0). The fitted parameters are in its params; the published fit on the 1/10 sample is r = 0.2426, alpha = 4.4135, a = 0.7929, b = 2.4258 and p = 6.25, q = 3.74, v = 15.45.',
-      'DUVE comes in a later issue as a further entry of the models list (the candidate).',
+      'duve/value (the candidate, eval/protocols/value-duve.ts): DUVE trained on the calibration window only, reference times every 14 days with 30-day label windows that end before the calibration end; CDNOW has purchases only, so its per-type decays reduce to one learned λ. Holdout = the 30-day forecast × holdout days / 30 (linear projection: the forecast rate is assumed to hold through the holdout). The learned half-life and the training record are in its params.',
     ];
     const losses = candidateLosses(report);
     if (losses.length === 0) notes.push('No candidate model in this run: every row is a baseline.');

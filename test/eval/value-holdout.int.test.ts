@@ -62,7 +62,7 @@ describe('value/holdout on CDNOW customers 1..3000', () => {
   it('reports every model and metric for both targets, over every customer', () => {
     const customers = new Set(slice.map((l) => l.trim().split(/\s+/)[0])).size;
     expect(a.dataset.stats.customers).toBe(customers);
-    const ids = ['baseline/rfm', 'clv/bgnbd-gg', 'trivial/repeat-calibration'];
+    const ids = ['baseline/rfm', 'clv/bgnbd-gg', 'trivial/repeat-calibration', 'duve/value'];
     expect(a.models.map((m) => m.id)).toEqual(ids);
     for (const model of ids) {
       for (const target of ['spend', 'transactions']) {
