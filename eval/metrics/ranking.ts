@@ -17,6 +17,9 @@
 export const RANKING_METRICS = ['recall', 'ndcg', 'precision', 'hitrate'] as const;
 export type RankingMetric = (typeof RANKING_METRICS)[number];
 
+// Module constants rather than global lookups in the hot loops (globals are slow inside jest's vm sandbox).
+const NEG_INF = -1 / 0;
+
 /**
  * Indices of the `k` largest scores, best first. Ties go to the lower index, so the result is
  * deterministic. Entries equal to -Infinity (masked items) are never returned, so the result
@@ -29,7 +32,7 @@ export function topKIndices(scores: ArrayLike<number>, k: number): Int32Array {
   let len = 0;
   for (let i = 0; i < scores.length; i++) {
     const v = scores[i]!;
-    if (!(v > Number.NEGATIVE_INFINITY)) continue;
+    if (!(v > NEG_INF)) continue;
     // Strictly greater: an equal score at a higher index never displaces an earlier one.
     if (len === k && !(v > val[k - 1]!)) continue;
     let p = len < k ? len++ : k - 1;

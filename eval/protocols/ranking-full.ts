@@ -16,11 +16,11 @@ import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
 import { readMfManifest } from '../../ml/mf/artifact';
 import { BPR_DEFAULTS, type BprHyperParameters } from '../../ml/mf/bpr';
-import { loadGowallaSplit, splitStats } from '../datasets/gowalla';
+import { loadGowallaSplit, splitStats, type InteractionSplit } from '../datasets/gowalla';
 import type { EvalModelInfo, EvalReport, MetricRow } from '../report/types';
 import type { EvalSetup } from './ranking-full/evaluate';
 import { GOWALLA_DATA_TS } from './ranking-full/features';
-import { rankingFullNotes } from './ranking-full/notes';
+import { rankingFullNotes, samplerText } from './ranking-full/notes';
 import { evaluateAllUsers } from './ranking-full/pool';
 import { createProgress } from './ranking-full/progress';
 import { historySegments, metricRows } from './ranking-full/report';
@@ -94,7 +94,7 @@ function checkOptions(o: RankingFullOptions, ks: readonly number[], coverageK: n
   if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be a non-negative integer (got ${workers})`);
 }
 
-async function prepareModel(m: RankingModelOption, ctx: { o: RankingFullOptions; split: Awaited<ReturnType<typeof loadGowallaSplit>>; modelsDir: string; log: (l: string) => void }): Promise<PreparedModel> {
+async function prepareModel(m: RankingModelOption, ctx: { o: RankingFullOptions; split: InteractionSplit; modelsDir: string; log: (l: string) => void }): Promise<PreparedModel> {
   const role = m.role ?? (m.id.startsWith('baseline/') ? 'baseline' : 'candidate');
   if (m.scorer) return { id: m.id, spec: m.scorer, info: { id: m.id, role, params: { module: m.scorer.module, factory: m.scorer.factory, options: m.scorer.options ?? null } } };
   if (m.id === 'baseline/popularity') {
@@ -124,7 +124,7 @@ async function prepareModel(m: RankingModelOption, ctx: { o: RankingFullOptions;
   return {
     id: m.id,
     spec: { module: bprModule, factory: 'createBprScorer', options: { artifactDir: train.staged.dir } },
-    info: { id: m.id, role, params: { ...train.result.hyper, seed: o.seed, optimiser: 'sgd', negatives: 'uniform over items not in the user train list' }, trainMs: Math.round(train.result.trainMs) },
+    info: { id: m.id, role, params: { ...train.result.hyper, seed: o.seed, optimiser: 'sgd', sampler: samplerText(train.result.hyper.negativeCandidates) }, trainMs: Math.round(train.result.trainMs) },
     train,
   };
 }

@@ -86,7 +86,7 @@ describe('trainBpr', () => {
 
   it('lowers the loss and ranks held-out in-cluster items above popularity does', async () => {
     const { train, held } = clustered(60, 2);
-    const res = await trainBpr(train, { seed: 1, dims: 8, epochs: 40, learningRate: 0.1, l2: 0.001 });
+    const res = await trainBpr(train, { seed: 1, dims: 8, epochs: 40, learningRate: 0.1, l2: 0.001, negativeCandidates: 1 });
     expect(res.history.at(-1)!.loss).toBeLessThan(res.history[0]!.loss * 0.5);
     expect(res.history).toHaveLength(40);
     // Rank of each user's held-out item among items not in train (0 = best); popularity gives
@@ -109,6 +109,19 @@ describe('trainBpr', () => {
     expect(mfRank).toBeLessThan(popRank * 0.5);
   });
 
+  it('with several candidates, updates only the highest-scored negative', async () => {
+    // One user, train item 0; negatives come from {1, 2}, drawn 8 times per triple.
+    const data = csr(3, [[0]]);
+    const init = await trainBpr(data, { seed: 4, dims: 4, epochs: 0, negativeCandidates: 8 });
+    const after = await trainBpr(data, { seed: 4, dims: 4, epochs: 1, negativeCandidates: 8, learningRate: 0.1 });
+    const score = (i: number): number => scoreAllItems(init.model, 0, new Float32Array(3))[i]!;
+    const [hard, easy] = score(1) > score(2) ? [1, 2] : [2, 1];
+    const itemRow = (m: typeof init.model, i: number): number[] => Array.from(m.items.subarray(i * 4, i * 4 + 4));
+    expect(itemRow(after.model, hard)).not.toEqual(itemRow(init.model, hard));
+    expect(itemRow(after.model, easy)).toEqual(itemRow(init.model, easy));
+    expect(after.hyper.negativeCandidates).toBe(8);
+  });
+
   it('reports progress, honours an abort, and rejects unusable input', async () => {
     const { train } = clustered(10, 3);
     const seen: number[] = [];
@@ -120,5 +133,6 @@ describe('trainBpr', () => {
     await expect(trainBpr(csr(2, [[0, 1]]), { seed: 1 })).rejects.toThrow('every item');
     await expect(trainBpr(csr(2, [[5]]), { seed: 1 })).rejects.toThrow('outside');
     await expect(trainBpr(train, { seed: 1.5 })).rejects.toThrow(RangeError);
+    await expect(trainBpr(train, { seed: 1, negativeCandidates: 0 })).rejects.toThrow('negativeCandidates');
   });
 });

@@ -42,10 +42,24 @@ export interface Evaluator {
   close(): Promise<void>;
 }
 
+const NEG_INF = -1 / 0;
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Offline deadline: the registry records it, but this protocol awaits every score() to the end. */
 const OFFLINE_TIMEOUT_MS = 600_000;
+
+/**
+ * The gateway's checkScores condition (a Float32Array, one finite score per candidate) as a fast
+ * pre-check: `x - x === 0` is false exactly for NaN and ±Infinity. checkScores words the error.
+ */
+function usable(scores: unknown, n: number): boolean {
+  if (!(scores instanceof Float32Array) || scores.length !== n) return false;
+  for (let i = 0; i < n; i++) {
+    const v = scores[i]!;
+    if (v - v !== 0) return false;
+  }
+  return true;
+}
 
 function pick(features: Partial<FeatureValues>, keys: readonly FeatureKey[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -94,20 +108,22 @@ export async function createEvaluator(setup: EvalSetup): Promise<Evaluator> {
         const t0 = test.indptr[u]!;
         const t1 = test.indptr[u + 1]!;
         for (let p = t0; p < t1; p++) relevant[test.items[p]!] = 1;
-        const userFeatures = features.forUser(u);
-        for (let m = 0; m < scorers.length; m++) {
-          const s = scorers[m]!;
-          const scores = await s.scorer.score({ userId: userIds[u]!, itemIds, features: pick(userFeatures, s.features) as never, now: setup.now, signal });
-          const problem = checkScores(scores, numItems);
-          if (problem !== null) throw new Error(`scorer ${s.id} gave bad output for user ${userIds[u]}: ${problem}`);
-          // Copy: the scorer may reuse its output buffer.
-          masked.set(scores);
-          for (let p = train.indptr[u]!; p < train.indptr[u + 1]!; p++) masked[train.items[p]!] = Number.NEGATIVE_INFINITY;
-          const top = topKIndices(masked, maxK);
-          writeUserMetrics(top, isRelevant, t1 - t0, ks, out[m]!.values, b * width);
-          out[m]!.top.set(top.subarray(0, coverageK), b * coverageK);
+        try {
+          const userFeatures = features.forUser(u);
+          for (let m = 0; m < scorers.length; m++) {
+            const s = scorers[m]!;
+            const scores = await s.scorer.score({ userId: userIds[u]!, itemIds, features: pick(userFeatures, s.features) as never, now: setup.now, signal });
+            if (!usable(scores, numItems)) throw new Error(`scorer ${s.id} gave bad output for user ${userIds[u]}: ${checkScores(scores, numItems)}`);
+            // Copy: the scorer may reuse its output buffer.
+            masked.set(scores);
+            for (let p = train.indptr[u]!; p < train.indptr[u + 1]!; p++) masked[train.items[p]!] = NEG_INF;
+            const top = topKIndices(masked, maxK);
+            writeUserMetrics(top, isRelevant, t1 - t0, ks, out[m]!.values, b * width);
+            out[m]!.top.set(top.subarray(0, coverageK), b * coverageK);
+          }
+        } finally {
+          for (let p = t0; p < t1; p++) relevant[test.items[p]!] = 0;
         }
-        for (let p = t0; p < t1; p++) relevant[test.items[p]!] = 0;
       }
       return out;
     },

@@ -62,6 +62,8 @@ export async function evaluateAllUsers(setup: EvalSetup, users: Int32Array, opts
 
   const entry = workerEntry();
   const workers = Array.from({ length: Math.min(opts.workers, Math.max(1, batches.length)) }, () => new Worker(entry, { workerData: setup }));
+  const exited = new Set<Worker>();
+  for (const w of workers) w.once('exit', () => exited.add(w));
   let versions: Readonly<Record<string, string>> = {};
   try {
     await new Promise<void>((resolve, reject) => {
@@ -102,6 +104,8 @@ export async function evaluateAllUsers(setup: EvalSetup, users: Int32Array, opts
       workers.map(
         (w) =>
           new Promise<void>((resolve) => {
+            if (exited.has(w)) return resolve();
+            // A clean close lets the scorers release resources; a stuck worker is terminated.
             const timer = setTimeout(() => void w.terminate().then(() => resolve()), 5000);
             w.once('exit', () => {
               clearTimeout(timer);
