@@ -3,6 +3,7 @@
  * One entry point: `serve`, `import`, `eval`, `schema`. Config comes from the environment (see the
  * README's config table); flags only choose what to do.
  */
+import './env-defaults';
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { printSchema, lexicographicSortSchema } from 'graphql';

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -69,7 +70,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       schema,
       formatError: formatGatewayError(config.development),
       includeStacktraceInErrorResponses: config.development,
-      plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+      // Feeds are per user and never HTTP-cacheable: skip cache-control bookkeeping per field.
+      plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled()],
     });
     await apollo.start();
     const services = { store, feed, metrics, clock, limits: { maxFeedLimit: config.maxFeedLimit, maxEventsPerBatch: config.maxEventsPerBatch } };
