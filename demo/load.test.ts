@@ -1,7 +1,8 @@
 import type { ItemRecord, UserRecord } from '../domain/catalog';
 import type { InteractionEvent } from '../domain/events';
-import type { GraphStore, StoreCounts } from '../graph/port';
+import type { StoreCounts } from '../graph/port';
 import { generateDemoData } from './generate';
+import { strictStore } from '../test/support/strict-store';
 import { loadDemoData } from './load';
 
 /** In-memory stand-in for the calls loadDemoData makes; anything else fails loudly. */
@@ -9,22 +10,7 @@ function fakeStore(initialEvents = 0) {
   const users: UserRecord[] = [];
   const items: ItemRecord[] = [];
   const batches: InteractionEvent[][] = [];
-  const unused = (name: string) => () => Promise.reject(new Error(`${name} not expected`));
-  const store: GraphStore = {
-    kind: 'embedded',
-    statsHalfLifeMs: 1,
-    migrate: unused('migrate'),
-    upsertQueries: unused('upsertQueries'),
-    getUsers: unused('getUsers'),
-    getItems: unused('getItems'),
-    getQueries: unused('getQueries'),
-    userProfile: unused('userProfile'),
-    neighbourhood: unused('neighbourhood'),
-    itemStats: unused('itemStats'),
-    trending: unused('trending'),
-    fresh: unused('fresh'),
-    latestEventTs: unused('latestEventTs'),
-    close: unused('close'),
+  const store = strictStore({
     async counts(): Promise<StoreCounts> {
       return { users: users.length, items: items.length, queries: 0, events: initialEvents + batches.flat().length };
     },
@@ -40,7 +26,7 @@ function fakeStore(initialEvents = 0) {
       batches.push([...events]);
       return { inserted: events.length, duplicates: [] };
     },
-  };
+  });
   return { store, users, items, batches };
 }
 

@@ -1,6 +1,6 @@
 import type { ItemRecord } from '../../domain/catalog';
 import type { InteractionEvent } from '../../domain/events';
-import type { GraphStore } from '../../graph/port';
+import { strictStore } from '../../test/support/strict-store';
 import { createEventSink, mergeItem } from './sink';
 
 /** In-memory stand-in for the three calls the sink makes; everything else fails loudly. */
@@ -8,23 +8,7 @@ function fakeStore() {
   const items = new Map<string, ItemRecord>();
   const eventIds = new Set<string>();
   const calls: string[] = [];
-  const unused = (name: string) => () => Promise.reject(new Error(`${name} not expected`));
-  const store: GraphStore = {
-    kind: 'embedded',
-    statsHalfLifeMs: 1,
-    migrate: unused('migrate'),
-    upsertUsers: unused('upsertUsers'),
-    upsertQueries: unused('upsertQueries'),
-    getUsers: unused('getUsers'),
-    getQueries: unused('getQueries'),
-    userProfile: unused('userProfile'),
-    neighbourhood: unused('neighbourhood'),
-    itemStats: unused('itemStats'),
-    trending: unused('trending'),
-    fresh: unused('fresh'),
-    latestEventTs: unused('latestEventTs'),
-    counts: unused('counts'),
-    close: unused('close'),
+  const store = strictStore({
     async getItems(ids) {
       calls.push(`getItems:${ids.length}`);
       return new Map(ids.flatMap((id) => (items.has(id) ? [[id, items.get(id) as ItemRecord] as const] : [])));
@@ -47,7 +31,7 @@ function fakeStore() {
       }
       return { inserted, duplicates };
     },
-  };
+  });
   return { store, items, calls };
 }
 

@@ -3,20 +3,31 @@
  * and beyond-accuracy properties of the lists (catalogue coverage, intra-list diversity, novelty).
  * A list is ordered best first; only its first K entries count for an @K metric.
  */
+import { metricsWidth, RANKING_METRICS, writeUserMetrics, type RankingMetric } from './ranking';
 
-/** hits in the first k / k (a list shorter than k still divides by k). */
+/**
+ * Recall, NDCG, Precision and HitRate at k of one string list, computed by the same code as the
+ * full-ranking protocol (`writeUserMetrics`), so every protocol shares one definition.
+ * Null when nothing is relevant.
+ */
+function atK(list: readonly string[], relevant: ReadonlySet<string>, k: number): Float64Array | null {
+  if (relevant.size === 0) return null;
+  const out = new Float64Array(metricsWidth([k]));
+  const positions = Int32Array.from({ length: Math.min(k, list.length) }, (_, i) => i);
+  writeUserMetrics(positions, (i) => relevant.has(list[i]!), relevant.size, [k], out);
+  return out;
+}
+
+const column = (name: RankingMetric): number => RANKING_METRICS.indexOf(name);
+
+/** hits in the first k / k (a list shorter than k still divides by k); 0 when nothing is relevant. */
 export function precisionAtK(list: readonly string[], relevant: ReadonlySet<string>, k: number): number {
-  let hits = 0;
-  for (let i = 0; i < Math.min(k, list.length); i++) if (relevant.has(list[i]!)) hits++;
-  return hits / k;
+  return atK(list, relevant, k)?.[column('precision')] ?? 0;
 }
 
 /** hits in the first k / |relevant|; NaN when nothing is relevant. */
 export function recallAtK(list: readonly string[], relevant: ReadonlySet<string>, k: number): number {
-  if (relevant.size === 0) return Number.NaN;
-  let hits = 0;
-  for (let i = 0; i < Math.min(k, list.length); i++) if (relevant.has(list[i]!)) hits++;
-  return hits / relevant.size;
+  return atK(list, relevant, k)?.[column('recall')] ?? Number.NaN;
 }
 
 /**
@@ -24,12 +35,7 @@ export function recallAtK(list: readonly string[], relevant: ReadonlySet<string>
  * ideal DCG over min(k, |relevant|) hits. NaN when nothing is relevant.
  */
 export function ndcgAtK(list: readonly string[], relevant: ReadonlySet<string>, k: number): number {
-  if (relevant.size === 0) return Number.NaN;
-  let dcg = 0;
-  for (let i = 0; i < Math.min(k, list.length); i++) if (relevant.has(list[i]!)) dcg += 1 / Math.log2(i + 2);
-  let ideal = 0;
-  for (let i = 0; i < Math.min(k, relevant.size); i++) ideal += 1 / Math.log2(i + 2);
-  return dcg / ideal;
+  return atK(list, relevant, k)?.[column('ndcg')] ?? Number.NaN;
 }
 
 /** Distinct items in the first k of all lists / catalogue size. */
