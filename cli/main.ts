@@ -16,6 +16,8 @@ import { buildGatewaySchema } from '../schema/build';
 import { startGateway } from '../server/gateway';
 import { evalCommand } from './eval-command';
 import { importCommand } from './import/command';
+import { trainCommand, trainDuveFromStore } from './train-duve';
+import { latestDuveArtifact } from '../ml/duve/export';
 import { openConfiguredStore } from './store';
 
 const EXAMPLE_QUERY = `{ feed(userId: "demo-u-0001", limit: 5) { coldStart strategy { id digest } items { rank itemId score item { title categories price } contributions { scorerId weight normalized } sources } degraded { scorerId code } } }`;
@@ -30,6 +32,12 @@ async function serve(opts: { demo: boolean }): Promise<void> {
       logger.warn({ users: demo.users, items: demo.items, events: demo.events }, 'DEMO DATA loaded: generated in code (seeded), not real behaviour');
     } else {
       logger.info('store already holds events; demo data not loaded');
+    }
+    if ((await latestDuveArtifact(config.duveModelDir)) === null) {
+      // The demo window is 30 days: a 7-day horizon leaves room for reference times.
+      logger.info({ modelDir: config.duveModelDir }, 'no DUVE model yet: training one on the demo data (7-day horizon)');
+      const r = await trainDuveFromStore(store, { modelDir: config.duveModelDir, horizonDays: 7, stepDays: 1, iterations: 150, seed: 42 });
+      logger.info({ version: r.version, users: r.users, examples: r.examples, ms: Math.round(r.trainMs), halfLivesDays: r.halfLivesDays }, 'DUVE model trained on the demo data');
     }
   }
   const gateway = await startGateway({ config, store, logger });
@@ -70,6 +78,7 @@ program
   .action((o: { out: string }) => emitSchema(o.out));
 program.addCommand(importCommand(() => openConfiguredStore(loadConfig())));
 program.addCommand(evalCommand());
+program.addCommand(trainCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CodedError) process.stderr.write(`error ${err.code}: ${err.message}\n`);

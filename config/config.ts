@@ -19,6 +19,12 @@ export interface Config {
   readonly scorerTimeoutMs: number;
   readonly development: boolean;
   readonly logLevel: string;
+  readonly redisUrl: string | undefined;
+  readonly duveModelDir: string;
+  readonly duveRefreshMinutes: number;
+  readonly valueChangeMinDelta: number;
+  readonly partnersFile: string | undefined;
+  readonly valueChangeRetentionHours: number;
 }
 
 interface EnvEntry {
@@ -39,6 +45,11 @@ function int(min: number, max: number) {
 function positive(raw: string): number {
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) throw new Error('must be a positive number');
+  return n;
+}
+function nonNegative(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || raw.trim() === '') throw new Error('must be a number ≥ 0');
   return n;
 }
 const text = (raw: string): string => raw;
@@ -65,6 +76,12 @@ export const ENV_TABLE: readonly EnvEntry[] = [
   { env: 'FEED_MAX_LIMIT', key: 'maxFeedLimit', default: '100', meaning: 'Largest `limit` a feed query may ask for', parse: int(1, 1000) },
   { env: 'SCORER_TIMEOUT_MS', key: 'scorerTimeoutMs', default: '50', meaning: 'Default per-request deadline of a scorer that sets none', parse: int(1, 60000) },
   { env: 'NODE_ENV', key: 'development', default: 'production', meaning: '`development` shows internal error messages; anything else masks them', parse: (raw) => raw === 'development' },
+  { env: 'REDIS_URL', key: 'redisUrl', default: '', meaning: 'Redis URL: jobs run on BullMQ and value changes fan out through a Redis stream across gateways; empty: in-process', parse: optional },
+  { env: 'DUVE_MODEL_DIR', key: 'duveModelDir', default: 'models/duve', meaning: 'Folder of versioned DUVE artifacts (`<n>/manifest.json` + `value-head.onnx`); the highest version is served. No artifact: DUVE is off', parse: text },
+  { env: 'DUVE_REFRESH_MINUTES', key: 'duveRefreshMinutes', default: '15', meaning: 'Period of the DUVE refresh job (recompute every user value, republish changes)', parse: positive },
+  { env: 'VALUE_CHANGE_MIN_DELTA', key: 'valueChangeMinDelta', default: '0', meaning: 'Smallest value change (or any segment change) that is published to partners', parse: nonNegative },
+  { env: 'PARTNERS_FILE', key: 'partnersFile', default: '', meaning: 'JSON file of partner API keys and segment entitlements for `userValueChanged`; empty: subscriptions refuse every key', parse: optional },
+  { env: 'VALUE_CHANGE_RETENTION_HOURS', key: 'valueChangeRetentionHours', default: '24', meaning: 'How long value changes stay in the log for partners to resume from a cursor', parse: positive },
   { env: 'LOG_LEVEL', key: 'logLevel', default: 'info', meaning: 'pino log level (fatal, error, warn, info, debug, trace, silent)', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
 ];
 

@@ -29,8 +29,21 @@ export enum ErrorCode {
   CONFIG_INVALID = 'CONFIG_INVALID',
   /** Import: a row could not be parsed or mapped; reported with its line, the import goes on. */
   IMPORT_ROW_INVALID = 'IMPORT_ROW_INVALID',
+  /** A model the request needs is not loaded (e.g. no DUVE artifact under DUVE_MODEL_DIR). */
+  MODEL_UNAVAILABLE = 'MODEL_UNAVAILABLE',
   /** Import: the mapping file is invalid. */
   IMPORT_MAPPING_INVALID = 'IMPORT_MAPPING_INVALID',
+  /**
+   * `userValueChanged(after:)`: the cursor is older than the value-change retention window, or
+   * changes after it were trimmed, or the log does not know it (e.g. it was reset). Changes may
+   * have been missed: re-sync, then subscribe without `after`.
+   */
+  CURSOR_EXPIRED = 'CURSOR_EXPIRED',
+  /**
+   * `userValueChanged`: the subscriber read too slowly and its pending changes passed the bound;
+   * the subscription ended. Resume from the last cursor received (nothing after it is lost).
+   */
+  SUBSCRIBER_TOO_SLOW = 'SUBSCRIBER_TOO_SLOW',
 }
 
 export const ERROR_CODES: readonly ErrorCode[] = Object.values(ErrorCode);

@@ -10,6 +10,11 @@
 import type { InteractionEvent, Interaction } from '../domain/events';
 import type { ItemRecord, ItemStats, QueryRecord, UserRecord } from '../domain/catalog';
 
+/** An interaction with the user it belongs to. */
+export interface UserInteraction extends Interaction {
+  readonly userId: string;
+}
+
 export interface IngestResult {
   /** Events stored by this call. */
   readonly inserted: number;
@@ -98,6 +103,13 @@ export interface GraphStore {
   trending(limit: number): Promise<string[]>;
   /** Available items with the newest createdAt. */
   fresh(limit: number): Promise<string[]>;
+
+  /**
+   * Every stored item interaction (impressions and searches excluded), in pages of at most
+   * `pageSize`, in no particular order: how online state (DUVE) is rebuilt at boot. A page is
+   * read in one call; writes between pages may or may not be seen.
+   */
+  scanInteractions(pageSize: number): AsyncIterable<readonly UserInteraction[]>;
 
   /** Timestamp of the newest stored event (ms), 0 when empty. */
   latestEventTs(): Promise<number>;

@@ -4,11 +4,14 @@ import type { ItemRecord } from '../domain/catalog';
 import type { GraphStore } from '../graph/port';
 import type { FeedService } from '../pipeline/feed';
 import type { GatewayMetrics } from '../server/metrics';
+import type { UserValueService } from '../server/user-values';
 
 export interface GatewayServices {
   readonly store: GraphStore;
   readonly feed: FeedService;
   readonly metrics: GatewayMetrics;
+  /** DUVE user values; null when no model artifact is served. */
+  readonly userValues: UserValueService | null;
   readonly limits: { readonly maxFeedLimit: number; readonly maxEventsPerBatch: number };
   /** Server clock (ms); injectable for tests. */
   readonly clock: () => number;

@@ -18,6 +18,9 @@ export class EventsResolver {
     try {
       const out = await recordEvents(ctx.store, events, ctx.clock());
       ctx.metrics.observeEvents(out.accepted, out.duplicates.length, out.rejected.length);
+      // The events are acknowledged by the store: DUVE folds them and publishes value changes
+      // before the mutation answers (read-your-writes for userValue); it logs, never throws.
+      if (ctx.userValues !== null && out.stored.length > 0) await ctx.userValues.onStored(out.stored);
       return { accepted: out.accepted, duplicates: [...out.duplicates], rejected: out.rejected.map((r) => ({ ...r })) };
     } catch (err) {
       if (err instanceof CodedError) throw toGraphQLError(err);

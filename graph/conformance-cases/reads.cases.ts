@@ -27,6 +27,38 @@ export function plain(nb: Neighbourhood): { seeds: string[]; co: Record<string, 
 }
 
 export function readCases(open: OpenHarness): void {
+  it('scanInteractions: every item interaction exactly once, in pages, without impressions or searches', () =>
+    withStore(open, async ({ store }) => {
+      const empty: unknown[] = [];
+      for await (const page of store.scanInteractions(2)) empty.push(...page);
+      expect(empty).toEqual([]);
+      const batch = [
+        ev('s1', 'u1', 'view', 'i1', T0),
+        ev('s2', 'u1', 'purchase', 'i1', T0 + HOUR, { value: 9.5 }),
+        ev('s3', 'u2', 'add_to_cart', 'i2', T0 + 2 * HOUR),
+        ev('s4', 'u2', 'impression', 'i3', T0 + 3 * HOUR),
+        ev('s5', 'u3', 'search', null, T0 + 4 * HOUR, { query: 'lamp' }),
+        ev('s6', 'u3', 'click', 'i2', T0 + 5 * HOUR),
+        ev('s7', 'u1', 'wishlist', 'i3', T0 + 6 * HOUR),
+      ];
+      await store.ingestEvents(batch);
+      const pages: number[] = [];
+      const seen: unknown[] = [];
+      for await (const page of store.scanInteractions(2)) {
+        pages.push(page.length);
+        seen.push(...page);
+      }
+      expect(pages.every((n) => n >= 1 && n <= 2)).toBe(true);
+      const key = (r: { ts: number }) => r.ts;
+      expect([...(seen as { ts: number }[])].sort((a, b) => key(a) - key(b))).toEqual([
+        { userId: 'u1', itemId: 'i1', type: 'view', ts: T0, value: 0 },
+        { userId: 'u1', itemId: 'i1', type: 'purchase', ts: T0 + HOUR, value: 9.5 },
+        { userId: 'u2', itemId: 'i2', type: 'add_to_cart', ts: T0 + 2 * HOUR, value: 0 },
+        { userId: 'u3', itemId: 'i2', type: 'click', ts: T0 + 5 * HOUR, value: 0 },
+        { userId: 'u1', itemId: 'i3', type: 'wishlist', ts: T0 + 6 * HOUR, value: 0 },
+      ]);
+    }));
+
   it('userProfile: unknown users, newest-first limited history, full purchased set', () =>
     withStore(open, async ({ store }) => {
       expect(await store.userProfile('ghost', 10)).toEqual({ known: false, user: null, history: [], purchased: new Set() });

@@ -192,6 +192,15 @@ function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, halfLife: nu
       return rankings.fresh(limit);
     },
 
+    async *scanInteractions(pageSize) {
+      if (!(Number.isInteger(pageSize) && pageSize > 0)) throw new RangeError(`scanInteractions: pageSize must be a positive integer, got ${pageSize}`);
+      for (let from = 0; ; from += pageSize) {
+        open();
+        if (from >= ix.logSize) return;
+        yield ix.logSlice(from, from + pageSize);
+      }
+    },
+
     async latestEventTs() {
       open();
       return ix.latestTs;

@@ -11,6 +11,7 @@
  * - Per-user and per-item interaction lists are kept ordered by event ts (ties: arrival order).
  */
 import { EVENT_TYPES, eventTypeIndex, isEventType, type Interaction } from '../../domain/events';
+import type { UserInteraction } from '../port';
 import type { ItemRecord } from '../../domain/catalog';
 import { DecayedTable } from './decay';
 import { Interner } from './interner';
@@ -191,6 +192,22 @@ export class MemoryIndex {
     const ev = this.pushLog(u, i, t, ts, value);
     insertByTs(this.userEvents[u] as number[], this.userItems[u] as number[], ev, i, this.logTs);
     insertByTs(this.itemEvents[i] as number[], this.itemUsers[i] as number[], ev, u, this.logTs);
+  }
+
+  /** Interactions at log positions [from, to) with their users (the log order). */
+  logSlice(from: number, to: number): UserInteraction[] {
+    const out: UserInteraction[] = [];
+    const end = Math.min(to, this.logSize);
+    for (let ev = from; ev < end; ev++) {
+      out.push({
+        userId: this.users.name(this.logUser[ev] as number),
+        itemId: this.items.name(this.logItem[ev] as number),
+        type: EVENT_TYPES[this.logType[ev] as number] as (typeof EVENT_TYPES)[number],
+        ts: this.logTs[ev] as number,
+        value: this.logValue[ev] as number,
+      });
+    }
+    return out;
   }
 
   /** Newest-first interactions of a user, at most `limit`. */

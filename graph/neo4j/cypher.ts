@@ -36,6 +36,7 @@ export const MIGRATIONS: readonly string[] = [
   'CREATE INDEX event_ts IF NOT EXISTS FOR (n:Event) ON (n.ts)',
   'CREATE INDEX item_created_at IF NOT EXISTS FOR (n:Item) ON (n.createdAt)',
   'CREATE INDEX interacted_ts IF NOT EXISTS FOR ()-[r:INTERACTED]-() ON (r.ts)',
+  'CREATE INDEX interacted_event_id IF NOT EXISTS FOR ()-[r:INTERACTED]-() ON (r.eventId)',
 ];
 
 export const AWAIT_INDEXES = 'CALL db.awaitIndexes(300)';
@@ -154,6 +155,14 @@ MATCH (:User {id: $id})-[r:INTERACTED]->(i:Item)
 WHERE r.type <> 'impression'
 RETURN i.id AS itemId, r.type AS type, r.ts AS ts, r.value AS value
 ORDER BY r.ts DESC
+LIMIT $limit`;
+
+/** One page of every interaction, keyset-paginated on the event id (scanInteractions). */
+export const SCAN_INTERACTIONS = `
+MATCH (u:User)-[r:INTERACTED]->(i:Item)
+WHERE r.type <> 'impression' AND r.eventId > $after
+RETURN r.eventId AS eventId, u.id AS userId, i.id AS itemId, r.type AS type, r.ts AS ts, r.value AS value
+ORDER BY r.eventId
 LIMIT $limit`;
 
 export const USER_PURCHASED = `

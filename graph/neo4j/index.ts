@@ -262,6 +262,18 @@ function assemble(driver: Driver, database: string | undefined, halfLife: number
       return r.map((row) => String(row['id']));
     },
 
+    async *scanInteractions(pageSize) {
+      if (!(Number.isInteger(pageSize) && pageSize > 0)) throw new RangeError(`scanInteractions: pageSize must be a positive integer, got ${pageSize}`);
+      let after = '';
+      for (;;) {
+        const page = await read('scanInteractions', (tx) => rows(tx, Q.SCAN_INTERACTIONS, { after, limit: int(pageSize) }));
+        if (page.length === 0) return;
+        after = String(page[page.length - 1]!['eventId']);
+        yield page.map((r) => ({ userId: String(r['userId']), itemId: String(r['itemId']), type: String(r['type']) as EventType, ts: num(r['ts']), value: num(r['value']) }));
+        if (page.length < pageSize) return;
+      }
+    },
+
     async latestEventTs() {
       return read('latestEventTs', latestTs);
     },

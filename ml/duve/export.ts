@@ -13,7 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { encodeOnnxModel, type OnnxGraphSpec, type OnnxInitializer, type OnnxNode } from '../onnx/export';
 import { listVersions } from '../mf/artifact';
 import { HEADS, NUM_HEADS, duveDecaysPerDay, duveHalfLivesDays, type DuveModel } from './model';
@@ -154,8 +154,42 @@ export async function exportDuveModel(m: DuveModel, o: DuveExportOptions = {}): 
   }
 }
 
-/** Read a published (or staged) artifact's manifest and rebuild the model. */
-export async function readDuveArtifact(dir: string): Promise<{ manifest: DuveManifest; model: DuveModel; onnxPath: string }> {
-  const manifest = JSON.parse(await readFile(join(dir, DUVE_MANIFEST), 'utf8')) as DuveManifest;
-  return { manifest, model: duveModelFromManifest(manifest), onnxPath: join(dir, manifest.onnx.file) };
+export interface DuveArtifact {
+  readonly dir: string;
+  readonly manifest: DuveManifest;
+  readonly model: DuveModel;
+  readonly onnxPath: string;
+}
+
+/** An artifact that exists but cannot be read: retrying will not fix it. */
+export class CorruptModelError extends Error {
+  constructor(dir: string, reason: string) {
+    super(`DUVE artifact ${dir} is corrupt: ${reason}`);
+    this.name = 'CorruptModelError';
+  }
+}
+
+/** Read a published (or staged) artifact's manifest and rebuild the model. Throws CorruptModelError on a malformed manifest. */
+export async function readDuveArtifact(dir: string): Promise<DuveArtifact> {
+  const text = await readFile(join(dir, DUVE_MANIFEST), 'utf8');
+  let manifest: DuveManifest;
+  let model: DuveModel;
+  try {
+    manifest = JSON.parse(text) as DuveManifest;
+    model = duveModelFromManifest(manifest);
+    const F = model.features.length;
+    if (!(F > 0) || model.weights.length !== NUM_HEADS * F || model.featureMean.length !== F || model.featureStd.length !== F || model.bias.length !== NUM_HEADS) {
+      throw new Error('parameter shapes do not match the feature layout');
+    }
+    if (typeof manifest.onnx?.file !== 'string' || !Number.isInteger(manifest.version)) throw new Error('manifest lacks onnx.file or version');
+  } catch (err) {
+    throw new CorruptModelError(dir, (err as Error).message);
+  }
+  return { dir, manifest, model, onnxPath: join(dir, manifest.onnx.file) };
+}
+
+/** The highest published version under `parent` (e.g. `models/duve`), or null when there is none. */
+export async function latestDuveArtifact(parent: string): Promise<DuveArtifact | null> {
+  const version = (await listVersions(dirname(parent), basename(parent))).at(-1);
+  return version === undefined ? null : readDuveArtifact(join(parent, String(version)));
 }

@@ -9,7 +9,7 @@ type Method = Exclude<keyof GraphStore, 'kind' | 'statsHalfLifeMs'>;
 
 const METHODS: readonly Method[] = [
   'migrate', 'upsertUsers', 'upsertItems', 'upsertQueries', 'ingestEvents', 'getUsers', 'getItems', 'getQueries',
-  'userProfile', 'neighbourhood', 'itemStats', 'trending', 'fresh', 'latestEventTs', 'counts', 'close',
+  'userProfile', 'neighbourhood', 'itemStats', 'trending', 'fresh', 'scanInteractions', 'latestEventTs', 'counts', 'close',
 ];
 
 export function strictStore(impl: Partial<Pick<GraphStore, Method>>): GraphStore {
