@@ -10,7 +10,7 @@
 import type { Logger } from 'pino';
 import type { ValueChange } from '../domain/user-value';
 import type { GraphStore } from '../graph/port';
-import { latestDuveArtifact, type DuveArtifact } from '../ml/duve/export';
+import { CorruptModelError, latestDuveArtifact, type DuveArtifact } from '../ml/duve/export';
 import { createDuveEngine, type DuveEngine, type ObservedEvent } from '../plugins/duve/engine';
 import { createValueSnapshot, type ValueSnapshot } from '../plugins/duve/snapshot';
 import type { ModelSession } from '../plugins/sdk/model';
@@ -54,7 +54,12 @@ export interface UserValueService {
 
 /** Build the engine of an artifact and fold the whole store into it. */
 async function buildEngine(o: UserValueServiceOptions, art: DuveArtifact): Promise<{ engine: DuveEngine; events: number }> {
-  const session = await o.loadModel(art.onnxPath);
+  let session: ModelSession;
+  try {
+    session = await o.loadModel(art.onnxPath);
+  } catch (err) {
+    throw new CorruptModelError(art.dir, `the ONNX value head does not load: ${(err as Error).message}`);
+  }
   try {
     const engine = createDuveEngine({ model: art.model, version: art.manifest.version, session, ...(o.clock ? { clock: o.clock } : {}) });
     let events = 0;
