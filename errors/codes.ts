@@ -29,6 +29,8 @@ export enum ErrorCode {
   CONFIG_INVALID = 'CONFIG_INVALID',
   /** Import: a row could not be parsed or mapped; reported with its line, the import goes on. */
   IMPORT_ROW_INVALID = 'IMPORT_ROW_INVALID',
+  /** The id names nothing (e.g. an unknown experiment); `extensions.field` names the argument. */
+  NOT_FOUND = 'NOT_FOUND',
   /** A model the request needs is not loaded (e.g. no DUVE artifact under DUVE_MODEL_DIR). */
   MODEL_UNAVAILABLE = 'MODEL_UNAVAILABLE',
   /** Import: the mapping file is invalid. */

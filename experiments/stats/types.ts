@@ -1,0 +1,35 @@
+/**
+ * Shared shapes of the experiment statistics. Arm A is the control, arm B the treatment, and every
+ * lift is read as B relative to A.
+ */
+
+/**
+ * The alternative hypothesis about B − A (or B / A): `'two-sided'` (B ≠ A), `'greater'` (B > A) or
+ * `'less'` (B < A). A one-sided alternative yields a one-sided p-value and a one-sided interval whose
+ * open end is ±Infinity.
+ */
+export type Alternative = 'two-sided' | 'greater' | 'less';
+
+/** A confidence interval; `lower`/`upper` are ±Infinity for the open end of a one-sided interval. */
+export interface Interval {
+  readonly lower: number;
+  readonly upper: number;
+}
+
+/** Options shared by the hypothesis tests. */
+export interface TestOptions {
+  /** Significance level; the intervals have coverage 1 − alpha. Default 0.05. */
+  readonly alpha?: number;
+  /** Alternative hypothesis about B − A. Default `'two-sided'`. */
+  readonly alternative?: Alternative;
+}
+
+/** Summary statistics of one arm for a mean metric (see `running-stats.ts` to compute them). */
+export interface SampleSummary {
+  /** Sample mean. */
+  readonly mean: number;
+  /** Unbiased sample variance (divisor n − 1); NaN when n < 2. */
+  readonly variance: number;
+  /** Number of observations (randomisation units). */
+  readonly n: number;
+}

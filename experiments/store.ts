@@ -1,0 +1,36 @@
+/**
+ * The experiment store port: experiment definitions and the exposure log. One adapter today:
+ * SQLite (experiments/sqlite.ts, the embedded default, also used next to Neo4j).
+ */
+import type { Experiment } from './model';
+
+/** One feed served under experiments: what the user saw and what produced it. */
+export interface Exposure {
+  /** Unique per feed response (idempotency of the log). */
+  readonly exposureId: string;
+  readonly userId: string;
+  readonly surface: string;
+  /** ms. */
+  readonly ts: number;
+  /** Every experiment the request was assigned in, with its variant. */
+  readonly assignments: ReadonlyArray<{ readonly experimentId: string; readonly variantKey: string }>;
+  readonly strategyId: string;
+  readonly strategyDigest: string;
+  /** `id@version` of every scorer that answered. */
+  readonly scorerVersions: readonly string[];
+  readonly itemIds: readonly string[];
+  readonly latencyMs: number;
+  /** Distinct first categories / items shown, in [0, 1]. */
+  readonly diversity: number;
+}
+
+export interface ExperimentStore {
+  put(e: Experiment): Promise<void>;
+  get(id: string): Promise<Experiment | null>;
+  list(): Promise<Experiment[]>;
+  /** Store exposures durably in one transaction; resolves once acknowledged (idempotent by exposureId). */
+  appendExposures(rows: readonly Exposure[]): Promise<number>;
+  /** Every exposure assigned in the experiment, oldest first. */
+  exposures(experimentId: string): Promise<Exposure[]>;
+  close(): Promise<void>;
+}
