@@ -50,7 +50,7 @@ async function post(url: string, query: string, variables: unknown): Promise<Rec
 }
 
 async function start(store: GraphStore, dir: string, modelDir: string): Promise<Gateway> {
-  const config = loadConfig({ PORT: '0', DB_PATH: join(dir, 'store.db'), DUVE_MODEL_DIR: modelDir, LOG_LEVEL: 'silent', DUVE_REFRESH_MINUTES: '1440', VALUE_CHANGE_MIN_DELTA: '0' });
+  const config = loadConfig({ PORT: '0', DB_PATH: join(dir, 'store.db'), DUVE_MODEL_DIR: modelDir, EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'), LOG_LEVEL: 'silent', DUVE_REFRESH_MINUTES: '1440', VALUE_CHANGE_MIN_DELTA: '0' });
   return startGateway({ config, store, logger: pino({ level: 'silent' }) });
 }
 

@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     const base = `http://127.0.0.1:${port}`;
     const t0 = performance.now();
     child = spawn(process.execPath, [join(__dirname, '..', 'cli', 'main.js'), 'serve'], {
-      env: { ...process.env, DB_PATH: dbPath, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      env: { ...process.env, DB_PATH: dbPath, EXPERIMENTS_DB_PATH: `${dbPath}.experiments`, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     await waitHealthy(base, child, 120_000);

@@ -25,6 +25,8 @@ export interface Config {
   readonly valueChangeMinDelta: number;
   readonly partnersFile: string | undefined;
   readonly valueChangeRetentionHours: number;
+  readonly strategiesDir: string;
+  readonly experimentsDbPath: string;
 }
 
 interface EnvEntry {
@@ -72,6 +74,8 @@ export const ENV_TABLE: readonly EnvEntry[] = [
   { env: 'NEO4J_DATABASE', key: 'neo4j.database', default: '', meaning: 'Neo4j database name (empty: the server default)', parse: optional },
   { env: 'STATS_HALF_LIFE_DAYS', key: 'statsHalfLifeDays', default: '7', meaning: 'Half-life of the time-decayed item statistics', parse: positive },
   { env: 'STRATEGY_FILE', key: 'strategyFile', default: '', meaning: 'JSON file with the feed strategy (retrievers, scorers, weights, N); empty: the built-in default', parse: optional },
+  { env: 'STRATEGIES_DIR', key: 'strategiesDir', default: 'strategies', meaning: 'Folder of strategy JSON files experiments can serve (besides the default); files whose scorers are not registered are skipped with a warning', parse: text },
+  { env: 'EXPERIMENTS_DB_PATH', key: 'experimentsDbPath', default: './data/experiments.db', meaning: 'SQLite file of experiments and the exposure log (created with its folder)', parse: text },
   { env: 'MAX_EVENTS_PER_BATCH', key: 'maxEventsPerBatch', default: '1000', meaning: 'Most events accepted by one recordEvents call', parse: int(1, 100000) },
   { env: 'FEED_MAX_LIMIT', key: 'maxFeedLimit', default: '100', meaning: 'Largest `limit` a feed query may ask for', parse: int(1, 1000) },
   { env: 'SCORER_TIMEOUT_MS', key: 'scorerTimeoutMs', default: '50', meaning: 'Default per-request deadline of a scorer that sets none', parse: int(1, 60000) },

@@ -46,6 +46,8 @@ export interface FeedResult {
   readonly items: readonly FeedEntry[];
   readonly degraded: readonly DegradedScorer[];
   readonly candidateCount: number;
+  /** Distinct first categories among the returned items / items returned (1 = all different; items without a category count as distinct). 0 for an empty feed. */
+  readonly diversity: number;
   /** Per-scorer latency (ms) for this request, for logs and metrics. */
   readonly timings: ReadonlyArray<{ readonly scorerId: string; readonly version: string; readonly ms: number; readonly ok: boolean }>;
 }
@@ -100,9 +102,11 @@ export function createFeedService(deps: { store: GraphStore; registry: ScorerReg
       contributions: contributions[i]!,
       sources: fallback ? [...candidates.sources[i]!, 'fallback'] : candidates.sources[i]!,
     }));
+    const firstCategories = new Set(order.map((i) => candidates.meta[i]?.categories[0] ?? `#${candidates.itemIds[i]}`));
     return {
       userId: req.userId,
       strategyId: strategy.id,
+      diversity: order.length === 0 ? 0 : firstCategories.size / order.length,
       digest,
       coldStart: !profile.known || profile.history.length === 0,
       items,

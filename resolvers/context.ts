@@ -5,10 +5,15 @@ import type { GraphStore } from '../graph/port';
 import type { FeedService } from '../pipeline/feed';
 import type { GatewayMetrics } from '../server/metrics';
 import type { UserValueService } from '../server/user-values';
+import type { ExperimentService } from '../experiments/service';
 
 export interface GatewayServices {
   readonly store: GraphStore;
+  /** The default strategy's feed. */
   readonly feed: FeedService;
+  /** Every servable strategy's feed, by strategy id (experiments pick among them). */
+  readonly feeds: ReadonlyMap<string, FeedService>;
+  readonly experiments: ExperimentService;
   readonly metrics: GatewayMetrics;
   /** DUVE user values; null when no model artifact is served. */
   readonly userValues: UserValueService | null;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { checkId } from '../domain/validate';
 import { badInput } from '../errors/errors';
@@ -33,8 +34,28 @@ export class FeedResolver {
     const exclude = context?.excludeItemIds ?? [];
     if (exclude.length > MAX_EXCLUDE) throw badInput('context.excludeItemIds', `at most ${MAX_EXCLUDE} ids`);
     const started = performance.now();
-    const result = await ctx.feed.feed({ userId: id.value, limit: limit ?? undefined, exclude });
-    ctx.metrics.observeFeed(result, (performance.now() - started) / 1000);
+    const surface = context?.surface ?? 'home';
+    const assigned = ctx.experiments.assign(id.value, surface);
+    const service = (assigned.strategyId !== null ? ctx.feeds.get(assigned.strategyId) : undefined) ?? ctx.feed;
+    const result = await service.feed({ userId: id.value, limit: limit ?? undefined, exclude });
+    const latencyMs = performance.now() - started;
+    ctx.metrics.observeFeed(result, latencyMs / 1000);
+    if (assigned.assignments.length > 0) {
+      // Logged off the request path (batched, durable once acknowledged).
+      ctx.experiments.recordExposure({
+        exposureId: randomUUID(),
+        userId: id.value,
+        surface,
+        ts: ctx.clock(),
+        assignments: assigned.assignments,
+        strategyId: result.strategyId,
+        strategyDigest: result.digest,
+        scorerVersions: result.timings.filter((t) => t.ok).map((t) => `${t.scorerId}@${t.version}`),
+        itemIds: result.items.map((i) => i.itemId),
+        latencyMs,
+        diversity: result.diversity,
+      });
+    }
     return {
       userId: result.userId,
       strategy: { id: result.strategyId, digest: result.digest },
@@ -43,6 +64,7 @@ export class FeedResolver {
       degraded: result.degraded.map((d) => ({ ...d })),
       candidateCount: result.candidateCount,
       generatedAt: new Date(ctx.clock()),
+      experiments: assigned.assignments.map((a) => ({ ...a })),
     };
   }
 }

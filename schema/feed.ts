@@ -45,6 +45,15 @@ export class FeedItem {
   item?: Item | null;
 }
 
+@ObjectType({ description: "A request's variant in one running experiment." })
+export class FeedAssignment {
+  @Field()
+  experimentId!: string;
+
+  @Field()
+  variantKey!: string;
+}
+
 @ObjectType({ description: 'A scorer dropped from this feed, and why.' })
 export class DegradedScorer {
   @Field()
@@ -91,6 +100,9 @@ export class Feed {
 
   @Field(() => DateTimeScalar)
   generatedAt!: Date;
+
+  @Field(() => [FeedAssignment], { description: 'The experiments this request was assigned in (empty outside experiments); logged with the exposure.' })
+  experiments!: FeedAssignment[];
 }
 
 @InputType({ description: 'Request context from the frontend.' })

@@ -3,6 +3,8 @@
  * feed pipeline -> GraphQL schema -> Apollo on Express -> HTTP. Teardown mirrors setup.
  */
 import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -13,9 +15,21 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import type { GraphStore } from '../graph/port';
+import { createJobQueue } from '../jobs/factory';
+import type { JobQueue } from '../jobs/port';
+import { scheduleDuveRefresh } from '../jobs/processors/duve-refresh';
+import { latestDuveArtifact } from '../ml/duve/export';
 import { loadOnnxModel } from '../ml/onnx/session';
+import { createDuvePurchaseScorer } from '../plugins/duve/scorer';
+import { createValueChangeLog } from '../pubsub/factory';
+import type { ValueChangeLog } from '../pubsub/port';
 import { createFeedService, type FeedService } from '../pipeline/feed';
-import { checkStrategy, DEFAULT_STRATEGY, loadStrategyFile, type Strategy } from '../pipeline/strategy';
+import { DEFAULT_STRATEGY, loadStrategyFile, type Strategy } from '../pipeline/strategy';
+import { loadStrategyCatalog } from '../pipeline/strategies';
+import { createExposureLog, type ExposureLog } from '../experiments/exposure-log';
+import { createSqliteExperimentStore } from '../experiments/sqlite';
+import { createExperimentService, type ExperimentService } from '../experiments/service';
+import type { ExperimentStore } from '../experiments/store';
 import type { ScorerPlugin } from '../plugins/sdk/contract';
 import { createScorerRegistry, type ScorerRegistry } from '../plugins/sdk/registry';
 import { createRequestContext, type GatewayContext } from '../resolvers/context';
@@ -23,6 +37,9 @@ import { buildGatewaySchema } from '../schema/build';
 import { bundledScorers } from './bundled';
 import { formatGatewayError } from './errors';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics';
+import { loadPartnersFile } from './partners';
+import { attachSubscriptionServer } from './subscriptions';
+import { createUserValueService, type UserValueService } from './user-values';
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -35,6 +52,14 @@ export interface GatewayOptions {
   readonly strategy?: Strategy;
   /** Server clock in ms. Default Date.now. */
   readonly clock?: () => number;
+  /** Job queue. Default: BullMQ when REDIS_URL is set, else in-process. Closed by `stop()`. */
+  readonly jobs?: JobQueue;
+  /** Value-change log. Default: a Redis stream when REDIS_URL is set, else in-process. Closed by `stop()`. */
+  readonly valueChanges?: ValueChangeLog;
+  /** Folder of extra strategy files. Default STRATEGIES_DIR. */
+  readonly strategiesDir?: string;
+  /** Name of this instance's refresh queue (one per gateway: each holds its own online state). Default `<host>:<port>`. */
+  readonly instanceId?: string;
 }
 
 export interface Gateway {
@@ -45,6 +70,11 @@ export interface Gateway {
   readonly feed: FeedService;
   readonly registry: ScorerRegistry;
   readonly metrics: GatewayMetrics;
+  /** DUVE user values; null when no model artifact is served. */
+  readonly userValues: UserValueService | null;
+  readonly experiments: ExperimentService;
+  readonly jobs: JobQueue;
+  readonly valueChanges: ValueChangeLog;
   /** Drain HTTP, stop Apollo, close scorers in reverse order. */
   stop(): Promise<void>;
 }
@@ -52,29 +82,66 @@ export interface Gateway {
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const { config, store, logger } = opts;
   const clock = opts.clock ?? Date.now;
-  const registry = await createScorerRegistry(opts.plugins ?? bundledScorers(), {
+  const jobs = opts.jobs ?? createJobQueue(config.redisUrl ? { redisUrl: config.redisUrl } : {});
+  const valueChanges = opts.valueChanges ?? (await createValueChangeLog({ redisUrl: config.redisUrl, retentionMs: config.valueChangeRetentionHours * 3_600_000 }));
+  const artifact = await latestDuveArtifact(config.duveModelDir);
+  const userValues =
+    artifact === null
+      ? null
+      : await createUserValueService({
+          store,
+          artifact,
+          loadModel: loadOnnxModel,
+          modelDir: config.duveModelDir,
+          minDelta: config.valueChangeMinDelta,
+          publish: (changes) => valueChanges.append(changes),
+          logger: logger.child({ component: 'duve' }),
+          clock,
+        });
+  if (userValues === null) logger.warn({ modelDir: config.duveModelDir }, 'DUVE is off: no model artifact (train one with `node dist/cli/main.js train duve`)');
+  const plugins = [...(opts.plugins ?? bundledScorers())];
+  if (userValues !== null && !plugins.some((p) => p.id === 'duve/purchase')) {
+    plugins.push(createDuvePurchaseScorer(() => userValues.engine(), { modelUri: artifact!.onnxPath }) as unknown as ScorerPlugin);
+  }
+  const registry = await createScorerRegistry(plugins, {
     logger: logger.child({ component: 'scorer' }),
     defaultTimeoutMs: config.scorerTimeoutMs,
     loadModel: loadOnnxModel,
   });
+  let experimentStore: ExperimentStore | undefined;
+  let exposureLog: ExposureLog | undefined;
   try {
     const strategy = opts.strategy ?? (config.strategyFile ? loadStrategyFile(config.strategyFile) : DEFAULT_STRATEGY);
-    checkStrategy(strategy, registry);
-    const feed = createFeedService({ store, registry, strategy, clock });
+    const catalog = loadStrategyCatalog(strategy, opts.strategiesDir ?? config.strategiesDir, registry);
+    for (const skip of catalog.skipped) logger.warn(skip, 'strategy file not served here');
+    const feeds = new Map([...catalog.strategies].map(([id, s]) => [id, createFeedService({ store, registry, strategy: s, clock })] as const));
+    const feed = feeds.get(strategy.id)!;
+    mkdirSync(dirname(config.experimentsDbPath), { recursive: true });
+    experimentStore = createSqliteExperimentStore(config.experimentsDbPath);
+    exposureLog = createExposureLog(experimentStore, { onError: (err) => logger.error({ err: err.message }, 'exposure log write failed; retrying') });
+    const experiments = await createExperimentService({ store: experimentStore, exposures: exposureLog, strategies: () => new Set(feeds.keys()), clock });
     const metrics = createGatewayMetrics();
     const schema = await buildGatewaySchema();
+    const partners = loadPartnersFile(config.partnersFile);
 
     const app = express();
     const httpServer = createServer(app);
+    // graphql-ws for partners (userValueChanged) on the same port and path as HTTP.
+    const subscriptions = attachSubscriptionServer({ httpServer, schema, partners, valueChanges, logger, development: config.development });
     const apollo = new ApolloServer<GatewayContext>({
       schema,
       formatError: formatGatewayError(config.development),
       includeStacktraceInErrorResponses: config.development,
       // Feeds are per user and never HTTP-cacheable: skip cache-control bookkeeping per field.
-      plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginCacheControlDisabled()],
+      plugins: [
+        ApolloServerPluginDrainHttpServer({ httpServer }),
+        ApolloServerPluginCacheControlDisabled(),
+        // WebSocket connections are not HTTP requests: close them (1001) when the server drains.
+        { serverWillStart: async () => ({ drainServer: () => subscriptions.dispose() }) },
+      ],
     });
     await apollo.start();
-    const services = { store, feed, metrics, clock, limits: { maxFeedLimit: config.maxFeedLimit, maxEventsPerBatch: config.maxEventsPerBatch } };
+    const services = { store, feed, feeds, experiments, metrics, clock, userValues, limits: { maxFeedLimit: config.maxFeedLimit, maxEventsPerBatch: config.maxEventsPerBatch } };
     app.get('/healthz', async (_req, res) => {
       try {
         const counts = await store.counts();
@@ -92,6 +159,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     await once(httpServer, 'listening');
     const port = (httpServer.address() as AddressInfo).port;
     const url = `http://${config.host}:${port}/graphql`;
+    if (userValues !== null) {
+      await scheduleDuveRefresh(jobs, userValues, { everyMs: config.duveRefreshMinutes * 60_000, instanceId: opts.instanceId ?? `${config.host}:${port}`, logger: logger.child({ component: 'duve-refresh' }) });
+    }
     logger.info({ url, strategy: feed.digest }, 'gateway listening');
     return {
       url,
@@ -100,13 +170,27 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       feed,
       registry,
       metrics,
+      userValues,
+      experiments,
+      jobs,
+      valueChanges,
       async stop() {
         await apollo.stop();
+        await exposureLog?.close();
+        await experimentStore?.close();
+        await jobs.close();
+        await userValues?.close();
         await registry.close();
+        await valueChanges.close();
       },
     };
   } catch (err) {
+    await exposureLog?.close();
+    await experimentStore?.close();
+    await jobs.close();
+    await userValues?.close();
     await registry.close();
+    await valueChanges.close();
     throw err;
   }
 }

@@ -10,7 +10,10 @@
  */
 export type Alternative = 'two-sided' | 'greater' | 'less';
 
-/** A confidence interval; `lower`/`upper` are ±Infinity for the open end of a one-sided interval. */
+/**
+ * A confidence interval. The open end of a one-sided interval is ±Infinity (−1 for the lower end of
+ * a relative lift's log-ratio interval, its natural bound).
+ */
 export interface Interval {
   readonly lower: number;
   readonly upper: number;

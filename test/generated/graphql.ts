@@ -46,6 +46,24 @@ export type Contribution = {
   weight: Scalars['Float']['output'];
 };
 
+export type CreateExperimentInput = {
+  /** Default 24. */
+  attributionWindowHours?: InputMaybe<Scalars['Float']['input']>;
+  /** Default [P99_LATENCY_MS, DIVERSITY]. */
+  guardrails?: InputMaybe<Array<ExperimentMetric>>;
+  /** Default 0. */
+  highValueThreshold?: InputMaybe<Scalars['Float']['input']>;
+  hypothesis?: InputMaybe<Scalars['String']['input']>;
+  layer?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  primaryMetrics: Array<ExperimentMetric>;
+  /** Default: the experiment id. */
+  salt?: InputMaybe<Scalars['String']['input']>;
+  /** Default "home". */
+  surface?: InputMaybe<Scalars['String']['input']>;
+  variants: Array<ExperimentVariantInput>;
+};
+
 /** A scorer dropped from this feed, and why. */
 export type DegradedScorer = {
   __typename?: 'DegradedScorer';
@@ -91,6 +109,66 @@ export type EventRejection = {
   message: Scalars['String']['output'];
 };
 
+/** An A/B/n test on a surface. Users are assigned by a hash of userId and salt (sticky). */
+export type Experiment = {
+  __typename?: 'Experiment';
+  /** Events within this many hours after an exposure are attributed to it. */
+  attributionWindowHours: Scalars['Float']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  guardrails: Array<ExperimentMetric>;
+  /** DUVE value at or above which a user counts as high-value. */
+  highValueThreshold: Scalars['Float']['output'];
+  hypothesis: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** Layer, when it may overlap other running experiments on the surface (each in its own layer). */
+  layer?: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  primaryMetrics: Array<ExperimentMetric>;
+  salt: Scalars['String']['output'];
+  start?: Maybe<Scalars['DateTime']['output']>;
+  status: ExperimentStatus;
+  stop?: Maybe<Scalars['DateTime']['output']>;
+  /** Feed surface (`context.surface` of the feed query). */
+  surface: Scalars['String']['output'];
+  variants: Array<ExperimentVariant>;
+};
+
+/** Metrics computed from events attributed to exposures (see the README). */
+export type ExperimentMetric =
+  | 'ADD_TO_CART_RATE'
+  | 'AOV'
+  | 'CONVERSION_RATE'
+  | 'CTR'
+  | 'DIVERSITY'
+  | 'GMV_PER_IMPRESSION'
+  | 'HIGH_VALUE_CAPTURE'
+  | 'P99_LATENCY_MS'
+  | 'RETENTION_7D'
+  | 'RETENTION_30D';
+
+/** DRAFT -> RUNNING (startExperiment) -> STOPPED (stopExperiment) -> ARCHIVED (archiveExperiment; a draft can be archived too). */
+export type ExperimentStatus =
+  | 'ARCHIVED'
+  | 'DRAFT'
+  | 'RUNNING'
+  | 'STOPPED';
+
+/** One arm of an experiment: a traffic share served by a feed strategy. */
+export type ExperimentVariant = {
+  __typename?: 'ExperimentVariant';
+  key: Scalars['String']['output'];
+  /** Id of the feed strategy served to this arm. */
+  strategyId: Scalars['String']['output'];
+  /** Traffic share in (0, 1]; the shares sum to 1. */
+  weight: Scalars['Float']['output'];
+};
+
+export type ExperimentVariantInput = {
+  key: Scalars['String']['input'];
+  strategyId: Scalars['String']['input'];
+  weight: Scalars['Float']['input'];
+};
+
 /** A ranked, diverse, explained list of items for one user. */
 export type Feed = {
   __typename?: 'Feed';
@@ -100,10 +178,19 @@ export type Feed = {
   coldStart: Scalars['Boolean']['output'];
   /** Scorers dropped from this feed (slow, failing or invalid output). */
   degraded: Array<DegradedScorer>;
+  /** The experiments this request was assigned in (empty outside experiments); logged with the exposure. */
+  experiments: Array<FeedAssignment>;
   generatedAt: Scalars['DateTime']['output'];
   items: Array<FeedItem>;
   strategy: StrategyInfo;
   userId: Scalars['String']['output'];
+};
+
+/** A request's variant in one running experiment. */
+export type FeedAssignment = {
+  __typename?: 'FeedAssignment';
+  experimentId: Scalars['String']['output'];
+  variantKey: Scalars['String']['output'];
 };
 
 /** Request context from the frontend. */
@@ -162,8 +249,16 @@ export type ItemInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Archive a draft or stopped experiment. */
+  archiveExperiment: Experiment;
+  /** Create a draft A/B/n experiment. */
+  createExperiment: Experiment;
   /** Store interactions. Valid events are stored atomically; invalid ones are reported by index and not stored. */
   recordEvents: RecordEventsResult;
+  /** Start a draft: weights must sum to 1, every strategy must be loaded, and no unlayered overlap on the surface. */
+  startExperiment: Experiment;
+  /** Stop a running experiment: its users get the default strategy again. */
+  stopExperiment: Experiment;
   /** Insert or replace items by id (at most 1000 per call). */
   upsertItems: UpsertResult;
   /** Insert search queries (normalised; terms extracted). */
@@ -173,8 +268,28 @@ export type Mutation = {
 };
 
 
+export type MutationArchiveExperimentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateExperimentArgs = {
+  input: CreateExperimentInput;
+};
+
+
 export type MutationRecordEventsArgs = {
   events: Array<EventInput>;
+};
+
+
+export type MutationStartExperimentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationStopExperimentArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -196,10 +311,28 @@ export type Query = {
   __typename?: 'Query';
   /** Every accepted event type. */
   eventTypes: Array<Scalars['String']['output']>;
+  experiment: Experiment;
+  experiments: Array<Experiment>;
   /** Ranked, diverse, explained items for a user. Unknown users get a cold-start feed. */
   feed: Feed;
   item?: Maybe<Item>;
+  /** Ids of the strategies experiments can serve on this gateway. */
+  strategies: Array<Scalars['String']['output']>;
   user?: Maybe<User>;
+  /** A user's live DUVE forecast (null for a user with no tracked interactions). */
+  userValue?: Maybe<UserValue>;
+  /** Published user values (as of each user's last event or refresh), highest value first, cursor-paginated. */
+  users: UserValueConnection;
+};
+
+
+export type QueryExperimentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryExperimentsArgs = {
+  status?: InputMaybe<ExperimentStatus>;
 };
 
 
@@ -217,6 +350,19 @@ export type QueryItemArgs = {
 
 export type QueryUserArgs = {
   id: Scalars['String']['input'];
+};
+
+
+export type QueryUserValueArgs = {
+  userId: Scalars['String']['input'];
+};
+
+
+export type QueryUsersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: Scalars['Int']['input'];
+  minValue?: InputMaybe<Scalars['Float']['input']>;
+  segment?: InputMaybe<UserSegment>;
 };
 
 export type QueryInput = {
@@ -251,6 +397,20 @@ export type StrategyInfo = {
   id: Scalars['String']['output'];
 };
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Partners (graphql-ws, `connectionParams: { apiKey }`): changes of user values in the segments you are entitled to, in log order. Pass the last `cursor` received as `after` to resume without gaps within the retention window (VALUE_CHANGE_RETENTION_HOURS); an older cursor fails with CURSOR_EXPIRED. */
+  userValueChanged: UserValueChange;
+};
+
+
+export type SubscriptionUserValueChangedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  minDelta?: InputMaybe<Scalars['Float']['input']>;
+  segment?: InputMaybe<Array<UserSegment>>;
+  userIds?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
 /** Result of an upsert mutation. */
 export type UpsertResult = {
   __typename?: 'UpsertResult';
@@ -274,6 +434,106 @@ export type UserInput = {
   id: Scalars['String']['input'];
   /** Stated preferences. Default none. */
   preferences?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** DUVE segment, first rule that holds: NEW (observed < newTenureDays), HIGH_VALUE (value ≥ the model's high-value threshold), LATENT_HIGH_INTENT (purchase probability ≥ the intent threshold), AT_RISK (active within dormantDays, not buying), DORMANT. */
+export type UserSegment =
+  | 'AT_RISK'
+  | 'DORMANT'
+  | 'HIGH_VALUE'
+  | 'LATENT_HIGH_INTENT'
+  | 'NEW';
+
+/** A user's forecast value from DUVE's live online state. */
+export type UserValue = {
+  __typename?: 'UserValue';
+  /** Tracked interaction types, the strongest mover first. */
+  drivers: Array<ValueDriver>;
+  /** Engagement depth: expected tracked interactions over the horizon. */
+  expectedEvents: Scalars['Float']['output'];
+  expectedPurchases: Scalars['Float']['output'];
+  /** Forecast spend over the horizon (0 when the model has no money). */
+  expectedSpend: Scalars['Float']['output'];
+  /** Forecast horizon in days (30 for a model trained on the default horizon). */
+  horizonDays: Scalars['Float']['output'];
+  /** The user's newest tracked interaction. */
+  lastEventAt: Scalars['DateTime']['output'];
+  /** duve/value@<artifact version>. */
+  modelVersion: Scalars['String']['output'];
+  /** P(at least one purchase over the horizon). */
+  purchaseProbability: Scalars['Float']['output'];
+  segment: UserSegment;
+  /** Data time the value was computed at. */
+  updatedAt: Scalars['DateTime']['output'];
+  userId: Scalars['String']['output'];
+  /** The value score: expected spend over the horizon when the model has money, else expected purchases (see valueUnit). */
+  value: Scalars['Float']['output'];
+  /** `spend` or `purchases`. */
+  valueUnit: Scalars['String']['output'];
+};
+
+/** A change of a user's forecast value, as a partner entitled to its segment receives it. */
+export type UserValueChange = {
+  __typename?: 'UserValueChange';
+  /** Data time of the new value. */
+  asOf: Scalars['DateTime']['output'];
+  /** Monotonic position in the value-change log (`<ms>-<seq>`). Pass the last one received as `after` to resume without gaps. */
+  cursor: Scalars['String']['output'];
+  /** value − (previousValue ?? 0). */
+  delta: Scalars['Float']['output'];
+  /** When the value-change log accepted the change. */
+  loggedAt: Scalars['DateTime']['output'];
+  /** duve/value@<artifact version>. */
+  modelVersion: Scalars['String']['output'];
+  /** Null when the user had no value before, or the previous segment is one you are not entitled to. */
+  previousSegment?: Maybe<UserSegment>;
+  /** Null when the user had no value before. */
+  previousValue?: Maybe<Scalars['Float']['output']>;
+  /** P(at least one purchase over the horizon). */
+  purchaseProbability: Scalars['Float']['output'];
+  reason: ValueChangeReason;
+  segment: UserSegment;
+  userId: Scalars['String']['output'];
+  /** The value score (see `UserValue.value`). */
+  value: Scalars['Float']['output'];
+};
+
+/** Published user values, highest value first (ties by userId). */
+export type UserValueConnection = {
+  __typename?: 'UserValueConnection';
+  edges: Array<UserValueEdge>;
+  pageInfo: ValuePageInfo;
+  /** Users matching the filters, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type UserValueEdge = {
+  __typename?: 'UserValueEdge';
+  /** Pass as `after` to get the rows after this one. */
+  cursor: Scalars['String']['output'];
+  node: UserValue;
+};
+
+/** What moved the value: EVENT (an interaction was recorded) or REFRESH (the periodic recomputation, e.g. decay or a new model). */
+export type ValueChangeReason =
+  | 'EVENT'
+  | 'REFRESH';
+
+/** How one interaction type moved the purchase forecast, relative to the average training user. */
+export type ValueDriver = {
+  __typename?: 'ValueDriver';
+  /** Decayed count of this type at asOf (with the learned decay). */
+  decayedCount: Scalars['Float']['output'];
+  /** This type's terms in the purchase logit: > 0 raises the purchase probability, < 0 lowers it. */
+  purchaseLogit: Scalars['Float']['output'];
+  /** Interaction type, e.g. add_to_cart. */
+  type: Scalars['String']['output'];
+};
+
+export type ValuePageInfo = {
+  __typename?: 'ValuePageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
 };
 
 export type UpsertItemsMutationVariables = Exact<{
@@ -323,6 +583,49 @@ export type EventTypesQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type EventTypesQuery = { __typename?: 'Query', eventTypes: Array<string> };
 
+export type CreateExperimentMutationVariables = Exact<{
+  input: CreateExperimentInput;
+}>;
+
+
+export type CreateExperimentMutation = { __typename?: 'Mutation', createExperiment: { __typename?: 'Experiment', id: string, name: string, status: ExperimentStatus, surface: string, layer?: string | null, salt: string, primaryMetrics: Array<ExperimentMetric>, guardrails: Array<ExperimentMetric>, attributionWindowHours: number, createdAt: string, start?: string | null, stop?: string | null, variants: Array<{ __typename?: 'ExperimentVariant', key: string, weight: number, strategyId: string }> } };
+
+export type StartExperimentMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type StartExperimentMutation = { __typename?: 'Mutation', startExperiment: { __typename?: 'Experiment', id: string, status: ExperimentStatus, start?: string | null } };
+
+export type StopExperimentMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type StopExperimentMutation = { __typename?: 'Mutation', stopExperiment: { __typename?: 'Experiment', id: string, status: ExperimentStatus, stop?: string | null } };
+
+export type ArchiveExperimentMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ArchiveExperimentMutation = { __typename?: 'Mutation', archiveExperiment: { __typename?: 'Experiment', id: string, status: ExperimentStatus } };
+
+export type ExperimentsQueryVariables = Exact<{
+  status?: InputMaybe<ExperimentStatus>;
+}>;
+
+
+export type ExperimentsQuery = { __typename?: 'Query', strategies: Array<string>, experiments: Array<{ __typename?: 'Experiment', id: string, status: ExperimentStatus }> };
+
+export type ExperimentFeedQueryVariables = Exact<{
+  userId: Scalars['String']['input'];
+  surface?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ExperimentFeedQuery = { __typename?: 'Query', feed: { __typename?: 'Feed', strategy: { __typename?: 'StrategyInfo', id: string, digest: string }, experiments: Array<{ __typename?: 'FeedAssignment', experimentId: string, variantKey: string }>, items: Array<{ __typename?: 'FeedItem', itemId: string }> } };
+
 export type FeedQueryVariables = Exact<{
   userId: Scalars['String']['input'];
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -332,6 +635,33 @@ export type FeedQueryVariables = Exact<{
 
 export type FeedQuery = { __typename?: 'Query', feed: { __typename?: 'Feed', userId: string, coldStart: boolean, candidateCount: number, generatedAt: string, strategy: { __typename?: 'StrategyInfo', id: string, digest: string }, items: Array<{ __typename?: 'FeedItem', rank: number, itemId: string, score: number, sources: Array<string>, contributions: Array<{ __typename?: 'Contribution', scorerId: string, version: string, raw: number, normalized: number, weight: number, value: number }>, item?: { __typename?: 'Item', id: string, title: string, categories: Array<string>, brand?: string | null, price?: number | null, available: boolean } | null }>, degraded: Array<{ __typename?: 'DegradedScorer', scorerId: string, version: string, code: string, message: string }> } };
 
+export type UserValueQueryVariables = Exact<{
+  userId: Scalars['String']['input'];
+}>;
+
+
+export type UserValueQuery = { __typename?: 'Query', userValue?: { __typename?: 'UserValue', userId: string, value: number, valueUnit: string, expectedSpend: number, expectedPurchases: number, expectedEvents: number, purchaseProbability: number, horizonDays: number, segment: UserSegment, modelVersion: string, updatedAt: string, lastEventAt: string, drivers: Array<{ __typename?: 'ValueDriver', type: string, purchaseLogit: number, decayedCount: number }> } | null };
+
+export type UsersQueryVariables = Exact<{
+  segment?: InputMaybe<UserSegment>;
+  minValue?: InputMaybe<Scalars['Float']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type UsersQuery = { __typename?: 'Query', users: { __typename?: 'UserValueConnection', totalCount: number, pageInfo: { __typename?: 'ValuePageInfo', hasNextPage: boolean, endCursor?: string | null }, edges: Array<{ __typename?: 'UserValueEdge', cursor: string, node: { __typename?: 'UserValue', userId: string, value: number, segment: UserSegment, purchaseProbability: number } }> } };
+
+export type UserValueChangedSubscriptionVariables = Exact<{
+  segment?: InputMaybe<Array<UserSegment> | UserSegment>;
+  minDelta?: InputMaybe<Scalars['Float']['input']>;
+  userIds?: InputMaybe<Array<Scalars['String']['input']> | Scalars['String']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type UserValueChangedSubscription = { __typename?: 'Subscription', userValueChanged: { __typename?: 'UserValueChange', cursor: string, userId: string, segment: UserSegment, previousSegment?: UserSegment | null, value: number, previousValue?: number | null, delta: number, purchaseProbability: number, modelVersion: string, reason: ValueChangeReason, asOf: string, loggedAt: string } };
+
 
 export const UpsertItemsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpsertItems"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"items"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ItemInput"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"upsertItems"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"items"},"value":{"kind":"Variable","name":{"kind":"Name","value":"items"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"written"}}]}}]}}]} as unknown as DocumentNode<UpsertItemsMutation, UpsertItemsMutationVariables>;
 export const UpsertUsersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpsertUsers"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"users"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UserInput"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"upsertUsers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"users"},"value":{"kind":"Variable","name":{"kind":"Name","value":"users"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"written"}}]}}]}}]} as unknown as DocumentNode<UpsertUsersMutation, UpsertUsersMutationVariables>;
@@ -340,4 +670,13 @@ export const ItemDocument = {"kind":"Document","definitions":[{"kind":"Operation
 export const UserDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"User"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"user"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"preferences"}},{"kind":"Field","name":{"kind":"Name","value":"demographics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]}}]} as unknown as DocumentNode<UserQuery, UserQueryVariables>;
 export const RecordEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"events"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"EventInput"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"events"},"value":{"kind":"Variable","name":{"kind":"Name","value":"events"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accepted"}},{"kind":"Field","name":{"kind":"Name","value":"duplicates"}},{"kind":"Field","name":{"kind":"Name","value":"rejected"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"eventId"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<RecordEventsMutation, RecordEventsMutationVariables>;
 export const EventTypesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"EventTypes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventTypes"}}]}}]} as unknown as DocumentNode<EventTypesQuery, EventTypesQueryVariables>;
+export const CreateExperimentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateExperiment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateExperimentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createExperiment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"surface"}},{"kind":"Field","name":{"kind":"Name","value":"layer"}},{"kind":"Field","name":{"kind":"Name","value":"salt"}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}},{"kind":"Field","name":{"kind":"Name","value":"strategyId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"primaryMetrics"}},{"kind":"Field","name":{"kind":"Name","value":"guardrails"}},{"kind":"Field","name":{"kind":"Name","value":"attributionWindowHours"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"start"}},{"kind":"Field","name":{"kind":"Name","value":"stop"}}]}}]}}]} as unknown as DocumentNode<CreateExperimentMutation, CreateExperimentMutationVariables>;
+export const StartExperimentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"StartExperiment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"startExperiment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"start"}}]}}]}}]} as unknown as DocumentNode<StartExperimentMutation, StartExperimentMutationVariables>;
+export const StopExperimentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"StopExperiment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"stopExperiment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"stop"}}]}}]}}]} as unknown as DocumentNode<StopExperimentMutation, StopExperimentMutationVariables>;
+export const ArchiveExperimentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ArchiveExperiment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"archiveExperiment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]} as unknown as DocumentNode<ArchiveExperimentMutation, ArchiveExperimentMutationVariables>;
+export const ExperimentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Experiments"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"status"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ExperimentStatus"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experiments"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"Variable","name":{"kind":"Name","value":"status"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"strategies"}}]}}]} as unknown as DocumentNode<ExperimentsQuery, ExperimentsQueryVariables>;
+export const ExperimentFeedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ExperimentFeed"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"surface"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"feed"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}},{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"IntValue","value":"5"}},{"kind":"Argument","name":{"kind":"Name","value":"context"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"surface"},"value":{"kind":"Variable","name":{"kind":"Name","value":"surface"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"strategy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"digest"}}]}},{"kind":"Field","name":{"kind":"Name","value":"experiments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"variantKey"}}]}},{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"itemId"}}]}}]}}]}}]} as unknown as DocumentNode<ExperimentFeedQuery, ExperimentFeedQueryVariables>;
 export const FeedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Feed"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"limit"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"context"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"FeedContextInput"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"feed"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}},{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"limit"}}},{"kind":"Argument","name":{"kind":"Name","value":"context"},"value":{"kind":"Variable","name":{"kind":"Name","value":"context"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"coldStart"}},{"kind":"Field","name":{"kind":"Name","value":"candidateCount"}},{"kind":"Field","name":{"kind":"Name","value":"generatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"strategy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"digest"}}]}},{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rank"}},{"kind":"Field","name":{"kind":"Name","value":"itemId"}},{"kind":"Field","name":{"kind":"Name","value":"score"}},{"kind":"Field","name":{"kind":"Name","value":"sources"}},{"kind":"Field","name":{"kind":"Name","value":"contributions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"scorerId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"raw"}},{"kind":"Field","name":{"kind":"Name","value":"normalized"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"item"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"categories"}},{"kind":"Field","name":{"kind":"Name","value":"brand"}},{"kind":"Field","name":{"kind":"Name","value":"price"}},{"kind":"Field","name":{"kind":"Name","value":"available"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"degraded"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"scorerId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<FeedQuery, FeedQueryVariables>;
+export const UserValueDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"UserValue"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userValue"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"valueUnit"}},{"kind":"Field","name":{"kind":"Name","value":"expectedSpend"}},{"kind":"Field","name":{"kind":"Name","value":"expectedPurchases"}},{"kind":"Field","name":{"kind":"Name","value":"expectedEvents"}},{"kind":"Field","name":{"kind":"Name","value":"purchaseProbability"}},{"kind":"Field","name":{"kind":"Name","value":"horizonDays"}},{"kind":"Field","name":{"kind":"Name","value":"segment"}},{"kind":"Field","name":{"kind":"Name","value":"drivers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"purchaseLogit"}},{"kind":"Field","name":{"kind":"Name","value":"decayedCount"}}]}},{"kind":"Field","name":{"kind":"Name","value":"modelVersion"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastEventAt"}}]}}]}}]} as unknown as DocumentNode<UserValueQuery, UserValueQueryVariables>;
+export const UsersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Users"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"segment"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"UserSegment"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"minValue"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Float"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"users"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"segment"},"value":{"kind":"Variable","name":{"kind":"Name","value":"segment"}}},{"kind":"Argument","name":{"kind":"Name","value":"minValue"},"value":{"kind":"Variable","name":{"kind":"Name","value":"minValue"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"segment"}},{"kind":"Field","name":{"kind":"Name","value":"purchaseProbability"}}]}}]}}]}}]}}]} as unknown as DocumentNode<UsersQuery, UsersQueryVariables>;
+export const UserValueChangedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"UserValueChanged"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"segment"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UserSegment"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"minDelta"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Float"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userIds"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userValueChanged"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"segment"},"value":{"kind":"Variable","name":{"kind":"Name","value":"segment"}}},{"kind":"Argument","name":{"kind":"Name","value":"minDelta"},"value":{"kind":"Variable","name":{"kind":"Name","value":"minDelta"}}},{"kind":"Argument","name":{"kind":"Name","value":"userIds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userIds"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"segment"}},{"kind":"Field","name":{"kind":"Name","value":"previousSegment"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"previousValue"}},{"kind":"Field","name":{"kind":"Name","value":"delta"}},{"kind":"Field","name":{"kind":"Name","value":"purchaseProbability"}},{"kind":"Field","name":{"kind":"Name","value":"modelVersion"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"asOf"}},{"kind":"Field","name":{"kind":"Name","value":"loggedAt"}}]}}]}}]} as unknown as DocumentNode<UserValueChangedSubscription, UserValueChangedSubscriptionVariables>;

@@ -34,7 +34,7 @@ export interface TestGateway {
 export async function startTestGateway(opts: { plugins?: ScorerPlugin[]; strategy?: Strategy; env?: Record<string, string> } = {}): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'recgate-test-'));
   // DUVE_MODEL_DIR defaults to an empty folder of this gateway: DUVE is off unless a test hands it a model.
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DB_PATH: join(dir, 'store.db'), DUVE_MODEL_DIR: join(dir, 'models', 'duve'), LOG_LEVEL: 'silent', ...opts.env });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DB_PATH: join(dir, 'store.db'), DUVE_MODEL_DIR: join(dir, 'models', 'duve'), EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'), LOG_LEVEL: 'silent', ...opts.env });
   const store = await createGraphStore({ kind: 'embedded', path: config.dbPath });
   let gateway: Gateway;
   try {
