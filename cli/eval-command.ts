@@ -6,6 +6,8 @@
  *   eval events/temporal  Taobao head: global time cut, AUC/GAUC, P/NDCG@K of the gateway's feed
  *   eval value/holdout    CDNOW: 39-week calibration / 39-week holdout, MAE/RMSE/Spearman/top decile
  *   eval value/temporal   Taobao head: purchase-in-next-window AUC of DUVE (and ablations) vs RFM, BG/NBD
+ *   eval feed/ltv         Taobao head, events/temporal harness: the LTV feed (strategies/ltv.json, DUVE trained
+ *                         before the cut) vs the commercial-only baseline, the default strategy and references
  *   common: --seed <n> (42)  --out <dir> (reports)  --no-progress
  */
 import { Command, InvalidArgumentError } from 'commander';
@@ -97,6 +99,33 @@ export function evalCommand(): Command {
       progress: o.progress,
       ...(o.evalDays !== undefined ? { evalDays: o.evalDays } : {}),
       ...(o.negatives !== undefined ? { negatives: o.negatives } : {}),
+      ...(o.maxLines !== undefined ? { maxLines: o.maxLines } : {}),
+    });
+    await finish(r, o.out);
+  });
+
+  withCommon(
+    root
+      .command('feed/ltv')
+      .description('events/temporal harness: the LTV feed (commercial + DUVE purchase + diversity) vs commercial-only; DUVE trained on the events before the cut')
+      .option('--file <file>', 'event log', '../shared/data/taobao-userbehavior-head/UserBehavior_head.csv')
+      .option('--strategy <file>', 'LTV strategy file', 'strategies/ltv.json')
+      .option('--eval-days <n>', 'days after the cut that form the evaluation window', int)
+      .option('--negatives <n>', 'sampled AUC negatives per user', int)
+      .option('--iterations <n>', 'DUVE Adam steps', int)
+      .option('--artifact-root <dir>', 'keep the DUVE artifact as the next version under <dir>/duve (default: a temp artifact)')
+      .option('--max-lines <n>', 'read only the first n lines', int),
+  ).action(async (o: Common & { file: string; strategy: string; evalDays?: number; negatives?: number; iterations?: number; artifactRoot?: string; maxLines?: number }) => {
+    const { runFeedLtv } = await import('../eval/protocols/feed-ltv');
+    const r = await runFeedLtv({
+      file: o.file,
+      strategyFile: o.strategy,
+      seed: o.seed,
+      progress: o.progress,
+      ...(o.evalDays !== undefined ? { evalDays: o.evalDays } : {}),
+      ...(o.negatives !== undefined ? { negatives: o.negatives } : {}),
+      ...(o.iterations !== undefined ? { iterations: o.iterations } : {}),
+      ...(o.artifactRoot !== undefined ? { artifactRoot: o.artifactRoot } : {}),
       ...(o.maxLines !== undefined ? { maxLines: o.maxLines } : {}),
     });
     await finish(r, o.out);

@@ -16,6 +16,7 @@ import { buildGatewaySchema } from '../schema/build';
 import { startGateway } from '../server/gateway';
 import { evalCommand } from './eval-command';
 import { importCommand } from './import/command';
+import { partnerKeyCommand } from './partner-key';
 import { trainCommand, trainDuveFromStore } from './train-duve';
 import { latestDuveArtifact } from '../ml/duve/export';
 import { openConfiguredStore } from './store';
@@ -78,6 +79,7 @@ program
   .action((o: { out: string }) => emitSchema(o.out));
 program.addCommand(importCommand(() => openConfiguredStore(loadConfig())));
 program.addCommand(evalCommand());
+program.addCommand(partnerKeyCommand());
 program.addCommand(trainCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -26,6 +26,10 @@ export interface TrainDuveFromStoreOptions {
   readonly horizonDays?: number;
   /** Days between reference times. Default horizon / 4. */
   readonly stepDays?: number;
+  /** Reference times are `refStart + k·step` (k ≥ 1). Default: the first event (ms). */
+  readonly refStart?: number;
+  /** End of the training period (ms, exclusive): label windows end at or before it. Default: the newest event + 1 ms. */
+  readonly trainEnd?: number;
   readonly iterations?: number;
   readonly decayMode?: DecayMode;
   readonly seed?: number;
@@ -63,9 +67,10 @@ export async function trainDuveFromStore(store: GraphStore, o: TrainDuveFromStor
   const stepDays = o.stepDays ?? horizonDays / 4;
   const spanDays = (last - first) / DAY_MS;
   const horizonMs = horizonDays * DAY_MS;
-  // The newest event closes the training period; +1 ms so it is inside [first, trainEnd).
-  const trainEnd = last + 1;
-  const refTimes = referenceTimes(first, trainEnd, stepDays * DAY_MS, horizonMs);
+  // By default the newest event closes the training period; +1 ms so it is inside [first, trainEnd).
+  const trainEnd = o.trainEnd ?? last + 1;
+  if (last >= trainEnd) throw new RangeError(`train duve: the store holds events at or after trainEnd ${new Date(trainEnd).toISOString()}`);
+  const refTimes = referenceTimes(o.refStart ?? first, trainEnd, stepDays * DAY_MS, horizonMs);
   if (refTimes.length === 0) {
     throw new RangeError(`train duve: --horizon-days ${horizonDays} (+ one step of ${stepDays} days) does not fit in the ${spanDays.toFixed(1)} days of data; pass a shorter --horizon-days`);
   }
@@ -82,10 +87,16 @@ export async function trainDuveFromStore(store: GraphStore, o: TrainDuveFromStor
   const out = await exportDuveModel(model, {
     root: dirname(o.modelDir),
     name: basename(o.modelDir),
-    training: { source: `${store.kind} store`, events, firstEvent: new Date(first).toISOString(), lastEvent: new Date(last).toISOString(), horizonDays, stepDays, ...stats },
+    training: { source: `${store.kind} store`, events, firstEvent: new Date(first).toISOString(), lastEvent: new Date(last).toISOString(), trainEnd: new Date(trainEnd).toISOString(), horizonDays, stepDays, ...stats },
     createdBy: 'recgate train duve',
   });
   return { dir: out.dir, version: out.version, users: byUser.size, events, examples: stats.examples, halfLivesDays: duveHalfLivesDays(model), trainMs: stats.trainMs };
+}
+
+function instant(raw: string): number {
+  const t = Date.parse(raw);
+  if (!Number.isFinite(t)) throw new InvalidArgumentError('must be an ISO date-time, e.g. 2017-11-25T00:00:00+08:00');
+  return t;
 }
 
 function positive(raw: string): number {
@@ -101,17 +112,18 @@ export function trainCommand(): Command {
     .description('DUVE: learned per-type decays + value head -> DUVE_MODEL_DIR/<n>/ (value-head.onnx + manifest.json)')
     .option('--horizon-days <d>', 'forecast horizon in days', positive, 30)
     .option('--step-days <d>', 'days between reference times (default: horizon / 4)', positive)
+    .option('--ref-start <iso>', 'reference times start one step after this instant (default: the first event)', instant)
     .option('--iterations <n>', 'Adam steps', positive, 200)
     .option('--decay-mode <mode>', 'per-type | shared | none', 'per-type')
     .option('--seed <n>', 'seed of the initialisation', positive, 42)
-    .action(async (opts: { horizonDays: number; stepDays?: number; iterations: number; decayMode: string; seed: number }) => {
+    .action(async (opts: { horizonDays: number; stepDays?: number; refStart?: number; iterations: number; decayMode: string; seed: number }) => {
       if (!['per-type', 'shared', 'none'].includes(opts.decayMode)) throw new InvalidArgumentError('--decay-mode must be per-type, shared or none');
       const config = loadConfig();
       const logger = pino({ level: config.logLevel });
       const store = await openConfiguredStore(config);
       try {
         logger.info({ store: store.kind, modelDir: config.duveModelDir }, 'training DUVE on the store');
-        const r = await trainDuveFromStore(store, { modelDir: config.duveModelDir, horizonDays: opts.horizonDays, ...(opts.stepDays ? { stepDays: opts.stepDays } : {}), iterations: Math.round(opts.iterations), decayMode: opts.decayMode as DecayMode, seed: Math.round(opts.seed) });
+        const r = await trainDuveFromStore(store, { modelDir: config.duveModelDir, horizonDays: opts.horizonDays, ...(opts.stepDays ? { stepDays: opts.stepDays } : {}), ...(opts.refStart !== undefined ? { refStart: opts.refStart } : {}), iterations: Math.round(opts.iterations), decayMode: opts.decayMode as DecayMode, seed: Math.round(opts.seed) });
         process.stdout.write(`DUVE v${r.version} -> ${r.dir}: ${r.users} users, ${r.events} events, ${r.examples} examples, ${(r.trainMs / 1000).toFixed(1)} s\nhalf-lives (days): ${JSON.stringify(r.halfLivesDays)}\n`);
       } finally {
         await store.close();

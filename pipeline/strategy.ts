@@ -165,3 +165,21 @@ export function strategyDigest(strategy: Strategy, registry: ScorerRegistry): st
   const canonical = JSON.stringify({ ...strategy, scorers });
   return `${strategy.id}@${createHash('sha256').update(canonical).digest('hex').slice(0, 12)}`;
 }
+
+/**
+ * The weights a strategy really gives each term of the ranking objective when every scorer
+ * answers. The blend renormalises the weights to sum 1 over the scorers that answered
+ * (`answered`, default all), over scores min-max normalised per request; MMR then ranks by
+ * λ·blend − (1 − λ)·maxSim = Σ_s λ·w_s/Σw · n_s + (1 − λ)·(1 − maxSim) − (1 − λ), the last term
+ * a constant. So scorer s weighs λ·w_s/Σw and diversity (1 − maxSim, maxSim = the largest
+ * category/brand Jaccard similarity to the items already picked) weighs 1 − λ. Without MMR
+ * (`method: none`) diversity weighs 0. A category cap (maxPerCategory > 0) is a hard rule on top.
+ */
+export function effectiveWeights(strategy: Strategy, answered?: ReadonlySet<string>): { readonly scorers: Readonly<Record<string, number>>; readonly diversity: number } {
+  const live = strategy.scorers.filter((s) => s.weight > 0 && (answered === undefined || answered.has(s.id)));
+  const total = live.reduce((a, s) => a + s.weight, 0);
+  const lambda = strategy.diversity.method === 'mmr' ? strategy.diversity.lambda : 1;
+  const scorers: Record<string, number> = {};
+  for (const s of live) scorers[s.id] = (scorers[s.id] ?? 0) + (total > 0 ? (lambda * s.weight) / total : 0);
+  return { scorers, diversity: 1 - lambda };
+}

@@ -132,6 +132,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       schema,
       formatError: formatGatewayError(config.development),
       includeStacktraceInErrorResponses: config.development,
+      // The CLI owns SIGINT/SIGTERM (it drains, closes the store, then exits): Apollo must not race it.
+      stopOnTerminationSignals: false,
       // Feeds are per user and never HTTP-cacheable: skip cache-control bookkeeping per field.
       plugins: [
         ApolloServerPluginDrainHttpServer({ httpServer }),

@@ -10,7 +10,9 @@ import { createEventSink } from '../../cli/import/sink';
 import { mulberry32 } from '../../ml/random';
 import { DEFAULT_STRATEGY, checkStrategy, parseStrategy, strategyDigest, type Strategy } from '../../pipeline/strategy';
 import { createPopularityScorer } from '../../plugins/baseline/popularity';
+import type { GraphStore } from '../../graph/port';
 import type { ScorerPlugin } from '../../plugins/sdk/contract';
+import type { ModelSession } from '../../plugins/sdk/model';
 import type { ScorerRegistry } from '../../plugins/sdk/registry';
 import { bundledScorers } from '../../server/bundled';
 import { TAOBAO_WINDOW, loadTaobao } from '../datasets/taobao';
@@ -19,7 +21,7 @@ import type { EvalModelInfo, EvalReport, MetricRow } from '../report/types';
 import { createEvalProgress, createEvalRegistry, openTempStore, peakRssMiB, type RunEnvironmentOptions } from './support';
 import { temporalMetricRows, type PairGroup } from './temporal-metrics';
 import { temporalNotes } from './temporal-notes';
-import { historySegment, resolveCut, splitAtCut, type CutOptions } from './temporal-split';
+import { historySegment, resolveCut, splitAtCut, type CutOptions, type TemporalSplit } from './temporal-split';
 import { createReferenceModels } from './temporal-reference';
 import { createPairScorer, feedLists, sampleNegatives } from './temporal-score';
 
@@ -46,6 +48,53 @@ export const DEFAULT_TEMPORAL_MODELS: readonly TemporalModel[] = [
   single('baseline/popularity'),
 ];
 
+/** What a protocol variant sees once the training store is loaded (nothing after the cut is in it). */
+export interface TemporalTrainingContext {
+  /** The training store: exactly the events before the cut. */
+  readonly store: GraphStore;
+  readonly split: TemporalSplit;
+  readonly cut: number;
+  readonly window: { readonly start: number; readonly end: number };
+  /** Data time of the run: the newest training event (ms). */
+  readonly now: number;
+  readonly seed: number;
+  /** Scratch directory, removed after the run. */
+  readonly scratchDir: string;
+}
+
+/** A model trained on the training store and served to the strategies through a scorer plugin. */
+export interface TrainedComponent {
+  /** Scorer id the strategies name (e.g. `duve/purchase`). */
+  readonly scorerId: string;
+  readonly trainMs: number;
+  /** Kept artifact directory, if any (a temp artifact is not reported: its path differs per run). */
+  readonly artifact?: string;
+  /** Training settings and results (must be reproducible: they are part of the report's model params). */
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/** What a variant adds to the run: plugins over models trained on the training store. */
+export interface TemporalExtension {
+  /** Registered after `plugins`. */
+  readonly plugins: readonly ScorerPlugin[];
+  /** Opens the ONNX files the plugins declare. Default: none may declare one. */
+  readonly loadModel?: (uri: string) => Promise<ModelSession>;
+  /** Listed in the params (and trainMs) of every strategy that weights their scorer. */
+  readonly trained: readonly TrainedComponent[];
+  /** Report notes, after the protocol statement. */
+  readonly notes: readonly string[];
+  /** More notes from every model's feed lists (model id -> user -> items, best first). */
+  summarise?(lists: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>): string[];
+  /** Release what the extension opened; runs after the registry is closed. */
+  close(): Promise<void>;
+}
+
+/** True when the strategies differ only in their scorers (same limit, history, retrievers, re-ranking). */
+export function sameRecipe(models: readonly TemporalModel[]): boolean {
+  const recipe = (st: Strategy): string => JSON.stringify({ ...st, id: '', scorers: [] });
+  return models.every((m) => recipe(m.strategy) === recipe(models[0]!.strategy));
+}
+
 /** The public Taobao head file, relative to the working directory (the project root). */
 export const DEFAULT_TAOBAO_FILE = '../shared/data/taobao-userbehavior-head/UserBehavior_head.csv';
 
@@ -70,6 +119,8 @@ export interface EventsTemporalOptions extends RunEnvironmentOptions, CutOptions
   readonly references?: boolean;
   /** Read only the first N non-empty lines of the file. Default: all. */
   readonly maxLines?: number;
+  /** Train models on the training store and register their plugins (see feed-ltv.ts). Default: none. */
+  readonly extend?: (ctx: TemporalTrainingContext) => Promise<TemporalExtension>;
 }
 
 export async function runEventsTemporal(opts: EventsTemporalOptions = {}): Promise<EvalReport> {
@@ -88,12 +139,10 @@ export async function runEventsTemporal(opts: EventsTemporalOptions = {}): Promi
 
   const log = await loadTaobao(file, opts.maxLines !== undefined ? { maxLines: opts.maxLines } : {});
   const split = splitAtCut(log.rows, cut, window.end);
-  const { store, dispose } = await openTempStore(opts, 'temporal');
+  const { store, dir, dispose } = await openTempStore(opts, 'temporal');
   let opened: ScorerRegistry | null = null;
+  let extension: TemporalExtension | null = null;
   try {
-    const registry = await createEvalRegistry(opts.plugins ?? [...bundledScorers(), createPopularityScorer()]);
-    opened = registry;
-    for (const m of models) checkStrategy(m.strategy, registry);
     const loadStarted = performance.now();
     const sink = createEventSink(store, 5000);
     for (const r of split.train) await sink.add(r.event, r.item);
@@ -101,6 +150,11 @@ export async function runEventsTemporal(opts: EventsTemporalOptions = {}): Promi
     const loadMs = Math.round(performance.now() - loadStarted);
     const counts = await store.counts();
     const now = await store.latestEventTs();
+    if (opts.extend) extension = await opts.extend({ store, split, cut, window, now, seed, scratchDir: dir });
+    const plugins = [...(opts.plugins ?? [...bundledScorers(), createPopularityScorer()]), ...(extension?.plugins ?? [])];
+    const registry = await createEvalRegistry(plugins, extension?.loadModel);
+    opened = registry;
+    for (const m of models) checkStrategy(m.strategy, registry);
     const users = [...split.windows.keys()];
     const pool = [...split.trainItems].sort();
     const segmentOf = (u: string): string => historySegment(split.trainEvents.get(u) ?? 0);
@@ -138,6 +192,8 @@ export async function runEventsTemporal(opts: EventsTemporalOptions = {}): Promi
       if (fl.degraded + fl.fallback + dropped > 0) {
         health.push(`${model.id}: ${fl.degraded} feeds with a dropped scorer, ${fl.fallback} fallback feeds, ${dropped} users with a dropped scorer in pair scoring.`);
       }
+      const trained = (extension?.trained ?? []).filter((t) => model.strategy.scorers.some((s) => s.id === t.scorerId && s.weight > 0));
+      const artifact = trained.find((t) => t.artifact !== undefined)?.artifact;
       infos.push({
         id: model.id,
         version: strategyDigest(model.strategy, registry),
@@ -147,7 +203,10 @@ export async function runEventsTemporal(opts: EventsTemporalOptions = {}): Promi
           retrievers: Object.entries(model.strategy.candidates).filter(([k, v]) => k !== 'max' && v !== null).map(([k]) => k).join(', '),
           candidates: model.strategy.candidates.max,
           diversity: `${model.strategy.diversity.method} λ=${model.strategy.diversity.lambda} maxPerCategory=${model.strategy.diversity.maxPerCategory}`,
+          ...(trained.length > 0 ? { trained: Object.fromEntries(trained.map((t) => [t.scorerId, t.params])) } : {}),
         },
+        ...(trained.length > 0 ? { trainMs: trained.reduce((a, t) => a + t.trainMs, 0) } : {}),
+        ...(artifact !== undefined ? { artifact } : {}),
       });
     }
     progress.stop();
@@ -207,10 +266,19 @@ export async function runEventsTemporal(opts: EventsTemporalOptions = {}): Promi
       models: infos,
       metrics,
     };
-    const notes = [...temporalNotes({ split, window, file: resolve(file), ks, segmentK, negatives, health, log, loadMs, references: opts.references !== false }), ...candidateLosses(report)];
+    const notes = [
+      ...temporalNotes({ split, window, file: resolve(file), ks, segmentK, negatives, health, log, loadMs, references: opts.references !== false, sameRecipe: sameRecipe(models) }),
+      ...(extension?.notes ?? []),
+      ...(extension?.summarise?.(new Map(perModel.map((pm) => [pm.id, pm.lists] as const))) ?? []),
+      ...candidateLosses(report),
+    ];
     return { ...report, wallMs: Math.round(performance.now() - t0), peakRssMiB: peakRssMiB(), notes };
   } finally {
-    await opened?.close();
-    await dispose();
+    try {
+      await opened?.close();
+      await extension?.close();
+    } finally {
+      await dispose();
+    }
   }
 }

@@ -9,6 +9,7 @@ import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import { createGraphStore } from '../../graph/factory';
 import type { GraphStore } from '../../graph/port';
 import type { PluginLogger, ScorerPlugin } from '../../plugins/sdk/contract';
+import type { ModelSession } from '../../plugins/sdk/model';
 import { createScorerRegistry, type ScorerRegistry } from '../../plugins/sdk/registry';
 
 /** Options every protocol takes for its surroundings. */
@@ -33,8 +34,11 @@ export function resolveLog(opts: RunEnvironmentOptions): (line: string) => void 
   return opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
 }
 
-/** A migrated embedded store on a new SQLite file; `dispose` closes it and removes the directory. */
-export async function openTempStore(opts: RunEnvironmentOptions, label: string): Promise<{ store: GraphStore; dispose: () => Promise<void> }> {
+/**
+ * A migrated embedded store on a new SQLite file in a fresh directory `dir` (other scratch files,
+ * e.g. a model trained on the store, may go there too); `dispose` closes it and removes `dir`.
+ */
+export async function openTempStore(opts: RunEnvironmentOptions, label: string): Promise<{ store: GraphStore; dir: string; dispose: () => Promise<void> }> {
   const dir = await mkdtemp(join(opts.workDir ?? tmpdir(), `recgate-eval-${label}-`));
   let store: GraphStore;
   try {
@@ -45,6 +49,7 @@ export async function openTempStore(opts: RunEnvironmentOptions, label: string):
   }
   return {
     store,
+    dir,
     dispose: async () => {
       try {
         await store.close();
@@ -55,14 +60,20 @@ export async function openTempStore(opts: RunEnvironmentOptions, label: string):
   };
 }
 
-/** The same registry the gateway builds, with offline deadlines and no model loader. */
-export function createEvalRegistry(plugins: readonly ScorerPlugin[]): Promise<ScorerRegistry> {
+/**
+ * The same registry the gateway builds, with offline deadlines. `loadModel` opens the ONNX files
+ * plugins declare (the gateway's onnxruntime-node loader); default: none, and a plugin that
+ * declares a model fails registration.
+ */
+export function createEvalRegistry(plugins: readonly ScorerPlugin[], loadModel?: (uri: string) => Promise<ModelSession>): Promise<ScorerRegistry> {
   return createScorerRegistry(plugins, {
     logger: silentLogger,
     defaultTimeoutMs: EVAL_SCORER_TIMEOUT_MS,
-    loadModel: async (uri) => {
-      throw new Error(`offline evaluation loads no ONNX model (${uri}); register ONNX plugins with a loader`);
-    },
+    loadModel:
+      loadModel ??
+      (async (uri) => {
+        throw new Error(`offline evaluation loads no ONNX model (${uri}); register ONNX plugins with a loader`);
+      }),
   });
 }
 

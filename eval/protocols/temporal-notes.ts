@@ -18,6 +18,8 @@ export interface TemporalNoteInput {
   readonly loadMs: number;
   /** Whether the reference/* rows are in the report. */
   readonly references: boolean;
+  /** Whether every strategy:* model has the same retrievers and re-ranking (only the scorers differ). */
+  readonly sameRecipe: boolean;
 }
 
 const pct = (a: number, b: number): string => (b > 0 ? `${((100 * a) / b).toFixed(1)}%` : 'n/a');
@@ -63,6 +65,6 @@ export function temporalNotes(x: TemporalNoteInput): string[] {
     `Coverage@K = distinct items in all top-K lists / items in the training catalogue. Diversity@K = mean over lists of 1 - mean pairwise Jaccard of item categories. Novelty@K = mean over lists of the mean -log2 p(item), p = (training users who interacted with it + 1) / (training users + 1). Segment rows: ndcg@${x.segmentK} and GAUC by the user's number of training events.`,
     `Reachability: of ${click.total} (user, clicked item) pairs in the window, ${pct(click.repeat, click.total)} are items the user already interacted with before the cut (only the "recent" retriever, where a strategy enables it, and trending propose a user's own items; the neighbourhood walk never does) and ${pct(click.unseen, click.total)} are items absent from training (no model here can recommend them). Of ${buy.total} purchase pairs, ${pct(buy.repeat, buy.total)} repeat a training item, ${pct(buy.unseen, buy.total)} are unseen in training, ${pct(buy.rebought, buy.total)} re-buy an item bought before the cut (the feed excludes purchased items).`,
     `Scorer deadlines are raised to ${EVAL_SCORER_TIMEOUT_MS} ms offline so that a busy CPU cannot drop a scorer and make runs differ. ${x.health.length === 0 ? 'No scorer was dropped in any feed or pair scoring.' : x.health.join(' ')}`,
-    `The strategy:* models share the default retrievers and re-ranking, so their comparison isolates the scorers.${x.references ? " The reference/* rows are computed straight from the training events, not through the gateway (popularity: most training events; recent-items: the user's own latest items, re-targeting with no scorer and no re-ranking); they show what the gateway's retrieval, blending and diversity re-ranking gain or lose against plain rules." : ''}`,
+    `${x.sameRecipe ? 'The strategy:* models share the same retrievers and re-ranking, so their comparison isolates the scorers.' : 'The strategy:* models differ in more than their scorers: read their retrievers and diversity params before comparing them.'}${x.references ? " The reference/* rows are computed straight from the training events, not through the gateway (popularity: most training events; recent-items: the user's own latest items, re-targeting with no scorer and no re-ranking); they show what the gateway's retrieval, blending and diversity re-ranking gain or lose against plain rules." : ''}`,
   ];
 }

@@ -1,0 +1,105 @@
+/**
+ * graphql-ws on the gateway's HTTP server, same port and path as HTTP (`/graphql`, ws://).
+ * Partners authenticate with `connectionParams: { apiKey }`: a missing or unknown key is closed
+ * with 4403 Forbidden before any operation. Only subscriptions are served here (queries and
+ * mutations go over HTTP). Errors leave formatted as on HTTP: a public code, masked internals.
+ */
+import type { Server } from 'node:http';
+import { getOperationAST, GraphQLError, parse, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import { ErrorCode } from '../errors/codes';
+import { CodedError, toGraphQLError } from '../errors/errors';
+import type { ValueChangeLog } from '../pubsub/port';
+import type { PartnerContext } from '../resolvers/value-change.resolver';
+import { formatGatewayError } from './errors';
+import type { Partner, PartnerDirectory } from './partners';
+
+export interface SubscriptionServerOptions {
+  readonly httpServer: Server;
+  readonly schema: GraphQLSchema;
+  readonly partners: PartnerDirectory;
+  readonly valueChanges: ValueChangeLog;
+  readonly logger: Logger;
+  /** Show internal error messages (NODE_ENV=development). */
+  readonly development: boolean;
+  /** Accepted changes queued per subscriber before it is ended with SUBSCRIBER_TOO_SLOW. Default 10,000. */
+  readonly maxPending?: number;
+  /** Path of the WebSocket endpoint. Default '/graphql'. */
+  readonly path?: string;
+}
+
+export interface SubscriptionServer {
+  /** Open WebSocket connections. */
+  readonly connections: number;
+  /** Close every connection (1001 Going away) and stop accepting new ones. */
+  dispose(): Promise<void>;
+}
+
+/** Largest incoming WebSocket message: a subscribe message with 1,000 user ids fits easily. */
+const MAX_MESSAGE_BYTES = 256 * 1024;
+
+const badRequest = (message: string): GraphQLError => new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
+
+export function attachSubscriptionServer(opts: SubscriptionServerOptions): SubscriptionServer {
+  const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path ?? '/graphql', maxPayload: MAX_MESSAGE_BYTES });
+  const partnerOf = new WeakMap<object, Partner>();
+  const format = formatGatewayError(opts.development);
+  const log = opts.logger.child({ component: 'subscriptions' });
+
+  const formatOne = (err: GraphQLError): GraphQLFormattedError => {
+    // Errors thrown by a stream (SUBSCRIBER_TOO_SLOW, CURSOR_EXPIRED) arrive wrapped by graphql-ws.
+    const source = err.originalError instanceof CodedError ? toGraphQLError(err.originalError) : err;
+    return format(source.toJSON(), source);
+  };
+
+  const cleanup = useServer<Record<string, unknown>>(
+    {
+      schema: opts.schema,
+      isProd: !opts.development,
+      onConnect(ctx) {
+        const partner = opts.partners.authenticate(ctx.connectionParams?.apiKey);
+        if (!partner) {
+          log.info({ remote: ctx.extra.request.socket.remoteAddress }, 'partner connection refused: missing or unknown API key');
+          return false;
+        }
+        partnerOf.set(ctx, partner);
+        log.debug({ partner: partner.id }, 'partner connected');
+        return true;
+      },
+      onSubscribe(ctx, _id, payload) {
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          return [badRequest((err as Error).message)];
+        }
+        const invalid = validate(opts.schema, document);
+        if (invalid.length > 0) return invalid.map((e) => badRequest(e.message));
+        const op = getOperationAST(document, payload.operationName);
+        if (!op) return [badRequest('Unable to identify the operation (give operationName)')];
+        if (op.operation !== 'subscription') return [badRequest(`Only subscriptions are served over WebSocket; send this ${op.operation} over HTTP`)];
+        const contextValue: PartnerContext = { partner: partnerOf.get(ctx)!, valueChanges: opts.valueChanges, maxPending: opts.maxPending ?? 10_000 };
+        return { schema: opts.schema, document, operationName: payload.operationName ?? null, variableValues: payload.variables ?? null, contextValue };
+      },
+      onNext(_ctx, _id, _payload, _args, result) {
+        if (!result.errors) return undefined;
+        return { ...result, errors: result.errors.map(formatOne) };
+      },
+      onError(_ctx, _id, _payload, errors) {
+        return errors.map(formatOne);
+      },
+    },
+    wss,
+  );
+
+  return {
+    get connections() {
+      return wss.clients.size;
+    },
+    async dispose() {
+      await cleanup.dispose();
+    },
+  };
+}
