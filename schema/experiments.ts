@@ -128,3 +128,150 @@ export class CreateExperimentInput {
   @Field(() => Float, { nullable: true, description: 'Default 0.' })
   highValueThreshold?: number;
 }
+
+@ObjectType({ description: 'A metric of one variant. Rates carry their numerator and denominator; null value = not measurable yet (e.g. no eligible users).' })
+export class MetricValue {
+  @Field(() => ExperimentMetric)
+  metric!: ExperimentMetric;
+
+  @Field(() => Float, { nullable: true })
+  value!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  numerator!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  denominator!: number | null;
+}
+
+@ObjectType()
+export class VariantResult {
+  @Field()
+  key!: string;
+
+  @Field(() => Float)
+  weight!: number;
+
+  @Field(() => Float, { description: 'Exposed users.' })
+  users!: number;
+
+  @Field(() => Float)
+  exposures!: number;
+
+  @Field(() => Float, { description: 'Items shown.' })
+  impressions!: number;
+
+  @Field(() => [MetricValue])
+  metrics!: MetricValue[];
+}
+
+@ObjectType({ description: "A treatment against the control on one metric. Intervals at 1 − alpha; non-finite bounds (e.g. a relative lift over 0) are null." })
+export class MetricComparison {
+  @Field(() => ExperimentMetric)
+  metric!: ExperimentMetric;
+
+  @Field()
+  variant!: string;
+
+  @Field()
+  control!: string;
+
+  @Field({ description: '`z` (two-proportion z-test), `welch` (Welch t-test) or `bootstrap` (user-level percentile bootstrap).' })
+  test!: string;
+
+  @Field(() => Float, { nullable: true })
+  absoluteLift!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  absoluteCiLower!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  absoluteCiUpper!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  relativeLift!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  relativeCiLower!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  relativeCiUpper!: number | null;
+
+  @Field(() => Float)
+  pValue!: number;
+
+  @Field(() => Float, { description: 'Holm-adjusted across every tested (metric, variant) pair.' })
+  holmPValue!: number;
+
+  @Field(() => Float, { description: 'Bonferroni-adjusted across the same family.' })
+  bonferroniPValue!: number;
+
+  @Field({ description: 'Holm-adjusted p < alpha.' })
+  significant!: boolean;
+}
+
+@ObjectType({ description: 'Sample-ratio-mismatch check: chi-square of exposed users per variant against the traffic weights; mismatch when p < 0.001.' })
+export class SrmCheck {
+  @Field(() => Float)
+  chiSquare!: number;
+
+  @Field(() => Float)
+  pValue!: number;
+
+  @Field()
+  mismatch!: boolean;
+
+  @Field(() => [Float])
+  observed!: number[];
+
+  @Field(() => [Float])
+  expected!: number[];
+}
+
+@ObjectType()
+export class DailyPoint {
+  @Field(() => DateTimeScalar, { description: 'UTC day.' })
+  day!: Date;
+
+  @Field()
+  variant!: string;
+
+  @Field(() => Float)
+  exposures!: number;
+
+  @Field(() => Float)
+  impressions!: number;
+
+  @Field(() => Float, { nullable: true })
+  ctr!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  gmvPerImpression!: number | null;
+}
+
+@ObjectType({ description: 'The whole picture of an experiment.' })
+export class ExperimentResults {
+  @Field(() => Experiment)
+  experiment!: Experiment;
+
+  @Field({ description: 'Key of the control variant (`control`, else the first).' })
+  control!: string;
+
+  @Field(() => Float)
+  alpha!: number;
+
+  @Field(() => [VariantResult])
+  variants!: VariantResult[];
+
+  @Field(() => [MetricComparison])
+  comparisons!: MetricComparison[];
+
+  @Field(() => SrmCheck)
+  srm!: SrmCheck;
+
+  @Field(() => [DailyPoint])
+  daily!: DailyPoint[];
+
+  @Field(() => DateTimeScalar, { description: 'Data time the results are computed at.' })
+  dataEnd!: Date;
+}

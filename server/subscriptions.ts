@@ -15,6 +15,7 @@ import type { ValueChangeLog } from '../pubsub/port';
 import type { PartnerContext } from '../resolvers/value-change.resolver';
 import { formatGatewayError } from './errors';
 import type { Partner, PartnerDirectory } from './partners';
+import { createSharedSubscribe } from './shared-execution';
 
 export interface SubscriptionServerOptions {
   readonly httpServer: Server;
@@ -45,6 +46,9 @@ const badRequest = (message: string): GraphQLError => new GraphQLError(message, 
 export function attachSubscriptionServer(opts: SubscriptionServerOptions): SubscriptionServer {
   const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path ?? '/graphql', maxPayload: MAX_MESSAGE_BYTES });
   const partnerOf = new WeakMap<object, Partner>();
+  // What a subscription's results depend on besides the event: one execution per event and shape.
+  const shapeOf = new WeakMap<object, string>();
+  const subscribe = createSharedSubscribe({ shapeKey: (args) => shapeOf.get(args.contextValue as object) });
   const format = formatGatewayError(opts.development);
   const log = opts.logger.child({ component: 'subscriptions' });
 
@@ -57,6 +61,7 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): Subsc
   const cleanup = useServer<Record<string, unknown>>(
     {
       schema: opts.schema,
+      subscribe,
       isProd: !opts.development,
       onConnect(ctx) {
         const partner = opts.partners.authenticate(ctx.connectionParams?.apiKey);
@@ -80,7 +85,9 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): Subsc
         const op = getOperationAST(document, payload.operationName);
         if (!op) return [badRequest('Unable to identify the operation (give operationName)')];
         if (op.operation !== 'subscription') return [badRequest(`Only subscriptions are served over WebSocket; send this ${op.operation} over HTTP`)];
-        const contextValue: PartnerContext = { partner: partnerOf.get(ctx)!, valueChanges: opts.valueChanges, maxPending: opts.maxPending ?? 10_000 };
+        const partner = partnerOf.get(ctx)!;
+        const contextValue: PartnerContext = { partner, valueChanges: opts.valueChanges, maxPending: opts.maxPending ?? 10_000 };
+        shapeOf.set(contextValue, JSON.stringify([partner.id, payload.operationName ?? null, payload.variables ?? null, payload.query]));
         return { schema: opts.schema, document, operationName: payload.operationName ?? null, variableValues: payload.variables ?? null, contextValue };
       },
       onNext(_ctx, _id, _payload, _args, result) {

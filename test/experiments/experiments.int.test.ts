@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { assignVariant } from '../../experiments/assignment';
-import { ArchiveExperimentDocument, CreateExperimentDocument, ExperimentFeedDocument, ExperimentsDocument, RecordEventsDocument, StartExperimentDocument, StopExperimentDocument } from '../generated/graphql';
+import { ArchiveExperimentDocument, CreateExperimentDocument, ExperimentResultsDocument, ExperimentFeedDocument, ExperimentsDocument, RecordEventsDocument, StartExperimentDocument, StopExperimentDocument } from '../generated/graphql';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 
 let t: TestGateway;
@@ -94,6 +94,25 @@ describe('experiments over GraphQL', () => {
     expect(first.scorerVersions.length).toBeGreaterThan(0);
     expect(first.latencyMs).toBeGreaterThan(0);
     expect(first.diversity).toBeGreaterThan(0);
+
+    // Click the first item shown to each of u0..u9 (attributed); u10 clicks an item never shown to it.
+    const shown = new Map(rows.map((r) => [r.userId, r.itemIds]));
+    const clicks = Array.from({ length: 10 }, (_, i) => ({ eventId: `ck-${i}`, userId: `u${i}`, type: 'click', itemId: shown.get(`u${i}`)![0]!, ts: new Date().toISOString() }));
+    clicks.push({ eventId: 'ck-x', userId: 'u10', type: 'click', itemId: 'never-shown', ts: new Date().toISOString() });
+    expect((await t.gql(RecordEventsDocument, { events: clicks })).data?.recordEvents.accepted).toBe(11);
+    const res = (await t.gql(ExperimentResultsDocument, { id: created.id })).data!.experimentResults;
+    expect(res.control).toBe('control');
+    const byKey = new Map(res.variants.map((v) => [v.key, v]));
+    for (const v of variants) {
+      const assignedUsers = users.filter((u) => assignVariant('salt-1', u, variants).key === v.key);
+      expect(byKey.get(v.key)?.users ?? 0).toBe(assignedUsers.length);
+      const clicked = assignedUsers.filter((u) => Number(u.slice(1)) < 10).length;
+      const ctr = byKey.get(v.key)?.metrics.find((m) => m.metric === 'CTR');
+      if (assignedUsers.length > 0) expect(ctr?.numerator).toBe(clicked);
+    }
+    expect(res.srm.observed.reduce((a, b) => a + b, 0)).toBe(60);
+    expect(res.comparisons.every((c) => c.holmPValue >= c.pValue && c.control === 'control')).toBe(true);
+    expect(res.daily.length).toBeGreaterThan(0);
 
     const stopped = (await t.gql(StopExperimentDocument, { id: created.id })).data!.stopExperiment;
     expect(stopped.status).toBe('STOPPED');

@@ -64,6 +64,17 @@ export type CreateExperimentInput = {
   variants: Array<ExperimentVariantInput>;
 };
 
+export type DailyPoint = {
+  __typename?: 'DailyPoint';
+  ctr?: Maybe<Scalars['Float']['output']>;
+  /** UTC day. */
+  day: Scalars['DateTime']['output'];
+  exposures: Scalars['Float']['output'];
+  gmvPerImpression?: Maybe<Scalars['Float']['output']>;
+  impressions: Scalars['Float']['output'];
+  variant: Scalars['String']['output'];
+};
+
 /** A scorer dropped from this feed, and why. */
 export type DegradedScorer = {
   __typename?: 'DegradedScorer';
@@ -145,6 +156,21 @@ export type ExperimentMetric =
   | 'P99_LATENCY_MS'
   | 'RETENTION_7D'
   | 'RETENTION_30D';
+
+/** The whole picture of an experiment. */
+export type ExperimentResults = {
+  __typename?: 'ExperimentResults';
+  alpha: Scalars['Float']['output'];
+  comparisons: Array<MetricComparison>;
+  /** Key of the control variant (`control`, else the first). */
+  control: Scalars['String']['output'];
+  daily: Array<DailyPoint>;
+  /** Data time the results are computed at. */
+  dataEnd: Scalars['DateTime']['output'];
+  experiment: Experiment;
+  srm: SrmCheck;
+  variants: Array<VariantResult>;
+};
 
 /** DRAFT -> RUNNING (startExperiment) -> STOPPED (stopExperiment) -> ARCHIVED (archiveExperiment; a draft can be archived too). */
 export type ExperimentStatus =
@@ -247,6 +273,38 @@ export type ItemInput = {
   title?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A treatment against the control on one metric. Intervals at 1 − alpha; non-finite bounds (e.g. a relative lift over 0) are null. */
+export type MetricComparison = {
+  __typename?: 'MetricComparison';
+  absoluteCiLower?: Maybe<Scalars['Float']['output']>;
+  absoluteCiUpper?: Maybe<Scalars['Float']['output']>;
+  absoluteLift?: Maybe<Scalars['Float']['output']>;
+  /** Bonferroni-adjusted across the same family. */
+  bonferroniPValue: Scalars['Float']['output'];
+  control: Scalars['String']['output'];
+  /** Holm-adjusted across every tested (metric, variant) pair. */
+  holmPValue: Scalars['Float']['output'];
+  metric: ExperimentMetric;
+  pValue: Scalars['Float']['output'];
+  relativeCiLower?: Maybe<Scalars['Float']['output']>;
+  relativeCiUpper?: Maybe<Scalars['Float']['output']>;
+  relativeLift?: Maybe<Scalars['Float']['output']>;
+  /** Holm-adjusted p < alpha. */
+  significant: Scalars['Boolean']['output'];
+  /** `z` (two-proportion z-test), `welch` (Welch t-test) or `bootstrap` (user-level percentile bootstrap). */
+  test: Scalars['String']['output'];
+  variant: Scalars['String']['output'];
+};
+
+/** A metric of one variant. Rates carry their numerator and denominator; null value = not measurable yet (e.g. no eligible users). */
+export type MetricValue = {
+  __typename?: 'MetricValue';
+  denominator?: Maybe<Scalars['Float']['output']>;
+  metric: ExperimentMetric;
+  numerator?: Maybe<Scalars['Float']['output']>;
+  value?: Maybe<Scalars['Float']['output']>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Archive a draft or stopped experiment. */
@@ -312,6 +370,8 @@ export type Query = {
   /** Every accepted event type. */
   eventTypes: Array<Scalars['String']['output']>;
   experiment: Experiment;
+  /** Per-variant metrics from events attributed to exposures, lifts with intervals, Holm/Bonferroni, SRM and daily trajectories. */
+  experimentResults: ExperimentResults;
   experiments: Array<Experiment>;
   /** Ranked, diverse, explained items for a user. Unknown users get a cold-start feed. */
   feed: Feed;
@@ -327,6 +387,11 @@ export type Query = {
 
 
 export type QueryExperimentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryExperimentResultsArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -386,6 +451,16 @@ export type SearchQuery = {
   terms: Array<Scalars['String']['output']>;
   /** Normalised text (lower case, single spaces); also the id. */
   text: Scalars['String']['output'];
+};
+
+/** Sample-ratio-mismatch check: chi-square of exposed users per variant against the traffic weights; mismatch when p < 0.001. */
+export type SrmCheck = {
+  __typename?: 'SrmCheck';
+  chiSquare: Scalars['Float']['output'];
+  expected: Array<Scalars['Float']['output']>;
+  mismatch: Scalars['Boolean']['output'];
+  observed: Array<Scalars['Float']['output']>;
+  pValue: Scalars['Float']['output'];
 };
 
 /** What produced the feed. */
@@ -536,6 +611,18 @@ export type ValuePageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+export type VariantResult = {
+  __typename?: 'VariantResult';
+  exposures: Scalars['Float']['output'];
+  /** Items shown. */
+  impressions: Scalars['Float']['output'];
+  key: Scalars['String']['output'];
+  metrics: Array<MetricValue>;
+  /** Exposed users. */
+  users: Scalars['Float']['output'];
+  weight: Scalars['Float']['output'];
+};
+
 export type UpsertItemsMutationVariables = Exact<{
   items: Array<ItemInput> | ItemInput;
 }>;
@@ -626,6 +713,13 @@ export type ExperimentFeedQueryVariables = Exact<{
 
 export type ExperimentFeedQuery = { __typename?: 'Query', feed: { __typename?: 'Feed', strategy: { __typename?: 'StrategyInfo', id: string, digest: string }, experiments: Array<{ __typename?: 'FeedAssignment', experimentId: string, variantKey: string }>, items: Array<{ __typename?: 'FeedItem', itemId: string }> } };
 
+export type ExperimentResultsQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type ExperimentResultsQuery = { __typename?: 'Query', experimentResults: { __typename?: 'ExperimentResults', control: string, alpha: number, dataEnd: string, experiment: { __typename?: 'Experiment', id: string, status: ExperimentStatus }, variants: Array<{ __typename?: 'VariantResult', key: string, weight: number, users: number, exposures: number, impressions: number, metrics: Array<{ __typename?: 'MetricValue', metric: ExperimentMetric, value?: number | null, numerator?: number | null, denominator?: number | null }> }>, comparisons: Array<{ __typename?: 'MetricComparison', metric: ExperimentMetric, variant: string, control: string, test: string, absoluteLift?: number | null, absoluteCiLower?: number | null, absoluteCiUpper?: number | null, relativeLift?: number | null, relativeCiLower?: number | null, relativeCiUpper?: number | null, pValue: number, holmPValue: number, bonferroniPValue: number, significant: boolean }>, srm: { __typename?: 'SrmCheck', chiSquare: number, pValue: number, mismatch: boolean, observed: Array<number>, expected: Array<number> }, daily: Array<{ __typename?: 'DailyPoint', day: string, variant: string, exposures: number, impressions: number, ctr?: number | null, gmvPerImpression?: number | null }> } };
+
 export type FeedQueryVariables = Exact<{
   userId: Scalars['String']['input'];
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -676,6 +770,7 @@ export const StopExperimentDocument = {"kind":"Document","definitions":[{"kind":
 export const ArchiveExperimentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ArchiveExperiment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"archiveExperiment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]} as unknown as DocumentNode<ArchiveExperimentMutation, ArchiveExperimentMutationVariables>;
 export const ExperimentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Experiments"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"status"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ExperimentStatus"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experiments"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"status"},"value":{"kind":"Variable","name":{"kind":"Name","value":"status"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"strategies"}}]}}]} as unknown as DocumentNode<ExperimentsQuery, ExperimentsQueryVariables>;
 export const ExperimentFeedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ExperimentFeed"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"surface"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"feed"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}},{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"IntValue","value":"5"}},{"kind":"Argument","name":{"kind":"Name","value":"context"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"surface"},"value":{"kind":"Variable","name":{"kind":"Name","value":"surface"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"strategy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"digest"}}]}},{"kind":"Field","name":{"kind":"Name","value":"experiments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"variantKey"}}]}},{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"itemId"}}]}}]}}]}}]} as unknown as DocumentNode<ExperimentFeedQuery, ExperimentFeedQueryVariables>;
+export const ExperimentResultsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ExperimentResults"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experimentResults"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"control"}},{"kind":"Field","name":{"kind":"Name","value":"alpha"}},{"kind":"Field","name":{"kind":"Name","value":"dataEnd"}},{"kind":"Field","name":{"kind":"Name","value":"experiment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"Field","name":{"kind":"Name","value":"variants"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"key"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}},{"kind":"Field","name":{"kind":"Name","value":"users"}},{"kind":"Field","name":{"kind":"Name","value":"exposures"}},{"kind":"Field","name":{"kind":"Name","value":"impressions"}},{"kind":"Field","name":{"kind":"Name","value":"metrics"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"metric"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"numerator"}},{"kind":"Field","name":{"kind":"Name","value":"denominator"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"comparisons"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"metric"}},{"kind":"Field","name":{"kind":"Name","value":"variant"}},{"kind":"Field","name":{"kind":"Name","value":"control"}},{"kind":"Field","name":{"kind":"Name","value":"test"}},{"kind":"Field","name":{"kind":"Name","value":"absoluteLift"}},{"kind":"Field","name":{"kind":"Name","value":"absoluteCiLower"}},{"kind":"Field","name":{"kind":"Name","value":"absoluteCiUpper"}},{"kind":"Field","name":{"kind":"Name","value":"relativeLift"}},{"kind":"Field","name":{"kind":"Name","value":"relativeCiLower"}},{"kind":"Field","name":{"kind":"Name","value":"relativeCiUpper"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"holmPValue"}},{"kind":"Field","name":{"kind":"Name","value":"bonferroniPValue"}},{"kind":"Field","name":{"kind":"Name","value":"significant"}}]}},{"kind":"Field","name":{"kind":"Name","value":"srm"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"chiSquare"}},{"kind":"Field","name":{"kind":"Name","value":"pValue"}},{"kind":"Field","name":{"kind":"Name","value":"mismatch"}},{"kind":"Field","name":{"kind":"Name","value":"observed"}},{"kind":"Field","name":{"kind":"Name","value":"expected"}}]}},{"kind":"Field","name":{"kind":"Name","value":"daily"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"day"}},{"kind":"Field","name":{"kind":"Name","value":"variant"}},{"kind":"Field","name":{"kind":"Name","value":"exposures"}},{"kind":"Field","name":{"kind":"Name","value":"impressions"}},{"kind":"Field","name":{"kind":"Name","value":"ctr"}},{"kind":"Field","name":{"kind":"Name","value":"gmvPerImpression"}}]}}]}}]}}]} as unknown as DocumentNode<ExperimentResultsQuery, ExperimentResultsQueryVariables>;
 export const FeedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Feed"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"limit"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"context"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"FeedContextInput"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"feed"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}},{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"limit"}}},{"kind":"Argument","name":{"kind":"Name","value":"context"},"value":{"kind":"Variable","name":{"kind":"Name","value":"context"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"coldStart"}},{"kind":"Field","name":{"kind":"Name","value":"candidateCount"}},{"kind":"Field","name":{"kind":"Name","value":"generatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"strategy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"digest"}}]}},{"kind":"Field","name":{"kind":"Name","value":"items"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rank"}},{"kind":"Field","name":{"kind":"Name","value":"itemId"}},{"kind":"Field","name":{"kind":"Name","value":"score"}},{"kind":"Field","name":{"kind":"Name","value":"sources"}},{"kind":"Field","name":{"kind":"Name","value":"contributions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"scorerId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"raw"}},{"kind":"Field","name":{"kind":"Name","value":"normalized"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"item"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"categories"}},{"kind":"Field","name":{"kind":"Name","value":"brand"}},{"kind":"Field","name":{"kind":"Name","value":"price"}},{"kind":"Field","name":{"kind":"Name","value":"available"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"degraded"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"scorerId"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<FeedQuery, FeedQueryVariables>;
 export const UserValueDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"UserValue"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userValue"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"valueUnit"}},{"kind":"Field","name":{"kind":"Name","value":"expectedSpend"}},{"kind":"Field","name":{"kind":"Name","value":"expectedPurchases"}},{"kind":"Field","name":{"kind":"Name","value":"expectedEvents"}},{"kind":"Field","name":{"kind":"Name","value":"purchaseProbability"}},{"kind":"Field","name":{"kind":"Name","value":"horizonDays"}},{"kind":"Field","name":{"kind":"Name","value":"segment"}},{"kind":"Field","name":{"kind":"Name","value":"drivers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"purchaseLogit"}},{"kind":"Field","name":{"kind":"Name","value":"decayedCount"}}]}},{"kind":"Field","name":{"kind":"Name","value":"modelVersion"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastEventAt"}}]}}]}}]} as unknown as DocumentNode<UserValueQuery, UserValueQueryVariables>;
 export const UsersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Users"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"segment"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"UserSegment"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"minValue"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Float"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"users"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"segment"},"value":{"kind":"Variable","name":{"kind":"Name","value":"segment"}}},{"kind":"Argument","name":{"kind":"Name","value":"minValue"},"value":{"kind":"Variable","name":{"kind":"Name","value":"minValue"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"segment"}},{"kind":"Field","name":{"kind":"Name","value":"purchaseProbability"}}]}}]}}]}}]}}]} as unknown as DocumentNode<UsersQuery, UsersQueryVariables>;
