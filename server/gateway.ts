@@ -40,6 +40,7 @@ import { createGatewayMetrics, type GatewayMetrics } from './metrics';
 import { loadPartnersFile } from './partners';
 import { attachSubscriptionServer } from './subscriptions';
 import { createUserValueService, type UserValueService } from './user-values';
+import { serveResultsPage } from './results-page';
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -152,6 +153,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         res.status(503).json({ status: 'unavailable', error: (err as Error).message });
       }
     });
+    app.get('/experiments/:id', serveResultsPage);
     app.get('/metrics', async (_req, res) => {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
