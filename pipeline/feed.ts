@@ -61,9 +61,9 @@ export interface FeedService {
 export function createFeedService(deps: { store: GraphStore; registry: ScorerRegistry; strategy: Strategy; clock?: () => number }): FeedService {
   const { store, registry, strategy } = deps;
   const clock = deps.clock ?? Date.now;
-  const members: Array<{ reg: RegisteredScorer; weight: number }> = strategy.scorers
+  const members: Array<{ reg: RegisteredScorer; weight: number; normalize?: 'minmax' | 'none' }> = strategy.scorers
     .filter((s) => s.weight > 0)
-    .map((s) => ({ reg: registry.get(s.id)!, weight: s.weight }));
+    .map((s) => ({ reg: registry.get(s.id)!, weight: s.weight, ...(s.normalize ? { normalize: s.normalize } : {}) }));
   const needed = new Set<FeatureKey>(members.flatMap((m) => m.reg.features));
   const digest = strategyDigest(strategy, registry);
 
@@ -80,7 +80,7 @@ export function createFeedService(deps: { store: GraphStore; registry: ScorerReg
     const degraded: DegradedScorer[] = [];
     outcomes.forEach((o, i) => {
       const m = members[i]!;
-      if (o.ok) columns.push({ scorerId: m.reg.id, version: m.reg.version, weight: m.weight, raw: o.scores });
+      if (o.ok) columns.push({ scorerId: m.reg.id, version: m.reg.version, weight: m.weight, raw: o.scores, ...(m.normalize ? { normalize: m.normalize } : {}) });
       else degraded.push({ scorerId: m.reg.id, version: m.reg.version, code: o.code, message: o.message });
     });
 

@@ -58,3 +58,23 @@ describe('strategy', () => {
     expect(() => parseStrategy({ candidates: { recent: null, neighbourhood: null, trending: null, fresh: null } })).toThrow(/at least one retriever/);
   });
 });
+
+describe('blend: a scorer taken as it is (normalize "none")', () => {
+  it('clamps its raw scores to [0, 1] instead of rescaling them over the candidates', () => {
+    const { scores, contributions } = blend(
+      [
+        { scorerId: 'a/minmax', version: '1.0.0', weight: 1, raw: Float32Array.of(2, 4, 6) },
+        { scorerId: 'b/prob', version: '1.0.0', weight: 1, raw: Float32Array.of(0.2, -1, 3), normalize: 'none' },
+      ],
+      3,
+    );
+    expect(contributions.map((c) => c[1]!.normalized)).toEqual([expect.closeTo(0.2, 6), 0, 1]);
+    expect(Array.from(scores)).toEqual([expect.closeTo(0.1, 6), expect.closeTo(0.25, 6), expect.closeTo(1, 6)]);
+  });
+
+  it('is parsed from a strategy and rejects other values naming the field', () => {
+    const s = parseStrategy({ scorers: [{ id: 'x/y', weight: 1, normalize: 'none' }, { id: 'x/z', weight: 1 }] });
+    expect(s.scorers).toEqual([{ id: 'x/y', weight: 1, normalize: 'none' }, { id: 'x/z', weight: 1 }]);
+    expect(() => parseStrategy({ scorers: [{ id: 'x/y', weight: 1, normalize: 'zscore' }] })).toThrow(/strategy\.scorers\[0\]\.normalize/);
+  });
+});

@@ -13,6 +13,12 @@ export interface StrategyScorer {
   readonly id: string;
   /** Non-negative blend weight; weights of the scorers that answer are renormalised to sum 1. */
   readonly weight: number;
+  /**
+   * How the scores enter the blend: `minmax` (default) rescales them to [0, 1] over the request's
+   * candidates, so only their order within the feed matters; `none` takes them as they are,
+   * clamped to [0, 1], for a scorer whose scale means something across users (a probability).
+   */
+  readonly normalize?: 'minmax' | 'none';
 }
 
 export interface Strategy {
@@ -98,7 +104,9 @@ export function parseStrategy(input: unknown): Strategy {
   const scorers = scorersRaw.map((x, i) => {
     const o = obj(x);
     if (!o || typeof o.id !== 'string') throw bad(`scorers[${i}].id`, 'must be a string');
-    return { id: o.id, weight: num(o.weight, `scorers[${i}].weight`, 0, 1000) };
+    const normalize = o.normalize ?? 'minmax';
+    if (normalize !== 'minmax' && normalize !== 'none') throw bad(`scorers[${i}].normalize`, 'must be "minmax" or "none"');
+    return { id: o.id, weight: num(o.weight, `scorers[${i}].weight`, 0, 1000), ...(normalize === 'none' ? { normalize: 'none' as const } : {}) };
   });
   if (scorers.every((x) => x.weight === 0)) throw bad('scorers', 'at least one weight must be positive');
   const method = div.method ?? d.diversity.method;

@@ -69,7 +69,7 @@ export function createPairScorer(store: GraphStore, registry: ScorerRegistry, st
     .map((s) => {
       const reg = registry.get(s.id);
       if (!reg) throw new RangeError(`strategy ${strategy.id} names unregistered scorer ${s.id}`);
-      return { reg, weight: s.weight };
+      return { reg, weight: s.weight, ...(s.normalize ? { normalize: s.normalize } : {}) };
     });
   const needed = new Set<FeatureKey>(members.flatMap((m) => m.reg.features));
   const nb = strategy.candidates.neighbourhood;
@@ -91,7 +91,7 @@ export function createPairScorer(store: GraphStore, registry: ScorerRegistry, st
       const columns: ScorerColumn[] = [];
       outcomes.forEach((o, i) => {
         const m = members[i]!;
-        if (o.ok) columns.push({ scorerId: m.reg.id, version: m.reg.version, weight: m.weight, raw: o.scores });
+        if (o.ok) columns.push({ scorerId: m.reg.id, version: m.reg.version, weight: m.weight, raw: o.scores, ...(m.normalize ? { normalize: m.normalize } : {}) });
       });
       return { scores: blend(columns, itemIds.length).scores, dropped: outcomes.length - columns.length };
     },

@@ -2,7 +2,7 @@
  * `duve/purchase`: the probability that the user buys each candidate over DUVE's horizon, the
  * purchase term of the LTV-aware feed (0.5 commercial + 0.4 purchase probability + 0.1 diversity).
  *
- *   p(u, i) = P_u · share(u, i)
+ *   p(u, i) = P_u · share(u, i) / max_j share(u, j)      in [0, P_u]
  *   P_u          DUVE's P(≥ 1 purchase over the horizon) from the user's live state, served by the
  *                exported value head (onnxruntime-node); the plugin declares that ONNX file, so
  *                the registry checks its inputs before the gateway listens
@@ -14,9 +14,13 @@
  *
  * i.e. "will this user buy soon" times "which of these items would it be": the user's recent,
  * still-warm engagement with an item, with the item's conversion rate as the prior for items the
- * user has not touched. A user DUVE has never seen gets P_u = 0 and scores of 0 (the blend then
- * renormalises over the other scorers). Within one feed only share(u, i) orders items; P_u
- * makes scores comparable across users (and is what IRA's reward reads).
+ * user has not touched. The user's likeliest item scores P_u. A user DUVE has never seen gets
+ * P_u = 0 and scores of 0.
+ *
+ * Under min-max normalisation only share(u, i) orders a feed. A strategy that marks this scorer
+ * `normalize: "none"` (strategies/ltv.json does) blends the absolute score instead, so P_u sets
+ * how much the purchase term counts: a likely buyer's feed leans towards the items they are
+ * warm on, an unlikely buyer's towards commercial performance.
  */
 import { eventTypeIndex } from '../../domain/events';
 import { DUVE_INPUT } from '../../ml/duve/export';
@@ -81,13 +85,14 @@ export function createDuvePurchaseScorer(current: () => DuveEngine, opts: DuvePu
             sumBought += bought[i]!;
           });
           const mu = sumTraffic > 0 ? sumBought / sumTraffic : 0;
-          let total = 0;
+          // share(u, i) / max share = w_i / max w (the normalising total cancels).
           const w = new Float64Array(n);
+          let top = 0;
           for (let i = 0; i < n; i++) {
             w[i] = affinity[i]! + beta * ((bought[i]! + alpha * mu) / (traffic[i]! + alpha));
-            total += w[i]!;
+            if (w[i]! > top) top = w[i]!;
           }
-          if (total > 0) for (let i = 0; i < n; i++) out[i] = (value.purchaseProbability * w[i]!) / total;
+          if (top > 0) for (let i = 0; i < n; i++) out[i] = (value.purchaseProbability * w[i]!) / top;
           return out;
         },
       };
