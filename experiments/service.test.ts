@@ -37,8 +37,18 @@ async function fails(p: Promise<unknown>): Promise<CodedError> {
 
 describe('experiment service', () => {
   let svc: ExperimentService;
+  let store: ExperimentStore;
+  const strategies = () => new Set(['default', 'ltv', 'commercial-only']);
   beforeEach(async () => {
-    svc = await createExperimentService({ store: memoryStore(), exposures: noLog, strategies: () => new Set(['default', 'ltv', 'commercial-only']), clock: () => 1000 });
+    store = memoryStore();
+    svc = await createExperimentService({ store, exposures: noLog, strategies, clock: () => 1000 });
+  });
+
+  it('reloads running experiments from the store (a restarted gateway keeps assigning)', async () => {
+    const e = await svc.start((await svc.create(draft({ salt: 's' }))).id);
+    const again = await createExperimentService({ store, exposures: noLog, strategies });
+    expect(again.assign('user-9', 'home')).toEqual(svc.assign('user-9', 'home'));
+    expect(again.assign('user-9', 'home').assignments[0]!.experimentId).toBe(e.id);
   });
 
   it('creates drafts with defaults and rejects malformed ones naming the field', async () => {
