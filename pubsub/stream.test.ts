@@ -63,6 +63,27 @@ describe('openChangeStream', () => {
     await log.close();
   });
 
+  it('hands out backlogs under a per-turn budget, letting other tasks run in between', async () => {
+    const log = createInProcessValueChangeLog();
+    const streams = await Promise.all(Array.from({ length: 3 }, () => openChangeStream(log, undefined)));
+    await log.append(Array.from({ length: 400 }, (_, i) => sampleChange(i)));
+    let otherRanAfter = -1;
+    let served = 0;
+    setImmediate(() => (otherRanAfter = served));
+    // 3 x 400 queued changes drained as fast as possible: the other task gets a turn well before the end.
+    await Promise.all(streams.map(async (it) => {
+      for (let i = 0; i < 400; i++) {
+        await it.next();
+        served++;
+      }
+    }));
+    expect(served).toBe(1_200);
+    expect(otherRanAfter).toBeGreaterThan(0);
+    expect(otherRanAfter).toBeLessThanOrEqual(600);
+    await Promise.all(streams.map((it) => it.return!()));
+    await log.close();
+  });
+
   it('completes when the log closes, and rejects like subscribe for an expired cursor', async () => {
     const log = createInProcessValueChangeLog({ capacity: 1 });
     const cursors = await log.append([sampleChange(1), sampleChange(2), sampleChange(3)]);

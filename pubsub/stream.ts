@@ -3,7 +3,8 @@
  * queue: a consumer that falls `maxPending` accepted changes behind is ended with
  * SUBSCRIBER_TOO_SLOW after it has received what was queued, so it can resume from the last
  * cursor it got without losing anything. The queue holds references to the log's change objects
- * (shared by every subscriber), so the bound is on pointers, not copies.
+ * (shared by every subscriber), so the bound is on pointers, not copies. Backlogs are handed
+ * out under a per-turn budget, so draining them never starves other work on the gateway.
  */
 import { ErrorCode } from '../errors/codes';
 import { CodedError } from '../errors/errors';
@@ -17,6 +18,28 @@ export interface ChangeStreamOptions {
 }
 
 export const DEFAULT_MAX_PENDING = 10_000;
+
+/**
+ * Queued changes handed out per event-loop turn, over all streams of the process. A socket write
+ * that completes at once resumes its subscriber through microtasks, so 1,000 subscribers draining
+ * a burst would otherwise hold the loop (and every HTTP request) for seconds; past this budget
+ * the rest wait for the next turn. Per process on purpose: the event loop is what it protects.
+ */
+const TURN_BUDGET = 512;
+let servedThisTurn = 0;
+let resetScheduled = false;
+
+/** Count one hand-out; true when this turn's budget is spent and the caller should defer. */
+function spendTurnBudget(): boolean {
+  if (!resetScheduled) {
+    resetScheduled = true;
+    setImmediate(() => {
+      servedThisTurn = 0;
+      resetScheduled = false;
+    });
+  }
+  return ++servedThisTurn > TURN_BUDGET;
+}
 
 /** Subscribe and return the iterator; rejects as `log.subscribe` does (CURSOR_EXPIRED, ...). */
 export async function openChangeStream(log: ValueChangeLog, after: string | undefined, opts: ChangeStreamOptions = {}): Promise<AsyncIterableIterator<LoggedChange>> {
@@ -71,7 +94,8 @@ export async function openChangeStream(log: ValueChangeLog, after: string | unde
           queue.splice(0, head);
           head = 0;
         }
-        return Promise.resolve({ value, done: false });
+        if (!spendTurnBudget()) return Promise.resolve({ value, done: false });
+        return new Promise((resolve) => setImmediate(() => resolve({ value, done: false })));
       }
       if (done) {
         const err = failure;
