@@ -10,6 +10,7 @@
  * a processor, what happens to a job interrupted by `close`.
  */
 import { describe, expect, it } from '@jest/globals';
+import { sleep, until } from '../test/support/wait';
 import { UnrecoverableJobError, type JobOutcome, type JobQueue } from './port';
 
 /** What a test gets from the adapter under test: a fresh queue in its own namespace. */
@@ -25,18 +26,6 @@ export type OpenJobQueue = () => Promise<JobQueueHarness>;
 const BACKOFF_MS = 20;
 /** Timers may fire up to a millisecond early; gaps are checked with this slack. */
 const SLACK_MS = 3;
-const WAIT_MS = 5_000;
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, ok: () => boolean, timeoutMs = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(5);
-  }
-}
-
 async function withQueue(open: OpenJobQueue, fn: (q: JobQueue, outcomes: JobOutcome[]) => Promise<void>): Promise<void> {
   const h = await open();
   const outcomes: JobOutcome[] = [];

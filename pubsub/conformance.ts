@@ -8,6 +8,7 @@
  * Redis) are adapter-specific and live in test/pubsub/redis.int.test.ts.
  */
 import { describe, expect, it } from '@jest/globals';
+import { sleep, until } from '../test/support/wait';
 import type { ValueChange } from '../domain/user-value';
 import { compareCursors, parseCursor } from './cursor';
 import type { LoggedChange, ValueChangeLog } from './port';
@@ -19,17 +20,6 @@ export interface ValueChangeLogHarness {
 }
 
 export type OpenValueChangeLog = (opts?: { retentionMs?: number }) => Promise<ValueChangeLogHarness>;
-
-const WAIT_MS = 5_000;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, ok: () => boolean, timeoutMs = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(5);
-  }
-}
 
 /** A change that differs by `i` in every numeric field (fractions and nulls included). */
 export function sampleChange(i: number, over: Partial<ValueChange> = {}): ValueChange {

@@ -7,22 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { describeJobQueueConformance } from '../../jobs/conformance';
 import { createJobQueue } from '../../jobs/factory';
-import { startRedis, type RunningRedis } from '../support/redis';
+import { useRedisForThisFile } from '../support/redis';
 
-let redis: RunningRedis | undefined;
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-
-afterAll(async () => {
-  await redis?.stop();
-});
-
-function redisUrl(): string {
-  if (!redis) throw new Error('Redis did not start (see the beforeAll error above)');
-  return redis.url;
-}
+const redisUrl = useRedisForThisFile();
 
 const freshPrefix = (): string => `recgate-test-${randomUUID()}`;
 

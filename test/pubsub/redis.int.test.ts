@@ -9,22 +9,9 @@ import { describeValueChangeLogConformance, sampleChange } from '../../pubsub/co
 import { createValueChangeLog } from '../../pubsub/factory';
 import type { LoggedChange, ValueChangeLog } from '../../pubsub/port';
 import { createRedisValueChangeLog } from '../../pubsub/redis';
-import { startRedis, type RunningRedis } from '../support/redis';
+import { useRedisForThisFile } from '../support/redis';
 
-let redis: RunningRedis | undefined;
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-
-afterAll(async () => {
-  await redis?.stop();
-});
-
-function redisUrl(): string {
-  if (!redis) throw new Error('Redis did not start (see the beforeAll error above)');
-  return redis.url;
-}
+const redisUrl = useRedisForThisFile();
 
 const freshKey = (): string => `recgate-test:${randomUUID()}:value-changes`;
 const open = (key: string, retentionMs?: number): ValueChangeLog =>

@@ -128,3 +128,21 @@ export async function startRedis(): Promise<RunningRedis> {
   }
   throw last ?? new Error(`${BINARY} failed to start`);
 }
+
+/**
+ * Start one Redis for the calling test file (beforeAll) and stop it after (afterAll). Returns the
+ * URL getter; calling it before the server is up throws, pointing at the beforeAll error.
+ */
+export function useRedisForThisFile(): () => string {
+  let redis: RunningRedis | undefined;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  return () => {
+    if (!redis) throw new Error('Redis did not start (see the beforeAll error above)');
+    return redis.url;
+  };
+}
