@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * One entry point: `serve`, `import`, `eval`, `schema`. Config comes from the environment (see the
+ * One entry point: `serve`, `import`, `eval`, `train`, `simulate`, `schema`. Config comes from the environment (see the
  * README's config table); flags only choose what to do.
  */
 import './env-defaults';
@@ -17,6 +17,7 @@ import { startGateway } from '../server/gateway';
 import { evalCommand } from './eval-command';
 import { importCommand } from './import/command';
 import { partnerKeyCommand } from './partner-key';
+import { simulateCommand } from './simulate';
 import { trainCommand, trainDuveFromStore } from './train-duve';
 import { latestDuveArtifact } from '../ml/duve/export';
 import { openConfiguredStore } from './store';
@@ -81,6 +82,7 @@ program.addCommand(importCommand(() => openConfiguredStore(loadConfig())));
 program.addCommand(evalCommand());
 program.addCommand(partnerKeyCommand());
 program.addCommand(trainCommand());
+program.addCommand(simulateCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CodedError) process.stderr.write(`error ${err.code}: ${err.message}\n`);

@@ -1,0 +1,136 @@
+/**
+ * `simulate`: run an A/B/n test end to end through the real gateway against simulated users
+ * fitted to a real event log (sim/), print the results tables and write
+ * `<out>/simulate-<seed>.json`. See the README's "Simulator" section for what is modelled.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { Presets, SingleBar } from 'cli-progress';
+import { EXPERIMENT_METRICS } from '../experiments/model';
+import type { SimVariant } from '../sim/client';
+import { buildReport, formatReport, writeReport } from '../sim/report';
+import { DEFAULT_METRICS, DEFAULT_VARIANTS, runSimulation } from '../sim/run';
+
+export const DEFAULT_SIM_FILE = '../shared/data/taobao-userbehavior-head/UserBehavior_head.csv';
+
+function int(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
+  return n;
+}
+function positiveInt(raw: string): number {
+  const n = int(raw);
+  if (n === 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+function nonNegative(raw: string): number {
+  const n = Number(raw);
+  if (!(Number.isFinite(n) && n >= 0) || raw.trim() === '') throw new InvalidArgumentError('must be a number ≥ 0');
+  return n;
+}
+
+/** `key=strategyId:weight,...`, e.g. `control=default:0.9,ltv=ltv:0.05,commercial-only=commercial-only:0.05`. */
+export function parseVariants(raw: string): SimVariant[] {
+  const out = raw.split(',').map((part) => {
+    const m = /^\s*([A-Za-z0-9][\w-]*)=([^:]+):([0-9.eE+-]+)\s*$/.exec(part);
+    if (!m) throw new InvalidArgumentError(`"${part}" is not key=strategyId:weight`);
+    const weight = Number(m[3]);
+    if (!(weight > 0 && weight <= 1)) throw new InvalidArgumentError(`weight of "${m[1]}" must be in (0, 1]`);
+    return { key: m[1]!, strategyId: m[2]!.trim(), weight };
+  });
+  if (out.length < 2) throw new InvalidArgumentError('an A/B/n test needs at least 2 variants');
+  return out;
+}
+
+/** Comma-separated metric names, any case (`ctr`, `GMV_PER_IMPRESSION`). */
+export function parseMetrics(raw: string): string[] {
+  return raw.split(',').map((m) => {
+    const name = m.trim().toLowerCase();
+    if (!(EXPERIMENT_METRICS as readonly string[]).includes(name)) throw new InvalidArgumentError(`unknown metric "${m}" (known: ${EXPERIMENT_METRICS.join(', ')})`);
+    return name.toUpperCase();
+  });
+}
+
+interface Flags {
+  file: string;
+  maxLines?: number;
+  seed: number;
+  days: number;
+  users: number;
+  variants: SimVariant[];
+  metrics: string[];
+  attributionHours: number;
+  duve: boolean;
+  duveIterations: number;
+  strategiesDir: string;
+  baseCtr: number;
+  maxCtr: number;
+  priceElasticity: number;
+  priceMedian: number;
+  out: string;
+  workDir?: string;
+  progress: boolean;
+  logLevel: string;
+}
+
+const formatVariants = (vs: readonly SimVariant[]): string => vs.map((v) => `${v.key}=${v.strategyId}:${v.weight}`).join(',');
+
+export function simulateCommand(): Command {
+  return new Command('simulate')
+    .description('closed-loop user simulator: an A/B/n test through the real gateway, users fitted to a real event log')
+    .option('--file <path>', 'Taobao UserBehavior log to fit and warm up on', DEFAULT_SIM_FILE)
+    .option('--max-lines <n>', 'read only the first n lines (a slice)', positiveInt)
+    .option('--seed <n>', 'seed of every random draw', int, 42)
+    .option('--days <n>', 'simulated days', positiveInt, 28)
+    .option('--users <n>', 'simulated users, sampled from the log\'s', positiveInt, 300)
+    .option('--variants <list>', 'key=strategyId:weight,... (weights sum to 1; the key "control" is the control)', parseVariants, [...DEFAULT_VARIANTS])
+    .option('--metrics <list>', 'primary metrics', parseMetrics, [...DEFAULT_METRICS])
+    .option('--attribution-hours <h>', 'attribution window of the experiment', nonNegative, 24)
+    .option('--no-duve', 'do not train DUVE on the warm-up data (strategies needing duve/purchase are then not servable)')
+    .option('--duve-iterations <n>', 'Adam steps of the DUVE training', positiveInt, 200)
+    .option('--strategies-dir <dir>', 'strategy files the gateway may serve (commercial-only is derived from ltv)', 'strategies')
+    .option('--base-ctr <p>', 'click probability at position 1 of an item of no interest (assumption)', nonNegative, 0.01)
+    .option('--max-ctr <p>', 'click probability at position 1 of an item of saturated interest (assumption)', nonNegative, 0.35)
+    .option('--price-elasticity <eta>', 'purchase probability ∝ (price / category median)^-eta (assumption)', nonNegative, 0.5)
+    .option('--price-median <x>', 'median of the synthetic category median prices', nonNegative, 50)
+    .option('--out <dir>', 'report directory', 'reports')
+    .option('--work-dir <dir>', 'keep the store, DUVE model and experiment DB here (default: a removed temp folder)')
+    .option('--no-progress', 'no progress bar')
+    .option('--log-level <level>', 'gateway log level (stderr)', 'silent')
+    .action(async (f: Flags) => {
+      const tty = f.progress && process.stderr.isTTY === true;
+      const bar = tty ? new SingleBar({ format: 'simulate [{bar}] day {value}/{total} | {feeds} feeds | {events} events | {elapsed}s', hideCursor: true, stream: process.stderr }, Presets.shades_classic) : null;
+      const started = Date.now();
+      const log = (line: string): void => void process.stderr.write(`[simulate] ${line}\n`);
+      log(`variants ${formatVariants(f.variants)}; ${f.days} days, ${f.users} users, seed ${f.seed}`);
+      let barStarted = false;
+      const outcome = await runSimulation({
+        file: f.file,
+        ...(f.maxLines !== undefined ? { maxLines: f.maxLines } : {}),
+        seed: f.seed,
+        days: f.days,
+        users: f.users,
+        variants: f.variants,
+        metrics: f.metrics,
+        attributionWindowHours: f.attributionHours,
+        duve: f.duve,
+        duveIterations: f.duveIterations,
+        strategiesDir: f.strategiesDir,
+        behaviour: { baseCtr: f.baseCtr, maxCtr: f.maxCtr, priceElasticity: f.priceElasticity },
+        prices: { median: f.priceMedian },
+        ...(f.workDir !== undefined ? { workDir: f.workDir } : {}),
+        logLevel: f.logLevel,
+        log,
+        onDay: (p) => {
+          if (bar !== null) {
+            if (!barStarted) bar.start(p.days, 0, { feeds: 0, events: 0, elapsed: 0 });
+            barStarted = true;
+            bar.update(p.day, { feeds: p.feeds, events: p.events, elapsed: Math.round((Date.now() - started) / 1000) });
+          } else if (f.progress) log(`day ${p.day}/${p.days}: ${p.feeds} feeds, ${p.events} events, ${Math.round((Date.now() - started) / 1000)} s`);
+        },
+      });
+      bar?.stop();
+      const report = buildReport(outcome);
+      const file = writeReport(report, f.out);
+      process.stdout.write(`${formatReport(report)}\nreport: ${file}\n`);
+    });
+}
