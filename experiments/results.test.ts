@@ -16,9 +16,11 @@ const exposures = [
   x('b', 'c2', 'control', t0, ['i3'], 8, 0.5),
   x('c', 't1', 'treat', t0, ['i1'], 6, 1),
   x('d', 't1', 'treat', t0 + H, ['i1'], 7, 1),
+  x('e', 't2', 'treat', t0, ['i4', 'i5'], 6, 1),
   x('z', 'other', 'control', t0, ['i1'], 1, 1),
 ];
-exposures[4] = { ...exposures[4]!, assignments: [{ experimentId: 'e2', variantKey: 'control' }] };
+const other = exposures.findIndex((e) => e.exposureId === 'z');
+exposures[other] = { ...exposures[other]!, assignments: [{ experimentId: 'e2', variantKey: 'control' }] };
 const histories = new Map<string, Interaction[]>([
   ['c1', [ev('click', 'i1', t0 + H), ev('purchase', 'i2', t0 + 2 * H, 10), ev('click', 'i9', t0 + H), ev('view', 'i5', t0 + 8 * DAY_MS)]],
   ['c2', [ev('click', 'i3', t0 + 30 * H)]],
@@ -35,7 +37,10 @@ describe('experiment metrics: attribution', () => {
     // c2 clicked 30 h after the exposure: outside the 24 h window.
     expect(control!.users.find((u) => u.userId === 'c2')).toMatchObject({ impressions: 1, clicks: 0 });
     // Two exposures showed i1 before the click: it counts once.
-    expect(treat!.users).toEqual([expect.objectContaining({ userId: 't1', exposures: 2, impressions: 2, clicks: 1, carts: 1, purchases: 1, gmv: 30 })]);
+    expect(treat!.users).toEqual([
+      expect.objectContaining({ userId: 't1', exposures: 2, impressions: 2, clicks: 1, carts: 1, purchases: 1, gmv: 30 }),
+      expect.objectContaining({ userId: 't2', exposures: 1, impressions: 2, clicks: 0, purchases: 0 }),
+    ]);
     expect(control!.orderValues).toEqual([10]);
     // The exposure of another experiment is not this one's.
     expect(control!.users.map((u) => u.userId).sort()).toEqual(['c1', 'c2']);
@@ -63,23 +68,24 @@ describe('experiment results', () => {
   it('reports per-variant metrics worked by hand', () => {
     const m = (variant: string, metric: string) => r.variants.find((v) => v.key === variant)!.metrics.find((x) => x.metric === metric)!;
     expect(m('control', 'ctr')).toEqual({ metric: 'ctr', value: 1 / 3, numerator: 1, denominator: 3 });
-    expect(m('treat', 'ctr').value).toBe(0.5);
+    expect(m('treat', 'ctr').value).toBe(0.25);
     expect(m('control', 'conversion_rate').value).toBe(0.5);
     expect(m('control', 'gmv_per_impression').value).toBeCloseTo(10 / 3, 12);
     expect(m('treat', 'aov').value).toBe(30);
-    expect(m('treat', 'add_to_cart_rate').value).toBe(0.5);
+    expect(m('treat', 'add_to_cart_rate').value).toBe(0.25);
     expect(m('control', 'p99_latency_ms').value).toBe(8);
     expect(m('control', 'diversity').value).toBe(0.75);
     expect(m('control', 'retention_7d')).toMatchObject({ value: 0.5, numerator: 1, denominator: 2 });
     expect(m('control', 'high_value_capture').value).toBe(0.5);
-    expect(r.variants.map((v) => [v.key, v.users, v.exposures, v.impressions])).toEqual([['control', 2, 2, 3], ['treat', 1, 2, 2]]);
+    expect(r.variants.map((v) => [v.key, v.users, v.exposures, v.impressions])).toEqual([['control', 2, 2, 3], ['treat', 2, 3, 4]]);
   });
 
   it('compares treatments with the control, adjusts across the family and checks the sample ratio', () => {
     expect(r.control).toBe('control');
     const ctr = r.comparisons.find((c) => c.metric === 'ctr')!;
-    expect(ctr).toMatchObject({ variant: 'treat', control: 'control', test: 'z' });
-    expect(ctr.absoluteLift).toBeCloseTo(0.5 - 1 / 3, 12);
+    expect(ctr).toMatchObject({ variant: 'treat', control: 'control', test: 'delta' });
+    expect(ctr.absoluteLift).toBeCloseTo(0.25 - 1 / 3, 12);
+    expect(r.comparisons.find((c) => c.metric === 'conversion_rate')!.test).toBe('z');
     for (const c of r.comparisons) {
       expect(c.holmPValue).toBeGreaterThanOrEqual(c.pValue);
       expect(c.bonferroniPValue).toBeCloseTo(Math.min(1, c.pValue * r.comparisons.length), 12);
@@ -87,14 +93,14 @@ describe('experiment results', () => {
     // Tested: the primary metrics and the diversity guardrail (Welch on 2 lists per arm); p99 latency is reported only.
     expect(r.comparisons.map((c) => c.metric).sort()).toEqual(['conversion_rate', 'ctr', 'diversity', 'gmv_per_impression']);
     expect(r.comparisons.find((c) => c.metric === 'gmv_per_impression')!.test).toBe('bootstrap');
-    expect(r.srm.observed).toEqual([2, 1]);
-    expect(r.srm.expected).toEqual([1.5, 1.5]);
+    expect(r.srm.observed).toEqual([2, 2]);
+    expect(r.srm.expected).toEqual([2, 2]);
     expect(r.srm.mismatch).toBe(false);
   });
 
   it('builds daily trajectories per variant', () => {
     const day0 = r.daily.filter((d) => d.day === t0);
-    expect(day0.map((d) => [d.variant, d.exposures, d.impressions])).toEqual([['control', 2, 3], ['treat', 2, 2]]);
-    expect(day0.find((d) => d.variant === 'treat')!.gmvPerImpression).toBe(15);
+    expect(day0.map((d) => [d.variant, d.exposures, d.impressions])).toEqual([['control', 2, 3], ['treat', 3, 4]]);
+    expect(day0.find((d) => d.variant === 'treat')!.gmvPerImpression).toBe(7.5);
   });
 });

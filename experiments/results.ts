@@ -4,18 +4,18 @@
  * (metric, variant) pair, the sample-ratio-mismatch check, and daily trajectories. Pure.
  *
  * Tests per metric (B = a treatment, A = the control: the variant keyed `control`, else the first):
- *   rates (ctr, add_to_cart_rate over impressions; conversion_rate, retention, high_value_capture
- *   over users)                      two-proportion z-test, Wald / Katz intervals
+ *   ctr, add_to_cart_rate            per-user sums over impressions: delta-method ratio z-test (a
+ *                                    user's impressions are correlated; the unit is the user)
+ *   conversion_rate, retention,      rates over users: two-proportion z-test, Wald / Katz intervals
+ *   high_value_capture
  *   aov (orders), diversity (lists)  Welch's t-test
- *   gmv_per_impression               user-level percentile bootstrap of the ratio (seeded); its
- *                                    p-value is the normal approximation z = diff / (CI width / 2z₀.₉₇₅)
+ *   gmv_per_impression               intervals: user-level percentile bootstrap (seeded); p-value:
+ *                                    the delta-method ratio test on the same per-user sums
  *   p99_latency_ms                   reported, not tested (a guardrail read against the control)
- * CTR and cart rate treat impressions as independent trials; impressions cluster by user, so their
- * p-values are optimistic (the user-level conversion and the bootstrap are not).
  */
 import { EXPERIMENT_METRICS, type Experiment, type ExperimentMetric } from './model';
 import { attribute, percentile, retention, type AttributionInput, type VariantData } from './metrics';
-import { bonferroni, bootstrapRatioComparison, holm, normalCdf, normalQuantile, sampleRatioMismatch, summarize, twoProportionZTest, welchTTest } from './stats';
+import { bonferroni, bootstrapRatioComparison, holm, ratioDeltaTest, sampleRatioMismatch, summarize, twoProportionZTest, welchTTest } from './stats';
 
 export interface MetricValue {
   readonly metric: ExperimentMetric;
@@ -37,7 +37,7 @@ export interface Comparison {
   readonly holmPValue: number;
   readonly bonferroniPValue: number;
   readonly significant: boolean;
-  readonly test: 'z' | 'welch' | 'bootstrap';
+  readonly test: 'z' | 'delta' | 'welch' | 'bootstrap';
 }
 
 export interface DailyPoint {
@@ -96,6 +96,9 @@ function values(v: VariantData, end: number): MetricValue[] {
   ];
 }
 
+/** A per-user ratio over impressions needs 2+ users and some impressions. */
+const estimable = (v: VariantData): boolean => v.users.length >= 2 && v.users.some((u) => u.impressions > 0);
+
 type Raw = Omit<Comparison, 'holmPValue' | 'bonferroniPValue' | 'significant'>;
 
 function compare(metric: ExperimentMetric, a: VariantData, b: VariantData, va: MetricValue, vb: MetricValue, alpha: number, seed: number, resamples: number): Raw | null {
@@ -103,7 +106,12 @@ function compare(metric: ExperimentMetric, a: VariantData, b: VariantData, va: M
   const pair = (lo: number, hi: number) => [lo, hi] as const;
   switch (metric) {
     case 'ctr':
-    case 'add_to_cart_rate':
+    case 'add_to_cart_rate': {
+      const units = (v: VariantData) => ({ numerator: Float64Array.from(v.users, (u) => (metric === 'ctr' ? u.clicks : u.carts)), denominator: Float64Array.from(v.users, (u) => u.impressions) });
+      if (!estimable(a) || !estimable(b)) return null;
+      const r = ratioDeltaTest(units(a), units(b), { alpha });
+      return { ...base, absoluteLift: r.absoluteLift, absoluteCi: pair(r.absoluteCi.lower, r.absoluteCi.upper), relativeLift: r.relativeLift, relativeCi: pair(r.relativeCi.lower, r.relativeCi.upper), pValue: r.pValue, test: 'delta' };
+    }
     case 'conversion_rate':
     case 'retention_7d':
     case 'retention_30d':
@@ -122,11 +130,9 @@ function compare(metric: ExperimentMetric, a: VariantData, b: VariantData, va: M
     }
     case 'gmv_per_impression': {
       const sample = (v: VariantData) => ({ numerator: Float64Array.from(v.users, (u) => u.gmv), denominator: Float64Array.from(v.users, (u) => u.impressions) });
-      if (!(sum(a.users.map((u) => u.impressions)) > 0 && sum(b.users.map((u) => u.impressions)) > 0)) return null;
+      if (!estimable(a) || !estimable(b)) return null;
       const r = bootstrapRatioComparison(sample(a), sample(b), { alpha, seed, resamples });
-      const z0 = normalQuantile(1 - alpha / 2);
-      const se = (r.differenceCi.upper - r.differenceCi.lower) / (2 * z0);
-      const pValue = se > 0 ? 2 * (1 - normalCdf(Math.abs(r.difference) / se)) : r.difference === 0 ? 1 : 0;
+      const { pValue } = ratioDeltaTest(sample(a), sample(b), { alpha });
       return { ...base, absoluteLift: r.difference, absoluteCi: pair(r.differenceCi.lower, r.differenceCi.upper), relativeLift: r.relativeLift, relativeCi: pair(r.relativeCi.lower, r.relativeCi.upper), pValue, test: 'bootstrap' };
     }
     case 'p99_latency_ms':

@@ -176,7 +176,7 @@ export class MetricComparison {
   @Field()
   control!: string;
 
-  @Field({ description: '`z` (two-proportion z-test), `welch` (Welch t-test) or `bootstrap` (user-level percentile bootstrap).' })
+  @Field({ description: '`delta` (delta-method ratio z-test over users: CTR, cart rate), `z` (two-proportion z-test over users), `welch` (Welch t-test) or `bootstrap` (user-level percentile bootstrap intervals, delta-method p-value: GMV per impression).' })
   test!: string;
 
   @Field(() => Float, { nullable: true })

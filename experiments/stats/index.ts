@@ -13,6 +13,10 @@
  *   CI: (m_B − m_A) ± t_{1−α/2, df} SE
  *   relative CI: (m_B/m_A − 1) ± z_{1−α/2} √(s²_B/(n_B m_A²) + m_B² s²_A/(n_A m_A⁴))  (delta method)
  *
+ * Ratio metrics over users (CTR = Σ clicks / Σ impressions) — ratioDeltaTest (ratio.ts):
+ *   Var(R) ≈ (s²_x − 2R s_xn + R² s²_n)/(N n̄²) per arm (delta method, Deng et al. 2018); z-test on
+ *   R_B − R_A. Unlike a z-test over impressions it respects that a user's impressions are correlated.
+ *
  * Ratio metrics (GMV per impression) — bootstrapRatio / bootstrapRatioComparison:
  *   R = Σ num / Σ den per arm; seeded percentile bootstrap resampling users (the randomisation unit),
  *   2000 replicates by default; intervals for each arm, R_B − R_A and R_B/R_A − 1.
@@ -30,6 +34,8 @@ export { normalCdf, normalQuantile, studentTCdf, studentTQuantile, chiSquareSf }
 export { twoProportionZTest } from './proportions';
 export type { ProportionCounts, ProportionTestResult } from './proportions';
 export { welchTTest } from './means';
+export { ratioDeltaTest, ratioEstimate } from './ratio';
+export type { RatioEstimate, RatioTestResult, RatioUnits } from './ratio';
 export type { WelchTestResult } from './means';
 export { createRunningStats, summarize, combineSummaries } from './running-stats';
 export type { RunningStats } from './running-stats';

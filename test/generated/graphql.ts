@@ -291,7 +291,7 @@ export type MetricComparison = {
   relativeLift?: Maybe<Scalars['Float']['output']>;
   /** Holm-adjusted p < alpha. */
   significant: Scalars['Boolean']['output'];
-  /** `z` (two-proportion z-test), `welch` (Welch t-test) or `bootstrap` (user-level percentile bootstrap). */
+  /** `delta` (delta-method ratio z-test over users: CTR, cart rate), `z` (two-proportion z-test over users), `welch` (Welch t-test) or `bootstrap` (user-level percentile bootstrap intervals, delta-method p-value: GMV per impression). */
   test: Scalars['String']['output'];
   variant: Scalars['String']['output'];
 };
