@@ -58,6 +58,48 @@ export function decodeValueCursor(cursor: string): { value: number; userId: stri
   return { value: parsed[0], userId: parsed[1] };
 }
 
+/**
+ * The k first items of a stream under `cmp` (ascending), without sorting the stream: a binary
+ * max-heap of size k whose root is the worst item kept.
+ */
+export function createFirstK<T>(k: number, cmp: (a: T, b: T) => number): { offer(x: T): void; sorted(): T[] } {
+  const heap: T[] = [];
+  const worse = (i: number, j: number): boolean => cmp(heap[i]!, heap[j]!) > 0;
+  const swap = (i: number, j: number): void => {
+    const t = heap[i]!;
+    heap[i] = heap[j]!;
+    heap[j] = t;
+  };
+  return {
+    offer(x) {
+      if (k <= 0) return;
+      if (heap.length < k) {
+        heap.push(x);
+        for (let i = heap.length - 1; i > 0; ) {
+          const p = (i - 1) >> 1;
+          if (!worse(i, p)) break;
+          swap(i, p);
+          i = p;
+        }
+        return;
+      }
+      if (cmp(x, heap[0]!) >= 0) return;
+      heap[0] = x;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && worse(l, m)) m = l;
+        if (r < heap.length && worse(r, m)) m = r;
+        if (m === i) break;
+        swap(i, m);
+        i = m;
+      }
+    },
+    sorted: () => [...heap].sort(cmp),
+  };
+}
+
 /** Value descending, then user id ascending. */
 const before = (a: UserValue, b: UserValue): number => b.value - a.value || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0);
 
@@ -94,20 +136,21 @@ export function createValueSnapshot(opts: { minDelta: number }): ValueSnapshot {
     },
     list(q) {
       const from = q.after === undefined ? null : decodeValueCursor(q.after);
-      const matching: UserValue[] = [];
       let total = 0;
+      const anchor = from === null ? null : ({ value: from.value, userId: from.userId } as UserValue);
+      // One pass, keeping only the first `first + 1` rows after the cursor: O(users · log page).
+      const page = createFirstK<UserValue>(q.first + 1, before);
       for (const v of values.values()) {
         if (q.segment !== undefined && v.segment !== q.segment) continue;
         if (q.minValue !== undefined && v.value < q.minValue) continue;
         total++;
-        if (from !== null && before(v, { value: from.value, userId: from.userId } as UserValue) <= 0) continue;
-        matching.push(v);
+        if (anchor !== null && before(v, anchor) <= 0) continue;
+        page.offer(v);
       }
-      matching.sort(before);
-      const page = matching.slice(0, q.first);
+      const rows = page.sorted();
       return {
-        rows: page.map((v) => ({ cursor: encodeValueCursor(v.value, v.userId), value: v })),
-        hasNextPage: matching.length > q.first,
+        rows: rows.slice(0, q.first).map((v) => ({ cursor: encodeValueCursor(v.value, v.userId), value: v })),
+        hasNextPage: rows.length > q.first,
         totalCount: total,
       };
     },
