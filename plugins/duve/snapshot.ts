@@ -10,7 +10,7 @@
  * of the last row, so paging stays consistent while values move: a row is never shown twice
  * within one walk unless its value rose past the cursor.
  */
-import { USER_SEGMENTS, type UserSegment, type UserValue, type ValueChange } from '../../domain/user-value';
+import type { UserSegment, UserValue, ValueChange } from '../../domain/user-value';
 
 export interface ValueQuery {
   readonly segment?: UserSegment | undefined;
@@ -29,13 +29,10 @@ export interface ValuePage {
 }
 
 export interface ValueSnapshot {
-  readonly size: number;
   get(userId: string): UserValue | undefined;
   /** Store new values; returns the changes worth publishing, in input order. */
   apply(values: Iterable<UserValue>, reason: ValueChange['reason']): ValueChange[];
   list(q: ValueQuery): ValuePage;
-  /** Users per segment. */
-  segmentCounts(): Record<UserSegment, number>;
 }
 
 /** Thrown for a cursor this snapshot did not produce. */
@@ -107,9 +104,6 @@ export function createValueSnapshot(opts: { minDelta: number }): ValueSnapshot {
   if (!(opts.minDelta >= 0)) throw new RangeError(`minDelta must be ≥ 0, got ${opts.minDelta}`);
   const values = new Map<string, UserValue>();
   return {
-    get size() {
-      return values.size;
-    },
     get: (id) => values.get(id),
     apply(incoming, reason) {
       const changes: ValueChange[] = [];
@@ -153,11 +147,6 @@ export function createValueSnapshot(opts: { minDelta: number }): ValueSnapshot {
         hasNextPage: rows.length > q.first,
         totalCount: total,
       };
-    },
-    segmentCounts() {
-      const out = Object.fromEntries(USER_SEGMENTS.map((s) => [s, 0])) as Record<UserSegment, number>;
-      for (const v of values.values()) out[v.segment]++;
-      return out;
     },
   };
 }
