@@ -15,6 +15,7 @@ import { readCases } from './conformance-cases/reads.cases';
 import { writeCases } from './conformance-cases/writes.cases';
 
 export type { ConformanceHarness, OpenHarness } from './conformance-cases/fixtures';
+export { reopenableHarness } from './conformance-cases/fixtures';
 
 /** Register the suite as `describe(`GraphStore conformance: ${name}`)`. */
 export function describeGraphStoreConformance(name: string, open: OpenHarness): void {

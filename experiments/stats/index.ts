@@ -29,7 +29,7 @@
  *
  * Distribution functions come from stdlib (@stdlib/stats-base-dists-*, gammainc), see distributions.ts.
  */
-export type { Alternative, Interval, SampleSummary, TestOptions } from './types';
+export type { Alternative, Interval, LiftTestResult, SampleSummary, TestOptions } from './types';
 export { normalCdf, normalQuantile, studentTCdf, studentTQuantile, chiSquareSf } from './distributions';
 export { twoProportionZTest } from './proportions';
 export type { ProportionCounts, ProportionTestResult } from './proportions';

@@ -12,8 +12,8 @@
  * The relative interval uses the ratio, not its log, so it stays defined for metrics whose mean can
  * be negative (e.g. margin); it is meaningful only when m_A is well away from 0.
  */
-import { normalCdf, normalQuantile, studentTCdf, studentTQuantile } from './distributions';
-import { interval, pValue, resolveOptions } from './tails';
+import { studentTCdf, studentTQuantile } from './distributions';
+import { STANDARD_NORMAL, interval, pValue, resolveOptions } from './tails';
 import type { Interval, SampleSummary, TestOptions } from './types';
 
 export interface WelchTestResult {
@@ -32,7 +32,6 @@ export interface WelchTestResult {
   readonly pValue: number;
 }
 
-const STANDARD_NORMAL = { cdf: normalCdf, quantile: normalQuantile };
 
 /** Welch's t-test of H0: μ_A = μ_B from per-arm summaries (variance with divisor n − 1). */
 export function welchTTest(a: SampleSummary, b: SampleSummary, options?: TestOptions): WelchTestResult {

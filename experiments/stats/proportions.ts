@@ -12,9 +12,8 @@
  * Like R's prop.test, the test uses the pooled SE and the interval the unpooled one, so at the very
  * edge of significance the two can disagree; the interval is the one to report.
  */
-import { normalCdf, normalQuantile } from './distributions';
-import { interval, mapInterval, pValue, resolveOptions } from './tails';
-import type { Interval, TestOptions } from './types';
+import { STANDARD_NORMAL, interval, mapInterval, pValue, resolveOptions } from './tails';
+import type { Interval, TestOptions, LiftTestResult } from './types';
 
 /** Successes and trials of both arms (A control, B treatment). */
 export interface ProportionCounts {
@@ -24,28 +23,13 @@ export interface ProportionCounts {
   readonly trialsB: number;
 }
 
-export interface ProportionTestResult {
-  /** p_A = successesA / trialsA. */
-  readonly estimateA: number;
-  /** p_B = successesB / trialsB. */
-  readonly estimateB: number;
-  /** p_B − p_A. */
-  readonly absoluteLift: number;
-  /** Wald interval for p_B − p_A (unpooled SE). */
-  readonly absoluteCi: Interval;
-  /** p_B / p_A − 1; NaN when p_A = 0. */
-  readonly relativeLift: number;
-  /**
-   * Katz log-ratio interval for p_B / p_A − 1; NaN ends when either arm has no successes. Its open
-   * end for `alternative: 'less'` is −1, the natural bound of a relative lift.
-   */
-  readonly relativeCi: Interval;
-  /** z statistic with the pooled SE; 0 when both arms are all-0 or all-1. */
-  readonly z: number;
-  readonly pValue: number;
-}
+/**
+ * estimates p_A, p_B; absolute lift p_B − p_A with a Wald interval (unpooled SE); relative lift
+ * with the Katz log-ratio interval (NaN ends when either arm has no successes; its open end for
+ * `alternative: 'less'` is −1); z with the pooled SE (0 when both arms are all-0 or all-1).
+ */
+export type ProportionTestResult = LiftTestResult;
 
-const STANDARD_NORMAL = { cdf: normalCdf, quantile: normalQuantile };
 
 /** Two-proportion z-test of H0: p_A = p_B. */
 export function twoProportionZTest(counts: ProportionCounts, options?: TestOptions): ProportionTestResult {

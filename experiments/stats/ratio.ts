@@ -10,9 +10,8 @@
  *   z = (R_B − R_A) / √(Var_A + Var_B),  CI = R_B − R_A ± z_{1−α/2} √(Var_A + Var_B)
  *   relative lift r = R_B/R_A − 1, delta method on the ratio: SE_r = √(Var_B/R_A² + R_B² Var_A/R_A⁴)
  */
-import { normalCdf, normalQuantile } from './distributions';
-import { interval, pValue, resolveOptions } from './tails';
-import type { Interval, TestOptions } from './types';
+import { STANDARD_NORMAL, interval, pValue, resolveOptions } from './tails';
+import type { Interval, TestOptions, LiftTestResult } from './types';
 
 /** Per-unit numerators and denominators of one arm (aligned; denominators ≥ 0, summing to > 0). */
 export interface RatioUnits {
@@ -27,20 +26,9 @@ export interface RatioEstimate {
   readonly units: number;
 }
 
-export interface RatioTestResult {
-  readonly estimateA: number;
-  readonly estimateB: number;
-  /** R_B − R_A. */
-  readonly absoluteLift: number;
-  readonly absoluteCi: Interval;
-  /** R_B / R_A − 1; NaN when R_A = 0. */
-  readonly relativeLift: number;
-  readonly relativeCi: Interval;
-  readonly z: number;
-  readonly pValue: number;
-}
+/** Estimates R_A, R_B; delta-method intervals for R_B − R_A and R_B / R_A − 1 (see the header). */
+export type RatioTestResult = LiftTestResult;
 
-const STANDARD_NORMAL = { cdf: normalCdf, quantile: normalQuantile };
 
 /** R and its delta-method variance for one arm. Throws RangeError on fewer than 2 units or Σn = 0. */
 export function ratioEstimate(u: RatioUnits, arm = 'arm'): RatioEstimate {

@@ -2,6 +2,7 @@
  * Turning a statistic with a symmetric null distribution into a p-value and an estimate with a
  * standard error into a (one- or two-sided) confidence interval.
  */
+import { normalCdf, normalQuantile } from './distributions';
 import type { Alternative, Interval, TestOptions } from './types';
 
 /** A symmetric (about 0) null distribution: its CDF and quantile function. */
@@ -9,6 +10,9 @@ export interface SymmetricDistribution {
   cdf(x: number): number;
   quantile(p: number): number;
 }
+
+/** N(0, 1), for z statistics and asymptotic intervals. */
+export const STANDARD_NORMAL: SymmetricDistribution = { cdf: normalCdf, quantile: normalQuantile };
 
 /** Validated test options with their defaults applied. */
 export interface ResolvedOptions {

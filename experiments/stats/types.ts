@@ -36,3 +36,19 @@ export interface SampleSummary {
   /** Number of observations (randomisation units). */
   readonly n: number;
 }
+
+/** What a test of B against A on a rate or ratio metric returns (z statistic, normal p-value). */
+export interface LiftTestResult {
+  /** The metric in arm A (the control) and arm B. */
+  readonly estimateA: number;
+  readonly estimateB: number;
+  /** B − A. */
+  readonly absoluteLift: number;
+  readonly absoluteCi: Interval;
+  /** B / A − 1; NaN when A = 0. */
+  readonly relativeLift: number;
+  /** Interval for B / A − 1 (NaN ends when it cannot be estimated); the test's doc says which kind. */
+  readonly relativeCi: Interval;
+  readonly z: number;
+  readonly pValue: number;
+}

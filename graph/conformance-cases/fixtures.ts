@@ -14,6 +14,27 @@ export interface ConformanceHarness {
 
 export type OpenHarness = () => Promise<ConformanceHarness>;
 
+/**
+ * A harness over a store factory: `reopen` opens another store on the same data; `cleanup`
+ * closes every store opened, then runs `after` (e.g. removing the files).
+ */
+export async function reopenableHarness(openStore: () => Promise<GraphStore>, after?: () => void | Promise<void>): Promise<ConformanceHarness> {
+  const opened: GraphStore[] = [];
+  const reopen = async (): Promise<GraphStore> => {
+    const store = await openStore();
+    opened.push(store);
+    return store;
+  };
+  return {
+    store: await reopen(),
+    reopen,
+    cleanup: async () => {
+      for (const s of opened) await s.close();
+      await after?.();
+    },
+  };
+}
+
 /** Run `fn` against a fresh harness, always cleaning up. */
 export async function withStore(open: OpenHarness, fn: (h: ConformanceHarness) => Promise<void>): Promise<void> {
   const h = await open();

@@ -2,7 +2,7 @@
  * The online DUVE state: O(1) updates equal the batch recomputation (to 1e-9), in any event
  * order; reads do not change the state; memory per user, measured on 100k users.
  */
-import { EVENT_TYPES, type EventType } from '../../domain/events';
+import type { EventType } from '../../domain/events';
 import { mulberry32 } from '../random';
 import { hashItemId, itemVector } from './item-vector';
 import {
@@ -10,7 +10,6 @@ import {
   createDuveLayout,
   createDuveReading,
   createDuveState,
-  createDuveStateStore,
   observeEvent,
   readDuveEmbedding,
   readDuveState,

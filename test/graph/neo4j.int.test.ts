@@ -6,8 +6,7 @@
  */
 import neo4j from 'neo4j-driver';
 import { createNeo4jGraphStore } from '../../graph/neo4j';
-import { describeGraphStoreConformance } from '../../graph/conformance';
-import type { GraphStore } from '../../graph/port';
+import { describeGraphStoreConformance, reopenableHarness } from '../../graph/conformance';
 import { ErrorCode } from '../../errors/codes';
 
 const uri = process.env.NEO4J_URI;
@@ -43,20 +42,10 @@ if (uri === undefined || uri === '') {
 
   describeGraphStoreConformance('neo4j', async () => {
     await wipe();
-    const opened: GraphStore[] = [];
-    const open = async (): Promise<GraphStore> => {
+    return reopenableHarness(async () => {
       const store = await createNeo4jGraphStore(opts);
       await store.migrate();
-      opened.push(store);
       return store;
-    };
-    const store = await open();
-    return {
-      store,
-      reopen: open,
-      cleanup: async () => {
-        for (const s of opened) await s.close();
-      },
-    };
+    });
   });
 }
