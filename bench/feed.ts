@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { buildSchema, graphql } from 'graphql';
-import { importGowalla } from '../cli/import/gowalla';
+import { importGowalla } from '../ingest/import/gowalla';
 import { createGraphStore } from '../graph/factory';
 import { seededRandom } from '../plugins/sdk/fixtures';
 import { rssMiB, summarise, type LatencySummary } from './stats';

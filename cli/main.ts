@@ -15,12 +15,13 @@ import { loadDemoData } from '../demo/load';
 import { buildGatewaySchema } from '../schema/build';
 import { startGateway } from '../server/gateway';
 import { evalCommand } from './eval-command';
-import { importCommand } from './import/command';
+import { importCommand } from './import-command';
 import { partnerKeyCommand } from './partner-key';
 import { simulateCommand } from './simulate';
-import { trainCommand, trainDuveFromStore } from './train-duve';
+import { trainCommand } from './train-duve';
+import { trainDuveFromStore } from '../ml/duve/from-store';
 import { latestDuveArtifact } from '../ml/duve/export';
-import { openConfiguredStore } from './store';
+import { openConfiguredStore } from '../graph/configured';
 
 const EXAMPLE_QUERY = `{ feed(userId: "demo-u-0001", limit: 5) { coldStart strategy { id digest } items { rank itemId score item { title categories price } contributions { scorerId weight normalized } sources } degraded { scorerId code } } }`;
 

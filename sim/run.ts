@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { openConfiguredStore } from '../cli/store';
+import { openConfiguredStore } from '../graph/configured';
 import { loadConfig } from '../config/config';
 import { TAOBAO_UTC_OFFSET_MS, TAOBAO_WINDOW } from '../eval/datasets/taobao';
 import { startGateway } from '../server/gateway';

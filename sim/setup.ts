@@ -11,8 +11,8 @@
  */
 import { copyFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { trainDuveFromStore, type TrainDuveFromStoreResult } from '../cli/train-duve';
-import { createEventSink } from '../cli/import/sink';
+import { trainDuveFromStore, type TrainDuveFromStoreResult } from '../ml/duve/from-store';
+import { createEventSink } from '../ingest/import/sink';
 import { loadTaobao, type TaobaoRow } from '../eval/datasets/taobao';
 import type { GraphStore } from '../graph/port';
 import { loadStrategyFile, parseStrategy, type Strategy } from '../pipeline/strategy';

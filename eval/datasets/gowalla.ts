@@ -5,7 +5,7 @@
  * Conventions (those of the LightGCN code that published the split):
  * - users are 0..numUsers-1 and items 0..numItems-1, numX = largest id seen in either file + 1;
  * - a user's items are sorted ascending and de-duplicated (the published files have no duplicates);
- * - ids in the gateway are `gowalla:<n>` for users and items alike, as cli/import/gowalla.ts writes them.
+ * - ids in the gateway are `gowalla:<n>` for users and items alike, as ingest/import/gowalla.ts writes them.
  */
 import { readFile } from 'node:fs/promises';
 

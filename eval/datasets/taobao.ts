@@ -10,10 +10,10 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { InteractionEvent } from '../../domain/events';
-import { resolveColumns } from '../../cli/import/mapping';
-import { TAOBAO_MAPPING } from '../../cli/import/presets';
-import { createRowConverter, type ItemPatch } from '../../cli/import/row';
-import type { RowError } from '../../cli/import/types';
+import { resolveColumns } from '../../ingest/import/mapping';
+import { TAOBAO_MAPPING } from '../../ingest/import/presets';
+import { createRowConverter, type ItemPatch } from '../../ingest/import/row';
+import type { RowError } from '../../ingest/import/types';
 
 /** Offset of the dataset's local time (China Standard Time) from UTC, in ms. */
 export const TAOBAO_UTC_OFFSET_MS = 8 * 3600 * 1000;

@@ -6,7 +6,7 @@
  * pipeline's features/scorers/blend); see temporal-score.ts and the report notes.
  */
 import { resolve } from 'node:path';
-import { createEventSink } from '../../cli/import/sink';
+import { createEventSink } from '../../ingest/import/sink';
 import { mulberry32 } from '../../ml/random';
 import { DEFAULT_STRATEGY, checkStrategy, parseStrategy, strategyDigest, type Strategy } from '../../pipeline/strategy';
 import { createPopularityScorer } from '../../plugins/baseline/popularity';

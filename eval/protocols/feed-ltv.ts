@@ -27,7 +27,7 @@ import { DEFAULT_STRATEGY, effectiveWeights, loadStrategyFile, parseStrategy, ty
 import { createDuveEngine } from '../../plugins/duve/engine';
 import { createDuvePurchaseScorer } from '../../plugins/duve/scorer';
 import type { ScorerPlugin } from '../../plugins/sdk/contract';
-import { trainDuveFromStore } from '../../cli/train-duve';
+import { trainDuveFromStore } from '../../ml/duve/from-store';
 import { taobaoLocalTime } from '../datasets/taobao';
 import { columnKey, columnLabel, isBetter } from '../report/json';
 import type { EvalReport } from '../report/types';

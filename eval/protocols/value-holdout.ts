@@ -5,7 +5,7 @@
  * which no model sees. Metrics: MAE, RMSE, bias, Spearman, top-decile capture, per target.
  */
 import { resolve } from 'node:path';
-import { createEventSink } from '../../cli/import/sink';
+import { createEventSink } from '../../ingest/import/sink';
 import { validateEvent } from '../../domain/validate';
 import { isoDay, loadCdnow } from '../datasets/cdnow';
 import { mae, meanError, rmse, spearman, topDecileCapture } from '../metrics/regression';

@@ -1,6 +1,6 @@
 /** The `import` commander subcommands against a real SQLite store in a temp dir. */
 import { join } from 'node:path';
-import { importCommand } from '../../cli/import/command';
+import { importCommand } from '../../cli/import-command';
 import { ErrorCode } from '../../errors/codes';
 import type { GraphStore } from '../../graph/port';
 import { GOWALLA_TRAIN, TAOBAO_FILE, captureLog, openStore, readLines, tempDir, writeLines } from './helpers';
@@ -51,7 +51,7 @@ describe('import command', () => {
     const tb = await writeLines(dir, 'tb2.csv', (await readLines(TAOBAO_FILE)).slice(0, 10));
     const viaPreset = await run('cmd2.db', ['csv', tb, '--preset', 'taobao', '--no-progress']);
     expect(viaPreset.summary).toMatchObject({ source: 'taobao', inserted: 10 });
-    const viaFile = await run('cmd2.db', ['csv', tb, '--mapping', join(__dirname, '../../cli/import/examples/taobao.mapping.json'), '--no-progress']);
+    const viaFile = await run('cmd2.db', ['csv', tb, '--mapping', join(__dirname, '../../ingest/import/examples/taobao.mapping.json'), '--no-progress']);
     expect(viaFile.summary).toMatchObject({ inserted: 0, duplicates: 10 });
   });
 

@@ -4,7 +4,7 @@
  */
 import type { GraphStore } from '../../graph/port';
 import { ErrorCode } from '../../errors/codes';
-import { importCsv } from '../../cli/import/csv';
+import { importCsv } from '../../ingest/import/csv';
 import { captureLog, openStore, tempDir, writeLines } from './helpers';
 
 const mapping = {

@@ -1,5 +1,5 @@
 /** Gowalla LightGCN split into a real SQLite store: the first 50 lines of train.txt, in a temp dir. */
-import { GOWALLA_TS, importGowalla } from '../../cli/import/gowalla';
+import { GOWALLA_TS, importGowalla } from '../../ingest/import/gowalla';
 import type { GraphStore } from '../../graph/port';
 import { GOWALLA_TRAIN, captureLog, openStore, readLines, tempDir, writeLines } from './helpers';
 

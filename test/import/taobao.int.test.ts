@@ -5,14 +5,14 @@
 import { join } from 'node:path';
 import { eventTypeIndex } from '../../domain/events';
 import type { GraphStore } from '../../graph/port';
-import { importCsv, loadMappingFile } from '../../cli/import/csv';
-import { importTaobao } from '../../cli/import/presets';
-import type { ImportSummary } from '../../cli/import/types';
+import { importCsv, loadMappingFile } from '../../ingest/import/csv';
+import { importTaobao } from '../../ingest/import/presets';
+import type { ImportSummary } from '../../ingest/import/types';
 import { TAOBAO_FILE, captureLog, openStore, readLines, tempDir, writeLines } from './helpers';
 
 const WINDOW_START = Date.UTC(2017, 10, 25) / 1000;
 const WINDOW_END = Date.UTC(2017, 11, 4) / 1000;
-const EXAMPLE = join(__dirname, '../../cli/import/examples/taobao.mapping.json');
+const EXAMPLE = join(__dirname, '../../ingest/import/examples/taobao.mapping.json');
 
 let dir: string;
 let cleanup: () => Promise<void>;

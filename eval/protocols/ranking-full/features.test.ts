@@ -1,4 +1,4 @@
-import { GOWALLA_TS } from '../../../cli/import/gowalla';
+import { GOWALLA_TS } from '../../../ingest/import/gowalla';
 import { eventTypeIndex } from '../../../domain/events';
 import { parseSplit } from '../../datasets/gowalla';
 import { createFeatureSource, GOWALLA_DATA_TS, itemStatsFromTrain } from './features';

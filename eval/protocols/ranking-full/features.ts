@@ -18,7 +18,7 @@ import { EVENT_TYPES, eventTypeIndex, type Interaction } from '../../../domain/e
 import type { FeatureKey, FeatureValues } from '../../../plugins/sdk/features';
 import type { Csr } from '../../datasets/gowalla';
 
-/** 2010-10-01T00:00:00Z, the timestamp cli/import/gowalla.ts gives every Gowalla event. */
+/** 2010-10-01T00:00:00Z, the timestamp ingest/import/gowalla.ts gives every Gowalla event. */
 export const GOWALLA_DATA_TS = Date.UTC(2010, 9, 1);
 
 export const RANKING_FULL_FEATURES: readonly FeatureKey[] = ['item.stats', 'item.meta', 'user.profile', 'user.history'];

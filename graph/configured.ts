@@ -2,8 +2,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Config } from '../config/config';
-import { createGraphStore } from '../graph/factory';
-import type { GraphStore } from '../graph/port';
+import { createGraphStore } from './factory';
+import type { GraphStore } from './port';
 
 export function openConfiguredStore(config: Config): Promise<GraphStore> {
   const statsHalfLifeMs = config.statsHalfLifeDays * 24 * 3600 * 1000;

@@ -7,5 +7,4 @@ export { importCsv, loadMappingFile } from './csv';
 export { importTaobao, TAOBAO_MAPPING, PRESETS } from './presets';
 export { importGowalla, GOWALLA_TS, GOWALLA_SPLITS, type GowallaOptions, type GowallaSplit } from './gowalla';
 export { parseMapping, resolveColumns, MAPPED_FIELDS, LINE_REF, type CsvMapping, type ColumnRef, type EventIdSpec, type MappedField, type TsUnit } from './mapping';
-export { importCommand, type ImportCommandIo } from './command';
 export { DEFAULT_BATCH_SIZE, type ImportOptions, type ImportSummary, type RowError } from './types';

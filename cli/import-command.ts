@@ -11,13 +11,13 @@
  * import and closed afterwards, also on failure.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { EVENT_TYPES, type EventType } from '../../domain/events';
-import type { GraphStore } from '../../graph/port';
-import { importCsv, loadMappingFile } from './csv';
-import { GOWALLA_SPLITS, importGowalla, type GowallaSplit } from './gowalla';
-import type { CsvMapping } from './mapping';
-import { PRESETS, importTaobao } from './presets';
-import type { ImportOptions, ImportSummary } from './types';
+import { EVENT_TYPES, type EventType } from '../domain/events';
+import type { GraphStore } from '../graph/port';
+import { importCsv, loadMappingFile } from '../ingest/import/csv';
+import { GOWALLA_SPLITS, importGowalla, type GowallaSplit } from '../ingest/import/gowalla';
+import type { CsvMapping } from '../ingest/import/mapping';
+import { PRESETS, importTaobao } from '../ingest/import/presets';
+import type { ImportOptions, ImportSummary } from '../ingest/import/types';
 
 /** Where the command writes; tests pass their own sinks. */
 export interface ImportCommandIo {
@@ -98,7 +98,7 @@ export function importCommand(openStore: () => Promise<GraphStore>, io: ImportCo
   withCommon(
     root
       .command('csv')
-      .description('any CSV, driven by a JSON column mapping (see cli/import/README.md)')
+      .description('any CSV, driven by a JSON column mapping (see ingest/import/README.md)')
       .argument('<file>', 'the CSV file')
       .option('--mapping <mapping.json>', 'column-mapping file')
       .addOption(new Option('--preset <name>', 'a built-in mapping instead of --mapping').choices(Object.keys(PRESETS))),
