@@ -32,7 +32,7 @@ import { USER_SEGMENTS, type ValueChange } from '../domain/user-value';
 import { createGraphStore } from '../graph/factory';
 import { createValueChangeLog } from '../pubsub/factory';
 import { startGateway, type Gateway } from '../server/gateway';
-import { newPartnerKey } from '../server/partners';
+import { newPartnerKey } from '../services/partners';
 import { startRedis, type RunningRedis } from '../test/support/redis';
 import type { FanoutClientResult } from './fanout-clients';
 import { rssMiB } from './stats';

@@ -1,4 +1,4 @@
-import { parsePartners } from '../server/partners';
+import { parsePartners } from '../services/partners';
 import { partnerKeyCommand } from './partner-key';
 
 async function run(args: string[]): Promise<string> {

@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import { USER_SEGMENTS, type UserSegment } from '../domain/user-value';
-import { newPartnerKey, parsePartners } from '../server/partners';
+import { newPartnerKey, parsePartners } from '../services/partners';
 
 export function partnerKeyCommand(out: (text: string) => void = (t) => process.stdout.write(t)): Command {
   return new Command('partner-key')

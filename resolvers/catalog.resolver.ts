@@ -3,7 +3,7 @@ import { checkId } from '../domain/validate';
 import { badInput } from '../errors/errors';
 import { toItemRecords, toQueryRecords, toUserRecords } from '../ingest/catalog';
 import { Item, ItemInput, QueryInput, SearchQuery, UpsertResult, User, UserInput } from '../schema/catalog';
-import type { GatewayContext } from './context';
+import type { GatewayContext } from '../services/context';
 import { toItem, toUser } from './mappers';
 
 function requireId(field: string, v: string): string {

@@ -3,7 +3,7 @@ import { EVENT_TYPES } from '../domain/events';
 import { badInput, CodedError, toGraphQLError } from '../errors/errors';
 import { recordEvents } from '../ingest/events';
 import { EventInput, RecordEventsResult } from '../schema/events';
-import type { GatewayContext } from './context';
+import type { GatewayContext } from '../services/context';
 
 @Resolver()
 export class EventsResolver {

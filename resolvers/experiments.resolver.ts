@@ -35,7 +35,7 @@ export function toResults(e: DomainExperiment, r: DomainResults): ExperimentResu
     dataEnd: new Date(r.dataEnd),
   };
 }
-import type { GatewayContext } from './context';
+import type { GatewayContext } from '../services/context';
 
 export function toExperiment(e: DomainExperiment): Experiment {
   return {

@@ -4,7 +4,7 @@ import { checkId } from '../domain/validate';
 import { badInput } from '../errors/errors';
 import { Feed, FeedContextInput, FeedItem } from '../schema/feed';
 import { Item } from '../schema/catalog';
-import type { GatewayContext } from './context';
+import type { GatewayContext } from '../services/context';
 import { toItem } from './mappers';
 
 const MAX_EXCLUDE = 500;

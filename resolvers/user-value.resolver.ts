@@ -4,9 +4,9 @@ import type { UserValue as DomainUserValue } from '../domain/user-value';
 import { ErrorCode } from '../errors/codes';
 import { CodedError, badInput, toGraphQLError } from '../errors/errors';
 import { BadCursorError } from '../plugins/duve/snapshot';
-import type { UserValueService } from '../server/user-values';
+import type { UserValueService } from '../services/user-values';
 import { UserSegment, UserValue, UserValueConnection } from '../schema/user-value';
-import type { GatewayContext } from './context';
+import type { GatewayContext } from '../services/context';
 
 const MAX_PAGE = 500;
 

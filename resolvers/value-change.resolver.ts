@@ -8,21 +8,13 @@ import { GraphQLError } from 'graphql';
 import { Arg, Ctx, Float, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { ErrorCode } from '../errors/codes';
 import { badInput, CodedError, toGraphQLError } from '../errors/errors';
-import type { LoggedChange, ValueChangeLog } from '../pubsub/port';
+import type { LoggedChange } from '../pubsub/port';
 import { openChangeStream } from '../pubsub/stream';
-import type { Partner } from '../server/partners';
-import { checkValueSubscription, MAX_SUBSCRIPTION_USER_IDS, previousSegmentFor } from '../server/value-subscription';
+import type { PartnerContext } from '../services/context';
+import type { Partner } from '../services/partners';
+import { checkValueSubscription, MAX_SUBSCRIPTION_USER_IDS, previousSegmentFor } from '../services/value-subscription';
 import { UserValueChange, ValueChangeReason } from '../schema/value-change';
 import { UserSegment } from '../schema/user-value';
-
-/** The context of a graphql-ws operation (one per connection and operation). */
-export interface PartnerContext {
-  /** The partner whose API key opened the connection. */
-  readonly partner: Partner;
-  readonly valueChanges: ValueChangeLog;
-  /** Accepted changes queued per subscriber before it is ended as too slow. */
-  readonly maxPending: number;
-}
 
 interface RawArgs {
   readonly segment?: string[] | null;

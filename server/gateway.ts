@@ -32,14 +32,14 @@ import { createExperimentService, type ExperimentService } from '../experiments/
 import type { ExperimentStore } from '../experiments/store';
 import type { ScorerPlugin } from '../plugins/sdk/contract';
 import { createScorerRegistry, type ScorerRegistry } from '../plugins/sdk/registry';
-import { createRequestContext, type GatewayContext } from '../resolvers/context';
+import { createRequestContext, type GatewayContext } from '../services/context';
 import { buildGatewaySchema } from '../schema/build';
 import { bundledScorers } from './bundled';
 import { formatGatewayError } from './errors';
-import { createGatewayMetrics, type GatewayMetrics } from './metrics';
-import { loadPartnersFile } from './partners';
+import { createGatewayMetrics, type GatewayMetrics } from '../services/metrics';
+import { loadPartnersFile } from '../services/partners';
 import { attachSubscriptionServer } from './subscriptions';
-import { createUserValueService, type UserValueService } from './user-values';
+import { createUserValueService, type UserValueService } from '../services/user-values';
 import { serveResultsPage } from './results-page';
 
 export interface GatewayOptions {

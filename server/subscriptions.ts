@@ -12,9 +12,9 @@ import { WebSocketServer } from 'ws';
 import { ErrorCode } from '../errors/codes';
 import { CodedError, toGraphQLError } from '../errors/errors';
 import type { ValueChangeLog } from '../pubsub/port';
-import type { PartnerContext } from '../resolvers/value-change.resolver';
+import type { PartnerContext } from '../services/context';
 import { formatGatewayError } from './errors';
-import type { Partner, PartnerDirectory } from './partners';
+import type { Partner, PartnerDirectory } from '../services/partners';
 import { createSharedSubscribe } from './shared-execution';
 
 export interface SubscriptionServerOptions {

@@ -1,5 +1,5 @@
 import { CorruptModelError } from '../../ml/duve/export';
-import type { RefreshOutcome } from '../../server/user-values';
+import type { RefreshOutcome } from '../../services/user-values';
 import { createInProcessQueue } from '../in-process';
 import type { JobOutcome, JobQueue } from '../port';
 import { duveRefreshProcessor, scheduleDuveRefresh } from './duve-refresh';

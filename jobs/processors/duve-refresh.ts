@@ -10,7 +10,7 @@
  */
 import type { Logger } from 'pino';
 import { CorruptModelError } from '../../ml/duve/export';
-import type { RefreshOutcome, UserValueService } from '../../server/user-values';
+import type { RefreshOutcome, UserValueService } from '../../services/user-values';
 import { UnrecoverableJobError, type JobProcessor, type JobQueue } from '../port';
 
 export const DUVE_REFRESH_JOB = 'duve:refresh';

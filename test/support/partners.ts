@@ -8,7 +8,7 @@ import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { UserSegment } from '../../domain/user-value';
-import { newPartnerKey } from '../../server/partners';
+import { newPartnerKey } from '../../services/partners';
 import { UserValueChangedDocument, type UserValueChangedSubscription, type UserValueChangedSubscriptionVariables } from '../generated/graphql';
 
 export type ReceivedChange = UserValueChangedSubscription['userValueChanged'];
