@@ -1,4 +1,4 @@
-/** Catalogue entities: users, items, queries. Plain data, no I/O. */
+/** Catalogue entities: users, items, categories, queries. Plain data, no I/O. */
 
 export interface UserRecord {
   readonly id: string;
@@ -18,6 +18,17 @@ export interface ItemRecord {
   readonly available: boolean;
   /** When the item entered the catalogue (ms since epoch); drives the "fresh" retriever. */
   readonly createdAt: number;
+}
+
+/**
+ * A node of the category hierarchy. `parent` is the next category up (null for a root); a dotted
+ * path `a.b.c` is stored as `a` <- `a.b` <- `a.b.c`. Items list leaf ids in `ItemRecord.categories`.
+ */
+export interface CategoryRecord {
+  readonly id: string;
+  readonly parent: string | null;
+  /** Display name: the last path segment (`c` for `a.b.c`), or the raw value. */
+  readonly name: string;
 }
 
 export interface QueryRecord {

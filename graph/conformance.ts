@@ -9,6 +9,7 @@
  *   trending and fresh are broken by smaller id first.
  */
 import { describe } from '@jest/globals';
+import { categoryCases } from './conformance-cases/categories.cases';
 import { durabilityCases } from './conformance-cases/durability.cases';
 import type { OpenHarness } from './conformance-cases/fixtures';
 import { readCases } from './conformance-cases/reads.cases';
@@ -22,6 +23,7 @@ export function describeGraphStoreConformance(name: string, open: OpenHarness): 
   describe(`GraphStore conformance: ${name}`, () => {
     describe('writes', () => writeCases(open));
     describe('reads', () => readCases(open));
+    describe('categories', () => categoryCases(open));
     describe('restart', () => durabilityCases(name, open));
   });
 }

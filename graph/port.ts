@@ -8,7 +8,7 @@
  * never one call per candidate.
  */
 import type { InteractionEvent, Interaction } from '../domain/events';
-import type { ItemRecord, ItemStats, QueryRecord, UserRecord } from '../domain/catalog';
+import type { CategoryRecord, ItemRecord, ItemStats, QueryRecord, UserRecord } from '../domain/catalog';
 
 /** An interaction with the user it belongs to. */
 export interface UserInteraction extends Interaction {
@@ -62,6 +62,16 @@ export interface StoreCounts {
   readonly events: number;
 }
 
+/** What one `syncExternal` call applied of the rows other processes wrote to the store. */
+export interface ExternalChanges {
+  /** Events other processes stored, in stored order (what online state such as DUVE must fold). */
+  readonly events: readonly InteractionEvent[];
+  /** Rows applied to the read indexes by this call: new users, written items, new queries, events. */
+  readonly applied: StoreCounts;
+  /** Rows remain past this call's budget: call again (after yielding to the event loop). */
+  readonly more: boolean;
+}
+
 export interface GraphStore {
   readonly kind: 'embedded' | 'neo4j';
   /** Decay half-life of `ItemStats.decayed`, in ms. */
@@ -74,6 +84,8 @@ export interface GraphStore {
   upsertUsers(users: readonly UserRecord[]): Promise<number>;
   upsertItems(items: readonly ItemRecord[]): Promise<number>;
   upsertQueries(queries: readonly QueryRecord[]): Promise<number>;
+  /** Insert or replace categories by id, with their parent edge (a parent id needs no record of its own). */
+  upsertCategories(categories: readonly CategoryRecord[]): Promise<number>;
 
   /**
    * Store a batch of already-validated events atomically: all or nothing. Resolves only once the
@@ -111,9 +123,30 @@ export interface GraphStore {
    */
   scanInteractions(pageSize: number): AsyncIterable<readonly UserInteraction[]>;
 
+  /**
+   * For every requested id, its category chain from the root down to and including the id itself
+   * (`a.b.c` -> [`a`, `a.b`, `a.b.c`]). An id without a record gives `[id]`; a parent cycle is cut
+   * where it would repeat an id; chains stop at MAX_CATEGORY_DEPTH ids. One call per request.
+   */
+  categoryAncestors(ids: readonly string[]): Promise<Map<string, readonly string[]>>;
+
+  /**
+   * The most popular available items of each requested category, counting the items of its
+   * descendant categories too: by decayed interaction count (trending order, impressions
+   * excluded), ties by id, at most `limit` per category. Unknown or empty categories map to [].
+   */
+  categoryItems(categoryIds: readonly string[], limit: number): Promise<Map<string, string[]>>;
+
   /** Timestamp of the newest stored event (ms), 0 when empty. */
   latestEventTs(): Promise<number>;
   counts(): Promise<StoreCounts>;
+
+  /**
+   * Apply at most `maxRows` rows that other processes (an importer, another gateway) committed
+   * since the last call to this instance's read state, skipping its own writes. Only adapters
+   * that keep read state in the process have it (embedded); Neo4j reads go to the server.
+   */
+  syncExternal?(maxRows: number): Promise<ExternalChanges>;
 
   /** Flush and release. Further calls fail. */
   close(): Promise<void>;

@@ -9,15 +9,17 @@
  */
 import { CodedError } from '../../errors/errors';
 import { ErrorCode } from '../../errors/codes';
-import type { ItemRecord, QueryRecord, UserRecord } from '../../domain/catalog';
+import type { CategoryRecord, ItemRecord, QueryRecord, UserRecord } from '../../domain/catalog';
 import { eventTypeIndex, type InteractionEvent } from '../../domain/events';
 import type { GraphStore, IngestResult, UserProfile } from '../port';
+import { createCategoryIndex, type CategoryIndex } from './categories';
 import { bareItem, type MemoryIndex } from './memory';
 import { loadIndex, userFromRow } from './load';
 import { createNeighbourhoodWalker } from './neighbourhood';
 import { createRankings, itemStats } from './rankings';
 import { migrateDatabase, openDatabase, type SqliteDb } from './schema';
 import { createSqlWriter, type SqlWriter } from './writes';
+import { createStoreTail, type StoreTail } from './tail';
 
 /** Default half-life of decayed item statistics: 7 days. */
 export const DEFAULT_STATS_HALF_LIFE_MS = 7 * 24 * 3600 * 1000;
@@ -43,18 +45,25 @@ export async function createEmbeddedGraphStore(opts: EmbeddedGraphStoreOptions):
   const db = openDatabase({ path: opts.path, synchronous: opts.synchronous ?? 'FULL' });
   let ix: MemoryIndex;
   let writer: SqlWriter;
+  let categories: CategoryIndex;
+  let tail: StoreTail;
   try {
     migrateDatabase(db);
     writer = createSqlWriter(db);
-    ix = loadIndex(db, halfLife);
+    // One read transaction: the tail starts exactly where the loaded rows end (./tail.ts).
+    [ix, tail] = db.transaction(() => {
+      const loaded = loadIndex(db, halfLife);
+      return [loaded, createStoreTail(db, loaded)] as const;
+    })();
+    categories = createCategoryIndex(db);
   } catch (err) {
     db.close();
     throw err;
   }
-  return assemble(db, writer, ix, halfLife);
+  return assemble(db, writer, ix, categories, tail, halfLife);
 }
 
-function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, halfLife: number): GraphStore {
+function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, categories: CategoryIndex, tail: StoreTail, halfLife: number): GraphStore {
   const walk = createNeighbourhoodWalker(ix);
   const rankings = createRankings(ix);
   const selectUser = db.prepare('SELECT id, demographics, preferences FROM users WHERE id = ?').raw();
@@ -90,21 +99,27 @@ function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, halfLife: nu
     },
 
     async upsertUsers(users: readonly UserRecord[]) {
-      write('users', () => writer.upsertUsers(users));
+      write('users', () => tail.local(() => writer.upsertUsers(users)));
       for (const u of users) ix.addUser(u.id);
       return users.length;
     },
 
     async upsertItems(items: readonly ItemRecord[]) {
-      write('items', () => writer.upsertItems(items));
+      write('items', () => tail.local(() => writer.upsertItems(items)));
       for (const it of items) ix.putItem(it);
       return items.length;
     },
 
     async upsertQueries(queries: readonly QueryRecord[]) {
-      const created = write('queries', () => writer.upsertQueries(queries));
+      const created = write('queries', () => tail.local(() => writer.upsertQueries(queries)));
       ix.queryCount += created;
       return queries.length;
+    },
+
+    async upsertCategories(records: readonly CategoryRecord[]) {
+      write('categories', () => categories.write(records));
+      categories.apply(records);
+      return records.length;
     },
 
     async ingestEvents(events): Promise<IngestResult> {
@@ -117,7 +132,7 @@ function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, halfLife: nu
         is[j] = e.itemId === null ? -1 : ix.items.get(e.itemId);
       });
       const r = write('events', () =>
-        writer.insertEvents(events, { user: (j) => (us[j] as number) >= 0, item: (j) => (is[j] as number) >= 0 }),
+        tail.local(() => writer.insertEvents(events, { user: (j) => (us[j] as number) >= 0, item: (j) => (is[j] as number) >= 0 })),
       );
       for (const u of r.newUsers) ix.addUser(u);
       for (const it of r.newItems) ix.putItem(bareItem(it.id, it.createdAt));
@@ -125,9 +140,11 @@ function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, halfLife: nu
       for (const j of r.inserted) {
         const e = events[j] as InteractionEvent;
         let u = us[j] as number;
-        if (u < 0) u = ix.users.get(e.userId);
+        // addUser / putItem: another process may have written the row before the tail applied it.
+        if (u < 0) u = ix.addUser(e.userId);
         let i = is[j] as number;
         if (i < 0 && e.itemId !== null) i = ix.items.get(e.itemId);
+        if (i < 0 && e.itemId !== null) i = ix.putItem(bareItem(e.itemId, e.ts));
         ix.applyResolved(u, i, eventTypeIndex(e.type), e.ts, e.value);
       }
       return { inserted: r.inserted.length, duplicates: r.duplicates };
@@ -199,6 +216,16 @@ function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, halfLife: nu
         if (from >= ix.logSize) return;
         yield ix.logSlice(from, from + pageSize);
       }
+    },
+
+    async categoryAncestors(ids) {
+      open();
+      return categories.ancestors(ids);
+    },
+
+    async syncExternal(maxRows) {
+      open();
+      return tail.pull(maxRows);
     },
 
     async latestEventTs() {

@@ -2,7 +2,7 @@
  * SQLite schema of the embedded graph store and its migrations.
  *
  * Tables: users, items (+ item_category), queries (+ query_terms), events (one row per stored
- * event, idempotent by event_id), query_item (Query-LED_TO->Item counts). The events table is a
+ * event, idempotent by event_id), query_item (Query-LED_TO->Item counts), categories (id, parent, name). The events table is a
  * rowid table, so a scan in rowid order replays the events in the order they were stored; that is
  * how the in-memory read indexes are rebuilt on open.
  */
@@ -60,6 +60,42 @@ const MIGRATIONS: readonly string[] = [
     count   INTEGER NOT NULL,
     PRIMARY KEY (query, item_id)
   ) WITHOUT ROWID;
+  `,
+  // The category hierarchy: parent is the next category up (NULL for a root), not a foreign key
+  // (a parent may be named before its own record is written).
+  `
+  CREATE TABLE categories (
+    id     TEXT NOT NULL PRIMARY KEY,
+    parent TEXT,
+    name   TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
+  // Change feed of the catalogue for the store tail (./tail.ts): one row per user, item and query
+  // key, re-inserted with a higher seq each time the row is written (any writer: the triggers run
+  // in every process). AUTOINCREMENT keeps seq increasing across the delete + insert.
+  `
+  CREATE TABLE store_changes (
+    seq  INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    key  TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX store_changes_by_key ON store_changes (kind, key);
+  CREATE TRIGGER users_changed AFTER INSERT ON users BEGIN
+    DELETE FROM store_changes WHERE kind = 'user' AND key = NEW.id;
+    INSERT INTO store_changes (kind, key) VALUES ('user', NEW.id);
+  END;
+  CREATE TRIGGER items_inserted AFTER INSERT ON items BEGIN
+    DELETE FROM store_changes WHERE kind = 'item' AND key = NEW.id;
+    INSERT INTO store_changes (kind, key) VALUES ('item', NEW.id);
+  END;
+  CREATE TRIGGER items_updated AFTER UPDATE ON items BEGIN
+    DELETE FROM store_changes WHERE kind = 'item' AND key = NEW.id;
+    INSERT INTO store_changes (kind, key) VALUES ('item', NEW.id);
+  END;
+  CREATE TRIGGER queries_inserted AFTER INSERT ON queries BEGIN
+    DELETE FROM store_changes WHERE kind = 'query' AND key = NEW.text;
+    INSERT INTO store_changes (kind, key) VALUES ('query', NEW.text);
+  END;
   `,
 ];
 

@@ -6,7 +6,7 @@
  *   (:User {id, demographics: JSON text, preferences: [string]})
  *   (:Item {id, title, categories: [string], brand, price, available, createdAt, terms: [string]})
  *   (:Query {text, terms}) -[:HAS_TERM]-> (:Term {text}) <-[:HAS_TERM]- (:Item)
- *   (:Item) -[:IN_CATEGORY]-> (:Category {id})
+ *   (:Item) -[:IN_CATEGORY]-> (:Category {id, name}) -[:PARENT]-> (:Category)   (hierarchy: ./categories.ts)
  *   (:User) -[:INTERACTED {type, ts, value, dwellMs, session, referrer, eventId}]-> (:Item)
  *   (:User) -[:SEARCHED {ts, eventId}]-> (:Query) -[:LED_TO {count}]-> (:Item)
  *   (:Event {id, ts, type, userId, itemId})   idempotency ledger, one node per stored event

@@ -8,8 +8,9 @@ import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 import { CodedError } from '../../errors/errors';
 import { ErrorCode } from '../../errors/codes';
 import { termsOf, type EventType } from '../../domain/events';
-import type { ItemRecord, QueryRecord, UserRecord } from '../../domain/catalog';
+import type { CategoryRecord, ItemRecord, QueryRecord, UserRecord } from '../../domain/catalog';
 import type { GraphStore, IngestResult, NeighbourhoodOptions, UserProfile } from '../port';
+import { readCategoryChains, writeCategories } from './categories';
 import * as Q from './cypher';
 import {
   assembleItemStats,
@@ -154,6 +155,12 @@ function assemble(driver: Driver, database: string | undefined, halfLife: number
       return queries.length;
     },
 
+    async upsertCategories(categories: readonly CategoryRecord[]) {
+      if (categories.length === 0) return 0;
+      await write('upsertCategories', (tx) => writeCategories(tx, rows, categories));
+      return categories.length;
+    },
+
     async ingestEvents(events): Promise<IngestResult> {
       if (events.length === 0) return { inserted: 0, duplicates: [] };
       const plan = planIngest(events);
@@ -272,6 +279,10 @@ function assemble(driver: Driver, database: string | undefined, halfLife: number
         yield page.map((r) => ({ userId: String(r['userId']), itemId: String(r['itemId']), type: String(r['type']) as EventType, ts: num(r['ts']), value: num(r['value']) }));
         if (page.length < pageSize) return;
       }
+    },
+
+    async categoryAncestors(ids) {
+      return read('categoryAncestors', (tx) => readCategoryChains(tx, rows, ids));
     },
 
     async latestEventTs() {
