@@ -1,0 +1,7 @@
+/** Gradient-boosted decision trees (regression, logloss, LambdaMART) with JSON and ONNX export. */
+export { GBDT_DEFAULTS } from './types';
+export type { GbdtDataset, GbdtModel, GbdtModelJson, GbdtObjective, GbdtParams, GbdtTrainResult, GbdtTree, GbdtTreeJson } from './types';
+export { trainGbdt } from './train';
+export { gbdtFromJSON } from './model';
+export { gbdtToOnnx } from './onnx';
+export { ndcgAt } from './lambdarank';

@@ -1,0 +1,205 @@
+/**
+ * LambdaMART gradients and NDCG, following LightGBM's rank_objective.hpp: label gain 2^rel − 1,
+ * discount 1/log2(2 + position), σ = 1, pairs (i, j) with i in the top k of the current
+ * ranking and labels that differ, each weighted by |ΔNDCG| (|Δgain| · |Δdiscount| / maxDCG@k).
+ * For the pair with higher label h and lower label l, with ρ = 1/(1 + exp(σ(s_h − s_l))):
+ *   g_h −= σ·|ΔNDCG|·ρ,  g_l += σ·|ΔNDCG|·ρ,  both hessians += σ²·|ΔNDCG|·ρ(1 − ρ).
+ * Without `norm` these are the gradient and diagonal hessian of the RankNet loss
+ * Σ |ΔNDCG|·log(1 + exp(−σ(s_h − s_l))) at fixed ranks. With `norm` (LightGBM's default) the
+ * pair weight is divided by 0.01 + |s_h − s_l| and the group's lambdas scaled by log2(1+Σ)/Σ.
+ */
+
+const SIGMA = 1;
+
+/** Gain of a relevance label: 2^rel − 1. */
+export function labelGain(rel: number): number {
+  return 2 ** rel - 1;
+}
+
+/** labelGain of the integer labels 0..31 (the labels lambdarank accepts). */
+const GAIN = Float64Array.from({ length: 32 }, (_, r) => labelGain(r));
+
+/** discount(0..n−1). */
+function discounts(n: number): Float64Array {
+  return Float64Array.from({ length: n }, (_, i) => discount(i));
+}
+
+/** Position discount (0-based position): 1/log2(2 + pos). */
+export function discount(pos: number): number {
+  return 1 / Math.log2(2 + pos);
+}
+
+/** Ideal DCG@k of a group's labels y[start..start+len). */
+export function maxDcgAt(y: Float32Array, start: number, len: number, k: number): number {
+  const labels = Array.from(y.subarray(start, start + len)).sort((a, b) => b - a);
+  let dcg = 0;
+  for (let i = 0; i < Math.min(k, len); i++) dcg += labelGain(labels[i]!) * discount(i);
+  return dcg;
+}
+
+/** Insertion sort is used up to this group size (the previous round's order is nearly sorted). */
+const INSERTION_MAX = 256;
+
+/**
+ * Sort rows order[start..start+len) by score descending, ties by row index ascending (a total
+ * order, so the result does not depend on the starting order). `order` starts as the identity
+ * and is kept between rounds, which makes the insertion sort nearly linear.
+ */
+export function rankGroup(score: ArrayLike<number>, start: number, len: number, order: Uint32Array): void {
+  const end = start + len;
+  if (len > INSERTION_MAX) {
+    order.subarray(start, end).sort((a, b) => score[b]! - score[a]! || a - b);
+    return;
+  }
+  for (let i = start + 1; i < end; i++) {
+    const r = order[i]!;
+    const s = score[r]!;
+    let j = i - 1;
+    while (j >= start) {
+      const q = order[j]!;
+      const t = score[q]!;
+      if (t > s || (t === s && q < r)) break;
+      order[j + 1] = q;
+      j--;
+    }
+    order[j + 1] = r;
+  }
+}
+
+/** Identity row order (the starting point of rankGroup). */
+export function identityOrder(n: number): Uint32Array {
+  const o = new Uint32Array(n);
+  for (let i = 0; i < n; i++) o[i] = i;
+  return o;
+}
+
+/**
+ * Mean NDCG@k over groups (a group with maxDCG = 0 counts as 1, as in LightGBM).
+ * `invMaxDcg` may be passed precomputed (1/maxDCG@k per group, 0 when maxDCG = 0), and `order`
+ * a kept row order (see rankGroup).
+ */
+export function ndcgAt(score: ArrayLike<number>, y: Float32Array, groups: Uint32Array, k: number, invMaxDcg?: Float64Array, order?: Uint32Array): number {
+  const ord = order ?? identityOrder(y.length);
+  let sum = 0;
+  let start = 0;
+  for (let q = 0; q < groups.length; q++) {
+    const len = groups[q]!;
+    const inv = invMaxDcg ? invMaxDcg[q]! : inverse(maxDcgAt(y, start, len, k));
+    if (inv === 0) sum += 1;
+    else {
+      rankGroup(score, start, len, ord);
+      let dcg = 0;
+      for (let i = 0; i < Math.min(k, len); i++) dcg += labelGain(y[ord[start + i]!]!) * discount(i);
+      sum += dcg * inv;
+    }
+    start += len;
+  }
+  return groups.length === 0 ? 0 : sum / groups.length;
+}
+
+function inverse(v: number): number {
+  return v > 0 ? 1 / v : 0;
+}
+
+export function maxGroup(groups: Uint32Array): number {
+  let m = 0;
+  for (let q = 0; q < groups.length; q++) m = Math.max(m, groups[q]!);
+  return m;
+}
+
+/** 1/maxDCG@k per group (0 for groups whose labels are all 0). */
+export function inverseMaxDcg(y: Float32Array, groups: Uint32Array, k: number): Float64Array {
+  const out = new Float64Array(groups.length);
+  let start = 0;
+  for (let q = 0; q < groups.length; q++) {
+    out[q] = inverse(maxDcgAt(y, start, groups[q]!, k));
+    start += groups[q]!;
+  }
+  return out;
+}
+
+/**
+ * Write lambdarank gradients and hessians for every row into grad/hess (overwritten).
+ * `order` (length n) is the kept row order of rankGroup; pass identityOrder(n) the first time.
+ */
+export function lambdarankGradients(
+  score: ArrayLike<number>,
+  y: Float32Array,
+  groups: Uint32Array,
+  invMaxDcg: Float64Array,
+  k: number,
+  norm: boolean,
+  grad: Float32Array,
+  hess: Float32Array,
+  order: Uint32Array = identityOrder(y.length),
+): void {
+  grad.fill(0);
+  hess.fill(0);
+  const m = maxGroup(groups);
+  const s: Scratch = { order, disc: discounts(m), g: new Float64Array(m), h: new Float64Array(m) };
+  let start = 0;
+  for (let q = 0; q < groups.length; q++) {
+    const len = groups[q]!;
+    const inv = invMaxDcg[q]!;
+    if (inv > 0 && len > 1) groupLambdas(score, y, start, len, inv, k, norm, s, grad, hess);
+    start += len;
+  }
+}
+
+interface Scratch {
+  readonly order: Uint32Array;
+  readonly disc: Float64Array;
+  readonly g: Float64Array;
+  readonly h: Float64Array;
+}
+
+function groupLambdas(
+  score: ArrayLike<number>,
+  y: Float32Array,
+  start: number,
+  len: number,
+  inv: number,
+  k: number,
+  norm: boolean,
+  s: Scratch,
+  grad: Float32Array,
+  hess: Float32Array,
+): void {
+  const { order, disc, g, h } = s;
+  rankGroup(score, start, len, order);
+  const spread = score[order[start]!]! !== score[order[start + len - 1]!]!;
+  let sumLambdas = 0;
+  // Accumulate in double (indexed by row − start), then store.
+  g.fill(0, 0, len);
+  h.fill(0, 0, len);
+  for (let i = 0; i < len - 1 && i < k; i++) {
+    const ri = order[start + i]!;
+    const yi = y[ri]!;
+    const si = score[ri]!;
+    for (let j = i + 1; j < len; j++) {
+      const rj = order[start + j]!;
+      const yj = y[rj]!;
+      if (yi === yj) continue;
+      // hi: the row with the higher label, lo: the lower one.
+      const iHigh = yi > yj;
+      const hi = iHigh ? ri : rj;
+      const lo = iHigh ? rj : ri;
+      const delta = iHigh ? si - score[rj]! : score[rj]! - si;
+      let w = Math.abs(GAIN[yi]! - GAIN[yj]!) * (disc[i]! - disc[j]!) * inv;
+      if (norm && spread) w /= 0.01 + Math.abs(delta);
+      const rho = 1 / (1 + Math.exp(SIGMA * delta));
+      const lambda = SIGMA * w * rho;
+      const hv = SIGMA * SIGMA * w * rho * (1 - rho);
+      g[hi - start]! -= lambda;
+      g[lo - start]! += lambda;
+      h[hi - start]! += hv;
+      h[lo - start]! += hv;
+      sumLambdas += 2 * lambda;
+    }
+  }
+  const scale = norm && sumLambdas > 0 ? Math.log2(1 + sumLambdas) / sumLambdas : 1;
+  for (let i = 0; i < len; i++) {
+    grad[start + i] = g[i]! * scale;
+    hess[start + i] = h[i]! * scale;
+  }
+}
