@@ -6,12 +6,12 @@
 import type { ErrorCode } from '../errors/codes';
 import type { GraphStore } from '../graph/port';
 import type { FeatureKey } from '../plugins/sdk/features';
-import type { RegisteredScorer, ScorerRegistry } from '../plugins/sdk/registry';
-import { runScorers } from '../plugins/sdk/run';
-import { blend, type Contribution, type ScorerColumn } from './blend';
+import type { ScorerRegistry } from '../plugins/sdk/registry';
+import { blend, type Contribution } from './blend';
 import { retrieveCandidates, type RetrieverId } from './candidates';
 import { loadFeatures } from './features';
 import { rerank } from './rerank';
+import { scoreCandidates, strategyMembers } from './stages';
 import { strategyDigest, type Strategy } from './strategy';
 
 export interface FeedRequest {
@@ -61,9 +61,7 @@ export interface FeedService {
 export function createFeedService(deps: { store: GraphStore; registry: ScorerRegistry; strategy: Strategy; clock?: () => number }): FeedService {
   const { store, registry, strategy } = deps;
   const clock = deps.clock ?? Date.now;
-  const members: Array<{ reg: RegisteredScorer; weight: number; normalize?: 'minmax' | 'none' }> = strategy.scorers
-    .filter((s) => s.weight > 0)
-    .map((s) => ({ reg: registry.get(s.id)!, weight: s.weight, ...(s.normalize ? { normalize: s.normalize } : {}) }));
+  const members = strategyMembers(strategy, registry);
   const needed = new Set<FeatureKey>(members.flatMap((m) => m.reg.features));
   const digest = strategyDigest(strategy, registry);
 
@@ -74,15 +72,7 @@ export function createFeedService(deps: { store: GraphStore; registry: ScorerReg
     const candidates = await retrieveCandidates(store, strategy, profile, req.exclude ?? []);
     const n = candidates.itemIds.length;
     const features = await loadFeatures({ store, needed, profile, candidates, now, seeds: strategy.candidates.neighbourhood?.seeds ?? 20 });
-    const outcomes = n === 0 ? [] : await runScorers(members.map((m) => m.reg), { userId: req.userId, itemIds: candidates.itemIds, features, now, signal: req.signal });
-
-    const columns: ScorerColumn[] = [];
-    const degraded: DegradedScorer[] = [];
-    outcomes.forEach((o, i) => {
-      const m = members[i]!;
-      if (o.ok) columns.push({ scorerId: m.reg.id, version: m.reg.version, weight: m.weight, raw: o.scores, ...(m.normalize ? { normalize: m.normalize } : {}) });
-      else degraded.push({ scorerId: m.reg.id, version: m.reg.version, code: o.code, message: o.message });
-    });
+    const { columns, degraded, timings } = await scoreCandidates(members, { userId: req.userId, itemIds: candidates.itemIds, features, now, signal: req.signal });
 
     let scores: Float64Array;
     let contributions: ReadonlyArray<readonly Contribution[]>;
@@ -112,7 +102,7 @@ export function createFeedService(deps: { store: GraphStore; registry: ScorerReg
       items,
       degraded,
       candidateCount: n,
-      timings: outcomes.map((o) => ({ scorerId: o.scorer.id, version: o.scorer.version, ms: o.ms, ok: o.ok })),
+      timings,
     };
   }
 

@@ -39,6 +39,18 @@ export interface Strategy {
     readonly trending: { readonly limit: number } | null;
     /** Newest catalogue items; null disables. */
     readonly fresh: { readonly limit: number; readonly share: number } | null;
+    /**
+     * Category affinity over the hierarchy: the user's `categories` strongest categories (by
+     * time-decayed interactions, at the leaf and at each ancestor level up to `levels` above it),
+     * each contributing its `perCategory` most popular items (decayed). Null disables (default).
+     */
+    readonly category: { readonly categories: number; readonly perCategory: number; readonly levels: number; readonly share: number } | null;
+    /**
+     * Purchased items are excluded, except in these replenishable categories (an item whose
+     * category, or one of its ancestors, is listed may come back). Learned by `train ranker` from
+     * repeat purchases, or set by hand. Null: every purchased item is excluded (default).
+     */
+    readonly repurchase: { readonly categories: readonly string[] } | null;
   };
   readonly scorers: readonly StrategyScorer[];
   readonly diversity: {
@@ -61,6 +73,8 @@ export const DEFAULT_STRATEGY: Strategy = Object.freeze<Strategy>({
     neighbourhood: { seeds: 20, usersPerItem: 50, itemsPerUser: 20, share: 0.6 },
     trending: { limit: 200 },
     fresh: { limit: 20, share: 0.1 },
+    category: null,
+    repurchase: null,
   },
   scorers: [
     { id: 'baseline/commercial', weight: 0.4 },
@@ -132,6 +146,17 @@ export function parseStrategy(input: unknown): Strategy {
         limit: num(o.limit ?? 20, 'candidates.fresh.limit', 1, 10000, true),
         share: num(o.share ?? 0.1, 'candidates.fresh.share', 0, 1),
       })),
+      category: sub('category', d.candidates.category, (o) => ({
+        categories: num(o.categories ?? 5, 'candidates.category.categories', 1, 1000, true),
+        perCategory: num(o.perCategory ?? 20, 'candidates.category.perCategory', 1, 10000, true),
+        levels: num(o.levels ?? 1, 'candidates.category.levels', 0, 20, true),
+        share: num(o.share ?? 0.2, 'candidates.category.share', 0, 1),
+      })),
+      repurchase: sub('repurchase', d.candidates.repurchase, (o) => {
+        const cats = o.categories;
+        if (!Array.isArray(cats) || cats.some((x) => typeof x !== 'string' || x.length === 0)) throw bad('candidates.repurchase.categories', 'must be an array of category ids');
+        return { categories: Object.freeze([...(cats as string[])]) };
+      }),
     },
     scorers,
     diversity: {
@@ -141,7 +166,7 @@ export function parseStrategy(input: unknown): Strategy {
     },
   };
   const r = strategy.candidates;
-  if (!r.recent && !r.neighbourhood && !r.trending && !r.fresh) {
+  if (!r.recent && !r.neighbourhood && !r.trending && !r.fresh && !r.category) {
     throw bad('candidates', 'enable at least one retriever');
   }
   return Object.freeze(strategy);

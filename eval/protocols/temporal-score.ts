@@ -6,14 +6,14 @@
  *   the score the feed would rank these items by, before diversity re-ranking.
  */
 import type { GraphStore } from '../../graph/port';
-import { blend, type ScorerColumn } from '../../pipeline/blend';
-import { recentDistinctItems, type Candidates } from '../../pipeline/candidates';
+import { blend } from '../../pipeline/blend';
+import { candidatesFor } from '../../pipeline/candidates';
 import { loadFeatures } from '../../pipeline/features';
 import { createFeedService } from '../../pipeline/feed';
+import { scoreCandidates, strategyMembers } from '../../pipeline/stages';
 import type { Strategy } from '../../pipeline/strategy';
 import type { FeatureKey } from '../../plugins/sdk/features';
 import type { ScorerRegistry } from '../../plugins/sdk/registry';
-import { runScorers } from '../../plugins/sdk/run';
 
 export interface FeedLists {
   /** Recommended item ids per user, best first. */
@@ -64,36 +64,17 @@ export interface PairScorer {
  * its co-interaction row even when the feed's top-`max` cut would have dropped it.
  */
 export function createPairScorer(store: GraphStore, registry: ScorerRegistry, strategy: Strategy, now: number, neighbourLimit: number): PairScorer {
-  const members = strategy.scorers
-    .filter((s) => s.weight > 0)
-    .map((s) => {
-      const reg = registry.get(s.id);
-      if (!reg) throw new RangeError(`strategy ${strategy.id} names unregistered scorer ${s.id}`);
-      return { reg, weight: s.weight, ...(s.normalize ? { normalize: s.normalize } : {}) };
-    });
+  const members = strategyMembers(strategy, registry);
   const needed = new Set<FeatureKey>(members.flatMap((m) => m.reg.features));
   const nb = strategy.candidates.neighbourhood;
   return {
     async score(userId, itemIds) {
       const profile = await store.userProfile(userId, strategy.historyLimit);
-      const seeds = nb ? recentDistinctItems(profile, nb.seeds) : [];
-      const neighbourhood =
-        nb && seeds.length > 0 ? await store.neighbourhood(seeds, { usersPerItem: nb.usersPerItem, itemsPerUser: nb.itemsPerUser, limit: neighbourLimit }) : null;
-      const items = await store.getItems(itemIds);
-      const candidates: Candidates = {
-        itemIds,
-        sources: itemIds.map(() => []),
-        meta: itemIds.map((id) => items.get(id) ?? null),
-        neighbourhood,
-      };
+      // The retrievers run for this user, so each item carries the ranks the feed would give it.
+      const candidates = await candidatesFor(store, strategy, profile, itemIds, neighbourLimit);
       const features = await loadFeatures({ store, needed, profile, candidates, now, seeds: nb?.seeds ?? 20 });
-      const outcomes = itemIds.length === 0 ? [] : await runScorers(members.map((m) => m.reg), { userId, itemIds, features, now });
-      const columns: ScorerColumn[] = [];
-      outcomes.forEach((o, i) => {
-        const m = members[i]!;
-        if (o.ok) columns.push({ scorerId: m.reg.id, version: m.reg.version, weight: m.weight, raw: o.scores, ...(m.normalize ? { normalize: m.normalize } : {}) });
-      });
-      return { scores: blend(columns, itemIds.length).scores, dropped: outcomes.length - columns.length };
+      const { columns, degraded } = await scoreCandidates(members, { userId, itemIds, features, now });
+      return { scores: blend(columns, itemIds.length).scores, dropped: degraded.length };
     },
   };
 }

@@ -1,7 +1,7 @@
 /** Conformance cases for the category hierarchy: upserts, root-first chains, cycles, restarts. */
 import { expect, it } from '@jest/globals';
 import type { CategoryRecord } from '../../domain/catalog';
-import { withStore, type OpenHarness } from './fixtures';
+import { T0, HOUR, item, many, withStore, type OpenHarness } from './fixtures';
 
 const cat = (id: string, parent: string | null, name = id.split('.').pop() ?? id): CategoryRecord => ({ id, parent, name });
 
@@ -69,5 +69,31 @@ export function categoryCases(open: OpenHarness): void {
       expect((await other.categoryAncestors(['s:late.child'])).get('s:late.child')).toEqual(['s:late.child']);
       await store.upsertCategories([cat('s:late', null), cat('s:late.child', 's:late', 'child')]);
       expect((await other.categoryAncestors(['s:late.child'])).get('s:late.child')).toEqual(['s:late', 's:late.child']);
+    }));
+
+  it('lists the most popular available items of a category and its descendants', () =>
+    withStore(open, async ({ store }) => {
+      await store.upsertCategories(TREE);
+      await store.upsertItems([
+        item('w1', { categories: ['s:appliances.kitchen.washer'] }),
+        item('w2', { categories: ['s:appliances.kitchen.washer'] }),
+        item('k1', { categories: ['s:appliances.kitchen'] }),
+        item('gone', { categories: ['s:appliances.kitchen'], available: false }),
+        item('e1', { categories: ['s:electronics'] }),
+      ]);
+      await store.ingestEvents([
+        ...many('a', 3, 'view', 'w2', T0 + HOUR),
+        ...many('b', 2, 'view', 'k1', T0 + HOUR),
+        ...many('c', 1, 'click', 'w1', T0 + HOUR),
+        ...many('d', 5, 'view', 'gone', T0 + HOUR),
+        ...many('e', 9, 'view', 'e1', T0 + HOUR),
+      ]);
+      const top = await store.categoryItems(['s:appliances', 's:appliances.kitchen.washer', 's:electronics', 'nope'], 2);
+      // The subtree of s:appliances holds w1, w2 and k1 (gone is unavailable); w2 has the most interactions.
+      expect(top.get('s:appliances')).toEqual(['w2', 'k1']);
+      expect(top.get('s:appliances.kitchen.washer')).toEqual(['w2', 'w1']);
+      expect(top.get('s:electronics')).toEqual(['e1']);
+      expect(top.get('nope')).toEqual([]);
+      expect((await store.categoryItems(['s:appliances'], 10)).get('s:appliances')).toEqual(['w2', 'k1', 'w1']);
     }));
 }

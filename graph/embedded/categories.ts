@@ -18,6 +18,8 @@ export interface CategoryIndex {
   apply(categories: readonly CategoryRecord[]): void;
   /** Root-first chains (see GraphStore.categoryAncestors). */
   ancestors(ids: readonly string[]): Map<string, readonly string[]>;
+  /** The id and every category below it (known to this process), the id first. */
+  subtree(id: string): string[];
 }
 
 /** Load the table into memory and prepare the statements (the schema must be migrated). */
@@ -38,6 +40,20 @@ export function createCategoryIndex(db: SqliteDb): CategoryIndex {
   });
   const missing = new Set<string>();
   let version = dataVersion.get() as number;
+  // Children, derived from `parents` on demand; dropped whenever the parent map changes.
+  let children: Map<string, string[]> | null = null;
+  const refresh = (): void => {
+    const v = dataVersion.get() as number;
+    if (v === version) return;
+    version = v;
+    missing.clear();
+    // Another connection committed: re-read the table so new children are seen.
+    for (const row of db.prepare('SELECT id, parent FROM categories').raw().iterate()) {
+      const [id, parent] = row as [string, string | null];
+      parents.set(id, parent);
+    }
+    children = null;
+  };
 
   const parentOf = (id: string): string | null => {
     const known = parents.get(id);
@@ -59,14 +75,31 @@ export function createCategoryIndex(db: SqliteDb): CategoryIndex {
         parents.set(c.id, c.parent);
         missing.delete(c.id);
       }
+      children = null;
     },
     ancestors(ids) {
-      const v = dataVersion.get() as number;
-      if (v !== version) {
-        version = v;
-        missing.clear();
-      }
+      refresh();
       return categoryChains(ids, parentOf);
+    },
+    subtree(id) {
+      refresh();
+      if (children === null) {
+        children = new Map();
+        for (const [c, p] of parents) {
+          if (p === null) continue;
+          const l = children.get(p);
+          if (l) l.push(c);
+          else children.set(p, [c]);
+        }
+      }
+      const out = [id];
+      const seen = new Set(out);
+      for (let k = 0; k < out.length; k++) {
+        for (const c of children.get(out[k]!) ?? []) {
+          if (!seen.has(c)) (seen.add(c), out.push(c));
+        }
+      }
+      return out;
     },
   };
 }

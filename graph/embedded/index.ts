@@ -13,6 +13,7 @@ import type { CategoryRecord, ItemRecord, QueryRecord, UserRecord } from '../../
 import { eventTypeIndex, type InteractionEvent } from '../../domain/events';
 import type { GraphStore, IngestResult, UserProfile } from '../port';
 import { createCategoryIndex, type CategoryIndex } from './categories';
+import { createCategoryItems } from './category-items';
 import { bareItem, type MemoryIndex } from './memory';
 import { loadIndex, userFromRow } from './load';
 import { createNeighbourhoodWalker } from './neighbourhood';
@@ -66,6 +67,7 @@ export async function createEmbeddedGraphStore(opts: EmbeddedGraphStoreOptions):
 function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, categories: CategoryIndex, tail: StoreTail, halfLife: number): GraphStore {
   const walk = createNeighbourhoodWalker(ix);
   const rankings = createRankings(ix);
+  const categoryItems = createCategoryItems(db, ix, categories);
   const selectUser = db.prepare('SELECT id, demographics, preferences FROM users WHERE id = ?').raw();
   const selectQuery = db.prepare('SELECT text, terms FROM queries WHERE text = ?').raw();
   let closed = false;
@@ -221,6 +223,11 @@ function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, categories: 
     async categoryAncestors(ids) {
       open();
       return categories.ancestors(ids);
+    },
+
+    async categoryItems(categoryIds, limit) {
+      open();
+      return categoryItems.top(categoryIds, limit);
     },
 
     async syncExternal(maxRows) {

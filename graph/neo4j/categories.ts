@@ -54,3 +54,36 @@ export async function readCategoryChains(tx: ManagedTransaction, rows: Rows, ids
   const parents = new Map(found.map((r) => [String(r['id']), r['parent'] === null || r['parent'] === undefined ? null : String(r['parent'])]));
   return categoryChains(distinct, (id) => parents.get(id) ?? null);
 }
+
+/**
+ * The most popular available items of each category, counting its descendants (bounded depth), by
+ * decayed interactions since `since` (the trending window), ties by id.
+ */
+export const CATEGORY_ITEMS = `
+UNWIND $ids AS cid
+MATCH (root:Category {id: cid})
+MATCH (c:Category)-[:PARENT*0..${MAX_CATEGORY_DEPTH}]->(root)
+WITH DISTINCT cid, c
+MATCH (i:Item)-[:IN_CATEGORY]->(c)
+WHERE i.available = true
+WITH DISTINCT cid, i
+OPTIONAL MATCH ()-[r:INTERACTED]->(i)
+WHERE r.ts >= $since AND r.type <> 'impression'
+WITH cid, i.id AS id, sum(exp(-$k * ($now - r.ts))) AS score
+ORDER BY cid, score DESC, id ASC
+WITH cid, collect(id)[0..$limit] AS ids
+RETURN cid, ids`;
+
+/** categoryItems on Neo4j: one query for every requested category. */
+export async function readCategoryItems(
+  tx: ManagedTransaction,
+  rows: Rows,
+  ids: readonly string[],
+  params: { readonly k: number; readonly now: number; readonly since: number; readonly limit: unknown },
+): Promise<Map<string, string[]>> {
+  const distinct = [...new Set(ids)];
+  const out = new Map<string, string[]>(distinct.map((id) => [id, []]));
+  if (distinct.length === 0) return out;
+  for (const r of await rows(tx, CATEGORY_ITEMS, { ids: distinct, ...params })) out.set(String(r['cid']), (r['ids'] as unknown[]).map(String));
+  return out;
+}

@@ -10,7 +10,7 @@ import { ErrorCode } from '../../errors/codes';
 import { termsOf, type EventType } from '../../domain/events';
 import type { CategoryRecord, ItemRecord, QueryRecord, UserRecord } from '../../domain/catalog';
 import type { GraphStore, IngestResult, NeighbourhoodOptions, UserProfile } from '../port';
-import { readCategoryChains, writeCategories } from './categories';
+import { readCategoryChains, readCategoryItems, writeCategories } from './categories';
 import * as Q from './cypher';
 import {
   assembleItemStats,
@@ -283,6 +283,13 @@ function assemble(driver: Driver, database: string | undefined, halfLife: number
 
     async categoryAncestors(ids) {
       return read('categoryAncestors', (tx) => readCategoryChains(tx, rows, ids));
+    },
+
+    async categoryItems(ids, limit) {
+      return read('categoryItems', async (tx) => {
+        const now = await latestTs(tx);
+        return readCategoryItems(tx, rows, ids, { k, now, since: now - TRENDING_HALF_LIVES * halfLife, limit: int(limit) });
+      });
     },
 
     async latestEventTs() {

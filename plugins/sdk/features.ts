@@ -22,6 +22,27 @@ export interface CoInteractionFeature {
   readonly degree: Float64Array;
 }
 
+/**
+ * Where each candidate came from: its 0-based rank in each retriever's own list, or -1 when that
+ * retriever did not propose it (a candidate proposed by several retrievers has several ranks).
+ */
+export interface RetrievalFeature {
+  /** Retriever ids, e.g. `recent`, `neighbourhood`, `category`, `trending`, `fresh`. */
+  readonly retrievers: readonly string[];
+  /** `ranks[r][i]`: rank of candidate i in retriever r's list, -1 when absent. */
+  readonly ranks: readonly Int32Array[];
+}
+
+/**
+ * The raw outputs of the strategy's other scorers on this request, for a scorer that learns how
+ * to combine them (a learned ranker). A scorer that declares `scores.firstStage` runs after the
+ * others (second stage); a first-stage scorer that failed on this request has a null column.
+ */
+export interface FirstStageScores {
+  readonly scorerIds: readonly string[];
+  readonly columns: ReadonlyArray<Float32Array | null>;
+}
+
 /** Every feature key, with the shape of its value. Item-level features align with `itemIds`. */
 export interface FeatureValues {
   /** The user's record, or null for an unknown user. */
@@ -34,6 +55,17 @@ export interface FeatureValues {
   'item.stats': ReadonlyArray<ItemStats | null>;
   /** Co-interaction of each candidate with the user's recent items. */
   'pair.coInteraction': CoInteractionFeature;
+  /** Catalogue records of the items in `user.history` (by item id; missing items are absent). */
+  'user.historyItems': ReadonlyMap<string, ItemRecord>;
+  /**
+   * Category hierarchy of every category of the candidates and of the history items: id -> the
+   * chain from the root down to and including the id (`[id]` for a category without a parent).
+   */
+  'category.ancestors': ReadonlyMap<string, readonly string[]>;
+  /** Each candidate's rank in each retriever's list. */
+  'pair.retrieval': RetrievalFeature;
+  /** The other scorers' raw outputs (makes the declaring scorer run in a second stage). */
+  'scores.firstStage': FirstStageScores;
 }
 
 export type FeatureKey = keyof FeatureValues;
@@ -44,7 +76,14 @@ export const FEATURE_KEYS: readonly FeatureKey[] = [
   'item.meta',
   'item.stats',
   'pair.coInteraction',
+  'user.historyItems',
+  'category.ancestors',
+  'pair.retrieval',
+  'scores.firstStage',
 ];
+
+/** The key that makes a scorer run after the others, on their outputs. */
+export const SECOND_STAGE_FEATURE: FeatureKey = 'scores.firstStage';
 
 export function isFeatureKey(key: string): key is FeatureKey {
   return (FEATURE_KEYS as readonly string[]).includes(key);

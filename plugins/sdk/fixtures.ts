@@ -62,6 +62,17 @@ export function makeFeatureFixture(opts: FixtureOptions = {}): Fixture {
     return { itemId, totals, decayed, decayedRevenue: totalRevenue * rnd(), totalRevenue, users: Math.floor(rnd() * 200), lastTs: now - rnd() * 10 * day };
   });
   const seeds = Array.from({ length: 7 }, (_, i) => `seen-${i}`);
+  // History items' records: the candidates' own, plus the seeds in a hierarchy under `cat-root`.
+  const historyItems = new Map<string, ItemRecord>();
+  for (const h of history) {
+    const k = itemIds.indexOf(h.itemId);
+    const rec = k >= 0 ? meta[k] : { id: h.itemId, title: h.itemId, categories: [`cat-${h.itemId.length % 5}`], brand: null, price: 20, available: true, createdAt: now - 30 * day };
+    if (rec) historyItems.set(h.itemId, rec);
+  }
+  const ancestors = new Map<string, readonly string[]>(Array.from({ length: 5 }, (_, c) => [`cat-${c}`, ['cat-root', `cat-${c}`]] as const));
+  const retrievers = ['recent', 'neighbourhood', 'category', 'trending', 'fresh'];
+  const ranks = retrievers.map(() => Int32Array.from(itemIds, () => (rnd() < 0.5 ? Math.floor(rnd() * n) : -1)));
+  const firstStage = { scorerIds: ['fixture/a', 'fixture/b'], columns: [Float32Array.from(itemIds, () => rnd()), rnd() < 0.5 ? null : Float32Array.from(itemIds, () => rnd() * 10)] };
   const rows = itemIds.map(() => (rnd() < sparsity ? null : Float32Array.from(seeds, () => Math.floor(rnd() * 5))));
   return {
     userId: 'fixture-user',
@@ -80,6 +91,10 @@ export function makeFeatureFixture(opts: FixtureOptions = {}): Fixture {
         rows: history.length === 0 ? rows.map(() => null) : rows,
         degree: Float64Array.from(itemIds, () => 5 + Math.floor(rnd() * 200)),
       },
+      'user.historyItems': historyItems,
+      'category.ancestors': ancestors,
+      'pair.retrieval': { retrievers, ranks },
+      'scores.firstStage': firstStage,
     },
   };
 }

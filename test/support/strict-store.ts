@@ -9,7 +9,7 @@ type Method = Exclude<keyof GraphStore, 'kind' | 'statsHalfLifeMs'>;
 
 const METHODS: readonly Method[] = [
   'migrate', 'upsertUsers', 'upsertItems', 'upsertQueries', 'upsertCategories', 'ingestEvents', 'getUsers', 'getItems',
-  'getQueries', 'userProfile', 'neighbourhood', 'itemStats', 'trending', 'fresh', 'scanInteractions', 'categoryAncestors',
+  'getQueries', 'userProfile', 'neighbourhood', 'itemStats', 'trending', 'fresh', 'scanInteractions', 'categoryAncestors', 'categoryItems',
   'latestEventTs', 'counts', 'close',
 ];
 

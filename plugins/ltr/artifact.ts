@@ -1,0 +1,78 @@
+/**
+ * The learned ranker's artifact: `<root>/<n>/model.onnx` (a TreeEnsembleRegressor over the
+ * feature vector), `model.json` (the same trees, for inspection and re-export) and
+ * `manifest.json` (what a server needs to build the feature vector the model was trained on).
+ * Versions only go up; the highest is served.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const LTR_MANIFEST = 'manifest.json';
+export const LTR_ONNX = 'model.onnx';
+export const LTR_TREES = 'model.json';
+export const LTR_INPUT = 'features';
+export const LTR_OUTPUT = 'score';
+export const LTR_FORMAT = 'recgate-ltr';
+
+export interface LtrManifest {
+  readonly format: typeof LTR_FORMAT;
+  readonly formatVersion: 1;
+  /** Scorer id this artifact serves. */
+  readonly model: 'ltr/lambdamart';
+  readonly version: number;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  /** First-stage scorer ids whose raw outputs are columns, in order. */
+  readonly scorerIds: readonly string[];
+  /** Every column, in order (ltrFeatureNames(scorerIds)). */
+  readonly featureNames: readonly string[];
+  /** Decay half-life of the user affinities (ms). */
+  readonly halfLifeMs: number;
+  /** Relevance grade per event type used for the labels. */
+  readonly grades: Readonly<Record<string, number>>;
+  readonly onnx: { readonly file: string; readonly input: string; readonly output: string };
+  /** Feature importance (gain, splits), strongest first. */
+  readonly importance: ReadonlyArray<{ readonly feature: string; readonly gain: number; readonly splits: number }>;
+  /** Training data, cuts, parameters and validation results. */
+  readonly training: Readonly<Record<string, unknown>>;
+}
+
+/** A manifest that cannot be served; retrying will not fix it. */
+export class LtrArtifactError extends Error {
+  constructor(dir: string, reason: string) {
+    super(`ranker artifact ${dir}: ${reason}`);
+    this.name = 'LtrArtifactError';
+  }
+}
+
+export async function readLtrManifest(dir: string): Promise<LtrManifest> {
+  let m: LtrManifest;
+  try {
+    m = JSON.parse(await readFile(join(dir, LTR_MANIFEST), 'utf8')) as LtrManifest;
+  } catch (err) {
+    throw new LtrArtifactError(dir, `cannot read ${LTR_MANIFEST}: ${(err as Error).message}`);
+  }
+  if (m.format !== LTR_FORMAT || m.formatVersion !== 1) throw new LtrArtifactError(dir, `format must be ${LTR_FORMAT} v1`);
+  if (!Number.isInteger(m.version) || m.version < 1) throw new LtrArtifactError(dir, 'version must be a positive integer');
+  if (!Array.isArray(m.scorerIds) || !Array.isArray(m.featureNames) || m.featureNames.length === 0) throw new LtrArtifactError(dir, 'scorerIds and featureNames must be arrays');
+  if (!(m.halfLifeMs > 0)) throw new LtrArtifactError(dir, 'halfLifeMs must be positive');
+  return m;
+}
+
+/** Published versions under `parent`, ascending. */
+export async function ltrVersions(parent: string): Promise<number[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(parent);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return entries.filter((e) => /^[1-9]\d*$/.test(e)).map(Number).sort((a, b) => a - b);
+}
+
+/** The directory of the highest published version under `parent`, or null. */
+export async function latestLtrDir(parent: string): Promise<string | null> {
+  const v = (await ltrVersions(parent)).at(-1);
+  return v === undefined ? null : join(parent, String(v));
+}
