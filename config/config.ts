@@ -27,6 +27,16 @@ export interface Config {
   readonly valueChangeRetentionHours: number;
   readonly strategiesDir: string;
   readonly experimentsDbPath: string;
+  readonly maxBodyBytes: number;
+  readonly maxQueryTokens: number;
+  readonly maxQueryDepth: number;
+  readonly maxQueryAliases: number;
+  readonly maxQueryDirectives: number;
+  readonly maxQueryCost: number;
+  readonly maxFeedCost: number;
+  readonly maxEventValue: number;
+  readonly maxEventDwellMs: number;
+  readonly maxEventFutureSkewMs: number;
 }
 
 interface EnvEntry {
@@ -78,6 +88,16 @@ export const ENV_TABLE: readonly EnvEntry[] = [
   { env: 'EXPERIMENTS_DB_PATH', key: 'experimentsDbPath', default: './data/experiments.db', meaning: 'SQLite file of experiments and the exposure log (created with its folder)', parse: text },
   { env: 'MAX_EVENTS_PER_BATCH', key: 'maxEventsPerBatch', default: '1000', meaning: 'Most events accepted by one recordEvents call', parse: int(1, 100000) },
   { env: 'FEED_MAX_LIMIT', key: 'maxFeedLimit', default: '100', meaning: 'Largest `limit` a feed query may ask for', parse: int(1, 1000) },
+  { env: 'MAX_BODY_BYTES', key: 'maxBodyBytes', default: '1048576', meaning: 'Largest HTTP request body on /graphql; a larger one answers 413 PAYLOAD_TOO_LARGE', parse: int(1024, 100 * 1024 * 1024) },
+  { env: 'MAX_QUERY_TOKENS', key: 'maxQueryTokens', default: '2000', meaning: 'Most lexical tokens in one GraphQL document (counted while parsing, so a huge document stops early); send large inputs as variables', parse: int(10, 1000000) },
+  { env: 'MAX_QUERY_DEPTH', key: 'maxQueryDepth', default: '8', meaning: 'Deepest field nesting in one operation (introspection excepted)', parse: int(1, 100) },
+  { env: 'MAX_QUERY_ALIASES', key: 'maxQueryAliases', default: '15', meaning: 'Most aliases in one operation', parse: int(0, 10000) },
+  { env: 'MAX_QUERY_DIRECTIVES', key: 'maxQueryDirectives', default: '50', meaning: 'Most directives in one operation', parse: int(0, 10000) },
+  { env: 'MAX_QUERY_COST', key: 'maxQueryCost', default: '5000', meaning: 'Static cost bound of one operation (GraphQL Armor: 2 per object field, 1 per scalar, ×1.5 per level)', parse: int(1, 100000000) },
+  { env: 'MAX_FEED_COST', key: 'maxFeedCost', default: '50000', meaning: 'Feed work bound of one operation: Σ over its feed fields of limit × candidates scored (one feed(limit: 100) of the default strategy costs 20000)', parse: int(1, 1000000000) },
+  { env: 'MAX_EVENT_VALUE', key: 'maxEventValue', default: '1000000', meaning: 'Largest `value` of one event; a larger one rejects that event (`events[i].value`)', parse: positive },
+  { env: 'MAX_EVENT_DWELL_MS', key: 'maxEventDwellMs', default: '86400000', meaning: 'Largest `dwellMs` of one event (24 h); a larger one rejects that event', parse: positive },
+  { env: 'MAX_EVENT_FUTURE_SKEW_MS', key: 'maxEventFutureSkewMs', default: '300000', meaning: 'How far ahead of the server clock an event `ts` may be (clock skew); later rejects that event', parse: int(0, 86400000) },
   { env: 'SCORER_TIMEOUT_MS', key: 'scorerTimeoutMs', default: '50', meaning: 'Default per-request deadline of a scorer that sets none', parse: int(1, 60000) },
   { env: 'NODE_ENV', key: 'development', default: 'production', meaning: '`development` shows internal error messages; anything else masks them', parse: (raw) => raw === 'development' },
   { env: 'REDIS_URL', key: 'redisUrl', default: '', meaning: 'Redis URL: jobs run on BullMQ and value changes fan out through a Redis stream across gateways; empty: in-process', parse: optional },

@@ -13,6 +13,19 @@ export const MIN_EVENT_TS = Date.UTC(1990, 0, 1);
 /** Longest accepted query text. */
 export const MAX_QUERY_LENGTH = 512;
 
+/** Finite bounds on an event's numbers (the gateway takes them from config; see README "Limits"). */
+export interface EventBounds {
+  /** Largest `value` (MAX_EVENT_VALUE). Default 1,000,000. */
+  readonly maxValue: number;
+  /** Largest `dwellMs` (MAX_EVENT_DWELL_MS). Default 86,400,000 (24 h). */
+  readonly maxDwellMs: number;
+  /** How far ahead of the server clock `ts` may be (MAX_EVENT_FUTURE_SKEW_MS). Default 300,000 (5 min). */
+  readonly maxFutureSkewMs: number;
+}
+
+/** The defaults of the config table (importers and offline tools use these). */
+export const DEFAULT_EVENT_BOUNDS: EventBounds = Object.freeze({ maxValue: 1_000_000, maxDwellMs: 86_400_000, maxFutureSkewMs: MAX_FUTURE_SKEW_MS });
+
 export interface FieldProblem {
   /** Field name relative to the validated object (`type`, `ts`, ...). */
   readonly field: string;
@@ -27,10 +40,12 @@ export interface RawEvent {
   userId?: string | null;
   type?: string | null;
   itemId?: string | null;
-  /** Date, ms since epoch, or ISO-8601 text. */
-  ts?: Date | number | string | null;
-  value?: number | null;
-  dwellMs?: number | null;
+  /** Date, ms since epoch, or ISO-8601 text; anything else is rejected (naming `ts`). */
+  ts?: unknown;
+  /** A finite number in [0, maxValue]; anything else is rejected (naming `value`). */
+  value?: unknown;
+  /** A finite number in [0, maxDwellMs]. */
+  dwellMs?: unknown;
   session?: string | null;
   referrer?: string | null;
   query?: string | null;
@@ -41,42 +56,89 @@ const fail = (field: string, message: string): { ok: false; problem: FieldProble
   problem: { field, message },
 });
 
-/** Check an id: non-empty after trimming, at most MAX_ID_LENGTH characters. */
-export function checkId(field: string, value: string | null | undefined): Checked<string> {
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const CONTROL = /\p{Cc}/u;
+const BIDI = /[\u202A-\u202E\u2066-\u2069]/u;
+const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/u;
+/** A short rendering of an offending value for messages (never the whole of a long text). */
+const shown = (x: unknown): string => {
+  const t = typeof x === 'number' ? String(x) : (JSON.stringify(x) ?? typeof x);
+  return t.length > 40 ? `${t.slice(0, 37)}...` : t;
+};
+const codePoint = (m: RegExpExecArray): string => `U+${m[0]!.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * Why an id's characters are refused, or null: control characters (NUL included), lone
+ * surrogates, bidirectional overrides/isolates and zero-width characters make ids that look
+ * alike but differ, or that break logs and terminals.
+ */
+function badCharacters(v: string): string | null {
+  if (LONE_SURROGATE.test(v)) return 'holds a lone surrogate (not valid UTF-16)';
+  let m = CONTROL.exec(v);
+  if (m) return `holds a control character (${codePoint(m)})`;
+  m = BIDI.exec(v);
+  if (m) return `holds a bidirectional override or isolate (${codePoint(m)})`;
+  m = ZERO_WIDTH.exec(v);
+  if (m) return `holds a zero-width character (${codePoint(m)})`;
+  return null;
+}
+
+/**
+ * Check an id: a string, NFC-normalised and trimmed, non-empty, at most MAX_ID_LENGTH
+ * characters, without control, lone-surrogate, bidi-control or zero-width characters.
+ */
+export function checkId(field: string, value: unknown): Checked<string> {
   if (value === undefined || value === null) return fail(field, 'is required');
-  const v = value.trim();
+  if (typeof value !== 'string') return fail(field, 'must be a string');
+  const bad = badCharacters(value.trim());
+  if (bad !== null) return fail(field, bad);
+  const v = value.normalize('NFC').trim();
   if (v.length === 0) return fail(field, 'must not be empty');
   if (v.length > MAX_ID_LENGTH) return fail(field, `must be at most ${MAX_ID_LENGTH} characters (got ${v.length})`);
   return { ok: true, value: v };
 }
 
-function toMillis(ts: Date | number | string): number {
+/** ms since the epoch of a Date, a number, or numeric / ISO-8601 text; NaN for anything else. */
+function toMillis(ts: unknown): number {
   if (ts instanceof Date) return ts.getTime();
   if (typeof ts === 'number') return ts;
+  if (typeof ts !== 'string') return Number.NaN;
   const n = Number(ts);
   if (ts.trim() !== '' && Number.isFinite(n)) return n;
   return Date.parse(ts);
 }
 
-function optionalText(field: string, value: string | null | undefined, max: number): Checked<string | null> {
-  if (value === undefined || value === null || value.trim() === '') return { ok: true, value: null };
+function optionalText(field: string, value: unknown, max: number): Checked<string | null> {
+  if (value === undefined || value === null) return { ok: true, value: null };
+  if (typeof value !== 'string') return fail(field, 'must be a string');
+  if (value.trim() === '') return { ok: true, value: null };
   if (value.length > max) return fail(field, `must be at most ${max} characters`);
   return { ok: true, value: value.trim() };
 }
 
-function nonNegative(field: string, value: number | null | undefined): Checked<number | null> {
+/** An optional id-like text (session, referrer): same characters as an id, null when blank. */
+function optionalId(field: string, value: unknown): Checked<string | null> {
+  const t = optionalText(field, value, MAX_ID_LENGTH);
+  if (!t.ok || t.value === null) return t;
+  return checkId(field, t.value);
+}
+
+function bounded(field: string, value: unknown, max: number): Checked<number | null> {
   if (value === undefined || value === null) return { ok: true, value: null };
-  if (!Number.isFinite(value)) return fail(field, 'must be a finite number');
+  if (typeof value !== 'number') return fail(field, `must be a number (got ${shown(value)})`);
+  if (!Number.isFinite(value)) return fail(field, `must be a finite number (got ${value})`);
   if (value < 0) return fail(field, `must not be negative (got ${value})`);
+  if (value > max) return fail(field, `must be at most ${max} (got ${value})`);
   return { ok: true, value };
 }
 
 /** Validate and normalise one event. `now` is the server clock in ms. */
-export function validateEvent(raw: RawEvent, now: number): Checked<InteractionEvent> {
+export function validateEvent(raw: RawEvent, now: number, bounds: EventBounds = DEFAULT_EVENT_BOUNDS): Checked<InteractionEvent> {
   const eventId = checkId('eventId', raw.eventId);
   if (!eventId.ok) return eventId;
   const userId = checkId('userId', raw.userId);
   if (!userId.ok) return userId;
+  if (raw.type !== undefined && raw.type !== null && typeof raw.type !== 'string') return fail('type', 'must be a string');
   const typeText = (raw.type ?? '').trim();
   if (!isEventType(typeText)) {
     return fail('type', `unknown event type "${typeText}"; expected one of ${EVENT_TYPES.join(', ')}`);
@@ -91,16 +153,16 @@ export function validateEvent(raw: RawEvent, now: number): Checked<InteractionEv
   }
   if (raw.ts === undefined || raw.ts === null) return fail('ts', 'is required');
   const ts = toMillis(raw.ts);
-  if (!Number.isFinite(ts)) return fail('ts', 'is not a valid timestamp');
-  if (ts > now + MAX_FUTURE_SKEW_MS) return fail('ts', `is in the future (${new Date(ts).toISOString()})`);
+  if (!Number.isFinite(ts)) return fail('ts', `is not a valid timestamp (got ${shown(raw.ts)}); send ISO-8601 text or ms since the epoch`);
+  if (ts > now + bounds.maxFutureSkewMs) return fail('ts', ts > 8.64e15 ? 'is out of range' : `is in the future (${new Date(ts).toISOString()})`);
   if (ts < MIN_EVENT_TS) return fail('ts', 'is before 1990-01-01');
-  const value = nonNegative('value', raw.value);
+  const value = bounded('value', raw.value, bounds.maxValue);
   if (!value.ok) return value;
-  const dwell = nonNegative('dwellMs', raw.dwellMs);
+  const dwell = bounded('dwellMs', raw.dwellMs, bounds.maxDwellMs);
   if (!dwell.ok) return dwell;
-  const session = optionalText('session', raw.session, MAX_ID_LENGTH);
+  const session = optionalId('session', raw.session);
   if (!session.ok) return session;
-  const referrer = optionalText('referrer', raw.referrer, MAX_ID_LENGTH);
+  const referrer = optionalId('referrer', raw.referrer);
   if (!referrer.ok) return referrer;
   const queryRaw = optionalText('query', raw.query, MAX_QUERY_LENGTH);
   if (!queryRaw.ok) return queryRaw;

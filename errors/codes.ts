@@ -5,6 +5,19 @@
 export enum ErrorCode {
   /** An argument or input field is invalid; `extensions.field` names it. */
   BAD_USER_INPUT = 'BAD_USER_INPUT',
+  /** The request body is larger than MAX_BODY_BYTES (HTTP 413); nothing was read past the bound. */
+  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  /** The request body is not valid JSON (HTTP 400). */
+  MALFORMED_REQUEST = 'MALFORMED_REQUEST',
+  /**
+   * The operation passes a request limit (tokens, depth, aliases, directives, static cost, feed
+   * cost); `extensions.limit` names it. Refused before execution (HTTP 400).
+   */
+  QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
+  /** No API key, or an unknown or revoked one (HTTP 401; over graphql-ws the connection is closed with 4403). */
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  /** The key is valid but its role lacks the scope; `extensions.field` names the operation and `extensions.scope` the scope it needs (HTTP 403). */
+  FORBIDDEN = 'FORBIDDEN',
   /** Unexpected failure; details are masked outside development. */
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
   /** The graph store could not be reached or refused the write; nothing was acknowledged. */

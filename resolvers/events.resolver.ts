@@ -16,12 +16,12 @@ export class EventsResolver {
       throw badInput('events', `at most ${ctx.limits.maxEventsPerBatch} events per call (got ${events.length})`);
     }
     try {
-      const out = await recordEvents(ctx.store, events, ctx.clock());
+      const out = await recordEvents(ctx.store, events, ctx.clock(), { bounds: ctx.limits.event });
       ctx.metrics.observeEvents(out.accepted, out.duplicates.length, out.rejected.length);
       // The events are acknowledged by the store: DUVE folds them and publishes value changes
       // before the mutation answers (read-your-writes for userValue); it logs, never throws.
       if (ctx.userValues !== null && out.stored.length > 0) await ctx.userValues.onStored(out.stored);
-      return { accepted: out.accepted, duplicates: [...out.duplicates], rejected: out.rejected.map((r) => ({ ...r })) };
+      return { accepted: out.accepted, unknownItems: out.unknownItems, duplicates: [...out.duplicates], rejected: out.rejected.map((r) => ({ ...r })) };
     } catch (err) {
       if (err instanceof CodedError) throw toGraphQLError(err);
       throw err;

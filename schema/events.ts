@@ -1,29 +1,31 @@
 /** Event ingestion types. */
-import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
-import { DateTimeScalar } from './scalars';
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { EventNumberScalar, EventTimeScalar } from './scalars';
 
 @InputType({ description: 'One interaction. Re-sending the same eventId changes nothing.' })
 export class EventInput {
-  @Field({ description: 'Client-supplied unique id (1-256 characters); the idempotency key.' })
-  eventId!: string;
+  // eventId, userId, type and ts are required, but nullable here so that a missing one rejects
+  // only its event (per event, naming the field) instead of failing the whole batch.
+  @Field(() => String, { nullable: true, description: 'Required. Client-supplied unique id (1-256 characters, NFC, no control, bidi or zero-width characters); the idempotency key.' })
+  eventId?: string | null;
 
-  @Field()
-  userId!: string;
+  @Field(() => String, { nullable: true, description: 'Required. User id (same rules as eventId).' })
+  userId?: string | null;
 
-  @Field({ description: 'One of the event types listed by `eventTypes` (view, click, add_to_cart, purchase, ...).' })
-  type!: string;
+  @Field(() => String, { nullable: true, description: 'Required. One of the event types listed by `eventTypes` (view, click, add_to_cart, purchase, ...).' })
+  type?: string | null;
 
   @Field({ nullable: true, description: 'Item acted on; required for every type but search.' })
   itemId?: string;
 
-  @Field(() => DateTimeScalar, { description: 'When it happened; at most 5 minutes ahead of the server clock.' })
-  ts!: Date;
+  @Field(() => EventTimeScalar, { nullable: true, description: 'Required. When it happened: after 1990, at most MAX_EVENT_FUTURE_SKEW_MS (default 5 minutes) ahead of the server clock.' })
+  ts?: unknown;
 
-  @Field(() => Float, { nullable: true, description: 'Monetary value (purchase revenue), >= 0. Default 0.' })
-  value?: number;
+  @Field(() => EventNumberScalar, { nullable: true, description: 'Monetary value (purchase revenue), 0..MAX_EVENT_VALUE (default 1,000,000). Default 0.' })
+  value?: unknown;
 
-  @Field(() => Float, { nullable: true, description: 'Dwell time in ms, >= 0.' })
-  dwellMs?: number;
+  @Field(() => EventNumberScalar, { nullable: true, description: 'Dwell time in ms, 0..MAX_EVENT_DWELL_MS (default 86,400,000).' })
+  dwellMs?: unknown;
 
   @Field({ nullable: true })
   session?: string;
@@ -58,7 +60,10 @@ export class RecordEventsResult {
   @Field(() => Int, { description: 'Events stored by this call.' })
   accepted!: number;
 
-  @Field(() => [String], { description: 'Event ids already stored (idempotent re-sends); nothing changed for them.' })
+  @Field(() => Int, { description: 'Of the accepted events, those whose itemId names no catalogue item (stored all the same; upsert the item to give it features).' })
+  unknownItems!: number;
+
+  @Field(() => [String], { description: 'Event ids already stored, or repeated earlier in this batch (idempotent re-sends); nothing changed for them.' })
   duplicates!: string[];
 
   @Field(() => [EventRejection])

@@ -6,6 +6,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { ErrorCode, ERROR_CODES } from '../errors/codes';
 import { CodedError } from '../errors/errors';
+import { limitOf } from './limits';
 
 const PUBLIC = new Set<string>(ERROR_CODES);
 
@@ -31,6 +32,12 @@ export function formatGatewayError(development: boolean) {
     let code = original instanceof CodedError ? original.code : typeof ext.code === 'string' ? ext.code : ErrorCode.INTERNAL_SERVER_ERROR;
     // Apollo's own input/validation codes map onto ours.
     if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_REQUEST') code = ErrorCode.BAD_USER_INPUT;
+    // A request limit's refusal (re-coded by Apollo as a validation or parse failure).
+    const limit = limitOf(formatted);
+    if (limit !== null) {
+      code = ErrorCode.QUERY_TOO_COMPLEX;
+      ext.limit = limit;
+    }
     if (!PUBLIC.has(code)) code = ErrorCode.INTERNAL_SERVER_ERROR;
     ext.code = code;
     if (code === ErrorCode.BAD_USER_INPUT && typeof ext.field !== 'string') {

@@ -36,6 +36,7 @@ import { createRequestContext, type GatewayContext } from '../services/context';
 import { buildGatewaySchema } from '../schema/build';
 import { bundledScorers } from './bundled';
 import { formatGatewayError } from './errors';
+import { createRequestLimits, requestLimitOptions } from './limits';
 import { createGatewayMetrics, type GatewayMetrics } from '../services/metrics';
 import { loadPartnersFile } from '../services/partners';
 import { attachSubscriptionServer } from './subscriptions';
@@ -129,8 +130,12 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const httpServer = createServer(app);
     // graphql-ws for partners (userValueChanged) on the same port and path as HTTP.
     const subscriptions = attachSubscriptionServer({ httpServer, schema, partners, valueChanges, logger, development: config.development });
+    // Body size, tokens, depth, aliases, directives, cost, feed cost, hidden suggestions (server/limits.ts).
+    const limits = createRequestLimits(requestLimitOptions(config, catalog.strategies.values()));
     const apollo = new ApolloServer<GatewayContext>({
       schema,
+      parseOptions: limits.parseOptions,
+      validationRules: limits.validationRules,
       formatError: formatGatewayError(config.development),
       includeStacktraceInErrorResponses: config.development,
       // The CLI owns SIGINT/SIGTERM (it drains, closes the store, then exits): Apollo must not race it.
@@ -141,10 +146,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         ApolloServerPluginCacheControlDisabled(),
         // WebSocket connections are not HTTP requests: close them (1001) when the server drains.
         { serverWillStart: async () => ({ drainServer: () => subscriptions.dispose() }) },
+        ...limits.plugins,
       ],
     });
     await apollo.start();
-    const services = { store, feed, feeds, experiments, metrics, clock, userValues, limits: { maxFeedLimit: config.maxFeedLimit, maxEventsPerBatch: config.maxEventsPerBatch } };
+    const services = { store, feed, feeds, experiments, metrics, clock, userValues, limits: { maxFeedLimit: config.maxFeedLimit, maxEventsPerBatch: config.maxEventsPerBatch, event: { maxValue: config.maxEventValue, maxDwellMs: config.maxEventDwellMs, maxFutureSkewMs: config.maxEventFutureSkewMs } } };
     app.get('/healthz', async (_req, res) => {
       try {
         const counts = await store.counts();
@@ -157,7 +163,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     app.get('/metrics', async (_req, res) => {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
-    app.use('/graphql', express.json({ limit: '2mb' }), expressMiddleware(apollo, { context: async () => createRequestContext(services) }));
+    app.use('/graphql', limits.jsonBody, expressMiddleware(apollo, { context: async () => createRequestContext(services) }), limits.bodyErrors);
 
     httpServer.listen(config.port, config.host);
     await once(httpServer, 'listening');

@@ -4,6 +4,7 @@
  */
 import DataLoader from 'dataloader';
 import type { ItemRecord } from '../domain/catalog';
+import type { EventBounds } from '../domain/validate';
 import type { GraphStore } from '../graph/port';
 import type { FeedService } from '../pipeline/feed';
 import type { GatewayMetrics } from './metrics';
@@ -22,7 +23,7 @@ export interface GatewayServices {
   readonly metrics: GatewayMetrics;
   /** DUVE user values; null when no model artifact is served. */
   readonly userValues: UserValueService | null;
-  readonly limits: { readonly maxFeedLimit: number; readonly maxEventsPerBatch: number };
+  readonly limits: { readonly maxFeedLimit: number; readonly maxEventsPerBatch: number; readonly event: EventBounds };
   /** Server clock (ms); injectable for tests. */
   readonly clock: () => number;
 }

@@ -31,7 +31,7 @@ function expected(events: readonly EventInput[], userId: string, t: number) {
   const model = testDuveModel();
   const layout = duveLayout(model);
   const s = createDuveState(layout);
-  for (const e of events) if (e.userId === userId) observeEvent(layout, s, { type: e.type as never, itemId: e.itemId ?? null, ts: Date.parse(e.ts), value: e.value ?? 0 });
+  for (const e of events) if (e.userId === userId) observeEvent(layout, s, { type: e.type as never, itemId: e.itemId ?? null, ts: Date.parse(String(e.ts)), value: e.value ?? 0 });
   const r = readDuveState(layout, s, t, createDuveReading(layout));
   const f = duveForecast(model, duveRawFeatures(model, r));
   return { f, segment: duveSegment(model, f, r), value: valueScore(model, f) };

@@ -30,6 +30,12 @@ const exp = Math.exp;
 const sqrt = Math.sqrt;
 const isFinite = Number.isFinite;
 export const DAY_MS = 24 * 3600 * 1000;
+/**
+ * Largest value one event adds to the sums (larger values count as this much). The gateway
+ * refuses values past MAX_EVENT_VALUE before they get here; the cap is defence in depth, so no
+ * sequence of events can overflow a sum to Infinity (2^53 events of 1e9 stay finite).
+ */
+export const DUVE_MAX_EVENT_VALUE = 1e9;
 const LN2 = Math.LN2;
 
 /** An interaction as the state needs it (`Interaction` and `InteractionEvent` both fit). */
@@ -126,9 +132,10 @@ export function observeEvent(layout: DuveLayout, s: DuveState, e: DuveEvent): bo
   const k = layout.typeIndex.get(e.type);
   if (k === undefined) return false;
   const ts = e.ts;
-  const value = e.value;
+  let value = e.value;
   if (!isFinite(ts)) throw new RangeError(`DUVE state: event time ${ts} is not finite`);
   if (!(value >= 0 && isFinite(value))) throw new RangeError(`DUVE state: event value ${value} must be finite and ≥ 0`);
+  if (value > DUVE_MAX_EVENT_VALUE) value = DUVE_MAX_EVENT_VALUE;
   if (ts < s[FIRST]!) s[FIRST] = ts;
   if (ts > s[LAST]!) s[LAST] = ts;
   const b = HEADER + PER_TYPE * k;

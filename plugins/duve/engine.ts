@@ -23,6 +23,24 @@ export interface ObservedEvent {
   readonly value: number;
 }
 
+/**
+ * Features are clipped to the training mean ± this many standard deviations before the value
+ * head: far outside what the model saw its output means nothing, and a bounded input keeps every
+ * head's logit, and so every value, finite whatever the events were.
+ */
+export const DUVE_FEATURE_CLIP_SD = 10;
+
+/** Clip raw features in place to mean ± DUVE_FEATURE_CLIP_SD · std; a non-finite one becomes the mean. */
+export function clipDuveFeatures(model: Pick<DuveModel, 'featureMean' | 'featureStd'>, raw: Float64Array): Float64Array {
+  for (let j = 0; j < raw.length; j++) {
+    const mean = model.featureMean[j]!;
+    const span = DUVE_FEATURE_CLIP_SD * Math.abs(model.featureStd[j]!);
+    const x = raw[j]!;
+    raw[j] = x === x ? Math.min(mean + span, Math.max(mean - span, x)) : mean;
+  }
+  return raw;
+}
+
 export interface DuveEngineOptions {
   readonly model: DuveModel;
   /** The artifact version (directory name). */
@@ -100,7 +118,7 @@ export function createDuveEngine(opts: DuveEngineOptions): DuveEngine {
       const reading = createDuveReading(layout);
       // Never read a user before their newest event (their clock may run ahead of the data time).
       store.read(id, Math.max(t, state[1]!), reading);
-      duveRawFeatures(model, reading, raw);
+      clipDuveFeatures(model, duveRawFeatures(model, reading, raw));
       features.set(raw, r * F);
       readings.push(reading);
     });
@@ -145,6 +163,9 @@ export function createDuveEngine(opts: DuveEngineOptions): DuveEngine {
     observe(events) {
       const touched = new Set<string>();
       for (const e of events) {
+        // An event the state cannot hold (non-finite time, negative or non-finite value) is
+        // skipped rather than aborting the rest of the batch; the gateway refuses them earlier.
+        if (!(Number.isFinite(e.ts) && e.value >= 0 && Number.isFinite(e.value))) continue;
         if (store.observe(e.userId, e)) {
           touched.add(e.userId);
           if (e.ts > newest) newest = e.ts;
