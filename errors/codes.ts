@@ -48,6 +48,10 @@ export enum ErrorCode {
   MODEL_UNAVAILABLE = 'MODEL_UNAVAILABLE',
   /** Import: the mapping file is invalid. */
   IMPORT_MAPPING_INVALID = 'IMPORT_MAPPING_INVALID',
+  /** Import: the input (or mapping) file does not exist, is not a file, or cannot be read. */
+  IMPORT_FILE_NOT_FOUND = 'IMPORT_FILE_NOT_FOUND',
+  /** Import: every row failed, or the failed share passed `--max-error-rate`; valid rows were stored. */
+  IMPORT_TOO_MANY_ERRORS = 'IMPORT_TOO_MANY_ERRORS',
   /**
    * `userValueChanged(after:)`: the cursor is older than the value-change retention window, or
    * changes after it were trimmed, or the log does not know it (e.g. it was reset). Changes may

@@ -1,8 +1,9 @@
 import { ErrorCode } from '../../errors/codes';
 import { CodedError } from '../../errors/errors';
-import { parseMapping, resolveColumns } from './mapping';
+import { DEFAULT_NULL_VALUES, parseMapping, resolveColumns } from './mapping';
 import { TAOBAO_MAPPING } from './presets';
 import example from './examples/taobao.mapping.json';
+import shopExample from './examples/shop-export.mapping.json';
 
 const base = {
   fields: { userId: 'user', itemId: 'item', type: 'action', ts: 'time' },
@@ -33,6 +34,26 @@ describe('parseMapping', () => {
   it('is idempotent on its own output', () => {
     const m = parseMapping(base);
     expect(parseMapping(m)).toEqual(m);
+    const shop = parseMapping(shopExample);
+    expect(parseMapping(shop)).toEqual(shop);
+  });
+
+  it('defaults: tsUnit auto in UTC, the default null tokens, no fallbacks, value on every type, flat categories', () => {
+    const { tsUnit: _unit, ...noUnit } = base;
+    expect(parseMapping(noUnit)).toMatchObject({
+      tsUnit: 'auto', tsZone: 'UTC', nullValues: [...DEFAULT_NULL_VALUES], fallbacks: {}, valueTypes: null, categoryPath: null,
+    });
+    expect(DEFAULT_NULL_VALUES).toEqual(expect.arrayContaining(['NA', 'null']));
+  });
+
+  it('reads the shop example: several category columns, a fallback, value types, a path separator', () => {
+    const m = parseMapping(shopExample);
+    expect(m.fields.category).toEqual(['category_code', 'category_id']);
+    expect(m).toMatchObject({ fallbacks: { userId: ['user_session'] }, valueTypes: ['purchase'], categoryPath: '.', tsUnit: 'auto' });
+    const cols = resolveColumns(m, ['event_time', 'event_type', 'product_id', 'category_id', 'category_code', 'brand', 'price', 'user_id', 'user_session']);
+    expect(cols.categories).toEqual([4, 3]);
+    expect(cols.fallbacks).toEqual({ userId: [8] });
+    expect(cols.fields).toMatchObject({ userId: 7, value: 6, price: 6 });
   });
 
   it.each([
@@ -58,6 +79,20 @@ describe('parseMapping', () => {
     [{ ...base, columns: ['a', 'b'] }, 'columns'],
     [{ ...base, header: false, columns: ['a', 'a'] }, 'columns'],
     [{ ...base, categorySeparator: '' }, 'categorySeparator'],
+    [{ ...base, categoryPath: 3 }, 'categoryPath'],
+    [{ ...base, categoryPath: '|', categorySeparator: '|' }, 'categoryPath'],
+    [{ ...base, fields: { ...base.fields, category: [] } }, 'fields.category'],
+    [{ ...base, fields: { ...base.fields, category: ['a', -1] } }, 'fields.category[1]'],
+    [{ ...base, fields: { ...base.fields, title: ['a', 'b'] } }, 'fields.title'],
+    [{ ...base, fallbacks: { userid: 'sid' } }, 'fallbacks.userid'],
+    [{ ...base, fallbacks: { session: 'sid' } }, 'fallbacks.session'],
+    [{ ...base, fallbacks: { userId: [] } }, 'fallbacks.userId'],
+    [{ ...base, fallbacks: ['sid'] }, 'fallbacks'],
+    [{ ...base, nullValues: 'NA' }, 'nullValues'],
+    [{ ...base, valueTypes: ['buy'] }, 'valueTypes'],
+    [{ ...base, valueTypes: [] }, 'valueTypes'],
+    [{ ...base, tsZone: 'CET' }, 'tsZone'],
+    [{ ...base, tsUnit: 'us' }, 'tsUnit'],
     [[], '(root)'],
   ])('rejects %j naming %s', (input, key) => {
     expect(badKey(() => parseMapping(input))).toBe(key);
@@ -88,6 +123,13 @@ describe('resolveColumns', () => {
   it('names a missing column', () => {
     const m = parseMapping(base);
     expect(badKey(() => resolveColumns(m, ['user', 'item', 'action']))).toBe('fields.ts');
+    const withFallback = parseMapping({ ...base, fallbacks: { userId: 'sid' } });
+    expect(badKey(() => resolveColumns(withFallback, ['user', 'item', 'action', 'time']))).toBe('fallbacks.userId');
+  });
+
+  it('does not count unnamed trailing header columns (a delimiter at the end of every line)', () => {
+    const m = parseMapping(base);
+    expect(resolveColumns(m, ['user', 'item', 'action', 'time', '', '']).count).toBe(4);
   });
 
   it('rejects names on a header-less file without a columns list', () => {

@@ -1,6 +1,6 @@
 /**
  * The CSV column-mapping file: one JSON object tells the generic importer how to turn a row of any
- * CSV dataset into an InteractionEvent (plus item facts), so a new dataset needs no code.
+ * CSV dataset into an InteractionEvent (plus item and category facts), so a new dataset needs no code.
  *
  * ```jsonc
  * {
@@ -14,48 +14,41 @@
  *   "fields": {                     // our field -> column: a name (header/columns) or a 0-based index
  *     "userId": "user", "itemId": "item", "type": "action", "ts": "time",
  *     "value": "amount", "dwellMs": "dwell", "session": "sid", "referrer": "ref", "query": "q",
- *     "category": "cat", "price": "price", "title": "name", "brand": "brand"
+ *     "category": ["cat_path", "cat_id"], // one column or several (the item gets one category from each)
+ *     "price": "price", "title": "name", "brand": "brand"
  *   },
  *   "constants": { "type": "click" }, // our field -> fixed value for every row (not also in "fields")
- *   "tsUnit": "s",                  // "s" | "ms" | "iso" (no offset = UTC): how ts is read. Required
+ *   "nullValues": ["NA", "null"],   // cell texts that mean "no value" (besides empty). Default DEFAULT_NULL_VALUES
+ *   "fallbacks": { "userId": "sid" }, // our field -> column(s) read when its own cell is null. Default {}
+ *   "tsUnit": "auto",               // "s" | "ms" | "iso" (date-time text) | "auto" (either, detected). Default "auto"
+ *   "tsZone": "UTC",                // zone of date-times that carry none: "UTC" or an offset "+08:00". Default "UTC"
  *   "eventTypes": { "pv": "view" }, // file event name -> EVENT_TYPES name. Default none: names must be ours
  *   "ignore": ["impression_x"],     // file event names skipped silently (counted as ignored). Default []
- *   "categorySeparator": "|",       // split the category column into several. Default none
+ *   "valueTypes": ["purchase"],     // our event types that carry `value`; others get 0. Default: every type
+ *   "categorySeparator": "|",       // split a category cell into several categories. Default none
+ *   "categoryPath": ".",            // split each category into a hierarchy path a > a.b > a.b.c. Default none
  *   "idPrefix": "shop:",            // prepended to user, item, category and event ids. Default ""
  *   "eventId": { "concat": ["user", "item", "time"], "separator": ":" }
  *       // or { "hash": [columns...] } (sha1 of the values, 32 hex) or { "column": "event_id" };
  *       // "$line" may stand for the 1-based line number. Required
  * }
  * ```
- * Numbers (value, dwellMs, price) may be empty (absent); category/price/title/brand describe the
- * row's item. The example `examples/taobao.mapping.json` is the built-in Taobao preset.
- * Required: userId, type and ts (each from a column or a constant), tsUnit and eventId. itemId is
- * required per row by `validateEvent` except for `search` events. With `eventTypes`, a name that is
- * neither mapped nor ignored is a row error. Every mistake in the file itself is a CodedError
+ * Numbers (value, dwellMs, price) may be null (absent); category/price/title/brand describe the
+ * row's item. Required: userId, type and ts (each from a column or a constant) and eventId. itemId
+ * is required per row by `validateEvent` except for `search` events. With `eventTypes`, a name that
+ * is neither mapped nor ignored is a row error. Every mistake in the file itself is a CodedError
  * IMPORT_MAPPING_INVALID whose `details.key` names the offending key (e.g. `fields.userId`).
  */
-import { ErrorCode } from '../../errors/codes';
-import { CodedError } from '../../errors/errors';
-import { EVENT_TYPES, isEventType, type EventType } from '../../domain/events';
+import type { EventType } from '../../domain/events';
+import {
+  DEFAULT_NULL_VALUES, LINE_REF, MAPPED_FIELDS, bool, columnRef, isObject, mappingError, parseConstants, parseEventId,
+  parseEventTypes, parseFallbacks, parseFields, parseValueTypes, separator, str, stringList,
+  type ColumnRef, type EventIdSpec, type FieldColumns, type MappedField,
+} from './mapping-keys';
+import { TS_UNITS, parseZone, type TsUnit } from './timestamp';
 
-/** Fields a row can provide. */
-export const MAPPED_FIELDS = [
-  'userId', 'itemId', 'type', 'ts', 'value', 'dwellMs', 'session', 'referrer', 'query',
-  'category', 'price', 'title', 'brand',
-] as const;
-export type MappedField = (typeof MAPPED_FIELDS)[number];
-
-/** A column: its name (from the header or `columns`) or its 0-based index. */
-export type ColumnRef = string | number;
-/** Pseudo-column for the 1-based line number, usable in `eventId`. */
-export const LINE_REF = '$line';
-
-export type EventIdSpec =
-  | { readonly column: ColumnRef }
-  | { readonly concat: readonly ColumnRef[]; readonly separator: string }
-  | { readonly hash: readonly ColumnRef[] };
-
-export type TsUnit = 's' | 'ms' | 'iso';
+export { DEFAULT_NULL_VALUES, LINE_REF, MAPPED_FIELDS, mappingError, type ColumnRef, type EventIdSpec, type FieldColumns, type MappedField };
+export type { TsUnit };
 
 export interface CsvMapping {
   readonly name: string;
@@ -65,132 +58,26 @@ export interface CsvMapping {
   readonly header: boolean;
   readonly columns: readonly string[] | null;
   readonly trim: boolean;
-  readonly fields: Readonly<Partial<Record<MappedField, ColumnRef>>>;
+  readonly fields: FieldColumns;
   readonly constants: Readonly<Partial<Record<MappedField, string | number>>>;
+  readonly nullValues: readonly string[];
+  readonly fallbacks: Readonly<Partial<Record<MappedField, readonly ColumnRef[]>>>;
   readonly tsUnit: TsUnit;
+  readonly tsZone: string;
   readonly eventTypes: Readonly<Record<string, EventType>> | null;
   readonly ignore: readonly string[];
+  readonly valueTypes: readonly EventType[] | null;
   readonly categorySeparator: string | null;
+  readonly categoryPath: string | null;
   readonly idPrefix: string;
   readonly eventId: EventIdSpec;
 }
 
 const TOP_KEYS = new Set([
-  'name', 'description', 'delimiter', 'quote', 'header', 'columns', 'trim', 'fields', 'constants',
-  'tsUnit', 'eventTypes', 'ignore', 'categorySeparator', 'idPrefix', 'eventId',
+  'name', 'description', 'delimiter', 'quote', 'header', 'columns', 'trim', 'fields', 'constants', 'nullValues',
+  'fallbacks', 'tsUnit', 'tsZone', 'eventTypes', 'ignore', 'valueTypes', 'categorySeparator', 'categoryPath',
+  'idPrefix', 'eventId',
 ]);
-const NUMERIC_FIELDS: ReadonlySet<MappedField> = new Set(['value', 'dwellMs', 'price']);
-
-export function mappingError(key: string, message: string): CodedError {
-  return new CodedError(ErrorCode.IMPORT_MAPPING_INVALID, `mapping ${key}: ${message}`, { key });
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function str(obj: Record<string, unknown>, key: string, fallback: string, allowEmpty = true): string {
-  const v = obj[key];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'string') throw mappingError(key, `must be a string (got ${JSON.stringify(v)})`);
-  if (!allowEmpty && v === '') throw mappingError(key, 'must not be empty');
-  return v;
-}
-
-function bool(obj: Record<string, unknown>, key: string, fallback: boolean): boolean {
-  const v = obj[key];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'boolean') throw mappingError(key, `must be true or false (got ${JSON.stringify(v)})`);
-  return v;
-}
-
-function columnRef(key: string, v: unknown, allowLine = false): ColumnRef {
-  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
-  if (typeof v === 'string' && v !== '') {
-    if (v === LINE_REF && !allowLine) throw mappingError(key, `"${LINE_REF}" is only allowed in eventId`);
-    return v;
-  }
-  throw mappingError(key, `must be a column name or a 0-based column index (got ${JSON.stringify(v)})`);
-}
-
-function refList(key: string, v: unknown): ColumnRef[] {
-  if (!Array.isArray(v) || v.length === 0) throw mappingError(key, 'must be a non-empty array of columns');
-  return v.map((c, i) => columnRef(`${key}[${i}]`, c, true));
-}
-
-function parseEventId(v: unknown): EventIdSpec {
-  if (v === undefined) throw mappingError('eventId', 'is required: { "column" }, { "concat" } or { "hash" }');
-  if (!isObject(v)) throw mappingError('eventId', 'must be an object');
-  const modes = ['column', 'concat', 'hash'].filter((k) => v[k] !== undefined);
-  if (modes.length !== 1) throw mappingError('eventId', 'needs exactly one of "column", "concat", "hash"');
-  for (const k of Object.keys(v)) {
-    if (!['column', 'concat', 'hash', 'separator'].includes(k)) throw mappingError(`eventId.${k}`, 'unknown key');
-  }
-  if (v.separator !== undefined && v.concat === undefined) throw mappingError('eventId.separator', 'only applies to "concat"');
-  if (v.column !== undefined) return { column: columnRef('eventId.column', v.column, true) };
-  if (v.concat !== undefined) {
-    const separator = v.separator ?? ':';
-    if (typeof separator !== 'string') throw mappingError('eventId.separator', 'must be a string');
-    return { concat: refList('eventId.concat', v.concat), separator };
-  }
-  return { hash: refList('eventId.hash', v.hash) };
-}
-
-function parseFields(v: unknown): Partial<Record<MappedField, ColumnRef>> {
-  if (v === undefined) return {};
-  if (!isObject(v)) throw mappingError('fields', 'must be an object');
-  const out: Partial<Record<MappedField, ColumnRef>> = {};
-  for (const [k, ref] of Object.entries(v)) {
-    if (!(MAPPED_FIELDS as readonly string[]).includes(k)) {
-      throw mappingError(`fields.${k}`, `unknown field; expected one of ${MAPPED_FIELDS.join(', ')}`);
-    }
-    out[k as MappedField] = columnRef(`fields.${k}`, ref);
-  }
-  return out;
-}
-
-function parseConstants(v: unknown, fields: Partial<Record<MappedField, ColumnRef>>): Partial<Record<MappedField, string | number>> {
-  if (v === undefined) return {};
-  if (!isObject(v)) throw mappingError('constants', 'must be an object');
-  const out: Partial<Record<MappedField, string | number>> = {};
-  for (const [k, c] of Object.entries(v)) {
-    const key = `constants.${k}`;
-    if (!(MAPPED_FIELDS as readonly string[]).includes(k)) throw mappingError(key, `unknown field; expected one of ${MAPPED_FIELDS.join(', ')}`);
-    const field = k as MappedField;
-    if (fields[field] !== undefined) throw mappingError(key, `is also mapped in fields.${k}; keep one`);
-    if (NUMERIC_FIELDS.has(field)) {
-      if (typeof c !== 'number' || !Number.isFinite(c) || c < 0) throw mappingError(key, 'must be a non-negative number');
-    } else if (field === 'ts') {
-      if (typeof c !== 'number' && typeof c !== 'string') throw mappingError(key, 'must be a number or a string');
-    } else if (typeof c !== 'string' || c.trim() === '') {
-      throw mappingError(key, 'must be a non-empty string');
-    }
-    if (field === 'type' && !isEventType(String(c))) {
-      throw mappingError(key, `unknown event type ${JSON.stringify(c)}; expected one of ${EVENT_TYPES.join(', ')}`);
-    }
-    out[field] = c as string | number;
-  }
-  return out;
-}
-
-function parseEventTypes(v: unknown): Record<string, EventType> | null {
-  if (v === undefined || v === null) return null;
-  if (!isObject(v)) throw mappingError('eventTypes', 'must be an object { "fileName": "ourType" }');
-  const out: Record<string, EventType> = {};
-  for (const [name, t] of Object.entries(v)) {
-    if (typeof t !== 'string' || !isEventType(t)) {
-      throw mappingError(`eventTypes.${name}`, `unknown event type ${JSON.stringify(t)}; expected one of ${EVENT_TYPES.join(', ')}`);
-    }
-    out[name] = t;
-  }
-  return out;
-}
-
-function parseStringList(key: string, v: unknown): string[] {
-  if (v === undefined) return [];
-  if (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || s === '')) {
-    throw mappingError(key, 'must be an array of non-empty strings');
-  }
-  return v as string[];
-}
 
 /**
  * Validate a mapping (parsed JSON) and apply defaults. Throws IMPORT_MAPPING_INVALID naming the key.
@@ -204,7 +91,7 @@ export function parseMapping(input: unknown): CsvMapping {
     throw mappingError('quote', 'must be one character or null');
   }
   const header = bool(input, 'header', true);
-  const columns = input.columns === undefined || input.columns === null ? null : parseStringList('columns', input.columns);
+  const columns = input.columns === undefined || input.columns === null ? null : stringList('columns', input.columns);
   if (columns !== null && columns.length === 0) throw mappingError('columns', 'must not be empty');
   if (columns !== null && new Set(columns).size !== columns.length) throw mappingError('columns', 'names must be unique');
   if (header && columns !== null) throw mappingError('columns', 'only for header-less files ("header": false)');
@@ -215,18 +102,22 @@ export function parseMapping(input: unknown): CsvMapping {
       throw mappingError(`fields.${req}`, 'is required (map a column or give a constant)');
     }
   }
-  const tsUnit = input.tsUnit;
-  if (tsUnit !== 's' && tsUnit !== 'ms' && tsUnit !== 'iso') throw mappingError('tsUnit', 'must be "s", "ms" or "iso"');
+  const tsUnit = input.tsUnit ?? 'auto';
+  if (!TS_UNITS.includes(tsUnit as TsUnit)) throw mappingError('tsUnit', `must be one of ${TS_UNITS.map((u) => `"${u}"`).join(', ')}`);
+  const tsZone = str(input, 'tsZone', 'UTC', false);
+  if (parseZone(tsZone) === null) throw mappingError('tsZone', `must be "UTC" or an offset such as "+08:00" (got ${JSON.stringify(tsZone)})`);
   const eventTypes = parseEventTypes(input.eventTypes);
-  const ignore = parseStringList('ignore', input.ignore);
+  const ignore = stringList('ignore', input.ignore);
   if (ignore.length > 0 && fields.type === undefined) throw mappingError('ignore', 'needs a type column (fields.type)');
   for (const name of ignore) {
     if (eventTypes?.[name] !== undefined) throw mappingError('ignore', `"${name}" is both mapped and ignored`);
   }
   if (eventTypes !== null && fields.type === undefined) throw mappingError('eventTypes', 'needs a type column (fields.type)');
-  const sep = input.categorySeparator;
-  if (sep !== undefined && sep !== null && (typeof sep !== 'string' || sep === '')) {
-    throw mappingError('categorySeparator', 'must be a non-empty string or null');
+  const nullValues = input.nullValues === undefined ? DEFAULT_NULL_VALUES : stringList('nullValues', input.nullValues, true);
+  const categoryPath = separator(input, 'categoryPath');
+  const categorySeparator = separator(input, 'categorySeparator');
+  if (categoryPath !== null && categoryPath === categorySeparator) {
+    throw mappingError('categoryPath', 'must differ from categorySeparator');
   }
   return {
     name: str(input, 'name', 'csv', false),
@@ -238,20 +129,31 @@ export function parseMapping(input: unknown): CsvMapping {
     trim: bool(input, 'trim', true),
     fields,
     constants,
-    tsUnit,
+    nullValues: [...nullValues],
+    fallbacks: parseFallbacks(input.fallbacks, fields),
+    tsUnit: tsUnit as TsUnit,
+    tsZone,
     eventTypes,
     ignore,
-    categorySeparator: (sep as string | null | undefined) ?? null,
+    valueTypes: parseValueTypes(input.valueTypes),
+    categorySeparator,
+    categoryPath,
     idPrefix: str(input, 'idPrefix', ''),
     eventId: parseEventId(input.eventId),
   };
 }
 
+type SingleField = Exclude<MappedField, 'category'>;
+
 /** Column indexes resolved against the header (or `columns`); -1 stands for `$line`. */
 export interface ResolvedColumns {
-  readonly fields: Readonly<Partial<Record<MappedField, number>>>;
+  readonly fields: Readonly<Partial<Record<SingleField, number>>>;
+  /** The category columns, in mapping order. */
+  readonly categories: readonly number[];
+  /** Fallback columns per field, in order. */
+  readonly fallbacks: Readonly<Partial<Record<MappedField, readonly number[]>>>;
   readonly eventId: readonly number[];
-  /** Exact column count every record must have, or null when unknown (index-only, header-less). */
+  /** Column count every record must have (extra empty trailing cells are allowed), or null when unknown. */
   readonly count: number | null;
   /** Smallest record length that holds every referenced column. */
   readonly minCount: number;
@@ -271,15 +173,24 @@ export function resolveColumns(m: CsvMapping, header: readonly string[] | null):
     if (i < 0) throw mappingError(key, `column "${ref}" not found; columns are ${names.join(', ')}`);
     return i;
   };
-  const fields: Partial<Record<MappedField, number>> = {};
+  const fields: Partial<Record<SingleField, number>> = {};
   for (const f of MAPPED_FIELDS) {
-    const ref = m.fields[f];
-    if (ref !== undefined) fields[f] = index(`fields.${f}`, ref);
+    const ref = f === 'category' ? undefined : m.fields[f];
+    if (f !== 'category' && ref !== undefined) fields[f] = index(`fields.${f}`, ref);
+  }
+  const cat = m.fields.category;
+  const categories = (cat === undefined ? [] : Array.isArray(cat) ? cat : [cat as ColumnRef]).map((r) => index('fields.category', r));
+  const fallbacks: Partial<Record<MappedField, readonly number[]>> = {};
+  for (const [f, refs] of Object.entries(m.fallbacks) as [MappedField, readonly ColumnRef[]][]) {
+    fallbacks[f] = refs.map((r) => index(`fallbacks.${f}`, columnRef(`fallbacks.${f}`, r)));
   }
   const spec = m.eventId;
   const refs = 'column' in spec ? [spec.column] : 'concat' in spec ? spec.concat : spec.hash;
   const key = 'column' in spec ? 'eventId.column' : 'concat' in spec ? 'eventId.concat' : 'eventId.hash';
   const eventId = refs.map((r) => index(key, r));
-  const all = [...Object.values(fields), ...eventId];
-  return { fields, eventId, count: names === null ? null : names.length, minCount: Math.max(0, ...all) + 1 };
+  const all = [...Object.values(fields), ...categories, ...Object.values(fallbacks).flat(), ...eventId];
+  // Exports often end every line with the delimiter: unnamed trailing columns are not counted.
+  let count = names === null ? null : names.length;
+  while (count !== null && count > 0 && names?.[count - 1]?.trim() === '') count -= 1;
+  return { fields, categories, fallbacks, eventId, count, minCount: Math.max(0, ...all) + 1 };
 }

@@ -1,7 +1,8 @@
 import { ErrorCode } from '../../errors/codes';
 import { parseMapping, resolveColumns } from './mapping';
 import { TAOBAO_MAPPING } from './presets';
-import { buildEventId, createRowConverter, parseTs, type RowOutcome } from './row';
+import { buildEventId, createRowConverter, type RowOutcome } from './row';
+import { parseTs } from './timestamp';
 
 const NOW = Date.UTC(2024, 0, 1);
 const taobao = createRowConverter(TAOBAO_MAPPING, resolveColumns(TAOBAO_MAPPING, null), NOW);
@@ -134,7 +135,7 @@ describe('generic mappings', () => {
     [{ amount: 'abc' }, 'value'],
     [{ amount: '-1' }, 'value'],
     [{ dwell: '1.2.3' }, 'dwellMs'],
-    [{ price: 'n/a' }, 'price'],
+    [{ price: 'cheap' }, 'price'],
     [{ price: '-2' }, 'price'],
     [{ when: 'yesterday' }, 'ts'],
   ])('reports %j on %s', (over, field) => {

@@ -1,11 +1,15 @@
 /**
  * Row conversion: one CSV record (array of strings) -> a validated InteractionEvent plus what the
- * row says about its item. Pure: no I/O, the same row always gives the same event (and eventId).
+ * row says about its item and its categories. Pure: no I/O, the same row always gives the same
+ * event (and eventId).
  */
 import { createHash } from 'node:crypto';
+import type { CategoryRecord } from '../../domain/catalog';
 import type { InteractionEvent } from '../../domain/events';
 import { validateEvent, type RawEvent } from '../../domain/validate';
+import { NO_CATEGORIES, categoryFacts } from './categories';
 import type { CsvMapping, MappedField, ResolvedColumns } from './mapping';
+import { parseTs, parseZone } from './timestamp';
 import { rowError, type RowError } from './types';
 
 /** What a row says about its item; merged into the item record before the batch is ingested. */
@@ -18,7 +22,13 @@ export interface ItemPatch {
 }
 
 export type RowOutcome =
-  | { readonly kind: 'event'; readonly event: InteractionEvent; readonly item: ItemPatch | null }
+  | {
+      readonly kind: 'event';
+      readonly event: InteractionEvent;
+      readonly item: ItemPatch | null;
+      /** Hierarchy records of the item's categories (parents first); empty without category columns. */
+      readonly categories: readonly CategoryRecord[];
+    }
   | { readonly kind: 'ignored' }
   | { readonly kind: 'error'; readonly error: RowError };
 
@@ -33,65 +43,57 @@ export function buildEventId(parts: readonly string[], mode: 'concat' | 'hash', 
   return parts.join(separator);
 }
 
+type SingleField = Exclude<MappedField, 'category'>;
 const ITEM_FIELDS: readonly MappedField[] = ['category', 'title', 'price', 'brand'];
-
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:([T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-/** Parse a timestamp in the mapping's unit to ms; NaN when unparsable. */
-export function parseTs(text: string | number, unit: CsvMapping['tsUnit']): number {
-  if (typeof text === 'number') return unit === 's' ? text * 1000 : unit === 'ms' ? text : Number.NaN;
-  const t = text.trim();
-  if (t === '') return Number.NaN;
-  if (unit === 'iso') {
-    // Date.parse alone is lenient ("bad-1" parses as 2001-01-01): insist on an ISO-8601 shape first.
-    const m = ISO_8601.exec(t);
-    if (m === null) return Number.NaN;
-    // A date-time without an offset is UTC, not the importing machine's local time.
-    return Date.parse(m[1] !== undefined && m[2] === undefined ? `${t.replace(' ', 'T')}Z` : t);
-  }
-  const n = Number(t);
-  if (!Number.isFinite(n)) return Number.NaN;
-  return unit === 's' ? Math.round(n * 1000) : n;
-}
-
-interface Fail {
-  readonly fail: RowError;
-}
-const isFail = (v: unknown): v is Fail => typeof v === 'object' && v !== null && 'fail' in v;
+const fail = (line: number, field: string, message: string): RowOutcome => ({ kind: 'error', error: rowError(line, field, message) });
 
 /** Build the converter once per file (after the header is known). `idPrefix` overrides the mapping's. */
 export function createRowConverter(m: CsvMapping, cols: ResolvedColumns, now: number, idPrefix = m.idPrefix): RowConverter {
   const hasItemFacts = ITEM_FIELDS.some((f) => m.fields[f] !== undefined || m.constants[f] !== undefined);
   const ignore = new Set(m.ignore);
+  const nulls = new Set(m.nullValues);
+  const valueTypes = m.valueTypes === null ? null : new Set<string>(m.valueTypes);
+  const zone = parseZone(m.tsZone) ?? 0;
   const spec = m.eventId;
   const idMode = 'hash' in spec ? 'hash' : 'concat';
   const idSep = 'concat' in spec ? spec.separator : ':';
+  const split = { listSeparator: m.categorySeparator, pathSeparator: m.categoryPath, idPrefix };
+  const categoryConstant = m.constants.category === undefined ? null : String(m.constants.category);
 
   return {
     convert(record, line) {
       if (cols.count !== null && record.length !== cols.count) {
-        return { kind: 'error', error: rowError(line, 'row', `expected ${cols.count} columns, got ${record.length}`) };
+        // Extra cells are fine when empty (a delimiter at the end of every line).
+        const extraEmpty = record.length > cols.count && record.slice(cols.count).every((c) => c.trim() === '');
+        if (!extraEmpty) return fail(line, 'row', `expected ${cols.count} columns, got ${record.length}`);
       }
-      if (record.length < cols.minCount) {
-        return { kind: 'error', error: rowError(line, 'row', `expected at least ${cols.minCount} columns, got ${record.length}`) };
-      }
-      const text = (f: MappedField): string | null => {
+      if (record.length < cols.minCount) return fail(line, 'row', `expected at least ${cols.minCount} columns, got ${record.length}`);
+      /** A cell, or null when blank or a null token (blank also with "trim": false). */
+      const cell = (i: number): string | null => {
+        const v = (record[i] ?? '').trim();
+        return v === '' || nulls.has(v) ? null : v;
+      };
+      const text = (f: SingleField): string | null => {
         const i = cols.fields[f];
         if (i !== undefined) {
-          // Blank is absent, also with "trim": false: "  " must not become the id "prefix:".
-          const v = (record[i] ?? '').trim();
-          return v === '' ? null : v;
+          const v = cell(i);
+          if (v !== null) return v;
+          for (const j of cols.fallbacks[f] ?? []) {
+            const w = cell(j);
+            if (w !== null) return w;
+          }
+          return null;
         }
         const c = m.constants[f];
         return c === undefined ? null : String(c);
       };
-      const num = (f: MappedField): number | null | Fail => {
+      const num = (f: SingleField): number | null | RowOutcome => {
         const c = m.constants[f];
         if (typeof c === 'number') return c;
         const t = text(f);
         if (t === null) return null;
         const n = Number(t);
-        return Number.isFinite(n) ? n : { fail: rowError(line, f, `"${t}" is not a number`) };
+        return Number.isFinite(n) ? n : fail(line, f, `"${t}" is not a number`);
       };
 
       let type = text('type');
@@ -99,25 +101,28 @@ export function createRowConverter(m: CsvMapping, cols: ResolvedColumns, now: nu
         if (ignore.has(type)) return { kind: 'ignored' };
         if (m.eventTypes !== null) {
           const mapped = m.eventTypes[type];
-          if (mapped === undefined) {
-            return { kind: 'error', error: rowError(line, 'type', `unmapped event name "${type}" (not in eventTypes or ignore)`) };
-          }
+          if (mapped === undefined) return fail(line, 'type', `unmapped event name "${type}" (not in eventTypes or ignore)`);
           type = mapped;
         }
       }
       const tsSource = cols.fields.ts !== undefined ? text('ts') : (m.constants.ts ?? null);
       let ts: number | null = null;
       if (tsSource !== null) {
-        ts = parseTs(tsSource, m.tsUnit);
-        if (!Number.isFinite(ts)) return { kind: 'error', error: rowError(line, 'ts', `"${tsSource}" is not a timestamp in unit ${m.tsUnit}`) };
+        ts = parseTs(tsSource, m.tsUnit, zone);
+        if (!Number.isFinite(ts)) {
+          return fail(line, 'ts', `"${tsSource}" is not a timestamp (tsUnit ${m.tsUnit}: ${m.tsUnit === 's' || m.tsUnit === 'ms' ? 'epoch number' : 'e.g. 2019-10-01 00:00:00 UTC, 2019-10-01T08:00:00+08:00, 1569888000'})`);
+        }
       }
-      const value = num('value');
-      if (isFail(value)) return { kind: 'error', error: value.fail };
+      // Only the named types carry a value: a view's price is the item's, not revenue.
+      const carriesValue = valueTypes === null || (type !== null && valueTypes.has(type));
+      const value = carriesValue ? num('value') : null;
+      if (typeof value === 'object' && value !== null) return value;
       const dwellMs = num('dwellMs');
-      if (isFail(dwellMs)) return { kind: 'error', error: dwellMs.fail };
+      if (typeof dwellMs === 'object' && dwellMs !== null) return dwellMs;
 
       const idParts = cols.eventId.map((i) => (i < 0 ? String(line) : (record[i] ?? '')));
-      const rawId = ('column' in spec ? (idParts[0] ?? '') : buildEventId(idParts, idMode, idSep)).trim();
+      const idCol = cols.eventId[0] ?? -1;
+      const rawId = 'column' in spec ? (idCol < 0 ? String(line) : (cell(idCol) ?? '')) : buildEventId(idParts, idMode, idSep).trim();
       const userId = text('userId');
       const itemId = text('itemId');
       const raw: RawEvent = {
@@ -133,19 +138,22 @@ export function createRowConverter(m: CsvMapping, cols: ResolvedColumns, now: nu
         query: text('query'),
       };
       const checked = validateEvent(raw, now);
-      if (!checked.ok) return { kind: 'error', error: rowError(line, checked.problem.field, checked.problem.message) };
+      if (!checked.ok) return fail(line, checked.problem.field, checked.problem.message);
       const event = checked.value;
-      if (!hasItemFacts || event.itemId === null) return { kind: 'event', event, item: null };
+      if (!hasItemFacts || event.itemId === null) return { kind: 'event', event, item: null, categories: [] };
 
       const price = num('price');
-      if (isFail(price)) return { kind: 'error', error: price.fail };
-      if (price !== null && price < 0) return { kind: 'error', error: rowError(line, 'price', `must not be negative (got ${price})`) };
-      const catText = text('category');
-      const cats = catText === null ? [] : m.categorySeparator === null ? [catText] : catText.split(m.categorySeparator);
-      const categories = [...new Set(cats.map((c) => c.trim()).filter((c) => c !== '').map((c) => idPrefix + c))];
-      const title = text('title');
-      const brand = text('brand');
-      return { kind: 'event', event, item: { id: event.itemId, categories, title, price, brand } };
+      if (typeof price === 'object' && price !== null) return price;
+      if (price !== null && price < 0) return fail(line, 'price', `must not be negative (got ${price})`);
+      const cells: string[] = [];
+      for (const i of cols.categories) {
+        const v = cell(i);
+        if (v !== null) cells.push(v);
+      }
+      if (categoryConstant !== null) cells.push(categoryConstant);
+      const cats = cells.length === 0 ? NO_CATEGORIES : categoryFacts(cells, split);
+      const item: ItemPatch = { id: event.itemId, categories: cats.leaves, title: text('title'), price, brand: text('brand') };
+      return { kind: 'event', event, item, categories: cats.records };
     },
   };
 }

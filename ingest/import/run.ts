@@ -2,9 +2,10 @@
  * One import run: options, sink, progress and counters shared by every importer, and the summary
  * they all return. Importers only read their file and feed `event` / `rowError` / `ignore`.
  */
-import { stat } from 'node:fs/promises';
+import type { CategoryRecord } from '../../domain/catalog';
 import type { InteractionEvent } from '../../domain/events';
 import type { GraphStore } from '../../graph/port';
+import { inputFileSize } from './files';
 import { createProgress } from './progress';
 import type { ItemPatch } from './row';
 import { createEventSink } from './sink';
@@ -14,7 +15,7 @@ export interface ImportRun {
   readonly opts: ResolvedOptions;
   /** A data row was read (`bytes`: bytes of the file consumed so far). */
   row(bytes: number): void;
-  event(event: InteractionEvent, item: ItemPatch | null): Promise<void>;
+  event(event: InteractionEvent, item: ItemPatch | null, categories?: readonly CategoryRecord[]): Promise<void>;
   rowError(e: RowError): void;
   ignore(): void;
   log(line: string): void;
@@ -24,9 +25,10 @@ export interface ImportRun {
   fail(): void;
 }
 
+/** Start a run on `file`. Throws IMPORT_FILE_NOT_FOUND when the file is missing or unreadable. */
 export async function startRun(store: GraphStore, label: string, file: string, options: ImportOptions | undefined): Promise<ImportRun> {
   const opts = resolveOptions(options);
-  const size = (await stat(file)).size;
+  const size = await inputFileSize(file);
   const started = performance.now();
   const progress = createProgress(label, size, opts);
   const sink = createEventSink(store, opts.batchSize);
@@ -42,11 +44,11 @@ export async function startRun(store: GraphStore, label: string, file: string, o
       lines += 1;
       progress.tick(b, produced);
     },
-    async event(event, item) {
+    async event(event, item, categories) {
       // Queued events of an aborted run are dropped; batches already ingested stay stored.
       opts.signal?.throwIfAborted();
       produced += 1;
-      await sink.add(event, item);
+      await sink.add(event, item, categories);
     },
     rowError(e) {
       rowErrorCount += 1;
@@ -76,6 +78,7 @@ export async function startRun(store: GraphStore, label: string, file: string, o
         duplicates: t.duplicates,
         ignored,
         itemsUpserted: t.itemsUpserted,
+        categoriesUpserted: t.categoriesUpserted,
         rowErrors,
         rowErrorCount,
         bytes: size,

@@ -13,6 +13,10 @@ function fakeStore() {
       calls.push(`getItems:${ids.length}`);
       return new Map(ids.flatMap((id) => (items.has(id) ? [[id, items.get(id) as ItemRecord] as const] : [])));
     },
+    async upsertCategories(list) {
+      calls.push(`upsertCategories:${list.map((c) => `${c.id}<${c.parent ?? ''}`).join(',')}`);
+      return list.length;
+    },
     async upsertItems(list) {
       calls.push(`upsertItems:${list.length}`);
       for (const it of list) items.set(it.id, it);
@@ -51,12 +55,29 @@ describe('createEventSink', () => {
       await sink.flush();
       return sink.totals();
     };
-    expect(await run()).toEqual({ events: 3, inserted: 3, duplicates: 0, itemsUpserted: 1, batches: 2 });
+    expect(await run()).toEqual({ events: 3, inserted: 3, duplicates: 0, itemsUpserted: 1, categoriesUpserted: 0, batches: 2 });
     expect(calls).toEqual(['getItems:1', 'upsertItems:1', 'ingestEvents:2', 'ingestEvents:1']);
     expect(items.get('i1')).toMatchObject({ categories: ['c1', 'c2'], createdAt: 10, available: true, title: '' });
     calls.length = 0;
-    expect(await run()).toEqual({ events: 3, inserted: 0, duplicates: 3, itemsUpserted: 0, batches: 2 });
+    expect(await run()).toEqual({ events: 3, inserted: 0, duplicates: 3, itemsUpserted: 0, categoriesUpserted: 0, batches: 2 });
     expect(calls).toEqual(['getItems:1', 'ingestEvents:2', 'ingestEvents:1']);
+  });
+
+  it('writes categories before the items, each record once per run unless it changes', async () => {
+    const { store, calls } = fakeStore();
+    const sink = createEventSink(store, 2);
+    const a = { id: 'a', parent: null, name: 'a' };
+    const ab = { id: 'a.b', parent: 'a', name: 'b' };
+    await sink.add(ev('e1', 'i1', 1), patch('i1', ['a.b']), [a, ab]);
+    await sink.add(ev('e2', 'i2', 2), patch('i2', ['a.b']), [a, ab]);
+    await sink.add(ev('e3', 'i3', 3), patch('i3', ['a.b']), [a, ab]);
+    await sink.add(ev('e4', 'i4', 4), patch('i4', ['a.b']), [a, { ...ab, parent: null }]);
+    await sink.flush();
+    expect(calls).toEqual([
+      'upsertCategories:a<,a.b<a', 'getItems:2', 'upsertItems:2', 'ingestEvents:2',
+      'upsertCategories:a.b<', 'getItems:2', 'upsertItems:2', 'ingestEvents:2',
+    ]);
+    expect(sink.totals().categoriesUpserted).toBe(3);
   });
 
   it('flush with nothing queued makes no call', async () => {

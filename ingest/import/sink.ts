@@ -1,12 +1,13 @@
 /**
- * The batching sink every importer writes through: collects validated events (and item facts),
- * and per batch makes one `getItems` + at most one `upsertItems` + one `ingestEvents` call.
+ * The batching sink every importer writes through: collects validated events (and item and
+ * category facts), and per batch makes at most one `upsertCategories` (categories not yet written
+ * by this run), one `getItems` + at most one `upsertItems`, and one `ingestEvents` call.
  * Items are merged, never clobbered: categories are unioned, a known title/price/brand is kept
  * unless the row gives one, and an item is written only when something changed, so a re-run
  * writes no items and ingests only duplicates.
  */
 import type { InteractionEvent } from '../../domain/events';
-import type { ItemRecord } from '../../domain/catalog';
+import type { CategoryRecord, ItemRecord } from '../../domain/catalog';
 import type { GraphStore } from '../../graph/port';
 import type { ItemPatch } from './row';
 
@@ -15,12 +16,17 @@ export interface SinkTotals {
   readonly inserted: number;
   readonly duplicates: number;
   readonly itemsUpserted: number;
+  /** Category records written (each distinct record once per run). */
+  readonly categoriesUpserted: number;
   readonly batches: number;
 }
 
 export interface EventSink {
-  /** Queue one event; flushes (and resolves after the store call) when the batch is full. */
-  add(event: InteractionEvent, item: ItemPatch | null): Promise<void>;
+  /**
+   * Queue one event (with what its row says about the item and the item's categories); flushes,
+   * and resolves after the store calls, when the batch is full. `categories` default [].
+   */
+  add(event: InteractionEvent, item: ItemPatch | null, categories?: readonly CategoryRecord[]): Promise<void>;
   /** Write what is queued. */
   flush(): Promise<void>;
   totals(): SinkTotals;
@@ -71,14 +77,26 @@ export function mergeItem(id: string, known: ItemRecord | undefined, p: PendingI
 export function createEventSink(store: GraphStore, batchSize: number): EventSink {
   let events: InteractionEvent[] = [];
   let items = new Map<string, PendingItem>();
-  const t = { events: 0, inserted: 0, duplicates: 0, itemsUpserted: 0, batches: 0 };
+  let categories = new Map<string, CategoryRecord>();
+  /** parent and name of every category this run wrote, so a record is written once per run. */
+  const written = new Map<string, string>();
+  const categoryKey = (c: CategoryRecord): string => `${c.parent ?? ''}\u001f${c.name}`;
+  const t = { events: 0, inserted: 0, duplicates: 0, itemsUpserted: 0, categoriesUpserted: 0, batches: 0 };
 
   async function flush(): Promise<void> {
     if (events.length === 0) return;
     const batch = events;
     const pending = items;
+    const pendingCategories = categories;
     events = [];
     items = new Map();
+    categories = new Map();
+    if (pendingCategories.size > 0) {
+      // Categories before the items that name them, so a reader never sees a leaf without its parents.
+      const records = [...pendingCategories.values()];
+      t.categoriesUpserted += await store.upsertCategories(records);
+      for (const c of records) written.set(c.id, categoryKey(c));
+    }
     if (pending.size > 0) {
       // Items first, so that ingestEvents finds them and does not create bare nodes.
       const known = await store.getItems([...pending.keys()]);
@@ -97,8 +115,9 @@ export function createEventSink(store: GraphStore, batchSize: number): EventSink
   }
 
   return {
-    async add(event, item) {
+    async add(event, item, cats = []) {
       events.push(event);
+      for (const c of cats) if (written.get(c.id) !== categoryKey(c)) categories.set(c.id, c);
       if (item !== null) {
         const p = items.get(item.id);
         if (p === undefined) {

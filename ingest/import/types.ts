@@ -63,6 +63,8 @@ export interface ImportSummary {
   readonly ignored: number;
   /** Items written by `upsertItems` (new items, or new categories/title/price/brand on known ones). */
   readonly itemsUpserted: number;
+  /** Category records written by `upsertCategories` (each distinct record once per run; a re-run writes them again). */
+  readonly categoriesUpserted: number;
   /** The first `maxRowErrors` row errors. */
   readonly rowErrors: readonly RowError[];
   /** Every row error, kept or not. */
