@@ -10,6 +10,9 @@ import { limitOf } from './limits';
 
 const PUBLIC = new Set<string>(ERROR_CODES);
 
+/** graphql-js's field/argument/type suggestions, which would leak schema names. */
+const SUGGESTION = /Did you mean [^?]*\?/g;
+
 /** Codes whose messages may carry internals (driver errors, paths): masked outside development. */
 const MASKED = new Set<string>([ErrorCode.INTERNAL_SERVER_ERROR, ErrorCode.STORE_UNAVAILABLE]);
 
@@ -49,6 +52,8 @@ export function formatGatewayError(development: boolean) {
       return { message, ...(formatted.path ? { path: formatted.path } : {}), extensions: { code } };
     }
     if (!development) delete ext.stacktrace;
-    return { ...formatted, extensions: ext };
+    // GraphQL Armor hides "Did you mean" on HTTP; graphql-ws validates outside Apollo, so hide it here too.
+    const message = formatted.message.replace(SUGGESTION, '[Suggestion hidden]');
+    return { ...formatted, message, extensions: ext };
   };
 }

@@ -128,10 +128,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 
     const app = express();
     const httpServer = createServer(app);
-    // graphql-ws for partners (userValueChanged) on the same port and path as HTTP.
-    const subscriptions = attachSubscriptionServer({ httpServer, schema, partners, valueChanges, logger, development: config.development });
     // Body size, tokens, depth, aliases, directives, cost, feed cost, hidden suggestions (server/limits.ts).
     const limits = createRequestLimits(requestLimitOptions(config, catalog.strategies.values()));
+    // graphql-ws for partners (userValueChanged) on the same port and path as HTTP, under the same parse and validation limits.
+    const subscriptions = attachSubscriptionServer({ httpServer, schema, partners, valueChanges, logger, development: config.development, limits });
     const apollo = new ApolloServer<GatewayContext>({
       schema,
       parseOptions: limits.parseOptions,

@@ -103,6 +103,16 @@ function bodyErrorHandler(maxBodyBytes: number): ErrorRequestHandler {
 const TOKENS = /^Syntax Error: Document contains more (?:that|than) (\d+) tokens/;
 
 /**
+ * A parse or validation error that is a limit's refusal, ready to send (code QUERY_TOO_COMPLEX
+ * and `extensions.limit`), or null. For paths that parse and validate themselves (graphql-ws).
+ */
+export function limitRefusal(err: GraphQLError): GraphQLError | null {
+  if (typeof err.extensions?.limit === 'string') return err;
+  if (TOKENS.test(err.message)) return new GraphQLError(err.message, { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit: 'tokens' } });
+  return null;
+}
+
+/**
  * The limit behind a formatted error, or null. Apollo re-codes validation-rule errors as
  * GRAPHQL_VALIDATION_FAILED and the parser's token bound as GRAPHQL_PARSE_FAILED; this recovers
  * the refusal so the edge answers QUERY_TOO_COMPLEX with `extensions.limit`.

@@ -5,7 +5,7 @@
  * mutations go over HTTP). Errors leave formatted as on HTTP: a public code, masked internals.
  */
 import type { Server } from 'node:http';
-import { getOperationAST, GraphQLError, parse, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { getOperationAST, GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type ParseOptions, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
@@ -14,6 +14,7 @@ import { CodedError, toGraphQLError } from '../errors/errors';
 import type { ValueChangeLog } from '../pubsub/port';
 import type { PartnerContext } from '../services/context';
 import { formatGatewayError } from './errors';
+import { limitRefusal } from './limits';
 import type { Partner, PartnerDirectory } from '../services/partners';
 import { createSharedSubscribe } from './shared-execution';
 
@@ -29,6 +30,8 @@ export interface SubscriptionServerOptions {
   readonly maxPending?: number;
   /** Path of the WebSocket endpoint. Default '/graphql'. */
   readonly path?: string;
+  /** The HTTP request limits' parse options and validation rules (server/limits.ts). Default: none. */
+  readonly limits?: { readonly parseOptions: ParseOptions; readonly validationRules: readonly ValidationRule[] };
 }
 
 export interface SubscriptionServer {
@@ -76,12 +79,12 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): Subsc
       onSubscribe(ctx, _id, payload) {
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, opts.limits?.parseOptions);
         } catch (err) {
-          return [badRequest((err as Error).message)];
+          return [limitRefusal(err as GraphQLError) ?? badRequest((err as Error).message)];
         }
-        const invalid = validate(opts.schema, document);
-        if (invalid.length > 0) return invalid.map((e) => badRequest(e.message));
+        const invalid = validate(opts.schema, document, [...specifiedRules, ...(opts.limits?.validationRules ?? [])]);
+        if (invalid.length > 0) return invalid.map((e) => limitRefusal(e) ?? badRequest(e.message));
         const op = getOperationAST(document, payload.operationName);
         if (!op) return [badRequest('Unable to identify the operation (give operationName)')];
         if (op.operation !== 'subscription') return [badRequest(`Only subscriptions are served over WebSocket; send this ${op.operation} over HTTP`)];

@@ -4,6 +4,8 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { FeedDocument } from './generated/graphql';
 import { startTestGateway, type TestGateway } from './support/gateway';
 
@@ -184,5 +186,39 @@ describe('the 12,000-alias request', () => {
     } finally {
       await t.stop();
     }
+  });
+});
+
+describe('request limits over graphql-ws (partners)', () => {
+  let t: TestGateway;
+  let key: string;
+  beforeAll(async () => {
+    t = await startTestGateway({ env: { MAX_QUERY_TOKENS: '60' } });
+    key = t.keyFor('partner', ['high-value']);
+  });
+  afterAll(() => t.stop());
+
+  const errorsOf = async (query: string): Promise<Array<{ message: string; extensions?: Record<string, unknown> }>> => {
+    const client = createClient({ url: t.gateway.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { apiKey: key }, retryAttempts: 0 });
+    try {
+      return await new Promise((resolve, reject) => {
+        client.subscribe({ query }, { next: () => reject(new Error('the operation ran')), error: (e) => resolve(e as never), complete: () => reject(new Error('completed without an error')) });
+      });
+    } finally {
+      await client.dispose();
+    }
+  };
+
+  it('applies the token bound', async () => {
+    const errors = await errorsOf(`subscription { userValueChanged { ${'userId '.repeat(60)}} }`);
+    expect(errors).toEqual([expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'tokens' } })]);
+  });
+
+  it('applies Armor rules (aliases) and hides suggestions', async () => {
+    const aliased = await errorsOf(`subscription { userValueChanged { ${Array.from({ length: 16 }, (_, i) => `a${i}: userId`).join(' ')} } }`);
+    expect(aliased).toContainEqual(expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'aliases' } }));
+    const misspelt = await errorsOf('subscription { userValueChanged { userI } }');
+    expect(misspelt[0]?.message).toContain('userI');
+    expect(misspelt[0]?.message).not.toMatch(/did you mean|"userId"/i);
   });
 });
