@@ -65,6 +65,27 @@ const shown = (x: unknown): string => {
   const t = typeof x === 'number' ? String(x) : (JSON.stringify(x) ?? typeof x);
   return t.length > 40 ? `${t.slice(0, 37)}...` : t;
 };
+/**
+ * One pass over the UTF-16 units, for the common path (imports check every row's ids): 0 when the
+ * text is printable ASCII (already NFC), 1 when it holds other characters but nothing refused,
+ * 2 when something may be refused (then badCharacters says what).
+ */
+function scanId(v: string): 0 | 1 | 2 {
+  let kind: 0 | 1 = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f) continue;
+    if (c < 0x20 || c <= 0x9f) return 2;
+    if ((c >= 0x200b && c <= 0x200d) || c === 0x2060 || c === 0xfeff || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) return 2;
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const next = v.charCodeAt(i + 1);
+      if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return 2;
+      i++;
+    }
+    kind = 1;
+  }
+  return kind;
+}
 const codePoint = (m: RegExpExecArray): string => `U+${m[0]!.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
 /**
@@ -90,9 +111,12 @@ function badCharacters(v: string): string | null {
 export function checkId(field: string, value: unknown): Checked<string> {
   if (value === undefined || value === null) return fail(field, 'is required');
   if (typeof value !== 'string') return fail(field, 'must be a string');
-  const bad = badCharacters(value.trim());
-  if (bad !== null) return fail(field, bad);
-  const v = value.normalize('NFC').trim();
+  const kind = scanId(value.trim());
+  if (kind === 2) {
+    const bad = badCharacters(value.trim());
+    if (bad !== null) return fail(field, bad);
+  }
+  const v = (kind === 0 ? value : value.normalize('NFC')).trim();
   if (v.length === 0) return fail(field, 'must not be empty');
   if (v.length > MAX_ID_LENGTH) return fail(field, `must be at most ${MAX_ID_LENGTH} characters (got ${v.length})`);
   return { ok: true, value: v };

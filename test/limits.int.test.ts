@@ -4,6 +4,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { getIntrospectionQuery } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { FeedDocument } from './generated/graphql';
@@ -99,6 +100,10 @@ describe('request limits (defaults)', () => {
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
     expect(await res.json()).toEqual({ errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'MALFORMED_REQUEST' } }] });
+  });
+
+  it('the full introspection query (GraphiQL, codegen) passes every limit', async () => {
+    passes(await query(t, getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true })));
   });
 
   it('a legitimate feed query still runs', async () => {
