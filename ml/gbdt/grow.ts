@@ -22,8 +22,8 @@ export interface GrowOptions {
 export interface GrowContext {
   readonly data: BinnedData;
   readonly fb: FeatureBins;
-  /** Histogram offset (in bins) of each feature. */
-  readonly offset: Uint32Array;
+  /** Histogram offset of each feature, in Float64 slots (3 per bin: Σg, Σh, count). */
+  readonly offset3: Int32Array;
   readonly hists: Float64Array[];
   readonly tmp: Uint32Array;
 }
@@ -39,21 +39,21 @@ export interface GrownTree {
 }
 
 export function createGrowContext(data: BinnedData, fb: FeatureBins, numLeaves: number): GrowContext {
-  const offset = new Uint32Array(data.d);
+  const offset3 = new Int32Array(data.d);
   let total = 0;
   for (let f = 0; f < data.d; f++) {
-    offset[f] = total;
+    offset3[f] = total * 3;
     total += fb.numBins[f]!;
   }
   const hists: Float64Array[] = [];
   for (let i = 0; i < numLeaves; i++) hists.push(new Float64Array(total * 3));
-  return { data, fb, offset, hists, tmp: new Uint32Array(data.n) };
+  return { data, fb, offset3, hists, tmp: new Uint32Array(data.n) };
 }
 
 function buildHist(ctx: GrowContext, hist: Float64Array, rows: Uint32Array, start: number, end: number, grad: Float32Array, hess: Float32Array, feats: Int32Array): void {
   hist.fill(0);
   const { bins, d } = ctx.data;
-  const off = ctx.offset;
+  const off = ctx.offset3;
   const nf = feats.length;
   if (nf === d) {
     // Every feature: no indirection through feats (the common case, and the hot loop).
@@ -63,7 +63,7 @@ function buildHist(ctx: GrowContext, hist: Float64Array, rows: Uint32Array, star
       const h = hess[r]!;
       const base = r * d;
       for (let f = 0; f < d; f++) {
-        const b = (off[f]! + bins[base + f]!) * 3;
+        const b = off[f]! + bins[base + f]! * 3;
         hist[b] = hist[b]! + g;
         hist[b + 1] = hist[b + 1]! + h;
         hist[b + 2] = hist[b + 2]! + 1;
@@ -78,7 +78,7 @@ function buildHist(ctx: GrowContext, hist: Float64Array, rows: Uint32Array, star
     const base = r * d;
     for (let k = 0; k < nf; k++) {
       const f = feats[k]!;
-      const b = (off[f]! + bins[base + f]!) * 3;
+      const b = off[f]! + bins[base + f]! * 3;
       hist[b] = hist[b]! + g;
       hist[b + 1] = hist[b + 1]! + h;
       hist[b + 2] = hist[b + 2]! + 1;
@@ -125,7 +125,7 @@ function findBest(ctx: GrowContext, hist: Float64Array, G: number, H: number, C:
   };
   for (let k = 0; k < feats.length; k++) {
     const f = feats[k]!;
-    const o3 = ctx.offset[f]! * 3;
+    const o3 = ctx.offset3[f]!;
     const nb = ctx.fb.numBins[f]!;
     const mg = hist[o3]!;
     const mh = hist[o3 + 1]!;

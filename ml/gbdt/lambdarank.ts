@@ -137,11 +137,13 @@ export function lambdarankGradients(
   hess.fill(0);
   const m = maxGroup(groups);
   const s: Scratch = { order, disc: discounts(m), g: new Float64Array(m), h: new Float64Array(m) };
+  // Integer labels: the gain table is indexed by them in the inner loop.
+  const labels = Int32Array.from(y);
   let start = 0;
   for (let q = 0; q < groups.length; q++) {
     const len = groups[q]!;
     const inv = invMaxDcg[q]!;
-    if (inv > 0 && len > 1) groupLambdas(score, y, start, len, inv, k, norm, s, grad, hess);
+    if (inv > 0 && len > 1) groupLambdas(score, labels, start, len, inv, k, norm, s, grad, hess);
     start += len;
   }
 }
@@ -155,7 +157,7 @@ interface Scratch {
 
 function groupLambdas(
   score: ArrayLike<number>,
-  y: Float32Array,
+  y: Int32Array,
   start: number,
   len: number,
   inv: number,
