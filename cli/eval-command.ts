@@ -3,18 +3,20 @@
  * baselines, and write the report as JSON and a self-contained HTML page.
  *
  *   eval ranking/full     Gowalla LightGCN split: full ranking, Recall/NDCG/Precision/HitRate@K
- *   eval events/temporal  Taobao head: global time cut, AUC/GAUC, P/NDCG@K of the gateway's feed
+ *   eval events/temporal  any event log (Taobao head by default, --file/--mapping, --db): global time cut,
+ *                         AUC/GAUC, P/NDCG@K (95% bootstrap intervals) of the gateway's feed per strategy
  *   eval value/holdout    CDNOW: 39-week calibration / 39-week holdout, MAE/RMSE/Spearman/top decile
  *   eval value/temporal   Taobao head: purchase-in-next-window AUC of DUVE (and ablations) vs RFM, BG/NBD
  *   eval feed/ltv         Taobao head, events/temporal harness: the LTV feed (strategies/ltv.json, DUVE trained
  *                         before the cut) vs the commercial-only baseline, the default strategy and references
- *   common: --seed <n> (42)  --out <dir> (reports)  --no-progress
+ *   common: --seed <n> (42)  --out <dir> (reports)  --name <name> (report file name and title; default the dataset name)  --no-progress
  */
 import { Command, InvalidArgumentError } from 'commander';
-import type { EvalReport } from '../eval/report/types';
-import { columnLabel } from '../eval/report/json';
+import type { EvalReport, MetricRow } from '../eval/report/types';
+import { columnLabel, reportName } from '../eval/report/json';
 import { writeReportJson } from '../eval/report/json';
 import { writeReportHtml } from '../eval/report/html';
+import { temporalRunOptions, temporalSourceOptions, type TemporalSourceFlags } from './temporal-flags';
 
 function int(raw: string): number {
   const n = Number(raw);
@@ -25,6 +27,7 @@ function int(raw: string): number {
 interface Common {
   seed: number;
   out: string;
+  name?: string;
   progress: boolean;
 }
 
@@ -32,22 +35,26 @@ function withCommon(cmd: Command): Command {
   return cmd
     .option('--seed <n>', 'seed of every random draw', int, 42)
     .option('--out <dir>', 'report directory', 'reports')
+    .option('--name <name>', 'report name: in the file name and the title (default: the dataset name)')
     .option('--no-progress', 'no progress bars');
 }
 
 /** A compact summary: overall rows only, one line per model. */
 export function summaryLines(r: EvalReport): string[] {
   const overall = r.metrics.filter((m) => m.segment === undefined);
-  const lines = [`${r.protocol} on ${r.dataset.name} (seed ${r.seed}): ${(r.wallMs / 1000).toFixed(1)} s wall, peak RSS ${r.peakRssMiB} MiB`];
+  const lines = [`${r.protocol} ${reportName(r) !== r.dataset.name ? `"${reportName(r)}" ` : ''}on ${r.dataset.name} (seed ${r.seed}): ${(r.wallMs / 1000).toFixed(1)} s wall, peak RSS ${r.peakRssMiB} MiB`];
   for (const model of r.models) {
     const rows = overall.filter((m) => m.model === model.id);
-    const cells = rows.map((m) => `${columnLabel(m)}=${Number.isFinite(m.value) ? m.value.toFixed(4) : 'n/a'}`);
+    const ci = (m: MetricRow): string => (m.ci !== undefined ? ` [${m.ci.lower.toFixed(4)}, ${m.ci.upper.toFixed(4)}]` : '');
+    const cells = rows.map((m) => `${columnLabel(m)}=${Number.isFinite(m.value) ? m.value.toFixed(4) : 'n/a'}${ci(m)}`);
     lines.push(`  ${model.role === 'candidate' ? '*' : ' '} ${model.id}@${model.version}: ${cells.join('  ')}`);
   }
   return lines;
 }
 
-async function finish(r: EvalReport, out: string): Promise<void> {
+async function finish(report: EvalReport, o: Pick<Common, 'out' | 'name'>): Promise<void> {
+  const r: EvalReport = o.name !== undefined ? { ...report, name: o.name } : report;
+  const out = o.out;
   const json = await writeReportJson(r, out);
   const html = await writeReportHtml(r, out);
   process.stdout.write(`${summaryLines(r).join('\n')}\nreport: ${json}\n        ${html}\n`);
@@ -80,28 +87,36 @@ export function evalCommand(): Command {
       ...(o.workers !== undefined ? { workers: o.workers } : {}),
       ...(o.maxUsers !== undefined ? { maxUsers: o.maxUsers } : {}),
     });
-    await finish(r, o.out);
+    await finish(r, o);
   });
 
   withCommon(
-    root
-      .command('events/temporal')
-      .description('event log (Taobao UserBehavior format): global time cut, evaluate the next window')
-      .option('--file <file>', 'event log', '../shared/data/taobao-userbehavior-head/UserBehavior_head.csv')
-      .option('--eval-days <n>', 'days after the cut that form the evaluation window', int)
+    temporalSourceOptions(
+      root
+        .command('events/temporal')
+        .description('any event log: global time cut, every strategy through the real FeedService, evaluate the next window'),
+    )
       .option('--negatives <n>', 'sampled AUC negatives per user', int)
-      .option('--max-lines <n>', 'read only the first n lines', int),
-  ).action(async (o: Common & { file: string; evalDays?: number; negatives?: number; maxLines?: number }) => {
+      .option('--models <ids>', 'comma-separated: "default" and/or registered scorer ids (each a <scorer>-only strategy); default: default, its scorers alone, popularity')
+      .option('--strategy <files...>', 'strategy files, each evaluated as a candidate model')
+      .option('--bootstrap <n>', 'resamples of the 95% intervals over users (0: none)', int),
+  ).action(async (o: Common & TemporalSourceFlags & { negatives?: number; models?: string; strategy?: string[]; bootstrap?: number }) => {
     const { runEventsTemporal } = await import('../eval/protocols/events-temporal');
+    const { registeredScorerIds, selectTemporalModels } = await import('../eval/protocols/temporal-models');
+    const models = selectTemporalModels({
+      ...(o.models !== undefined ? { models: o.models.split(',').filter((x) => x.trim() !== '') } : {}),
+      ...(o.strategy !== undefined ? { strategyFiles: o.strategy } : {}),
+      scorerIds: registeredScorerIds(),
+    });
     const r = await runEventsTemporal({
-      file: o.file,
+      ...temporalRunOptions(o),
+      models,
       seed: o.seed,
       progress: o.progress,
-      ...(o.evalDays !== undefined ? { evalDays: o.evalDays } : {}),
       ...(o.negatives !== undefined ? { negatives: o.negatives } : {}),
-      ...(o.maxLines !== undefined ? { maxLines: o.maxLines } : {}),
+      ...(o.bootstrap !== undefined ? { bootstrapResamples: o.bootstrap } : {}),
     });
-    await finish(r, o.out);
+    await finish(r, o);
   });
 
   withCommon(
@@ -128,7 +143,7 @@ export function evalCommand(): Command {
       ...(o.artifactRoot !== undefined ? { artifactRoot: o.artifactRoot } : {}),
       ...(o.maxLines !== undefined ? { maxLines: o.maxLines } : {}),
     });
-    await finish(r, o.out);
+    await finish(r, o);
   });
 
   withCommon(
@@ -139,7 +154,7 @@ export function evalCommand(): Command {
   ).action(async (o: Common & { file: string }) => {
     const { runValueHoldout } = await import('../eval/protocols/value-holdout');
     const r = await runValueHoldout({ file: o.file, seed: o.seed, progress: o.progress });
-    await finish(r, o.out);
+    await finish(r, o);
   });
 
   withCommon(
@@ -151,7 +166,7 @@ export function evalCommand(): Command {
   ).action(async (o: Common & { file: string; maxLines?: number }) => {
     const { runValueTemporal } = await import('../eval/protocols/value-temporal');
     const r = await runValueTemporal({ file: o.file, seed: o.seed, progress: o.progress, ...(o.maxLines !== undefined ? { maxLines: o.maxLines } : {}) });
-    await finish(r, o.out);
+    await finish(r, o);
   });
 
   return root;

@@ -19,6 +19,7 @@ import { importCommand } from './import-command';
 import { partnerKeyCommand } from './partner-key';
 import { simulateCommand } from './simulate';
 import { trainCommand } from './train-duve';
+import { tuneCommand } from './tune-command';
 import { trainDuveFromStore } from '../ml/duve/from-store';
 import { latestDuveArtifact } from '../ml/duve/export';
 import { openConfiguredStore } from '../graph/configured';
@@ -84,6 +85,7 @@ program.addCommand(evalCommand());
 program.addCommand(partnerKeyCommand());
 program.addCommand(trainCommand());
 program.addCommand(simulateCommand());
+program.addCommand(tuneCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CodedError) process.stderr.write(`error ${err.code}: ${err.message}\n`);

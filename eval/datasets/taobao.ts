@@ -1,5 +1,6 @@
 /**
- * Taobao UserBehavior event log for offline evaluation, converted row by row with the importer's
+ * Taobao UserBehavior event log for offline evaluation (the fast path of the `taobao` preset; any
+ * other mapped CSV or store goes through ./event-log.ts), converted row by row with the importer's
  * own converter (the Taobao preset mapping + `validateEvent`), so an evaluation trains on exactly
  * the events `import taobao` would store: same ids (`taobao:` prefix), same event types
  * (pv -> view, cart -> add_to_cart, fav -> wishlist, buy -> purchase), same validation.
@@ -9,11 +10,11 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { InteractionEvent } from '../../domain/events';
 import { resolveColumns } from '../../ingest/import/mapping';
 import { TAOBAO_MAPPING } from '../../ingest/import/presets';
-import { createRowConverter, type ItemPatch } from '../../ingest/import/row';
+import { createRowConverter } from '../../ingest/import/row';
 import type { RowError } from '../../ingest/import/types';
+import type { EventLog, LogLoadOptions, LogRow } from './event-log';
 
 /** Offset of the dataset's local time (China Standard Time) from UTC, in ms. */
 export const TAOBAO_UTC_OFFSET_MS = 8 * 3600 * 1000;
@@ -25,28 +26,13 @@ export const TAOBAO_WINDOW: { readonly start: number; readonly end: number } = O
 });
 
 /** One converted row: the event as the importer stores it, and what it says about its item. */
-export interface TaobaoRow {
-  readonly event: InteractionEvent;
-  readonly item: ItemPatch | null;
-  /** 1-based line in the file. */
-  readonly line: number;
-}
+export type TaobaoRow = LogRow;
 
-export interface TaobaoLog {
-  /** Valid rows in file order. */
-  readonly rows: readonly TaobaoRow[];
-  /** Non-empty lines read. */
-  readonly lines: number;
-  /** Rows the importer would reject, with line and field. */
-  readonly rowErrors: readonly RowError[];
-}
+/** Valid rows in file order, non-empty lines read, rejected rows. */
+export type TaobaoLog = EventLog;
 
-export interface TaobaoLoadOptions {
-  /** Server clock for `validateEvent` (future timestamps are rejected), ms. Default Date.now(). */
-  readonly now?: number;
-  /** Stop after this many non-empty lines. Default: the whole file. */
-  readonly maxLines?: number;
-}
+/** Clock and line limit (see LogLoadOptions). */
+export type TaobaoLoadOptions = LogLoadOptions;
 
 /** Incremental converter: feed lines in order, read the log at the end. */
 export function createTaobaoParser(opts: TaobaoLoadOptions = {}): { push(line: string): void; result(): TaobaoLog } {

@@ -1,5 +1,6 @@
 /**
- * Protocol `events/temporal`: a global time cut on an event log (Taobao UserBehavior format).
+ * Protocol `events/temporal`: a global time cut on an event log (the Taobao head by default; any
+ * mapped CSV or embedded store, see temporal-source.ts).
  * Training = the events before the cut, loaded into a fresh embedded GraphStore with the
  * importer's converter and batching sink; evaluation = what each user did in [cut, end).
  * Every model is a feed strategy run through the gateway's code (registry, FeedService, the
@@ -8,14 +9,13 @@
 import { resolve } from 'node:path';
 import { createEventSink } from '../../ingest/import/sink';
 import { mulberry32 } from '../../ml/random';
-import { DEFAULT_STRATEGY, checkStrategy, parseStrategy, strategyDigest, type Strategy } from '../../pipeline/strategy';
+import { checkStrategy, strategyDigest, type Strategy } from '../../pipeline/strategy';
 import { createPopularityScorer } from '../../plugins/baseline/popularity';
 import type { GraphStore } from '../../graph/port';
 import type { ScorerPlugin } from '../../plugins/sdk/contract';
 import type { ModelSession } from '../../plugins/sdk/model';
 import type { ScorerRegistry } from '../../plugins/sdk/registry';
 import { bundledScorers } from '../../server/bundled';
-import { TAOBAO_WINDOW, loadTaobao } from '../datasets/taobao';
 import { candidateLosses } from '../report/json';
 import type { EvalModelInfo, EvalReport, MetricRow } from '../report/types';
 import { createEvalProgress, createEvalRegistry, openTempStore, peakRssMiB, type RunEnvironmentOptions } from './support';
@@ -23,30 +23,13 @@ import { temporalMetricRows, type PairGroup } from './temporal-metrics';
 import { temporalNotes } from './temporal-notes';
 import { historySegment, resolveCut, splitAtCut, type CutOptions, type TemporalSplit } from './temporal-split';
 import { createReferenceModels } from './temporal-reference';
+import { DEFAULT_RESAMPLES } from './temporal-intervals';
+import { DEFAULT_TEMPORAL_MODELS, type TemporalModel } from './temporal-models';
+import { DEFAULT_TAOBAO_FILE, loadSource, type TemporalSource } from './temporal-source';
 import { createPairScorer, feedLists, sampleNegatives } from './temporal-score';
 
-/** A model under evaluation: a feed strategy over the registered scorers. */
-export interface TemporalModel {
-  /** Report id, e.g. `strategy:default`. */
-  readonly id: string;
-  readonly role: 'candidate' | 'baseline';
-  readonly strategy: Strategy;
-}
-
-const single = (scorerId: string): TemporalModel => {
-  const name = `${scorerId.split('/')[1]}-only`;
-  return { id: `strategy:${name}`, role: 'baseline', strategy: parseStrategy({ ...DEFAULT_STRATEGY, id: name, scorers: [{ id: scorerId, weight: 1 }] }) };
-};
-
-/**
- * `strategy:default` (the gateway's default strategy) against each of its scorers alone and the
- * popularity floor, all with the default retrievers and re-ranking.
- */
-export const DEFAULT_TEMPORAL_MODELS: readonly TemporalModel[] = [
-  { id: 'strategy:default', role: 'candidate', strategy: DEFAULT_STRATEGY },
-  ...DEFAULT_STRATEGY.scorers.map((s) => single(s.id)),
-  single('baseline/popularity'),
-];
+export { DEFAULT_TEMPORAL_MODELS, type TemporalModel } from './temporal-models';
+export { DEFAULT_TAOBAO_FILE } from './temporal-source';
 
 /** What a protocol variant sees once the training store is loaded (nothing after the cut is in it). */
 export interface TemporalTrainingContext {
@@ -85,6 +68,8 @@ export interface TemporalExtension {
   readonly notes: readonly string[];
   /** More notes from every model's feed lists (model id -> user -> items, best first). */
   summarise?(lists: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>): string[];
+  /** Models it adds to the run (e.g. a strategy that needs its trained scorer), after `models`. */
+  readonly models?: readonly TemporalModel[];
   /** Release what the extension opened; runs after the registry is closed. */
   close(): Promise<void>;
 }
@@ -95,17 +80,16 @@ export function sameRecipe(models: readonly TemporalModel[]): boolean {
   return models.every((m) => recipe(m.strategy) === recipe(models[0]!.strategy));
 }
 
-/** The public Taobao head file, relative to the working directory (the project root). */
-export const DEFAULT_TAOBAO_FILE = '../shared/data/taobao-userbehavior-head/UserBehavior_head.csv';
-
 export interface EventsTemporalOptions extends RunEnvironmentOptions, CutOptions {
-  /** Event log in Taobao UserBehavior format. Default DEFAULT_TAOBAO_FILE. */
+  /** The event log. Default: the `taobao` preset over `file`. */
+  readonly source?: TemporalSource;
+  /** Event log in Taobao UserBehavior format, when no `source` is given. Default DEFAULT_TAOBAO_FILE. */
   readonly file?: string;
-  /** Dataset name in the report and file name. Default `taobao-userbehavior-head`. */
+  /** Dataset name in the report (and its file name unless the report is named). Default `taobao-userbehavior-head` for the Taobao head, else the file's stem. */
   readonly datasetName?: string;
   /** Seed of the negative sampling. Default 42. */
   readonly seed?: number;
-  /** Observation window [start, end) in ms. Default TAOBAO_WINDOW (2017-11-25..12-03, UTC+8). */
+  /** Observation window [start, end) in ms. Default: TAOBAO_WINDOW (2017-11-25..12-03, UTC+8) for the taobao preset, else [first event, last event + 1 ms). */
   readonly window?: { readonly start: number; readonly end: number };
   /** Cut-offs K. Default [5, 10, 20]. */
   readonly ks?: readonly number[];
@@ -119,6 +103,8 @@ export interface EventsTemporalOptions extends RunEnvironmentOptions, CutOptions
   readonly references?: boolean;
   /** Read only the first N non-empty lines of the file. Default: all. */
   readonly maxLines?: number;
+  /** Resamples of the 95% bootstrap intervals over users (P@K, NDCG@K, GAUC); 0 = no intervals. Default 2000. */
+  readonly bootstrapResamples?: number;
   /** Train models on the training store and register their plugins (see feed-ltv.ts). Default: none. */
   readonly extend?: (ctx: TemporalTrainingContext) => Promise<TemporalExtension>;
 }
@@ -126,18 +112,22 @@ export interface EventsTemporalOptions extends RunEnvironmentOptions, CutOptions
 export async function runEventsTemporal(opts: EventsTemporalOptions = {}): Promise<EvalReport> {
   const started = Date.now();
   const t0 = performance.now();
-  const file = opts.file ?? DEFAULT_TAOBAO_FILE;
+  const source: TemporalSource = opts.source ?? { kind: 'preset', preset: 'taobao', file: opts.file ?? DEFAULT_TAOBAO_FILE };
   const seed = opts.seed ?? 42;
-  const window = opts.window ?? TAOBAO_WINDOW;
   const ks = [...(opts.ks ?? [5, 10, 20])].sort((a, b) => a - b);
   if (ks.length === 0 || ks.some((k) => !Number.isInteger(k) || k < 1)) throw new RangeError(`ks must be positive integers, got ${ks.join(',')}`);
   const kMax = ks[ks.length - 1]!;
   const segmentK = ks.includes(10) ? 10 : ks[Math.floor(ks.length / 2)]!;
   const negatives = opts.negatives ?? 100;
-  const models = opts.models ?? DEFAULT_TEMPORAL_MODELS;
-  const cut = resolveCut(window, opts);
+  let models = opts.models ?? DEFAULT_TEMPORAL_MODELS;
+  const resamples = opts.bootstrapResamples ?? DEFAULT_RESAMPLES;
+  if (!Number.isInteger(resamples) || resamples < 0) throw new RangeError(`bootstrapResamples must be a non-negative integer, got ${resamples}`);
 
-  const log = await loadTaobao(file, opts.maxLines !== undefined ? { maxLines: opts.maxLines } : {});
+  const loaded = await loadSource(source, opts.maxLines !== undefined ? { maxLines: opts.maxLines } : {});
+  const { log } = loaded;
+  const file = loaded.path;
+  const window = opts.window ?? loaded.window;
+  const cut = resolveCut(window, opts);
   const split = splitAtCut(log.rows, cut, window.end);
   const { store, dir, dispose } = await openTempStore(opts, 'temporal');
   let opened: ScorerRegistry | null = null;
@@ -151,6 +141,7 @@ export async function runEventsTemporal(opts: EventsTemporalOptions = {}): Promi
     const counts = await store.counts();
     const now = await store.latestEventTs();
     if (opts.extend) extension = await opts.extend({ store, split, cut, window, now, seed, scratchDir: dir });
+    if (extension?.models) models = [...models, ...extension.models];
     const plugins = [...(opts.plugins ?? [...bundledScorers(), createPopularityScorer()]), ...(extension?.plugins ?? [])];
     const registry = await createEvalRegistry(plugins, extension?.loadModel);
     opened = registry;
@@ -203,6 +194,7 @@ export async function runEventsTemporal(opts: EventsTemporalOptions = {}): Promi
           retrievers: Object.entries(model.strategy.candidates).filter(([k, v]) => k !== 'max' && v !== null).map(([k]) => k).join(', '),
           candidates: model.strategy.candidates.max,
           diversity: `${model.strategy.diversity.method} λ=${model.strategy.diversity.lambda} maxPerCategory=${model.strategy.diversity.maxPerCategory}`,
+          ...(model.source !== undefined ? { file: model.source } : {}),
           ...(trained.length > 0 ? { trained: Object.fromEntries(trained.map((t) => [t.scorerId, t.params])) } : {}),
         },
         ...(trained.length > 0 ? { trainMs: trained.reduce((a, t) => a + t.trainMs, 0) } : {}),
@@ -234,6 +226,7 @@ export async function runEventsTemporal(opts: EventsTemporalOptions = {}): Promi
           trainUsers: counts.users,
           categories: (id) => items.get(id)?.categories ?? [],
           interactedUsers: (id) => stats.get(id)?.users ?? 0,
+          ...(resamples > 0 ? { intervals: { seed, resamples } } : {}),
         }),
       );
     }
@@ -241,7 +234,7 @@ export async function runEventsTemporal(opts: EventsTemporalOptions = {}): Promi
       schemaVersion: 1,
       protocol: 'events/temporal',
       dataset: {
-        name: opts.datasetName ?? 'taobao-userbehavior-head',
+        name: opts.datasetName ?? loaded.name,
         path: file,
         split: `global time cut at ${new Date(cut).toISOString()}: train = events before it, evaluation = [cut, ${new Date(window.end).toISOString()})`,
         stats: {
@@ -267,7 +260,23 @@ export async function runEventsTemporal(opts: EventsTemporalOptions = {}): Promi
       metrics,
     };
     const notes = [
-      ...temporalNotes({ split, window, file: resolve(file), ks, segmentK, negatives, health, log, loadMs, references: opts.references !== false, sameRecipe: sameRecipe(models) }),
+      ...temporalNotes({
+        split,
+        window,
+        file: resolve(file),
+        source: source.kind,
+        localTime: loaded.taobaoTime && opts.window === undefined,
+        ks,
+        segmentK,
+        negatives,
+        health,
+        log,
+        loadMs,
+        references: opts.references !== false,
+        sameRecipe: sameRecipe(models),
+        resamples,
+        seed,
+      }),
       ...(extension?.notes ?? []),
       ...(extension?.summarise?.(new Map(perModel.map((pm) => [pm.id, pm.lists] as const))) ?? []),
       ...candidateLosses(report),

@@ -5,9 +5,10 @@ import { auc, gauc, type LabelledGroup } from '../metrics/classification';
 import { catalogueCoverage, intraListDiversity, listNovelty, meanOfFinite, ndcgAtK, precisionAtK, recallAtK } from '../metrics/lists';
 import type { MetricRow } from '../report/types';
 import { compareSegments, round6 } from './support';
+import { userInterval, type IntervalOptions } from './temporal-intervals';
 import type { UserWindow } from './temporal-split';
 
-/** The two targets: a purchase (`buy`) and a click (Taobao `pv`, stored as `view`). */
+/** The two targets: a purchase (`purchase`) and a click (`click` or `view`; see CLICK_TYPES). */
 export const TEMPORAL_TARGETS = [
   { id: 'purchase', relevant: (w: UserWindow): ReadonlySet<string> => w.purchased },
   { id: 'click', relevant: (w: UserWindow): ReadonlySet<string> => w.clicked },
@@ -32,6 +33,8 @@ export interface TemporalMetricInput {
   readonly trainUsers: number;
   readonly categories: (itemId: string) => readonly string[];
   readonly interactedUsers: (itemId: string) => number;
+  /** Bootstrap intervals over users for the overall P@K, NDCG@K and GAUC rows. Default: none. */
+  readonly intervals?: IntervalOptions;
 }
 
 type Row = { -readonly [K in keyof MetricRow]: MetricRow[K] };
@@ -49,8 +52,10 @@ export function temporalMetricRows(x: TemporalMetricInput): MetricRow[] {
     const listOf = (u: string): readonly string[] => x.lists.get(u) ?? [];
     for (const [metric, fn] of [['precision', precisionAtK], ['recall', recallAtK], ['ndcg', ndcgAtK]] as const) {
       for (const k of x.ks) {
-        const m = meanOfFinite(judged.map((u) => fn(listOf(u), t.relevant(x.windows.get(u)!), k)));
-        push({ model: x.model, metric, k, target: t.id, value: m.mean, n: m.n });
+        const values = judged.map((u) => fn(listOf(u), t.relevant(x.windows.get(u)!), k)).filter(Number.isFinite);
+        const m = meanOfFinite(values);
+        const ci = x.intervals !== undefined && metric !== 'recall' ? userInterval(values, null, x.intervals) : null;
+        push({ model: x.model, metric, k, target: t.id, value: m.mean, n: m.n, ...(ci !== null ? { ci } : {}) });
       }
     }
     const groupOf = (u: string): LabelledGroup => {
@@ -70,7 +75,12 @@ export function temporalMetricRows(x: TemporalMetricInput): MetricRow[] {
     }
     push({ model: x.model, metric: 'auc', target: t.id, value: auc(pooledScores, pooledLabels), n: pooledScores.length });
     const ga = gauc(groups);
-    push({ model: x.model, metric: 'gauc', target: t.id, value: ga.value, n: ga.groups });
+    let gaCi = null;
+    if (x.intervals !== undefined) {
+      const perUser = groups.map((g) => ({ a: auc(g.scores, g.labels), w: g.scores.length })).filter((g) => !Number.isNaN(g.a));
+      gaCi = userInterval(perUser.map((g) => g.a), perUser.map((g) => g.w), x.intervals);
+    }
+    push({ model: x.model, metric: 'gauc', target: t.id, value: ga.value, n: ga.groups, ...(gaCi !== null ? { ci: gaCi } : {}) });
 
     for (const seg of segments) {
       const segJudged = judged.filter((u) => x.segmentOf(u) === seg);
@@ -89,7 +99,7 @@ export function temporalMetricRows(x: TemporalMetricInput): MetricRow[] {
     const nv = meanOfFinite(fed.map((l) => listNovelty(l, k, x.interactedUsers, x.trainUsers)));
     push({ model: x.model, metric: 'novelty', k, value: nv.mean, n: nv.n });
   }
-  return rows.map(({ segment, k, target, ...r }) => ({
+  return rows.map(({ segment, k, target, ci, ...r }) => ({
     model: r.model,
     metric: r.metric,
     ...(k !== undefined ? { k } : {}),
@@ -97,5 +107,6 @@ export function temporalMetricRows(x: TemporalMetricInput): MetricRow[] {
     ...(segment !== undefined ? { segment } : {}),
     value: r.value,
     n: r.n,
+    ...(ci !== undefined ? { ci } : {}),
   }));
 }

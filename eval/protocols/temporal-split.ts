@@ -2,9 +2,16 @@
  * The global time split of the events/temporal protocol: one cut for every user; training sees
  * the events before it, the evaluation window is [cut, end). Pure: no I/O.
  */
-import type { TaobaoRow } from '../datasets/taobao';
+import type { LogRow } from '../datasets/event-log';
+import { argError } from './temporal-source';
 
 const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * Event types that count as a click: `click`, and `view` (a product-page view; Taobao logs its
+ * page views `pv` as `view` and has no separate click). A purchase is `purchase`.
+ */
+export const CLICK_TYPES: ReadonlySet<string> = new Set(['click', 'view']);
 
 export interface CutOptions {
   /** Explicit cut (ms). Default: derived from `evalFraction` or `evalDays`. */
@@ -15,20 +22,24 @@ export interface CutOptions {
   readonly evalDays?: number;
 }
 
-/** The cut for an observation window [start, end). Throws RangeError when it is not inside. */
+/**
+ * The cut for an observation window [start, end). Throws EVAL_ARGUMENT_INVALID naming the flag
+ * (`--cut`, `--eval-days`, `--eval-fraction`) when it is malformed or not inside the window.
+ */
 export function resolveCut(window: { readonly start: number; readonly end: number }, o: CutOptions): number {
   let cut: number;
   if (o.cutTs !== undefined) cut = o.cutTs;
   else if (o.evalFraction !== undefined) {
-    if (!(o.evalFraction > 0 && o.evalFraction < 1)) throw new RangeError(`evalFraction must be in (0, 1), got ${o.evalFraction}`);
+    if (!(o.evalFraction > 0 && o.evalFraction < 1)) throw argError('--eval-fraction', `must be in (0, 1), got ${o.evalFraction}`);
     cut = window.end - Math.round(o.evalFraction * (window.end - window.start));
   } else {
     const days = o.evalDays ?? 2;
-    if (!(days > 0)) throw new RangeError(`evalDays must be positive, got ${days}`);
+    if (!(days > 0)) throw argError('--eval-days', `must be positive, got ${days}`);
     cut = window.end - Math.round(days * DAY_MS);
   }
   if (!(Number.isFinite(cut) && cut > window.start && cut < window.end)) {
-    throw new RangeError(`the cut ${new Date(cut).toISOString()} is not inside the window [${new Date(window.start).toISOString()}, ${new Date(window.end).toISOString()})`);
+    const flag = o.cutTs !== undefined ? '--cut' : o.evalFraction !== undefined ? '--eval-fraction' : '--eval-days';
+    throw argError(flag, `the cut ${Number.isFinite(cut) ? new Date(cut).toISOString() : String(cut)} is not inside the window [${new Date(window.start).toISOString()}, ${new Date(window.end).toISOString()})`);
   }
   return cut;
 }
@@ -37,7 +48,7 @@ export function resolveCut(window: { readonly start: number; readonly end: numbe
 export interface UserWindow {
   /** Items bought (`purchase`). */
   readonly purchased: Set<string>;
-  /** Items clicked: Taobao `pv`, stored as `view`. */
+  /** Items clicked: events of type `click` or `view` (Taobao `pv` is stored as `view`). */
   readonly clicked: Set<string>;
   /** Items with any event. */
   readonly touched: Set<string>;
@@ -47,7 +58,7 @@ export interface TemporalSplit {
   readonly cut: number;
   readonly end: number;
   /** Events before the cut, in file order (what the store is trained on). */
-  readonly train: readonly TaobaoRow[];
+  readonly train: readonly LogRow[];
   /** Users with at least one event in [cut, end), by id (sorted). */
   readonly windows: ReadonlyMap<string, UserWindow>;
   /** Training events per user. */
@@ -61,8 +72,8 @@ export interface TemporalSplit {
   readonly afterEnd: number;
 }
 
-export function splitAtCut(rows: readonly TaobaoRow[], cut: number, end: number): TemporalSplit {
-  const train: TaobaoRow[] = [];
+export function splitAtCut(rows: readonly LogRow[], cut: number, end: number): TemporalSplit {
+  const train: LogRow[] = [];
   const windows = new Map<string, UserWindow>();
   const trainEvents = new Map<string, number>();
   const trainItemsOf = new Map<string, Set<string>>();
@@ -85,7 +96,7 @@ export function splitAtCut(rows: readonly TaobaoRow[], cut: number, end: number)
       if (w === undefined) windows.set(e.userId, (w = { purchased: new Set(), clicked: new Set(), touched: new Set() }));
       w.touched.add(e.itemId);
       if (e.type === 'purchase') w.purchased.add(e.itemId);
-      if (e.type === 'view') w.clicked.add(e.itemId);
+      if (CLICK_TYPES.has(e.type)) w.clicked.add(e.itemId);
     } else afterEnd += 1;
   }
   const sorted = new Map([...windows.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));

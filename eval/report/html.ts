@@ -7,7 +7,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { canonicalReport, columnKey, columnLabel, isBetter, metricDirection, reportBaseName } from './json';
+import { canonicalReport, columnKey, columnLabel, isBetter, metricDirection, reportBaseName, reportName } from './json';
 import { barChart, escapeXml as esc, lineChart } from './svg';
 import type { EvalReport, MetricRow } from './types';
 
@@ -72,7 +72,10 @@ function table(id: string, r: EvalReport, rows: readonly MetricRow[], rowKeys: R
           const m = cell.get(`${rk.model}\u0000${rk.segment ?? ''}\u0000${c.key}`);
           if (!m) return `<td class="missing"${dataAttrs(c)} data-model="${esc(rk.model)}">–</td>`;
           const isBest = best.get(`${rk.segment ?? ''}\u0000${c.key}`) === m.value;
-          return `<td${isBest ? ' class="best"' : ''} title="n = ${m.n}${isBest ? ' · best in column' : ''}" data-model="${esc(rk.model)}"${dataAttrs(c)}${rk.segment ? ` data-segment="${esc(rk.segment)}"` : ''} data-value="${m.value}" data-n="${m.n}">${esc(formatValue(m.value))}</td>`;
+          const ci = m.ci !== undefined ? ` · ${Math.round(m.ci.level * 100)}% CI [${formatValue(m.ci.lower)}, ${formatValue(m.ci.upper)}]` : '';
+          const ciAttrs = m.ci !== undefined ? ` data-ci-lower="${m.ci.lower}" data-ci-upper="${m.ci.upper}"` : '';
+          const ciText = m.ci !== undefined ? `<br><span class="ci">[${esc(formatValue(m.ci.lower))}, ${esc(formatValue(m.ci.upper))}]</span>` : '';
+          return `<td${isBest ? ' class="best"' : ''} title="n = ${m.n}${esc(ci)}${isBest ? ' · best in column' : ''}" data-model="${esc(rk.model)}"${dataAttrs(c)}${rk.segment ? ` data-segment="${esc(rk.segment)}"` : ''} data-value="${m.value}" data-n="${m.n}"${ciAttrs}>${esc(formatValue(m.value))}${ciText}</td>`;
         })
         .join('');
       const seg = rk.segment !== undefined ? `<td class="segment">${esc(rk.segment)}</td>` : '';
@@ -122,7 +125,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:0}dt{c
 th[scope=row],td.segment{text-align:left}thead th{background:#f4f4f4}th.target{text-align:center}td.best{background:#d9f2d9;font-weight:700}
 tr.candidate th[scope=row]{border-left:4px solid #0072B2}.role{font-size:11px;color:#666;font-weight:400;border:1px solid #ccc;border-radius:3px;padding:0 3px}
 tr.candidate .role{color:#0072B2;border-color:#0072B2}figure{display:inline-block;margin:8px 12px 8px 0}pre{margin:0;white-space:pre-wrap;font-size:12px}
-ul.notes li{margin:4px 0}`;
+ul.notes li{margin:4px 0}.ci{font-size:11px;color:#666;font-weight:400}`;
 
 /** Render the report page (every text escaped). */
 export function renderReportHtml(report: EvalReport): string {
@@ -136,18 +139,18 @@ export function renderReportHtml(report: EvalReport): string {
   const models = r.models
     .map((m) => `<tr class="${m.role}" data-model="${esc(m.id)}"><th scope="row">${esc(m.id)}</th><td>${esc(m.role)}</td><td>${esc(m.version)}</td><td>${m.trainMs !== undefined ? esc(formatMs(m.trainMs)) : '–'}</td><td style="text-align:left"><pre>${esc(Object.entries(m.params).map(([k, v]) => `${k} = ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('\n'))}</pre></td></tr>`)
     .join('');
-  const title = `${r.protocol} · ${r.dataset.name} · seed ${r.seed}`;
+  const title = `${r.protocol} · ${reportName(r)} · seed ${r.seed}`;
   const metricsBy = (d: 'lower' | 'zero'): string => [...new Set(overall.map((m) => m.metric))].filter((m) => metricDirection(m) === d).join(', ');
   const directions = [metricsBy('lower') && `lower is better for ${metricsBy('lower')}`, metricsBy('zero') && `closest to 0 is best for ${metricsBy('zero')}`, 'higher is better otherwise'].filter(Boolean).join('; ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <title>${esc(title)}</title><style>${CSS}</style></head><body>
-<header id="title-block" data-protocol="${esc(r.protocol)}" data-dataset="${esc(r.dataset.name)}" data-seed="${r.seed}"><h1>${esc(title)}</h1><dl>
+<header id="title-block" data-protocol="${esc(r.protocol)}" data-name="${esc(reportName(r))}" data-dataset="${esc(r.dataset.name)}" data-seed="${r.seed}"><h1>${esc(title)}</h1><dl>
 ${fact('protocol', 'protocol', r.protocol)}${fact('dataset', 'dataset', `${r.dataset.name} (${r.dataset.path})`)}${fact('split', 'split', r.dataset.split)}${fact('seed', 'seed', String(r.seed))}${fact('startedAt', 'started', r.startedAt)}${fact('wallMs', 'wall time', formatMs(r.wallMs))}${fact('peakRssMiB', 'peak RSS', `${r.peakRssMiB} MiB`)}
 </dl></header>
 <section id="notes"><h2>Notes</h2><ul class="notes">${r.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></section>
-<section id="results"><h2>Metrics</h2><p>Models as rows; the best value per column is highlighted (${esc(directions)}); the n behind each cell (users, pairs or customers) is in its tooltip.</p>
+<section id="results"><h2>Metrics</h2><p>Models as rows; the best value per column is highlighted (${esc(directions)}); the n behind each cell (users, pairs or customers) is in its tooltip; a bracket under a value is its 95% interval (bootstrap over users, see the notes).</p>
 ${table('metrics', r, overall, modelKeys)}</section>
 <section id="charts-k"><h2>Metric by K</h2>${lineCharts(r) || '<p>No metric at several K.</p>'}</section>
 <section id="charts-segments"><h2>By segment</h2>${segRows.length > 0 ? `${table('segments', r, segRows, segKeys)}${barCharts(r)}` : '<p>No segment rows.</p>'}</section>
@@ -157,7 +160,7 @@ ${table('metrics', r, overall, modelKeys)}</section>
 `;
 }
 
-/** Write `<dir>/<protocol-slug>-<dataset>-<seed>.html` and return its path. `dir` defaults to `reports`. */
+/** Write `<dir>/<protocol-slug>-<name>-<seed>.html` and return its path. `dir` defaults to `reports`. */
 export async function writeReportHtml(r: EvalReport, dir = 'reports'): Promise<string> {
   await mkdir(dir, { recursive: true });
   const path = join(dir, `${reportBaseName(r)}.html`);

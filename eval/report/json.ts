@@ -1,5 +1,6 @@
 /**
- * The report as a JSON file: `reports/<protocol-slug>-<dataset>-<seed>.json`, pretty-printed,
+ * The report as a JSON file: `reports/<protocol-slug>-<name>-<seed>.json` (name = the run's
+ * `--name`, default the dataset name), pretty-printed,
  * keys in a fixed order (the contract's order for report, dataset, model and metric row; sorted
  * for free-form maps such as params and stats), so two runs diff line by line.
  * Also the conventions readers of a report share: metric direction and column keys.
@@ -43,11 +44,17 @@ export function protocolSlug(p: ProtocolId): string {
   return p.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
 }
 
-const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '') || 'dataset';
+/** A name as it appears in a report file name: lower case, runs of other characters as `-`. */
+export const nameSlug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '') || 'dataset';
 
-/** `<protocol-slug>-<dataset>-<seed>` (no extension). */
-export function reportBaseName(r: Pick<EvalReport, 'protocol' | 'dataset' | 'seed'>): string {
-  return `${protocolSlug(r.protocol)}-${slug(r.dataset.name)}-${r.seed}`;
+/** The run's name: `--name`, else the dataset name. */
+export function reportName(r: Pick<EvalReport, 'name' | 'dataset'>): string {
+  return r.name ?? r.dataset.name;
+}
+
+/** `<protocol-slug>-<name>-<seed>` (no extension). */
+export function reportBaseName(r: Pick<EvalReport, 'protocol' | 'name' | 'dataset' | 'seed'>): string {
+  return `${protocolSlug(r.protocol)}-${nameSlug(reportName(r))}-${r.seed}`;
 }
 
 function sortedObject<T>(o: Readonly<Record<string, T>>): Record<string, T> {
@@ -79,6 +86,7 @@ function canonicalRow(r: MetricRow): MetricRow {
     ...(r.segment !== undefined ? { segment: r.segment } : {}),
     value: r.value,
     n: r.n,
+    ...(r.ci !== undefined ? { ci: { level: r.ci.level, lower: r.ci.lower, upper: r.ci.upper } } : {}),
   };
 }
 
@@ -87,6 +95,7 @@ export function canonicalReport(r: EvalReport): EvalReport {
   return {
     schemaVersion: r.schemaVersion,
     protocol: r.protocol,
+    ...(r.name !== undefined ? { name: r.name } : {}),
     dataset: { name: r.dataset.name, path: r.dataset.path, split: r.dataset.split, stats: sortedObject(r.dataset.stats) },
     seed: r.seed,
     startedAt: r.startedAt,
@@ -103,7 +112,7 @@ export function reportToJson(r: EvalReport): string {
   return `${JSON.stringify(canonicalReport(r), null, 2)}\n`;
 }
 
-/** Write `<dir>/<protocol-slug>-<dataset>-<seed>.json` and return its path. `dir` defaults to `reports`. */
+/** Write `<dir>/<protocol-slug>-<name>-<seed>.json` and return its path. `dir` defaults to `reports`. */
 export async function writeReportJson(r: EvalReport, dir = 'reports'): Promise<string> {
   await mkdir(dir, { recursive: true });
   const path = join(dir, `${reportBaseName(r)}.json`);

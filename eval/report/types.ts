@@ -20,6 +20,14 @@ export interface EvalModelInfo {
   readonly artifact?: string;
 }
 
+/** A confidence interval of a metric value. */
+export interface MetricInterval {
+  /** Coverage, e.g. 0.95. */
+  readonly level: number;
+  readonly lower: number;
+  readonly upper: number;
+}
+
 export interface MetricRow {
   readonly model: string;
   /** e.g. `recall`, `ndcg`, `precision`, `hitrate`, `coverage`, `auc`, `gauc`, `mae`, `rmse`, `spearman`, `top_decile_capture`. */
@@ -33,11 +41,15 @@ export interface MetricRow {
   readonly value: number;
   /** Users / customers / pairs the value averages over. */
   readonly n: number;
+  /** Interval of the value (e.g. a bootstrap over users); absent when the protocol gives none. */
+  readonly ci?: MetricInterval;
 }
 
 export interface EvalReport {
   readonly schemaVersion: 1;
   readonly protocol: ProtocolId;
+  /** Run name in the file name and title (`--name`). Default: the dataset name. */
+  readonly name?: string;
   readonly dataset: {
     readonly name: string;
     readonly path: string;

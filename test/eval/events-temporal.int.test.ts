@@ -147,7 +147,7 @@ describe('resolveCut', () => {
     expect(resolveCut(w, {})).toBe(8 * 24 * 3600 * 1000);
   });
   it('rejects a cut outside the window', () => {
-    expect(() => resolveCut(w, { cutTs: w.end })).toThrow(RangeError);
-    expect(() => resolveCut(w, { evalFraction: 1 })).toThrow(RangeError);
+    expect(() => resolveCut(w, { cutTs: w.end })).toThrow(/^--cut: the cut .* is not inside the window/);
+    expect(() => resolveCut(w, { evalFraction: 1 })).toThrow(/^--eval-fraction: must be in \(0, 1\)/);
   });
 });

@@ -1,0 +1,144 @@
+/**
+ * Event logs for offline evaluation from any source, as the domain sees them: InteractionEvents
+ * plus what each row says about its item (ItemPatch), in source order.
+ * - a CSV file + column mapping: each record converted with the importer's own row converter
+ *   (`createRowConverter`, `validateEvent`), parsed with the importer's csv-parse settings, so an
+ *   evaluation trains on exactly the events `import csv` would store;
+ * - an existing embedded store (SQLite file): its item interactions (`scanInteractions`) and item
+ *   records, read once, in time order.
+ */
+import { createReadStream, existsSync } from 'node:fs';
+import { parse, type CsvError } from 'csv-parse';
+import type { InteractionEvent } from '../../domain/events';
+import { ErrorCode } from '../../errors/codes';
+import { CodedError } from '../../errors/errors';
+import { createGraphStore } from '../../graph/factory';
+import { resolveColumns, type CsvMapping } from '../../ingest/import/mapping';
+import { createRowConverter, type ItemPatch, type RowConverter } from '../../ingest/import/row';
+import { rowError, type RowError } from '../../ingest/import/types';
+
+/** One event of the log and what its row says about the item. */
+export interface LogRow {
+  readonly event: InteractionEvent;
+  readonly item: ItemPatch | null;
+  /** 1-based line in the source file (the position in the scan for a store). */
+  readonly line: number;
+}
+
+export interface EventLog {
+  /** Valid rows in source order. */
+  readonly rows: readonly LogRow[];
+  /** Data records read (non-empty lines / stored interactions). */
+  readonly lines: number;
+  /** Rows the importer would reject, with line and field. */
+  readonly rowErrors: readonly RowError[];
+}
+
+export interface LogLoadOptions {
+  /** Server clock for `validateEvent` (future timestamps are rejected), ms. Default Date.now(). */
+  readonly now?: number;
+  /** Stop after this many data records. Default: all. */
+  readonly maxLines?: number;
+}
+
+/** The first and last event time of a log, [first, last + 1 ms): the default observation window. */
+export function logSpan(rows: readonly LogRow[]): { readonly start: number; readonly end: number } | null {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const r of rows) {
+    if (r.event.ts < lo) lo = r.event.ts;
+    if (r.event.ts > hi) hi = r.event.ts;
+  }
+  return rows.length === 0 ? null : { start: lo, end: hi + 1 };
+}
+
+interface Parsed {
+  readonly record: string[];
+  readonly info: { readonly lines: number };
+}
+
+/** Read a CSV event log with a validated mapping (the importer's parse settings and converter). */
+export async function loadMappedCsv(file: string, mapping: CsvMapping, opts: LogLoadOptions = {}): Promise<EventLog> {
+  if (!existsSync(file)) throw new CodedError(ErrorCode.EVAL_ARGUMENT_INVALID, `--file: ${file} does not exist`, { flag: '--file' });
+  const now = opts.now ?? Date.now();
+  const rows: LogRow[] = [];
+  const rowErrors: RowError[] = [];
+  let lines = 0;
+  const input = createReadStream(file);
+  const parser = parse({
+    delimiter: mapping.delimiter,
+    quote: mapping.quote ?? false,
+    bom: true,
+    trim: mapping.trim,
+    info: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+  });
+  input.on('error', (err) => parser.destroy(err));
+  parser.on('skip', (err: CsvError) => {
+    lines += 1;
+    rowErrors.push(rowError(typeof err.lines === 'number' ? err.lines : 0, 'row', err.message));
+  });
+  input.pipe(parser);
+  let converter: RowConverter | null = mapping.header ? null : createRowConverter(mapping, resolveColumns(mapping, null), now);
+  try {
+    for await (const { record, info } of parser as AsyncIterable<Parsed>) {
+      if (converter === null) {
+        converter = createRowConverter(mapping, resolveColumns(mapping, record), now);
+        continue;
+      }
+      if (opts.maxLines !== undefined && lines >= opts.maxLines) break;
+      lines += 1;
+      const out = converter.convert(record, info.lines);
+      if (out.kind === 'event') rows.push({ event: out.event, item: out.item, line: info.lines });
+      else if (out.kind === 'error') rowErrors.push(out.error);
+    }
+  } finally {
+    input.destroy();
+    parser.destroy();
+  }
+  return { rows, lines, rowErrors };
+}
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Read the item interactions of an existing embedded store (a SQLite file; not modified beyond the
+ * idempotent migration every open runs) in time order (ties by user, item, type). The store keeps no
+ * event ids in the scan, so each event gets `store:<user>:<item>:<type>:<ts>` plus `#n` for the n-th
+ * repeat of the same key; the item's record becomes the patch of its first event.
+ */
+export async function loadStoreLog(path: string, opts: LogLoadOptions = {}): Promise<EventLog> {
+  if (!existsSync(path)) throw new CodedError(ErrorCode.EVAL_ARGUMENT_INVALID, `--db: ${path} does not exist`, { flag: '--db' });
+  const store = await createGraphStore({ kind: 'embedded', path });
+  try {
+    const all: Array<{ userId: string; itemId: string; type: InteractionEvent['type']; ts: number; value: number }> = [];
+    for await (const page of store.scanInteractions(10_000)) {
+      for (const x of page) all.push({ userId: x.userId, itemId: x.itemId, type: x.type, ts: x.ts, value: x.value });
+    }
+    all.sort((a, b) => a.ts - b.ts || byText(a.userId, b.userId) || byText(a.itemId, b.itemId) || byText(a.type, b.type) || a.value - b.value);
+    const kept = opts.maxLines !== undefined ? all.slice(0, opts.maxLines) : all;
+    const itemIds = [...new Set(kept.map((x) => x.itemId))];
+    const records = new Map<string, ItemPatch>();
+    for (let i = 0; i < itemIds.length; i += 5000) {
+      const got = await store.getItems(itemIds.slice(i, i + 5000));
+      for (const [id, r] of got) records.set(id, { id, categories: r.categories, title: r.title === '' ? null : r.title, price: r.price, brand: r.brand });
+    }
+    const seen = new Map<string, number>();
+    const patched = new Set<string>();
+    const rows: LogRow[] = kept.map((x, i) => {
+      const key = `store:${x.userId}:${x.itemId}:${x.type}:${x.ts}`;
+      const n = seen.get(key) ?? 0;
+      seen.set(key, n + 1);
+      const item = patched.has(x.itemId) ? null : (records.get(x.itemId) ?? null);
+      patched.add(x.itemId);
+      const event: InteractionEvent = { eventId: n === 0 ? key : `${key}#${n}`, userId: x.userId, type: x.type, itemId: x.itemId, ts: x.ts, value: x.value, dwellMs: null, session: null, referrer: null, query: null };
+      return { event, item, line: i + 1 };
+    });
+    return { rows, lines: kept.length, rowErrors: [] };
+  } finally {
+    await store.close();
+  }
+}
