@@ -86,6 +86,23 @@ describe('lambdarank gradients for a 3-document group, by hand', () => {
     expect(grad[2]).toBeCloseTo(-b, 6);
   });
 
+  it('stays finite and exact for extreme score gaps (far below the top document)', () => {
+    const y3 = Float32Array.from([0, 1, 2]);
+    const g3 = Uint32Array.from([3]);
+    const grad = new Float32Array(3);
+    const hess = new Float32Array(3);
+    lambdarankGradients([0, -800, -900], y3, g3, inverseMaxDcg(y3, g3, 10), 10, false, grad, hess);
+    const inv3 = 1 / (3 + 1 / L3);
+    // Pair (doc2 over doc1), both ~e^-800 below the top: ρ = 1/(1 + e^-100) ≈ 1.
+    const w21 = 2 * (1 / L3 - 0.5) * inv3;
+    const w10 = 1 * (1 - 1 / L3) * inv3;
+    const w20 = 3 * 0.5 * inv3;
+    expect(grad[2]).toBeCloseTo(-(w21 * rho(-100) + w20 * rho(-900)), 6);
+    expect(grad[1]).toBeCloseTo(w21 * rho(-100) - w10 * rho(-800), 6);
+    expect(Array.from(grad).every(Number.isFinite)).toBe(true);
+    expect(Array.from(hess).every(Number.isFinite)).toBe(true);
+  });
+
   it('groups whose labels are all equal contribute nothing', () => {
     const y2 = Float32Array.from([2, 2, 2, 0, 0]);
     const g2 = Uint32Array.from([3, 2]);

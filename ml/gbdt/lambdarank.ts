@@ -136,7 +136,7 @@ export function lambdarankGradients(
   grad.fill(0);
   hess.fill(0);
   const m = maxGroup(groups);
-  const s: Scratch = { order, disc: discounts(m), g: new Float64Array(m), h: new Float64Array(m) };
+  const s: Scratch = { order, disc: discounts(m), g: new Float64Array(m), h: new Float64Array(m), e: new Float64Array(m) };
   // Integer labels: the gain table is indexed by them in the inner loop.
   const labels = Int32Array.from(y);
   let start = 0;
@@ -149,6 +149,8 @@ export function lambdarankGradients(
 }
 
 interface Scratch {
+  /** exp(σ·(s − s_top)) per row of the group (indexed by row − start). */
+  readonly e: Float64Array;
   readonly order: Uint32Array;
   readonly disc: Float64Array;
   readonly g: Float64Array;
@@ -167,9 +169,12 @@ function groupLambdas(
   grad: Float32Array,
   hess: Float32Array,
 ): void {
-  const { order, disc, g, h } = s;
+  const { order, disc, g, h, e } = s;
   rankGroup(score, start, len, order);
-  const spread = score[order[start]!]! !== score[order[start + len - 1]!]!;
+  const top = score[order[start]!]!;
+  const spread = top !== score[order[start + len - 1]!]!;
+  // ρ = 1/(1 + exp(σΔ)) = e_lo/(e_lo + e_hi): one exp per row instead of one per pair.
+  for (let i = 0; i < len; i++) e[i] = Math.exp(SIGMA * (score[start + i]! - top));
   let sumLambdas = 0;
   // Accumulate in double (indexed by row − start), then store.
   g.fill(0, 0, len);
@@ -189,7 +194,10 @@ function groupLambdas(
       const delta = iHigh ? si - score[rj]! : score[rj]! - si;
       let w = Math.abs(GAIN[yi]! - GAIN[yj]!) * (disc[i]! - disc[j]!) * inv;
       if (norm && spread) w /= 0.01 + Math.abs(delta);
-      const rho = 1 / (1 + Math.exp(SIGMA * delta));
+      const eh = e[hi - start]!;
+      const el = e[lo - start]!;
+      // Both underflow only when far below the top; then fall back to the direct form.
+      const rho = el + eh > 0 ? el / (el + eh) : 1 / (1 + Math.exp(SIGMA * delta));
       const lambda = SIGMA * w * rho;
       const hv = SIGMA * SIGMA * w * rho * (1 - rho);
       g[hi - start]! -= lambda;

@@ -35,6 +35,16 @@ describe('trainGbdt', () => {
     expect(JSON.stringify(a)).not.toBe(JSON.stringify(c));
   });
 
+  it('the training scores it tracks (binned, with out-of-bag rows) equal predict() on the raw rows', () => {
+    const ds = utility(rank);
+    const { model, history } = trainGbdt(ds, { objective: 'regression', trees: 12, baggingFraction: 0.6, featureFraction: 0.7, earlyStoppingRounds: 0 });
+    expect(model.trees).toHaveLength(12);
+    const p = model.predict(ds.x, ds.n);
+    let s = 0;
+    for (let i = 0; i < ds.n; i++) s += (p[i]! - ds.y[i]!) ** 2;
+    expect(Math.sqrt(s / ds.n)).toBeCloseTo(history[11]!.train, 5);
+  });
+
   it('feature fraction limits each tree to its drawn features', () => {
     const { model } = trainGbdt(rank, { trees: 10, featureFraction: 0.34, minDataInLeaf: 5 });
     for (const t of model.trees) expect(new Set(t.splitFeature).size).toBeLessThanOrEqual(2);
