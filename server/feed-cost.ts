@@ -8,7 +8,7 @@
  * variables; validation rules do not) and not a validation rule. Runs before execution.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import { GraphQLError, Kind, OperationTypeNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 import { ErrorCode } from '../errors/codes';
 
 export interface FeedCostOptions {
@@ -29,7 +29,7 @@ export function feedCost(
   variables: Readonly<Record<string, unknown>>,
   o: Omit<FeedCostOptions, 'maxCost'>,
 ): number {
-  if (operation.operation !== 'query') return 0;
+  if (operation.operation !== OperationTypeNode.QUERY) return 0;
   // Fields with one response key are merged and resolved once, so each key counts once.
   const limits = new Map<string, number>();
   const visited = new Set<string>();
