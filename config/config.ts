@@ -11,6 +11,7 @@ export interface Config {
   readonly port: number;
   readonly graphStore: 'embedded' | 'neo4j';
   readonly dbPath: string;
+  readonly storeSyncMs: number;
   readonly neo4j: { readonly uri: string; readonly user: string; readonly password: string; readonly database: string | undefined };
   readonly statsHalfLifeDays: number;
   readonly strategyFile: string | undefined;
@@ -78,6 +79,7 @@ export const ENV_TABLE: readonly EnvEntry[] = [
   { env: 'PORT', key: 'port', default: '4000', meaning: 'HTTP port (GraphQL at /graphql, plus /healthz and /metrics); 0 picks a free port', parse: int(0, 65535) },
   { env: 'GRAPH_STORE', key: 'graphStore', default: 'embedded', meaning: '`embedded` (SQLite file, no services) or `neo4j`', parse: oneOf('embedded', 'neo4j') },
   { env: 'DB_PATH', key: 'dbPath', default: './data/recgate.db', meaning: 'SQLite file of the embedded store (created with its folder)', parse: text },
+  { env: 'STORE_SYNC_MS', key: 'storeSyncMs', default: '1000', meaning: 'Period (ms) at which a gateway applies what other processes (`import`) wrote to the embedded store; 0: never (restart to see it)', parse: int(0, 3_600_000) },
   { env: 'NEO4J_URI', key: 'neo4j.uri', default: '', meaning: 'Bolt/neo4j URI, used when GRAPH_STORE=neo4j (e.g. neo4j://localhost:7687)', parse: text },
   { env: 'NEO4J_USER', key: 'neo4j.user', default: 'neo4j', meaning: 'Neo4j user', parse: text },
   { env: 'NEO4J_PASSWORD', key: 'neo4j.password', default: 'neo4j', meaning: 'Neo4j password', parse: text },

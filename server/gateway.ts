@@ -42,6 +42,7 @@ import { loadPartnersFile } from '../services/partners';
 import { attachSubscriptionServer } from './subscriptions';
 import { createUserValueService, type UserValueService } from '../services/user-values';
 import { serveResultsPage } from './results-page';
+import { startStoreSync, type StoreSync } from './store-sync';
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -77,6 +78,8 @@ export interface Gateway {
   readonly experiments: ExperimentService;
   readonly jobs: JobQueue;
   readonly valueChanges: ValueChangeLog;
+  /** Applies other processes' writes to the store every STORE_SYNC_MS; null when off or not needed (Neo4j). */
+  readonly storeSync: StoreSync | null;
   /** Drain HTTP, stop Apollo, close scorers in reverse order. */
   stop(): Promise<void>;
 }
@@ -151,10 +154,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     });
     await apollo.start();
     const services = { store, feed, feeds, experiments, metrics, clock, userValues, limits: { maxFeedLimit: config.maxFeedLimit, maxEventsPerBatch: config.maxEventsPerBatch, event: { maxValue: config.maxEventValue, maxDwellMs: config.maxEventDwellMs, maxFutureSkewMs: config.maxEventFutureSkewMs } } };
+    let storeSync: StoreSync | null = null;
     app.get('/healthz', async (_req, res) => {
       try {
         const counts = await store.counts();
-        res.json({ status: 'ok', store: store.kind, counts, strategy: feed.digest, scorers: registry.list().map((r) => `${r.id}@${r.version}`) });
+        res.json({ status: 'ok', store: store.kind, counts, sync: storeSync?.status() ?? null, strategy: feed.digest, scorers: registry.list().map((r) => `${r.id}@${r.version}`) });
       } catch (err) {
         res.status(503).json({ status: 'unavailable', error: (err as Error).message });
       }
@@ -172,6 +176,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     if (userValues !== null) {
       await scheduleDuveRefresh(jobs, userValues, { everyMs: config.duveRefreshMinutes * 60_000, instanceId: opts.instanceId ?? `${config.host}:${port}`, logger: logger.child({ component: 'duve-refresh' }) });
     }
+    // Started last (nothing after it throws): what `import` writes to the same file becomes visible.
+    if (config.storeSyncMs > 0) {
+      storeSync = startStoreSync({ store, everyMs: config.storeSyncMs, onEvents: async (events) => userValues?.onStored(events), logger: logger.child({ component: 'store-sync' }), clock });
+    }
     logger.info({ url, strategy: feed.digest }, 'gateway listening');
     return {
       url,
@@ -184,7 +192,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       experiments,
       jobs,
       valueChanges,
+      storeSync,
       async stop() {
+        await storeSync?.stop();
         await apollo.stop();
         await exposureLog?.close();
         await experimentStore?.close();

@@ -3,6 +3,5 @@ export { GBDT_DEFAULTS } from './types';
 export type { GbdtDataset, GbdtModel, GbdtModelJson, GbdtObjective, GbdtParams, GbdtTrainResult, GbdtTree, GbdtTreeJson } from './types';
 export { trainGbdt } from './train';
 export { gbdtFromJSON } from './model';
-export { gbdtToOnnx, type GbdtOnnxOptions } from './onnx';
-export { syntheticRanking, type SyntheticRankingOptions } from './synthetic';
+export { gbdtToOnnx } from './onnx';
 export { ndcgAt } from './lambdarank';
