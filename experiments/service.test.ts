@@ -1,4 +1,4 @@
-import { CodedError } from '../errors/errors';
+import type { CodedError } from '../errors/errors';
 import type { ExposureLog } from './exposure-log';
 import type { Experiment } from './model';
 import { createExperimentService, type ExperimentDraft, type ExperimentService } from './service';

@@ -118,6 +118,7 @@ export async function importCsv(
   const m = parseMapping(mapping);
   const run = await startRun(store, m.name, file, opts);
   let records = 0;
+  let stopped = false;
   try {
     const rows = readMappedCsv(file, m, { now: run.opts.now, ...(opts.idPrefix !== undefined ? { idPrefix: opts.idPrefix } : {}) });
     for await (const { bytes, outcome } of rows) {
@@ -126,9 +127,14 @@ export async function importCsv(
       if (outcome.kind === 'event') await run.event(outcome.event, outcome.item, outcome.categories);
       else if (outcome.kind === 'ignored') run.ignore();
       else run.rowError(outcome.error);
+      if (run.hopeless()) {
+        stopped = true;
+        run.log(`[import ${m.name}] stopped: the first ${records} rows all failed; the mapping does not fit ${file}`);
+        break;
+      }
     }
     if (records === 0) run.log(`[import ${m.name}] ${file} has no data rows`);
-    return await run.finish();
+    return await run.finish(stopped);
   } catch (err) {
     run.fail();
     throw err;

@@ -19,8 +19,10 @@ export interface ImportRun {
   rowError(e: RowError): void;
   ignore(): void;
   log(line: string): void;
-  /** Flush the last batch, stop the progress display, and summarise. */
-  finish(): Promise<ImportSummary>;
+  /** True once `stopAfterFailedRows` rows were read and every one failed: the importer should stop reading. */
+  hopeless(): boolean;
+  /** Flush the last batch, stop the progress display, and summarise (`stoppedEarly` when the reader gave up). */
+  finish(stoppedEarly?: boolean): Promise<ImportSummary>;
   /** Stop the progress display after a failure (nothing is flushed). */
   fail(): void;
 }
@@ -59,7 +61,8 @@ export async function startRun(store: GraphStore, label: string, file: string, o
       ignored += 1;
     },
     log: (line) => progress.log(line),
-    async finish() {
+    hopeless: () => opts.stopAfterFailedRows > 0 && lines >= opts.stopAfterFailedRows && rowErrorCount === lines,
+    async finish(stoppedEarly = false) {
       try {
         opts.signal?.throwIfAborted();
         await sink.flush();
@@ -81,6 +84,7 @@ export async function startRun(store: GraphStore, label: string, file: string, o
         categoriesUpserted: t.categoriesUpserted,
         rowErrors,
         rowErrorCount,
+        stoppedEarly,
         bytes: size,
         ms,
         eventsPerSec: ms > 0 ? Math.round((t.events * 1000) / ms) : t.events,

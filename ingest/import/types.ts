@@ -24,6 +24,11 @@ export interface ImportOptions {
   readonly maxRowErrors?: number;
   /** Row errors printed in full; then only a count. Default 20. */
   readonly printRowErrors?: number;
+  /**
+   * Stop reading after this many data rows when every one of them failed (the mapping does not fit
+   * the file; reading on would only add errors). The summary then has `stoppedEarly`. 0: never. Default 1000.
+   */
+  readonly stopAfterFailedRows?: number;
   /** Abort the import: queued events are dropped, batches already ingested stay stored. Default: none. */
   readonly signal?: AbortSignal;
 }
@@ -69,7 +74,9 @@ export interface ImportSummary {
   readonly rowErrors: readonly RowError[];
   /** Every row error, kept or not. */
   readonly rowErrorCount: number;
-  /** Bytes of the file read. */
+  /** True when the import stopped after `stopAfterFailedRows` rows that all failed (the rest of the file was not read). */
+  readonly stoppedEarly: boolean;
+  /** Bytes of the file (its size, also when it stopped early). */
   readonly bytes: number;
   /** Wall time of the import, in ms. */
   readonly ms: number;
@@ -87,6 +94,7 @@ export interface ResolvedOptions {
   readonly now: number;
   readonly maxRowErrors: number;
   readonly printRowErrors: number;
+  readonly stopAfterFailedRows: number;
   readonly signal: AbortSignal | undefined;
 }
 
@@ -106,6 +114,7 @@ export function resolveOptions(opts: ImportOptions = {}): ResolvedOptions {
     now: opts.now ?? Date.now(),
     maxRowErrors: opts.maxRowErrors ?? 1000,
     printRowErrors: opts.printRowErrors ?? 20,
+    stopAfterFailedRows: opts.stopAfterFailedRows ?? 1000,
     signal: opts.signal,
   };
 }

@@ -3,5 +3,6 @@ export { GBDT_DEFAULTS } from './types';
 export type { GbdtDataset, GbdtModel, GbdtModelJson, GbdtObjective, GbdtParams, GbdtTrainResult, GbdtTree, GbdtTreeJson } from './types';
 export { trainGbdt } from './train';
 export { gbdtFromJSON } from './model';
-export { gbdtToOnnx } from './onnx';
+export { gbdtToOnnx, type GbdtOnnxOptions } from './onnx';
+export { syntheticRanking, type SyntheticRankingOptions } from './synthetic';
 export { ndcgAt } from './lambdarank';

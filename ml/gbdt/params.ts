@@ -9,8 +9,13 @@ const OBJECTIVES = ['regression', 'binary', 'lambdarank'];
 
 /** Defaults filled in and every field checked. Unknown keys are refused (a typo would silently do nothing). */
 export function resolveParams(p: Partial<GbdtParams> = {}): GbdtParams {
-  for (const k of Object.keys(p)) if (!(k in GBDT_DEFAULTS)) fail(`params.${k}`, 'unknown parameter');
-  const r: GbdtParams = { ...GBDT_DEFAULTS, ...p };
+  const given: Partial<GbdtParams> = {};
+  for (const [k, v] of Object.entries(p)) {
+    if (!(k in GBDT_DEFAULTS)) fail(`params.${k}`, 'unknown parameter');
+    // An explicit undefined means "use the default".
+    if (v !== undefined) (given as Record<string, unknown>)[k] = v;
+  }
+  const r: GbdtParams = { ...GBDT_DEFAULTS, ...given };
   if (!OBJECTIVES.includes(r.objective)) fail('params.objective', `must be one of ${OBJECTIVES.join(', ')}`);
   const int = (k: keyof GbdtParams, min: number, max = Number.MAX_SAFE_INTEGER): void => {
     const v = r[k];

@@ -81,6 +81,12 @@ describe('trainGbdt', () => {
     expect(history[bestIteration - 1]!.valid).toBe(best);
   });
 
+  it('treats an explicit undefined parameter as the default', () => {
+    const a = trainGbdt(rank, { trees: 2, learningRate: undefined });
+    const b = trainGbdt(rank, { trees: 2 });
+    expect(JSON.stringify(a.model.toJSON())).toBe(JSON.stringify(b.model.toJSON()));
+  });
+
   it('calls onIteration once per round with the metrics', () => {
     const seen: Array<[number, number, number | undefined]> = [];
     const { history } = trainGbdt(rank, { trees: 3 }, heldOut, (i, t, v) => seen.push([i, t, v]));

@@ -10,7 +10,7 @@ import { runValueHoldout } from '../../eval/protocols/value-holdout';
 import { createDuveValueModel } from '../../eval/protocols/value-duve';
 import { createRepeatCalibrationModel, type ValueModel, type ValuePredictions } from '../../eval/protocols/value-models';
 import { reproducibleView, type EvalReport } from '../../eval/report/types';
-import { DATA, readLines, tempDir, writeLines } from '../import/helpers';
+import { CDNOW_MASTER, readLines, tempDir, writeLines } from '../import/helpers';
 
 const HOLDOUT_START = 19971001;
 let dir: string;
@@ -28,7 +28,7 @@ let b: EvalReport;
 let c: EvalReport;
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir());
-  const all = await readLines(join(DATA, 'cdnow/CDNOW_master.txt'));
+  const all = await readLines(CDNOW_MASTER);
   const slice = all.slice(1).filter((l) => Number(l.trim().split(/\s+/)[0]) <= 2000);
   file = await writeLines(dir, 'cdnow-2000.txt', [all[0]!, ...slice]);
   altered = await writeLines(dir, 'cdnow-2000-altered.txt', [

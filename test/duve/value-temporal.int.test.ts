@@ -1,6 +1,6 @@
 /**
- * runValueTemporal (DUVE vs RFM vs BG/NBD, decay and refresh ablations) on a real slice: the first
- * 20,000 rows of the Taobao head file (complete histories of the first users), run twice.
+ * runValueTemporal (DUVE vs RFM vs BG/NBD, decay and refresh ablations) on a real slice: the
+ * committed Taobao fixture (complete histories of the first 91 users, 9,603 rows), run twice.
  */
 import { runValueTemporal } from '../../eval/protocols/value-temporal';
 import { TAOBAO_WINDOW } from '../../eval/datasets/taobao';
@@ -17,9 +17,9 @@ const IDS = ['duve/per-type', 'duve/per-type+refresh-15m', 'duve/per-type+refres
 beforeAll(async () => {
   let dir: string;
   ({ dir, cleanup } = await tempDir());
-  lines = (await readLines(TAOBAO_FILE)).slice(0, 20000);
-  const file = await writeLines(dir, 'taobao-20000.csv', lines);
-  const run = (): Promise<EvalReport> => runValueTemporal({ file, datasetName: 'taobao-head-20000-value', seed: 5, iterations: 60, progress: false });
+  lines = await readLines(TAOBAO_FILE);
+  const file = await writeLines(dir, 'taobao-91-users.csv', lines);
+  const run = (): Promise<EvalReport> => runValueTemporal({ file, datasetName: 'taobao-head-91-users-value', seed: 5, iterations: 60, progress: false });
   a = await run();
   b = await run();
 });
@@ -30,13 +30,13 @@ afterAll(async () => {
 
 const rows = (r: EvalReport, f: Partial<MetricRow>): MetricRow[] => r.metrics.filter((m) => Object.entries(f).every(([k, v]) => (m as unknown as Record<string, unknown>)[k] === v));
 
-describe('value on the first 20,000 Taobao rows', () => {
+describe('value on the first 91 Taobao users', () => {
   const field = (l: string, i: number): string => l.split(',')[i]!;
   const ts = (l: string): number => Number(field(l, 4)) * 1000;
 
   it('reports under events/temporal with the value dataset name and every model', () => {
     expect(a.protocol).toBe('events/temporal');
-    expect(a.dataset.name).toBe('taobao-head-20000-value');
+    expect(a.dataset.name).toBe('taobao-head-91-users-value');
     expect(a.models.map((m) => m.id)).toEqual(IDS);
     expect(a.models.filter((m) => m.role === 'candidate').map((m) => m.id)).toEqual(['duve/per-type']);
   });

@@ -1,9 +1,9 @@
 /**
- * feed/ltv on a real slice: the first 10,000 rows of the Taobao head file (complete histories of
- * the first users), written to a temp file. DUVE is trained on the events before the cut, served
- * through onnxruntime-node, and the LTV strategy is compared with the commercial-only baseline in
- * one run. Run twice with the same seed (identical reports), and once on a copy whose evaluation
- * window was rewritten (DUVE must come out identical: it never sees the window).
+ * feed/ltv on a real slice: the committed Taobao fixture (complete histories of the first 91 users
+ * of the head file, 9,603 rows), written to a temp file. DUVE is trained on the events before the
+ * cut, served through onnxruntime-node, and the LTV strategy is compared with the commercial-only
+ * baseline in one run. Run twice with the same seed (identical reports), and once on a copy whose
+ * evaluation window was rewritten (DUVE must come out identical: it never sees the window).
  */
 import { runFeedLtv } from '../../eval/protocols/feed-ltv';
 import { TAOBAO_WINDOW } from '../../eval/datasets/taobao';
@@ -31,15 +31,15 @@ let altered: EvalReport;
 beforeAll(async () => {
   let dir: string;
   ({ dir, cleanup } = await tempDir());
-  lines = (await readLines(TAOBAO_FILE)).slice(0, 10000);
-  const file = await writeLines(dir, 'taobao-10000.csv', lines);
+  lines = await readLines(TAOBAO_FILE);
+  const file = await writeLines(dir, 'taobao-91-users.csv', lines);
   // Every page view in the evaluation window becomes a purchase: labels change, training does not.
   const rewritten = lines.map((l) => {
     const f = l.split(',');
     return Number(f[4]) * 1000 >= cut && f[3] === 'pv' ? [...f.slice(0, 3), 'buy', f[4]].join(',') : l;
   });
-  const alteredFile = await writeLines(dir, 'taobao-10000-altered.csv', rewritten);
-  const run = (f: string): Promise<EvalReport> => runFeedLtv({ file: f, datasetName: 'taobao-head-10000-ltv', seed: 11, negatives: 40, iterations: 80, progress: false, workDir: dir });
+  const alteredFile = await writeLines(dir, 'taobao-91-users-altered.csv', rewritten);
+  const run = (f: string): Promise<EvalReport> => runFeedLtv({ file: f, datasetName: 'taobao-head-91-users-ltv', seed: 11, negatives: 40, iterations: 80, progress: false, workDir: dir });
   a = await run(file);
   b = await run(file);
   altered = await run(alteredFile);
@@ -55,13 +55,13 @@ const overall = (r: EvalReport, model: string, metric: string, target?: string, 
   rows(r, { model, metric, ...(target !== undefined ? { target } : {}), ...(k !== undefined ? { k } : {}), segment: undefined })[0]!.value;
 const duveParams = (r: EvalReport): Record<string, unknown> => (r.models[0]!.params.trained as Record<string, Record<string, unknown>>)['duve/purchase']!;
 
-describe('feed/ltv on the first 10,000 Taobao rows', () => {
+describe('feed/ltv on the first 91 Taobao users', () => {
   const field = (l: string, i: number): string => l.split(',')[i]!;
   const ts = (l: string): number => Number(field(l, 4)) * 1000;
 
   it('reports the LTV candidate, the commercial-only baseline and the others under events/temporal', () => {
     expect(a.protocol).toBe('events/temporal');
-    expect(a.dataset.name).toBe('taobao-head-10000-ltv');
+    expect(a.dataset.name).toBe('taobao-head-91-users-ltv');
     expect(a.dataset.stats.cutTs).toBe(cut);
     expect(a.models.map((m) => [m.id, m.role])).toEqual(IDS);
     for (const [id] of IDS) {

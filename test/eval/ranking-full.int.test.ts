@@ -1,5 +1,6 @@
 /**
- * `ranking/full` on a slice of the real Gowalla split (users 0..199, copied into temp files):
+ * `ranking/full` on a slice of the real Gowalla split (users 0..199, test/fixtures/gowalla, copied
+ * into temp files):
  * reproducibility, popularity checked against an independent computation, versioned artifacts,
  * and the worker-thread path (compiled on the fly with TypeScript's transpiler) giving exactly
  * the in-thread numbers.
@@ -15,7 +16,7 @@ import { reproducibleView, type EvalReport, type MetricRow } from '../../eval/re
 import { listVersions, readMfArtifact, stageMfArtifact } from '../../ml/mf/artifact';
 
 const ROOT = resolve(__dirname, '../..');
-const DATA = resolve(ROOT, '../shared/data/gowalla');
+const DATA = resolve(ROOT, 'test/fixtures/gowalla');
 const USERS = 200;
 
 let dir: string;

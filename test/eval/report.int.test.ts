@@ -13,7 +13,7 @@ import { runValueHoldout } from '../../eval/protocols/value-holdout';
 import { formatValue, writeReportHtml } from '../../eval/report/html';
 import { canonicalReport, columnKey, metricDirection, writeReportJson } from '../../eval/report/json';
 import type { EvalReport } from '../../eval/report/types';
-import { DATA, TAOBAO_FILE, readLines, tempDir, writeLines } from '../import/helpers';
+import { CDNOW_MASTER, TAOBAO_FILE, readLines, tempDir, writeLines } from '../import/helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -29,7 +29,7 @@ beforeAll(async () => {
   }
   ({ dir, cleanup } = await tempDir());
   const taobao = await writeLines(dir, 'taobao.csv', (await readLines(TAOBAO_FILE)).slice(0, 3000));
-  const cdnowAll = await readLines(join(DATA, 'cdnow/CDNOW_master.txt'));
+  const cdnowAll = await readLines(CDNOW_MASTER);
   const cdnow = await writeLines(dir, 'cdnow.txt', [cdnowAll[0]!, ...cdnowAll.slice(1).filter((l) => Number(l.trim().split(/\s+/)[0]) <= 800)]);
   const runs = [
     await runEventsTemporal({ file: taobao, datasetName: 'taobao <head> & "3000"', negatives: 20, progress: false, workDir: dir }),

@@ -3,13 +3,11 @@
  * histories), written to a temp file. A second file with every holdout amount changed checks that
  * no model sees the holdout.
  */
-import { join } from 'node:path';
 import { runValueHoldout } from '../../eval/protocols/value-holdout';
 import { createRepeatCalibrationModel, createRfmValueModel, type ValueModel, type ValuePredictions } from '../../eval/protocols/value-models';
 import { reproducibleView, type EvalReport, type MetricRow } from '../../eval/report/types';
-import { DATA, readLines, tempDir, writeLines } from '../import/helpers';
+import { CDNOW_MASTER, readLines, tempDir, writeLines } from '../import/helpers';
 
-const CDNOW_FILE = join(DATA, 'cdnow/CDNOW_master.txt');
 const HOLDOUT_START = 19971001;
 const HOLDOUT_END = 19980701;
 
@@ -26,7 +24,7 @@ function spy(model: ValueModel, out: ValuePredictions[]): ValueModel {
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir());
-  const all = await readLines(CDNOW_FILE);
+  const all = await readLines(CDNOW_MASTER);
   slice = all.slice(1).filter((l) => Number(l.trim().split(/\s+/)[0]) <= 3000);
   file = await writeLines(dir, 'cdnow-3000.txt', [all[0]!, ...slice]);
   altered = await writeLines(dir, 'cdnow-3000-altered.txt', [

@@ -5,9 +5,16 @@ import { join, resolve } from 'node:path';
 import { createEmbeddedGraphStore } from '../../graph/embedded';
 import type { GraphStore } from '../../graph/port';
 
-export const DATA = resolve(__dirname, '../../../shared/data');
-export const TAOBAO_FILE = join(DATA, 'taobao-userbehavior-head/UserBehavior_head.csv');
-export const GOWALLA_TRAIN = join(DATA, 'gowalla/train.txt');
+/** Committed slices of the real datasets (test/fixtures/README.md: source, licence, how cut); tests never read ../shared. */
+export const FIXTURES = resolve(__dirname, '../fixtures');
+/** Taobao UserBehavior: the complete histories of the first 91 users of the head file (9,603 rows). */
+export const TAOBAO_FILE = join(FIXTURES, 'taobao/UserBehavior_head_91users.csv');
+/** Gowalla (LightGCN split): the train lines of users 0..199. */
+export const GOWALLA_TRAIN = join(FIXTURES, 'gowalla/train.txt');
+/** Gowalla (LightGCN split): the test lines of users 0..199. */
+export const GOWALLA_TEST = join(FIXTURES, 'gowalla/test.txt');
+/** CDNOW_master.txt: the header and every transaction of customers 1..3000. */
+export const CDNOW_MASTER = join(FIXTURES, 'cdnow/CDNOW_master_3000.txt');
 
 /** A fresh temp dir per test file; `cleanup` removes it. */
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {

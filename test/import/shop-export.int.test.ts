@@ -8,6 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { importCommand } from '../../cli/import-command';
+import { importCsv } from '../../ingest/import/csv';
+import { checkErrorRate } from '../../ingest/import/summary';
 import { ErrorCode } from '../../errors/codes';
 import type { GraphStore } from '../../graph/port';
 import { captureLog, openStore, tempDir } from './helpers';
@@ -32,10 +34,12 @@ async function fixtureRows(): Promise<Row[]> {
 let dir: string;
 let cleanup: () => Promise<void>;
 let rows: Row[];
+let MAPPING_JSON: unknown;
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir());
   rows = await fixtureRows();
+  MAPPING_JSON = JSON.parse(await readFile(MAPPING, 'utf8'));
 });
 afterAll(() => cleanup());
 
@@ -159,6 +163,17 @@ describe('import csv --mapping shop-export.mapping.json', () => {
     expect(error).toMatchObject({ code: ErrorCode.IMPORT_TOO_MANY_ERRORS, message: expect.stringMatching(/every one of the \d+ rows/) });
     expect(summary).toMatchObject({ lines: rows.length, events: 0, rowErrors: rows.length });
     expect(log[0]).toMatch(/IMPORT_ROW_INVALID line 2, ts: "2019-10-\d\d \d\d:\d\d:\d\d UTC" is not a timestamp/);
+  });
+
+  it('stops reading once the first stopAfterFailedRows rows all failed; a valid file never stops', async () => {
+    const mapping = { ...JSON.parse(await readFile(MAPPING, 'utf8')), tsUnit: 'ms' };
+    const cap = captureLog();
+    const s = await withStore('stop.db', (store) => importCsv(store, EVENTS, mapping, { progress: false, log: cap.log, stopAfterFailedRows: 50 }));
+    expect(s).toMatchObject({ lines: 50, rowErrorCount: 50, events: 0, stoppedEarly: true });
+    expect(cap.lines).toContain(`[import shop-export] stopped: the first 50 rows all failed; the mapping does not fit ${EVENTS}`);
+    expect(() => checkErrorRate(s)).toThrow(/every one of the 50 rows/);
+    const ok = await withStore('stop.db', (store) => importCsv(store, EVENTS, MAPPING_JSON, { progress: false, log: captureLog().log, stopAfterFailedRows: 1 }));
+    expect(ok).toMatchObject({ lines: rows.length, stoppedEarly: false, rowErrorCount: 0 });
   });
 
   it('exits non-zero when the failed share passes --max-error-rate (default 0.05), keeping the valid rows', async () => {

@@ -1,8 +1,9 @@
 /**
- * The closed-loop simulator end to end on a slice of the Taobao head (the first 10,000 lines:
- * complete histories of the first users): warm-up store, DUVE trained on it, the real gateway on
- * a free port with a simulated clock, an experiment over GraphQL, 30 users for 3 days, results
- * read over GraphQL. Twice with the same seed (identical reports), once with another seed.
+ * The closed-loop simulator end to end on the committed Taobao fixture (test/fixtures/taobao: the
+ * complete histories of the first 91 users of the head file, 9,603 lines): warm-up store, DUVE
+ * trained on it, the real gateway on a free port with a simulated clock, an experiment over
+ * GraphQL, 30 users for 3 days, results read over GraphQL. Twice with the same seed (identical
+ * reports), once with another seed.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { assignVariant } from '../../experiments/assignment';
 import { buildReport, formatReport, writeReport, type SimulationReport } from '../../sim/report';
 import { DEFAULT_VARIANTS, runSimulation, type SimulationOptions, type SimulationOutcome } from '../../sim/run';
 
-const FILE = join(__dirname, '..', '..', '..', 'shared', 'data', 'taobao-userbehavior-head', 'UserBehavior_head.csv');
+const FILE = join(__dirname, '..', 'fixtures', 'taobao', 'UserBehavior_head_91users.csv');
 const OPTS: SimulationOptions = {
   file: FILE,
   maxLines: 10_000,
@@ -32,7 +33,7 @@ let second: SimulationOutcome;
 let out: string;
 
 beforeAll(async () => {
-  if (!existsSync(FILE)) throw new Error(`the Taobao head is missing at ${FILE} (../shared/data)`);
+  if (!existsSync(FILE)) throw new Error(`the Taobao fixture is missing at ${FILE}`);
   out = mkdtempSync(join(tmpdir(), 'sim-report-'));
   first = await runSimulation(OPTS);
   second = await runSimulation(OPTS);
