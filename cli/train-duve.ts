@@ -12,6 +12,7 @@ import pino from 'pino';
 import { loadConfig } from '../config/config';
 import { openConfiguredStore } from '../graph/configured';
 import { trainDuveFromStore } from '../ml/duve/from-store';
+import { addTrainRanker } from './train-ranker';
 import type { DecayMode } from '../ml/duve/model';
 
 function instant(raw: string): number {
@@ -50,5 +51,5 @@ export function trainCommand(): Command {
         await store.close();
       }
     });
-  return train;
+  return addTrainRanker(train);
 }

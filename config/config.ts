@@ -22,9 +22,13 @@ export interface Config {
   readonly logLevel: string;
   readonly redisUrl: string | undefined;
   readonly duveModelDir: string;
+  readonly ltrModelDir: string;
   readonly duveRefreshMinutes: number;
   readonly valueChangeMinDelta: number;
   readonly partnersFile: string | undefined;
+  readonly accessDbPath: string;
+  /** `off` only with NODE_ENV=development (checked at load). */
+  readonly auth: 'on' | 'off';
   readonly valueChangeRetentionHours: number;
   readonly strategiesDir: string;
   readonly experimentsDbPath: string;
@@ -104,9 +108,12 @@ export const ENV_TABLE: readonly EnvEntry[] = [
   { env: 'NODE_ENV', key: 'development', default: 'production', meaning: '`development` shows internal error messages; anything else masks them', parse: (raw) => raw === 'development' },
   { env: 'REDIS_URL', key: 'redisUrl', default: '', meaning: 'Redis URL: jobs run on BullMQ and value changes fan out through a Redis stream across gateways; empty: in-process', parse: optional },
   { env: 'DUVE_MODEL_DIR', key: 'duveModelDir', default: 'models/duve', meaning: 'Folder of versioned DUVE artifacts (`<n>/manifest.json` + `value-head.onnx`); the highest version is served. No artifact: DUVE is off', parse: text },
+  { env: 'LTR_MODEL_DIR', key: 'ltrModelDir', default: 'models/ltr', meaning: 'Folder of versioned learned-ranker artifacts (`<n>/manifest.json` + `model.onnx`, from `train ranker`); the highest version is served as `ltr/lambdamart`. None, or an unreadable one: the scorer is absent and strategies naming it are skipped', parse: text },
   { env: 'DUVE_REFRESH_MINUTES', key: 'duveRefreshMinutes', default: '15', meaning: 'Period of the DUVE refresh job (recompute every user value, republish changes)', parse: positive },
   { env: 'VALUE_CHANGE_MIN_DELTA', key: 'valueChangeMinDelta', default: '0', meaning: 'Smallest value change (or any segment change) that is published to partners', parse: nonNegative },
   { env: 'PARTNERS_FILE', key: 'partnersFile', default: '', meaning: 'JSON file of partner API keys and segment entitlements for `userValueChanged`; empty: subscriptions refuse every key', parse: optional },
+  { env: 'ACCESS_DB_PATH', key: 'accessDbPath', default: './data/access.db', meaning: 'SQLite file of API keys (SHA-256 hashes only) and the audit log; `keys` CLI changes take effect on the next request', parse: text },
+  { env: 'AUTH', key: 'auth', default: 'on', meaning: '`off` disables API keys (every request acts with every scope); honoured only with NODE_ENV=development, else the process refuses to start', parse: oneOf('on', 'off') },
   { env: 'VALUE_CHANGE_RETENTION_HOURS', key: 'valueChangeRetentionHours', default: '24', meaning: 'How long value changes stay in the log for partners to resume from a cursor', parse: positive },
   { env: 'LOG_LEVEL', key: 'logLevel', default: 'info', meaning: 'pino log level (fatal, error, warn, info, debug, trace, silent)', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
 ];
@@ -130,6 +137,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cfg = out as unknown as Config;
   if (cfg.graphStore === 'neo4j' && cfg.neo4j.uri === '') {
     throw new CodedError(ErrorCode.CONFIG_INVALID, 'GRAPH_STORE=neo4j needs NEO4J_URI', { field: 'NEO4J_URI' });
+  }
+  if (cfg.auth === 'off' && !cfg.development) {
+    throw new CodedError(ErrorCode.CONFIG_INVALID, 'AUTH=off is honoured only with NODE_ENV=development', { field: 'AUTH' });
   }
   return Object.freeze(cfg);
 }

@@ -34,7 +34,8 @@ import type { ScorerPlugin } from '../plugins/sdk/contract';
 import { createScorerRegistry, type ScorerRegistry } from '../plugins/sdk/registry';
 import { createRequestContext, type GatewayContext } from '../services/context';
 import { buildGatewaySchema } from '../schema/build';
-import { bundledScorers } from './bundled';
+import { bundledScorers, loadLtrPlugin } from './bundled';
+import { LTR_SCORER_ID } from '../plugins/ltr/scorer';
 import { formatGatewayError } from './errors';
 import { createRequestLimits, requestLimitOptions } from './limits';
 import { createGatewayMetrics, type GatewayMetrics } from '../services/metrics';
@@ -42,6 +43,8 @@ import { loadPartnersFile } from '../services/partners';
 import { attachSubscriptionServer } from './subscriptions';
 import { createUserValueService, type UserValueService } from '../services/user-values';
 import { serveResultsPage } from './results-page';
+import { openAccess, type Access } from '../services/access/access';
+import { accessPlugin, healthGate, principalOf, requireKey } from './access';
 import { startStoreSync, type StoreSync } from './store-sync';
 
 export interface GatewayOptions {
@@ -78,6 +81,8 @@ export interface Gateway {
   readonly experiments: ExperimentService;
   readonly jobs: JobQueue;
   readonly valueChanges: ValueChangeLog;
+  /** API keys, scopes and the audit log (ACCESS_DB_PATH). */
+  readonly access: Access;
   /** Applies other processes' writes to the store every STORE_SYNC_MS; null when off or not needed (Neo4j). */
   readonly storeSync: StoreSync | null;
   /** Drain HTTP, stop Apollo, close scorers in reverse order. */
@@ -108,6 +113,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   if (userValues !== null && !plugins.some((p) => p.id === 'duve/purchase')) {
     plugins.push(createDuvePurchaseScorer(() => userValues.engine(), { modelUri: artifact!.onnxPath }) as unknown as ScorerPlugin);
   }
+  if (!plugins.some((p) => p.id === LTR_SCORER_ID)) {
+    const ranker = await loadLtrPlugin(config.ltrModelDir, logger);
+    if (ranker) plugins.push(ranker as unknown as ScorerPlugin);
+  }
   const registry = await createScorerRegistry(plugins, {
     logger: logger.child({ component: 'scorer' }),
     defaultTimeoutMs: config.scorerTimeoutMs,
@@ -115,6 +124,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   });
   let experimentStore: ExperimentStore | undefined;
   let exposureLog: ExposureLog | undefined;
+  let access: Access | undefined;
   try {
     const strategy = opts.strategy ?? (config.strategyFile ? loadStrategyFile(config.strategyFile) : DEFAULT_STRATEGY);
     const catalog = loadStrategyCatalog(strategy, opts.strategiesDir ?? config.strategiesDir, registry);
@@ -128,13 +138,15 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const metrics = createGatewayMetrics();
     const schema = await buildGatewaySchema();
     const partners = loadPartnersFile(config.partnersFile);
+    access = openAccess({ dbPath: config.accessDbPath, partners, disabled: config.auth === 'off', clock });
+    if (access.disabled) logger.warn('AUTH=off (NODE_ENV=development): API KEYS ARE NOT CHECKED; every request acts with every scope');
 
     const app = express();
     const httpServer = createServer(app);
     // Body size, tokens, depth, aliases, directives, cost, feed cost, hidden suggestions (server/limits.ts).
     const limits = createRequestLimits(requestLimitOptions(config, catalog.strategies.values()));
     // graphql-ws for partners (userValueChanged) on the same port and path as HTTP, under the same parse and validation limits.
-    const subscriptions = attachSubscriptionServer({ httpServer, schema, partners, valueChanges, logger, development: config.development, limits });
+    const subscriptions = attachSubscriptionServer({ httpServer, schema, access, valueChanges, logger, development: config.development, limits });
     const apollo = new ApolloServer<GatewayContext>({
       schema,
       parseOptions: limits.parseOptions,
@@ -147,14 +159,18 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       plugins: [
         ApolloServerPluginDrainHttpServer({ httpServer }),
         ApolloServerPluginCacheControlDisabled(),
+        // API keys: every root field against its scope; writes to the audit log (server/access.ts).
+        accessPlugin(access, logger.child({ component: 'access' })),
         // WebSocket connections are not HTTP requests: close them (1001) when the server drains.
         { serverWillStart: async () => ({ drainServer: () => subscriptions.dispose() }) },
         ...limits.plugins,
       ],
     });
     await apollo.start();
-    const services = { store, feed, feeds, experiments, metrics, clock, userValues, limits: { maxFeedLimit: config.maxFeedLimit, maxEventsPerBatch: config.maxEventsPerBatch, event: { maxValue: config.maxEventValue, maxDwellMs: config.maxEventDwellMs, maxFutureSkewMs: config.maxEventFutureSkewMs } } };
+    const services = { store, feed, feeds, experiments, metrics, clock, userValues, audit: access.audit, limits: { maxFeedLimit: config.maxFeedLimit, maxEventsPerBatch: config.maxEventsPerBatch, event: { maxValue: config.maxEventValue, maxDwellMs: config.maxEventDwellMs, maxFutureSkewMs: config.maxEventFutureSkewMs } } };
     let storeSync: StoreSync | null = null;
+    // Liveness stays open; the detailed view below needs a key with health:read.
+    app.get('/healthz', healthGate(access));
     app.get('/healthz', async (_req, res) => {
       try {
         const counts = await store.counts();
@@ -164,10 +180,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       }
     });
     app.get('/experiments/:id', serveResultsPage);
-    app.get('/metrics', async (_req, res) => {
+    app.get('/metrics', requireKey(access, 'metrics:read'), async (_req, res) => {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
-    app.use('/graphql', limits.jsonBody, expressMiddleware(apollo, { context: async () => createRequestContext(services) }), limits.bodyErrors);
+    app.use('/graphql', requireKey(access), limits.jsonBody, expressMiddleware(apollo, { context: async ({ res }) => createRequestContext(services, principalOf(res)) }), limits.bodyErrors);
 
     httpServer.listen(config.port, config.host);
     await once(httpServer, 'listening');
@@ -193,11 +209,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       jobs,
       valueChanges,
       storeSync,
+      access,
       async stop() {
         await storeSync?.stop();
         await apollo.stop();
         await exposureLog?.close();
         await experimentStore?.close();
+        access?.close();
         await jobs.close();
         await userValues?.close();
         await registry.close();
@@ -207,6 +225,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   } catch (err) {
     await exposureLog?.close();
     await experimentStore?.close();
+    access?.close();
     await jobs.close();
     await userValues?.close();
     await registry.close();

@@ -85,7 +85,7 @@ export interface EventsTemporalOptions extends RunEnvironmentOptions, CutOptions
   readonly source?: TemporalSource;
   /** Event log in Taobao UserBehavior format, when no `source` is given. Default DEFAULT_TAOBAO_FILE. */
   readonly file?: string;
-  /** Dataset name in the report (and its file name unless the report is named). Default `taobao-userbehavior-head` for the Taobao head, else the file's stem. */
+  /** Dataset name in the report (and its file name unless the report is named). Default `taobao-userbehavior-head` for the taobao preset, else the file's (or store's) stem. */
   readonly datasetName?: string;
   /** Seed of the negative sampling. Default 42. */
   readonly seed?: number;

@@ -4,8 +4,9 @@
  * `manifest.json` (what a server needs to build the feature vector the model was trained on).
  * Versions only go up; the highest is served.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { publishedVersions } from '../../ml/artifacts';
 
 export const LTR_MANIFEST = 'manifest.json';
 export const LTR_ONNX = 'model.onnx';
@@ -59,20 +60,8 @@ export async function readLtrManifest(dir: string): Promise<LtrManifest> {
   return m;
 }
 
-/** Published versions under `parent`, ascending. */
-export async function ltrVersions(parent: string): Promise<number[]> {
-  let entries: string[];
-  try {
-    entries = await readdir(parent);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  return entries.filter((e) => /^[1-9]\d*$/.test(e)).map(Number).sort((a, b) => a - b);
-}
-
 /** The directory of the highest published version under `parent`, or null. */
 export async function latestLtrDir(parent: string): Promise<string | null> {
-  const v = (await ltrVersions(parent)).at(-1);
+  const v = (await publishedVersions(parent)).at(-1);
   return v === undefined ? null : join(parent, String(v));
 }
