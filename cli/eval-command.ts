@@ -2,7 +2,8 @@
  * `eval` CLI subcommands: run a named offline protocol on a real dataset, side by side with its
  * baselines, and write the report as JSON and a self-contained HTML page.
  *
- *   eval ranking/full     Gowalla LightGCN split: full ranking, Recall/NDCG/Precision/HitRate@K
+ *   eval ranking/full     Gowalla LightGCN split or `user item` pair files (--format): full ranking of every item,
+ *                         Recall/NDCG (95% bootstrap intervals)/Precision/HitRate@K; mf/bpr, baseline/item-knn, popularity, ...
  *   eval events/temporal  any event log (Taobao head by default, --file/--mapping, --db): global time cut,
  *                         AUC/GAUC, P/NDCG@K (95% bootstrap intervals) of the gateway's feed per strategy
  *   eval value/holdout    CDNOW: 39-week calibration / 39-week holdout, MAE/RMSE/Spearman/top decile
@@ -66,23 +67,34 @@ export function evalCommand(): Command {
   withCommon(
     root
       .command('ranking/full')
-      .description('Gowalla LightGCN split: every test user ranks every item not in their train list')
+      .description('train/test split (Gowalla LightGCN by default, or `user item` pair files): every test user ranks every item not in their train list')
       .option('--train <file>', 'train split', '../shared/data/gowalla/train.txt')
       .option('--test <file>', 'test split', '../shared/data/gowalla/test.txt')
-      .option('--models <ids>', 'comma-separated models', 'mf/bpr,baseline/popularity')
+      .option('--format <f>', 'split file format: pairs (`user item` per line), lists (LightGCN `user item item ...`) or auto (detected per file)', 'auto')
+      .option('--models <ids>', 'comma-separated models: mf/bpr, baseline/item-knn, baseline/popularity, baseline/commercial, baseline/affinity, baseline/rfm', 'mf/bpr,baseline/popularity')
       .option('--artifact <dir>', 'evaluate this mf/bpr artifact instead of training one')
       .option('--epochs <n>', 'BPR epochs when training', int)
+      .option('--knn-neighbours <n>', 'baseline/item-knn: neighbours kept per item (0: all)', int)
+      .option('--bootstrap <n>', 'resamples of the 95% bootstrap intervals of Recall/NDCG over users (0: none)', int)
       .option('--workers <n>', 'worker threads for scoring (0: this thread)', int)
-      .option('--max-users <n>', 'keep only users with id < n (a slice, for quick runs)', int),
-  ).action(async (o: Common & { train: string; test: string; models: string; artifact?: string; epochs?: number; workers?: number; maxUsers?: number }) => {
+      .option('--max-users <n>', 'keep only users with index < n (a slice, for quick runs)', int),
+  ).action(async (o: Common & { train: string; test: string; format: string; models: string; artifact?: string; epochs?: number; knnNeighbours?: number; bootstrap?: number; workers?: number; maxUsers?: number }) => {
     const { runRankingFull } = await import('../eval/protocols/ranking-full');
-    const models = o.models.split(',').map((id) => (id === 'mf/bpr' && o.artifact ? { id, artifactDir: o.artifact } : id));
+    if (o.format !== 'auto' && o.format !== 'pairs' && o.format !== 'lists') throw new InvalidArgumentError(`--format must be pairs, lists or auto (got "${o.format}")`);
+    const format = o.format;
+    const models = o.models.split(',').map((id) => {
+      if (id === 'mf/bpr' && o.artifact) return { id, artifactDir: o.artifact };
+      if (id === 'baseline/item-knn' && o.knnNeighbours !== undefined) return { id, neighbours: o.knnNeighbours };
+      return id;
+    });
     const r = await runRankingFull({
       trainFile: o.train,
       testFile: o.test,
+      format,
       seed: o.seed,
       models,
       progress: o.progress,
+      ...(o.bootstrap !== undefined ? { bootstrap: o.bootstrap } : {}),
       ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
       ...(o.workers !== undefined ? { workers: o.workers } : {}),
       ...(o.maxUsers !== undefined ? { maxUsers: o.maxUsers } : {}),

@@ -63,6 +63,8 @@ export enum ErrorCode {
    * the subscription ended. Resume from the last cursor received (nothing after it is lost).
    */
   SUBSCRIBER_TOO_SLOW = 'SUBSCRIBER_TOO_SLOW',
+  /** Offline evaluation: a line of a split file is malformed; `details.file` and `details.line` (1-based) name it. */
+  EVAL_DATA_INVALID = 'EVAL_DATA_INVALID',
   /** Offline evaluation / tuning: a command-line argument is invalid (a window, a cut, a data source, a model); `details.flag` names the flag. */
   EVAL_ARGUMENT_INVALID = 'EVAL_ARGUMENT_INVALID',
 }

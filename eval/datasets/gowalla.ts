@@ -8,6 +8,8 @@
  * - ids in the gateway are `gowalla:<n>` for users and items alike, as ingest/import/gowalla.ts writes them.
  */
 import { readFile } from 'node:fs/promises';
+import { ErrorCode } from '../../errors/codes';
+import { CodedError } from '../../errors/errors';
 
 /** Id prefix the gateway's Gowalla importer gives users and items. */
 export const GOWALLA_ID_PREFIX = 'gowalla:';
@@ -24,33 +26,48 @@ export interface InteractionSplit {
   readonly numItems: number;
   readonly train: Csr;
   readonly test: Csr;
+  /** Gateway id of each user index (`gowalla:<n>` for LightGCN files, the file's own id for pair files). */
+  readonly userIds: readonly string[];
+  /** Gateway id of each item index, likewise. */
+  readonly itemIds: readonly string[];
 }
 
 export interface ParseSplitOptions {
   /** Keep only users with id < maxUsers (the first maxUsers lines of each file). Default: all. */
   readonly maxUsers?: number;
+  /** Name of the train file in error messages. Default `train`. */
+  readonly trainName?: string;
+  /** Name of the test file in error messages. Default `test`. */
+  readonly testName?: string;
 }
 
 const INT = /^\d+$/;
 
+/** A malformed line of a split file: EVAL_DATA_INVALID naming the file and the 1-based line. */
+export function badLine(file: string, line: number, message: string): CodedError {
+  return new CodedError(ErrorCode.EVAL_DATA_INVALID, `${file}:${line}: ${message}`, { file, line });
+}
+
 function parseLines(text: string, file: string, maxUsers: number): Map<number, number[]> {
   const rows = new Map<number, number[]>();
   const lines = text.split('\n');
+  const format = 'LightGCN "user item item ..." line';
   for (let n = 0; n < lines.length; n++) {
     const tokens = lines[n]!.trim().split(/\s+/).filter((t) => t !== '');
     if (tokens.length === 0) continue;
     for (const t of tokens) {
-      if (!INT.test(t)) throw new SyntaxError(`${file}:${n + 1}: "${t}" is not a non-negative integer id`);
+      if (!INT.test(t)) throw badLine(file, n + 1, `"${t}" is not a non-negative integer id (${format}; pass --format pairs for "user item" pairs with string ids)`);
     }
     const user = Number(tokens[0]);
     if (user >= maxUsers) continue;
-    if (rows.has(user)) throw new SyntaxError(`${file}:${n + 1}: user ${user} appears on two lines`);
+    if (rows.has(user)) throw badLine(file, n + 1, `user ${user} appears on two lines (${format}; pass --format pairs for one interaction per line)`);
     rows.set(user, tokens.slice(1).map(Number));
   }
   return rows;
 }
 
-function toCsr(rows: ReadonlyMap<number, readonly number[]>, numUsers: number): Csr {
+/** CSR rows for users 0..numUsers-1 (missing users get empty rows), sorted and de-duplicated. */
+export function toCsr(rows: ReadonlyMap<number, readonly number[]>, numUsers: number): Csr {
   const sorted: Int32Array[] = [];
   const indptr = new Int32Array(numUsers + 1);
   for (let u = 0; u < numUsers; u++) {
@@ -65,12 +82,12 @@ function toCsr(rows: ReadonlyMap<number, readonly number[]>, numUsers: number): 
   return { indptr, items };
 }
 
-/** Parse the two files' contents. Throws a SyntaxError naming the file and line on a bad token. */
+/** Parse the two files' contents (LightGCN lines). Throws EVAL_DATA_INVALID naming the file and line on a bad line. */
 export function parseSplit(trainText: string, testText: string, opts: ParseSplitOptions = {}): InteractionSplit {
   const maxUsers = opts.maxUsers ?? Number.POSITIVE_INFINITY;
   if (!(maxUsers > 0)) throw new RangeError(`maxUsers must be positive (got ${maxUsers})`);
-  const train = parseLines(trainText, 'train', maxUsers);
-  const test = parseLines(testText, 'test', maxUsers);
+  const train = parseLines(trainText, opts.trainName ?? 'train', maxUsers);
+  const test = parseLines(testText, opts.testName ?? 'test', maxUsers);
   let maxUser = -1;
   let maxItem = -1;
   for (const rows of [train, test]) {
@@ -80,13 +97,14 @@ export function parseSplit(trainText: string, testText: string, opts: ParseSplit
     }
   }
   const numUsers = maxUser + 1;
-  return { numUsers, numItems: maxItem + 1, train: toCsr(train, numUsers), test: toCsr(test, numUsers) };
+  const numItems = maxItem + 1;
+  return { numUsers, numItems, train: toCsr(train, numUsers), test: toCsr(test, numUsers), userIds: gowallaIds(numUsers), itemIds: gowallaIds(numItems) };
 }
 
-/** Read and parse the split files. */
+/** Read and parse the split files (LightGCN lines). */
 export async function loadGowallaSplit(trainFile: string, testFile: string, opts: ParseSplitOptions = {}): Promise<InteractionSplit> {
   const [train, test] = await Promise.all([readFile(trainFile, 'utf8'), readFile(testFile, 'utf8')]);
-  return parseSplit(train, test, opts);
+  return parseSplit(train, test, { trainName: trainFile, testName: testFile, ...opts });
 }
 
 /** The items of row `u`. */

@@ -1,6 +1,7 @@
 /**
- * `ranking/full`: offline top-K evaluation on a LightGCN-format split (Gowalla), every model
- * scored through the same ScorerPlugin interface the gateway uses, side by side in one run.
+ * `ranking/full`: offline top-K evaluation on a train/test split (the LightGCN Gowalla split, or
+ * any `user item` pair files: eval/datasets/interactions.ts), every model scored through the same
+ * ScorerPlugin interface the gateway uses, side by side in one run.
  *
  * Protocol: every user with at least one test item ranks EVERY catalogue item (ids 0..max id in
  * either file) except the items in that user's train list (masked to -Infinity; ties broken by
@@ -14,45 +15,36 @@
  */
 import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
-import { readMfManifest } from '../../ml/mf/artifact';
-import { BPR_DEFAULTS, type BprHyperParameters } from '../../ml/mf/bpr';
-import { loadGowallaSplit, splitStats, type InteractionSplit } from '../datasets/gowalla';
+import type { BprHyperParameters } from '../../ml/mf/bpr';
+import { splitStats } from '../datasets/gowalla';
+import { loadSplitFiles, type SplitFormat } from '../datasets/interactions';
 import type { EvalModelInfo, EvalReport, MetricRow } from '../report/types';
 import type { EvalSetup } from './ranking-full/evaluate';
 import { GOWALLA_DATA_TS } from './ranking-full/features';
-import { rankingFullNotes, samplerText } from './ranking-full/notes';
+import { prepareModel, type PreparedModel, type RankingModelOption } from './ranking-full/models';
+import { rankingFullNotes } from './ranking-full/notes';
 import { evaluateAllUsers } from './ranking-full/pool';
 import { createProgress } from './ranking-full/progress';
 import { historySegments, metricRows } from './ranking-full/report';
-import type { ScorerSpec } from './ranking-full/spec';
-import { trainBprStep, type TrainStep } from './ranking-full/train';
 
 export type { ScorerSpec } from './ranking-full/spec';
-
-/** A model to evaluate. The built-in ids need nothing else. */
-export interface RankingModelOption {
-  /** `mf/bpr`, `baseline/popularity`, or the id of the plugin `scorer` builds. */
-  readonly id: string;
-  /** Default: `candidate` for `mf/bpr` and for custom scorers, `baseline` for `baseline/*`. */
-  readonly role?: 'candidate' | 'baseline';
-  /** For `mf/bpr`: evaluate this artifact instead of training one in the run. Default: train. */
-  readonly artifactDir?: string;
-  /** Any other scorer plugin, built in every worker from this spec. */
-  readonly scorer?: ScorerSpec;
-}
+export type { RankingModelOption } from './ranking-full/models';
+export { RANKING_FULL_MODEL_IDS } from './ranking-full/models';
 
 export interface RankingFullOptions {
-  /** LightGCN-format train file (`user item item ...`). Required. */
+  /** Train file: LightGCN `user item item ...` lines or `user item` pairs. Required. */
   readonly trainFile: string;
-  /** LightGCN-format test file. Required. */
+  /** Test file, same format. Required. */
   readonly testFile: string;
+  /** Format of both files: `pairs`, `lists` (LightGCN) or `auto` (detected per file). Default `auto`. */
+  readonly format?: SplitFormat | 'auto';
   /** Seed of every random draw (BPR initialisation, pair order, negatives). Required. */
   readonly seed: number;
   /** Models side by side, in report order. Default `['mf/bpr', 'baseline/popularity']`. */
   readonly models?: ReadonlyArray<string | RankingModelOption>;
   /** Worker threads for scoring (compiled build only); 0 scores in this thread. Default min(2, cores). */
   readonly workers?: number;
-  /** Keep only users with id < maxUsers, for training and evaluation. Default: all. */
+  /** Keep only users with index < maxUsers (pair files: the first maxUsers distinct users), for training and evaluation. Default: all. */
   readonly maxUsers?: number;
   /** BPR epochs when `mf/bpr` is trained in the run. Default BPR_DEFAULTS.epochs. */
   readonly epochs?: number;
@@ -66,6 +58,8 @@ export interface RankingFullOptions {
   readonly coverageK?: number;
   /** Upper bounds of the train-history segments. Default [10, 30] (1-10, 11-30, 31+). */
   readonly segmentBounds?: readonly number[];
+  /** Resamples of the 95% bootstrap intervals over users of Recall and NDCG (seeded by `seed`); 0: none. Default 1000. */
+  readonly bootstrap?: number;
   /** Users per batch handed to a worker. Default 128. */
   readonly batchSize?: number;
   /** Dataset name in the report. Default `gowalla`. */
@@ -76,14 +70,6 @@ export interface RankingFullOptions {
   readonly log?: (line: string) => void;
 }
 
-interface PreparedModel {
-  readonly id: string;
-  readonly spec: ScorerSpec;
-  readonly info: Omit<EvalModelInfo, 'version'>;
-  readonly train?: TrainStep;
-  readonly artifactVersion?: number;
-}
-
 const DEFAULT_MODELS = ['mf/bpr', 'baseline/popularity'] as const;
 const SEGMENT_METRICS = ['recall', 'ndcg'] as const;
 
@@ -92,41 +78,7 @@ function checkOptions(o: RankingFullOptions, ks: readonly number[], coverageK: n
   if (ks.length === 0 || ks.some((k) => !Number.isInteger(k) || k <= 0)) throw new RangeError(`ks must be positive integers (got ${ks.join(', ')})`);
   if (!Number.isInteger(coverageK) || coverageK <= 0) throw new RangeError(`coverageK must be a positive integer (got ${coverageK})`);
   if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be a non-negative integer (got ${workers})`);
-}
-
-async function prepareModel(m: RankingModelOption, ctx: { o: RankingFullOptions; split: InteractionSplit; modelsDir: string; log: (l: string) => void }): Promise<PreparedModel> {
-  const role = m.role ?? (m.id.startsWith('baseline/') ? 'baseline' : 'candidate');
-  if (m.scorer) return { id: m.id, spec: m.scorer, info: { id: m.id, role, params: { module: m.scorer.module, factory: m.scorer.factory, options: m.scorer.options ?? null } } };
-  if (m.id === 'baseline/popularity') {
-    return { id: m.id, spec: { module: require.resolve('../../plugins/baseline/popularity'), factory: 'createPopularityScorer' }, info: { id: m.id, role, params: { score: 'train interactions per item (item.stats totals)' } } };
-  }
-  if (m.id !== 'mf/bpr') throw new Error(`unknown model "${m.id}": give a scorer spec for it`);
-  const bprModule = require.resolve('../../plugins/mf/bpr');
-  if (m.artifactDir !== undefined) {
-    const manifest = await readMfManifest(m.artifactDir);
-    return {
-      id: m.id,
-      spec: { module: bprModule, factory: 'createBprScorer', options: { artifactDir: resolve(m.artifactDir) } },
-      info: { id: m.id, role, params: { ...manifest.hyperParameters, seed: manifest.seed, trainedBy: 'artifact' }, artifact: m.artifactDir },
-      artifactVersion: manifest.version,
-    };
-  }
-  const { o, split } = ctx;
-  const hyper = { ...BPR_DEFAULTS, ...o.bpr, ...(o.epochs !== undefined ? { epochs: o.epochs } : {}) };
-  const train = await trainBprStep(split, {
-    seed: o.seed,
-    hyper,
-    modelsDir: ctx.modelsDir,
-    progress: o.progress ?? true,
-    log: ctx.log,
-    data: { trainFile: o.trainFile, maxUsers: o.maxUsers ?? null },
-  });
-  return {
-    id: m.id,
-    spec: { module: bprModule, factory: 'createBprScorer', options: { artifactDir: train.staged.dir } },
-    info: { id: m.id, role, params: { ...train.result.hyper, seed: o.seed, optimiser: 'sgd', sampler: samplerText(train.result.hyper.negativeCandidates) }, trainMs: Math.round(train.result.trainMs) },
-    train,
-  };
+  if (o.bootstrap !== undefined && (!Number.isInteger(o.bootstrap) || o.bootstrap < 0)) throw new RangeError(`bootstrap must be a non-negative integer (got ${o.bootstrap})`);
 }
 
 /** Evaluate every model under `ranking/full` and return one report. */
@@ -139,13 +91,15 @@ export async function runRankingFull(o: RankingFullOptions): Promise<EvalReport>
   checkOptions(o, ks, coverageK, workers);
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const modelsDir = resolve(o.modelsDir ?? 'models');
-  const split = await loadGowallaSplit(o.trainFile, o.testFile, o.maxUsers !== undefined ? { maxUsers: o.maxUsers } : {});
+  const { split, format } = await loadSplitFiles(o.trainFile, o.testFile, { format: o.format ?? 'auto', ...(o.maxUsers !== undefined ? { maxUsers: o.maxUsers } : {}) });
   const options = (o.models ?? DEFAULT_MODELS).map((m) => (typeof m === 'string' ? { id: m } : m));
   if (new Set(options.map((m) => m.id)).size !== options.length) throw new Error('each model id may appear once');
 
   const prepared: PreparedModel[] = [];
   try {
-    for (const m of options) prepared.push(await prepareModel(m, { o, split, modelsDir, log }));
+    const hyper: Partial<BprHyperParameters> = { ...o.bpr, ...(o.epochs !== undefined ? { epochs: o.epochs } : {}) };
+    const ctx = { split, seed: o.seed, hyper, modelsDir, progress: o.progress ?? true, log, data: { trainFile: o.trainFile, format, maxUsers: o.maxUsers ?? null } };
+    for (const m of options) prepared.push(await prepareModel(m, ctx));
     const users: number[] = [];
     for (let u = 0; u < split.numUsers; u++) if (split.test.indptr[u + 1]! > split.test.indptr[u]!) users.push(u);
     const userIndex = Int32Array.from(users);
@@ -154,6 +108,8 @@ export async function runRankingFull(o: RankingFullOptions): Promise<EvalReport>
       numItems: split.numItems,
       train: split.train,
       test: split.test,
+      userIds: split.userIds,
+      itemIds: split.itemIds,
       models: prepared.map((p) => ({ id: p.id, spec: p.spec })),
       ks,
       coverageK,
@@ -167,8 +123,10 @@ export async function runRankingFull(o: RankingFullOptions): Promise<EvalReport>
 
     const historyLength = Int32Array.from(users, (u) => split.train.indptr[u + 1]! - split.train.indptr[u]!);
     const segments = historySegments(o.segmentBounds ?? [10, 30]);
+    const resamples = o.bootstrap ?? 1000;
+    const bootstrap = resamples > 0 ? { resamples, seed: o.seed, metrics: SEGMENT_METRICS } : undefined;
     const metrics: MetricRow[] = prepared.flatMap((p, m) =>
-      metricRows({ model: p.id, result: result.models[m]!, ks, coverageK, numItems: split.numItems, historyLength, segments, segmentMetrics: SEGMENT_METRICS }),
+      metricRows({ model: p.id, result: result.models[m]!, ks, coverageK, numItems: split.numItems, historyLength, segments, segmentMetrics: SEGMENT_METRICS, ...(bootstrap ? { bootstrap } : {}) }),
     );
     const models: EvalModelInfo[] = [];
     for (const p of prepared) {
@@ -192,7 +150,7 @@ export async function runRankingFull(o: RankingFullOptions): Promise<EvalReport>
       dataset: {
         name: o.datasetName ?? 'gowalla',
         path: o.trainFile,
-        split: `LightGCN train.txt / test.txt (${o.trainFile}, ${o.testFile})${o.maxUsers !== undefined ? `, users with id < ${o.maxUsers}` : ''}`,
+        split: `${format === 'lists' ? 'LightGCN user item item ... lines' : 'user item pairs, ids mapped to dense indices'} (${o.trainFile}, ${o.testFile})${o.maxUsers !== undefined ? `, users with index < ${o.maxUsers}` : ''}`,
         stats: { ...splitStats(split), evaluatedUsers: users.length },
       },
       seed: o.seed,
@@ -201,7 +159,7 @@ export async function runRankingFull(o: RankingFullOptions): Promise<EvalReport>
       peakRssMiB,
       models,
       metrics,
-      notes: rankingFullNotes({ ks, coverageK, segments, workers, evalMs, modelsDir, metrics, prepared: prepared.map((p) => ({ id: p.id, train: p.train?.result })), fullGowalla: o.maxUsers === undefined && split.numUsers === 29858 && split.numItems === 40981 }),
+      notes: rankingFullNotes({ ks, coverageK, segments, workers, evalMs, modelsDir, metrics, format, bootstrap: resamples, prepared: prepared.map((p) => ({ id: p.id, train: p.train?.result })), fullGowalla: o.maxUsers === undefined && split.numUsers === 29858 && split.numItems === 40981 }),
     };
   } catch (err) {
     await Promise.all(prepared.map((p) => p.train?.staged.discard()));

@@ -7,7 +7,7 @@
 import type { FeatureKey, FeatureValues } from '../../../plugins/sdk/features';
 import { createScorerRegistry, type RegisteredScorer, type ScorerRegistry } from '../../../plugins/sdk/registry';
 import { checkScores } from '../../../plugins/sdk/run';
-import { gowallaIds, type Csr } from '../../datasets/gowalla';
+import type { Csr } from '../../datasets/gowalla';
 import { metricsWidth, topKIndices, writeUserMetrics } from '../../metrics/ranking';
 import { createFeatureSource, type FeatureSource } from './features';
 import { pluginFromSpec, type ScorerSpec } from './spec';
@@ -18,6 +18,10 @@ export interface EvalSetup {
   readonly numItems: number;
   readonly train: Csr;
   readonly test: Csr;
+  /** Gateway id of each user index, as score() receives it. */
+  readonly userIds: readonly string[];
+  /** Gateway id of each item index: the candidate list of every score() call. */
+  readonly itemIds: readonly string[];
   /** Models in report order; `id` must equal the plugin's id. */
   readonly models: ReadonlyArray<{ readonly id: string; readonly spec: ScorerSpec }>;
   readonly ks: readonly number[];
@@ -82,8 +86,7 @@ export async function createEvaluator(setup: EvalSetup): Promise<Evaluator> {
   });
   const scorers = setup.models.map((m) => registry.get(m.id) as RegisteredScorer);
   const needed = new Set(scorers.flatMap((s) => s.features));
-  const userIds = gowallaIds(setup.numUsers);
-  const itemIds = gowallaIds(setup.numItems);
+  const { userIds, itemIds } = setup;
   let features: FeatureSource;
   try {
     features = createFeatureSource(needed, setup.train, itemIds, setup.now);

@@ -17,6 +17,10 @@ export interface NotesInput {
   readonly prepared: ReadonlyArray<{ readonly id: string; readonly train?: BprTrainResult }>;
   /** True when the run used the complete published Gowalla split (the anchor applies). */
   readonly fullGowalla: boolean;
+  /** Format the split files were read in. */
+  readonly format: 'pairs' | 'lists';
+  /** Bootstrap resamples behind the intervals (0: none). */
+  readonly bootstrap: number;
 }
 
 /** How `mf/bpr` drew its negatives, in words. */
@@ -32,10 +36,18 @@ export function rankingFullNotes(n: NotesInput): string[] {
     'Protocol ranking/full: every user with at least one test item ranks every catalogue item (ids 0..largest id in train or test) except the items in that user\'s train list, which are masked to -Infinity; ties go to the lower item index.',
     `Metrics at K = ${n.ks.join(', ')}: Recall@K = hits/|test items|, Precision@K = hits/K, HitRate@K = 1 if any hit, NDCG@K with binary relevance and IDCG over min(K, |test items|); averaged over the evaluated users (n). coverage@${n.coverageK} = distinct items in any user's top ${n.coverageK} / catalogue size.`,
     `Segments by train-history length (${n.segments.map((s) => s.label).join(', ')}) report Recall and NDCG at K = ${Math.max(...n.ks)}.`,
-    'Every model is a ScorerPlugin registered with createScorerRegistry and called through score({ userId, itemIds, features, now, signal }) once per user with the whole catalogue as candidates; ids are gowalla:<n> as the gateway importer writes them.',
+    `Every model is a ScorerPlugin registered with createScorerRegistry and called through score({ userId, itemIds, features, now, signal }) once per user with the whole catalogue as candidates; ${n.format === 'lists' ? 'ids are gowalla:<n> as the gateway importer writes them' : "ids are the pair files' own strings, mapped to dense indices in order of first appearance (train, then test); ties in the ranking go to the earlier-seen item"}.`,
     'Features: item.stats is built once from the train split as the gateway store would return it after `cli import gowalla`: totals[click] = train interactions of the item, decayed = totals (every event carries the same timestamp GOWALLA_TS, so nothing decays), users = the same count, no revenue; items without train interactions get null. item.meta and user.profile are null (no catalogue or user records); user.history = the train items as clicks; pair.coInteraction is not offered.',
     `Scoring ran on ${n.workers === 0 ? 'the main thread' : `${n.workers} worker thread(s)`} in ${(n.evalMs / 1000).toFixed(1)} s; per-user values are merged by user position, so the figures do not depend on the number of workers.`,
   ];
+  if (n.bootstrap > 0) {
+    notes.push(`Recall and NDCG carry 95% percentile bootstrap intervals over the evaluated users (${n.bootstrap} resamples, seeded by the run's seed; every model resampled with the same users).`);
+  }
+  if (n.prepared.some((p) => p.id === 'baseline/item-knn')) {
+    notes.push(
+      "baseline/item-knn is the serving scorer's formula (plugins/baseline/item-knn.ts): score(c) = Σ_s w(s)·co(s,c)/sqrt(deg(s)·deg(c)) over the user's history items s, co = distinct users of both, w(s) = the click weight (every event is a click at the data time, so no decay). Same similarity and aggregation, different candidate set: serving walks the store's neighbourhood of the user's 20 most recent items (capped users per item, items per user, 300 neighbours), here co-counts are exact, computed once from the train split, every train item is a seed, and each item keeps its top neighbours (params.neighboursPerItem); items reached by no seed score 0 and rank last. A test checks both give equal scores on the serving candidates of a small split.",
+    );
+  }
   for (const p of n.prepared) {
     if (!p.train) continue;
     const h = p.train.history;

@@ -5,6 +5,7 @@
  */
 import type { MetricRow } from '../../report/types';
 import { coverage, meanRows, metricColumn, metricsWidth } from '../../metrics/ranking';
+import { bootstrapMeans } from './bootstrap';
 import type { ModelBatch } from './evaluate';
 
 /** A train-history-length segment: users with `min <= |train| <= max`. */
@@ -43,6 +44,8 @@ export interface RowsInput {
   readonly segments: readonly HistorySegment[];
   /** Metrics reported per segment, at the largest K. */
   readonly segmentMetrics: readonly string[];
+  /** 95% bootstrap intervals over users on the overall rows of `metrics`, every K. Default: none. */
+  readonly bootstrap?: { readonly resamples: number; readonly seed: number; readonly metrics: readonly string[] };
 }
 
 export function metricRows(input: RowsInput): MetricRow[] {
@@ -50,9 +53,13 @@ export function metricRows(input: RowsInput): MetricRow[] {
   const width = metricsWidth(ks);
   const rows: MetricRow[] = [];
   const all = meanRows(result.values, width);
+  const b = input.bootstrap;
+  const withCi = b ? Array.from({ length: width }, (_, c) => c).filter((c) => b.metrics.includes(metricColumn(ks, c).metric)) : [];
+  const cis = b && withCi.length > 0 ? bootstrapMeans(result.values, width, withCi, { resamples: b.resamples, seed: b.seed }) : [];
   for (let c = 0; c < width; c++) {
     const { metric, k } = metricColumn(ks, c);
-    rows.push({ model, metric, k, value: round6(all.means[c]!), n: all.n });
+    const ci = cis[withCi.indexOf(c)];
+    rows.push({ model, metric, k, value: round6(all.means[c]!), n: all.n, ...(ci ? { ci: { level: ci.level, lower: round6(ci.lower), upper: round6(ci.upper) } } : {}) });
   }
   const covered = new Uint8Array(input.numItems);
   for (const i of result.top) if (i >= 0) covered[i] = 1;

@@ -4,7 +4,7 @@
  */
 import { stageMfArtifact, type StagedArtifact } from '../../../ml/mf/artifact';
 import { BPR_DEFAULTS, trainBpr, type BprHyperParameters, type BprTrainResult } from '../../../ml/mf/bpr';
-import { gowallaIds, type InteractionSplit } from '../../datasets/gowalla';
+import type { InteractionSplit } from '../../datasets/gowalla';
 import { createProgress } from './progress';
 
 export interface TrainStepOptions {
@@ -49,8 +49,8 @@ export async function trainBprStep(split: InteractionSplit, opts: TrainStepOptio
   );
   const staged = await stageMfArtifact(opts.modelsDir, BPR_ARTIFACT_NAME, result.model, {
     model: 'mf/bpr',
-    userIds: gowallaIds(split.numUsers),
-    itemIds: gowallaIds(split.numItems),
+    userIds: [...split.userIds],
+    itemIds: [...split.itemIds],
     seed: opts.seed,
     hyperParameters: { ...result.hyper },
     training: {

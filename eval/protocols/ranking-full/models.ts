@@ -1,0 +1,127 @@
+/**
+ * Which scorer each `--models` id of `ranking/full` is, and how a worker builds it (a ScorerSpec):
+ *
+ * - `mf/bpr`: trained in the run, or read from an artifact.
+ * - `baseline/item-knn`: the serving formula over a neighbour index built once from the train
+ *   split (knn-scorer.ts), not the per-request neighbourhood walk.
+ * - `baseline/popularity`, `baseline/commercial`, `baseline/affinity`, `baseline/rfm`: the gateway's
+ *   own plugins, fed the features this protocol offers (features.ts).
+ * - `duve/purchase`: refused (it needs the DUVE engine's online state, folded from a timestamped
+ *   event log with purchase values, and an ONNX artifact; a split has neither).
+ * - anything else: refused unless the option carries a ScorerSpec.
+ */
+import { resolve } from 'node:path';
+import { ErrorCode } from '../../../errors/codes';
+import { CodedError } from '../../../errors/errors';
+import { readMfManifest } from '../../../ml/mf/artifact';
+import { BPR_DEFAULTS, type BprHyperParameters } from '../../../ml/mf/bpr';
+import type { InteractionSplit } from '../../datasets/gowalla';
+import type { EvalModelInfo } from '../../report/types';
+import { buildKnnIndex } from './knn-index';
+import { samplerText } from './notes';
+import type { ScorerSpec } from './spec';
+import { trainBprStep, type TrainStep } from './train';
+
+/** A model to evaluate. The registered ids need nothing else. */
+export interface RankingModelOption {
+  /** A registered scorer id (`mf/bpr`, `baseline/item-knn`, `baseline/popularity`, ...), or the id of the plugin `scorer` builds. */
+  readonly id: string;
+  /** Default: `candidate` for `mf/bpr` and for custom scorers, `baseline` for `baseline/*`. */
+  readonly role?: 'candidate' | 'baseline';
+  /** For `mf/bpr`: evaluate this artifact instead of training one in the run. Default: train. */
+  readonly artifactDir?: string;
+  /** For `baseline/item-knn`: neighbours kept per item (0: all). Default 0. */
+  readonly neighbours?: number;
+  /** Any other scorer plugin, built in every worker from this spec. */
+  readonly scorer?: ScorerSpec;
+}
+
+export interface PreparedModel {
+  readonly id: string;
+  readonly spec: ScorerSpec;
+  readonly info: Omit<EvalModelInfo, 'version'>;
+  readonly train?: TrainStep;
+  readonly artifactVersion?: number;
+}
+
+export interface PrepareContext {
+  readonly split: InteractionSplit;
+  readonly seed: number;
+  readonly hyper: Partial<BprHyperParameters>;
+  readonly modelsDir: string;
+  readonly progress: boolean;
+  readonly log: (line: string) => void;
+  /** Where the data came from, recorded in a trained artifact's manifest. */
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** Registered plugins that run unchanged on the features ranking/full offers. */
+const PLUGINS: Readonly<Record<string, { module: string; factory: string; score: string }>> = {
+  'baseline/popularity': { module: require.resolve('../../../plugins/baseline/popularity'), factory: 'createPopularityScorer', score: 'train interactions per item (item.stats totals)' },
+  'baseline/commercial': { module: require.resolve('../../../plugins/baseline/commercial'), factory: 'createCommercialScorer', score: 'smoothed conversion x order value from item.stats (every train interaction is a click: no purchases)' },
+  'baseline/affinity': { module: require.resolve('../../../plugins/baseline/affinity'), factory: 'createAffinityScorer', score: "the user's own interactions with the item (all masked here: 0 on every ranked item)" },
+  'baseline/rfm': { module: require.resolve('../../../plugins/baseline/rfm'), factory: 'createRfmScorer', score: 'RFM cell + price-tier affinity (no purchases or prices in a split: constant)' },
+};
+
+const REFUSED: Readonly<Record<string, string>> = {
+  'duve/purchase': "needs the DUVE engine's online state, folded from a timestamped event log with purchase values, and an ONNX artifact; a train/test split has neither",
+};
+
+export const RANKING_FULL_MODEL_IDS = ['mf/bpr', 'baseline/item-knn', ...Object.keys(PLUGINS)] as const;
+
+function refuse(id: string, why: string): CodedError {
+  return new CodedError(ErrorCode.EVAL_ARGUMENT_INVALID, `ranking/full cannot evaluate model "${id}": ${why}`, { flag: '--models', model: id });
+}
+
+export async function prepareModel(m: RankingModelOption, ctx: PrepareContext): Promise<PreparedModel> {
+  const role = m.role ?? (m.id.startsWith('baseline/') ? 'baseline' : 'candidate');
+  if (m.scorer) return { id: m.id, spec: m.scorer, info: { id: m.id, role, params: { module: m.scorer.module, factory: m.scorer.factory, options: m.scorer.options ?? null } } };
+  const plugin = PLUGINS[m.id];
+  if (plugin) {
+    return { id: m.id, spec: { module: plugin.module, factory: plugin.factory }, info: { id: m.id, role, params: { score: plugin.score } } };
+  }
+  if (m.id === 'baseline/item-knn') return prepareItemKnn(m, role, ctx);
+  if (m.id === 'mf/bpr') return prepareBpr(m, role, ctx);
+  const refused = REFUSED[m.id];
+  if (refused !== undefined) throw refuse(m.id, refused);
+  throw refuse(m.id, `unknown model (registered: ${RANKING_FULL_MODEL_IDS.join(', ')}); give a scorer spec for a custom plugin`);
+}
+
+function prepareItemKnn(m: RankingModelOption, role: 'candidate' | 'baseline', ctx: PrepareContext): PreparedModel {
+  const neighbours = m.neighbours ?? 0;
+  const t0 = performance.now();
+  const index = buildKnnIndex(ctx.split.train, ctx.split.numItems, { neighbours });
+  const buildMs = Math.round(performance.now() - t0);
+  ctx.log(`baseline/item-knn: neighbour index of ${index.neighbours.length} pairs (${neighbours === 0 ? 'all co-interacted items' : `top ${neighbours} per item`}) built in ${(buildMs / 1000).toFixed(1)} s`);
+  return {
+    id: m.id,
+    spec: { module: require.resolve('./knn-scorer'), factory: 'createFullItemKnnScorer', options: { index, itemIds: ctx.split.itemIds } },
+    info: {
+      id: m.id,
+      role,
+      params: { similarity: 'co(s,c)/sqrt(deg(s)deg(c)), co = distinct train users of both', seeds: 'every train item of the user', neighboursPerItem: neighbours === 0 ? 'all' : neighbours, pairs: index.neighbours.length },
+      trainMs: buildMs,
+    },
+  };
+}
+
+async function prepareBpr(m: RankingModelOption, role: 'candidate' | 'baseline', ctx: PrepareContext): Promise<PreparedModel> {
+  const bprModule = require.resolve('../../../plugins/mf/bpr');
+  if (m.artifactDir !== undefined) {
+    const manifest = await readMfManifest(m.artifactDir);
+    return {
+      id: m.id,
+      spec: { module: bprModule, factory: 'createBprScorer', options: { artifactDir: resolve(m.artifactDir) } },
+      info: { id: m.id, role, params: { ...manifest.hyperParameters, seed: manifest.seed, trainedBy: 'artifact' }, artifact: m.artifactDir },
+      artifactVersion: manifest.version,
+    };
+  }
+  const hyper = { ...BPR_DEFAULTS, ...ctx.hyper };
+  const train = await trainBprStep(ctx.split, { seed: ctx.seed, hyper, modelsDir: ctx.modelsDir, progress: ctx.progress, log: ctx.log, data: ctx.data });
+  return {
+    id: m.id,
+    spec: { module: bprModule, factory: 'createBprScorer', options: { artifactDir: train.staged.dir } },
+    info: { id: m.id, role, params: { ...train.result.hyper, seed: ctx.seed, optimiser: 'sgd', sampler: samplerText(train.result.hyper.negativeCandidates) }, trainMs: Math.round(train.result.trainMs) },
+    train,
+  };
+}
