@@ -87,6 +87,14 @@ describe('trainGbdt', () => {
     expect(JSON.stringify(a.model.toJSON())).toBe(JSON.stringify(b.model.toJSON()));
   });
 
+  it('with early stopping off keeps every tree even when validation gets worse', () => {
+    const r = trainGbdt(rank, { trees: 40, learningRate: 0.5, numLeaves: 63, minDataInLeaf: 2, earlyStoppingRounds: 0 }, heldOut);
+    expect(r.history).toHaveLength(40);
+    expect(r.bestIteration).toBe(40);
+    expect(r.model.trees).toHaveLength(40);
+    expect(Math.max(...r.history.map((h) => h.valid!))).toBeGreaterThan(r.history[39]!.valid!);
+  });
+
   it('calls onIteration once per round with the metrics', () => {
     const seen: Array<[number, number, number | undefined]> = [];
     const { history } = trainGbdt(rank, { trees: 3 }, heldOut, (i, t, v) => seen.push([i, t, v]));

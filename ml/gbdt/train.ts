@@ -49,8 +49,10 @@ function pickFeatures(d: number, fraction: number, rnd: () => number): Int32Arra
 }
 
 /**
- * Train a boosted ensemble. `valid` (optional) drives early stopping; `onIteration` is called
- * after every round with the 0-based round and the metrics.
+ * Train a boosted ensemble. With `valid` and earlyStoppingRounds > 0, training stops after that
+ * many rounds without a better validation metric and the model keeps the trees up to the best
+ * round; otherwise every round's tree is kept. `onIteration` is called after every round with
+ * the 0-based round and the metrics.
  */
 export function trainGbdt(
   train: GbdtDataset,
@@ -106,7 +108,8 @@ export function trainGbdt(
     }
     history.push(validMetric === undefined ? { iteration: it + 1, train: trainMetric } : { iteration: it + 1, train: trainMetric, valid: validMetric });
     onIteration?.(it, trainMetric, validMetric);
-    if (validMetric === undefined) {
+    // Without validation, or with early stopping off, every tree is kept (as in LightGBM).
+    if (validMetric === undefined || p.earlyStoppingRounds === 0) {
       bestIteration = trees.length;
       continue;
     }
@@ -114,7 +117,7 @@ export function trainGbdt(
     if (better) {
       bestMetric = validMetric;
       bestIteration = trees.length;
-    } else if (p.earlyStoppingRounds > 0 && trees.length - bestIteration >= p.earlyStoppingRounds) break;
+    } else if (trees.length - bestIteration >= p.earlyStoppingRounds) break;
   }
   const model = createGbdtModel(p.objective, train.featureNames, obj.baseScore, trees.slice(0, bestIteration));
   return { model, bestIteration, history };

@@ -136,7 +136,7 @@ export interface GbdtModel {
 
 export interface GbdtTrainResult {
   readonly model: GbdtModel;
-  /** Number of trees kept (1-based round with the best validation metric, or all rounds without validation). */
+  /** Trees kept: the round (1-based) with the best validation metric under early stopping, else every round. */
   readonly bestIteration: number;
   /** Per round: training metric and validation metric (RMSE, logloss, or NDCG@k). */
   readonly history: ReadonlyArray<{ iteration: number; train: number; valid?: number }>;
