@@ -73,9 +73,9 @@ function table(id: string, r: EvalReport, rows: readonly MetricRow[], rowKeys: R
           if (!m) return `<td class="missing"${dataAttrs(c)} data-model="${esc(rk.model)}">–</td>`;
           const isBest = best.get(`${rk.segment ?? ''}\u0000${c.key}`) === m.value;
           const ci = m.ci !== undefined ? ` · ${Math.round(m.ci.level * 100)}% CI [${formatValue(m.ci.lower)}, ${formatValue(m.ci.upper)}]` : '';
-          const ciAttrs = m.ci !== undefined ? ` data-ci-lower="${m.ci.lower}" data-ci-upper="${m.ci.upper}"` : '';
-          const ciText = m.ci !== undefined ? `<br><span class="ci">[${esc(formatValue(m.ci.lower))}, ${esc(formatValue(m.ci.upper))}]</span>` : '';
-          return `<td${isBest ? ' class="best"' : ''} title="n = ${m.n}${esc(ci)}${isBest ? ' · best in column' : ''}" data-model="${esc(rk.model)}"${dataAttrs(c)}${rk.segment ? ` data-segment="${esc(rk.segment)}"` : ''} data-value="${m.value}" data-n="${m.n}"${ciAttrs}>${esc(formatValue(m.value))}${ciText}</td>`;
+          // The interval is drawn by CSS from data-ci (td[data-ci]::after), so the cell's text stays the value.
+          const ciAttrs = m.ci !== undefined ? ` data-ci-lower="${m.ci.lower}" data-ci-upper="${m.ci.upper}" data-ci="[${esc(formatValue(m.ci.lower))}, ${esc(formatValue(m.ci.upper))}]"` : '';
+          return `<td${isBest ? ' class="best"' : ''} title="n = ${m.n}${esc(ci)}${isBest ? ' · best in column' : ''}" data-model="${esc(rk.model)}"${dataAttrs(c)}${rk.segment ? ` data-segment="${esc(rk.segment)}"` : ''} data-value="${m.value}" data-n="${m.n}"${ciAttrs}>${esc(formatValue(m.value))}</td>`;
         })
         .join('');
       const seg = rk.segment !== undefined ? `<td class="segment">${esc(rk.segment)}</td>` : '';
@@ -125,7 +125,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:0}dt{c
 th[scope=row],td.segment{text-align:left}thead th{background:#f4f4f4}th.target{text-align:center}td.best{background:#d9f2d9;font-weight:700}
 tr.candidate th[scope=row]{border-left:4px solid #0072B2}.role{font-size:11px;color:#666;font-weight:400;border:1px solid #ccc;border-radius:3px;padding:0 3px}
 tr.candidate .role{color:#0072B2;border-color:#0072B2}figure{display:inline-block;margin:8px 12px 8px 0}pre{margin:0;white-space:pre-wrap;font-size:12px}
-ul.notes li{margin:4px 0}.ci{font-size:11px;color:#666;font-weight:400}`;
+ul.notes li{margin:4px 0}td[data-ci]::after{content:attr(data-ci);display:block;font-size:11px;color:#666;font-weight:400}`;
 
 /** Render the report page (every text escaped). */
 export function renderReportHtml(report: EvalReport): string {
@@ -150,7 +150,7 @@ export function renderReportHtml(report: EvalReport): string {
 ${fact('protocol', 'protocol', r.protocol)}${fact('dataset', 'dataset', `${r.dataset.name} (${r.dataset.path})`)}${fact('split', 'split', r.dataset.split)}${fact('seed', 'seed', String(r.seed))}${fact('startedAt', 'started', r.startedAt)}${fact('wallMs', 'wall time', formatMs(r.wallMs))}${fact('peakRssMiB', 'peak RSS', `${r.peakRssMiB} MiB`)}
 </dl></header>
 <section id="notes"><h2>Notes</h2><ul class="notes">${r.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></section>
-<section id="results"><h2>Metrics</h2><p>Models as rows; the best value per column is highlighted (${esc(directions)}); the n behind each cell (users, pairs or customers) is in its tooltip; a bracket under a value is its 95% interval (bootstrap over users, see the notes).</p>
+<section id="results"><h2>Metrics</h2><p>Models as rows; the best value per column is highlighted (${esc(directions)}); the n behind each cell (users, pairs or customers) is in its tooltip${overall.some((m) => m.ci !== undefined) ? '; a bracket under a value is its interval (level in the tooltip; how it is computed in the notes)' : ''}.</p>
 ${table('metrics', r, overall, modelKeys)}</section>
 <section id="charts-k"><h2>Metric by K</h2>${lineCharts(r) || '<p>No metric at several K.</p>'}</section>
 <section id="charts-segments"><h2>By segment</h2>${segRows.length > 0 ? `${table('segments', r, segRows, segKeys)}${barCharts(r)}` : '<p>No segment rows.</p>'}</section>

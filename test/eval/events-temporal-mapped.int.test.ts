@@ -50,6 +50,8 @@ describe('eval events/temporal --file --mapping --name', () => {
     expect((await readdir(join(dir, 'reports'))).sort()).toEqual(['events-temporal-shop-run-5.html', 'events-temporal-shop-run-5.json']);
     const html = await readFile(join(dir, 'reports', 'events-temporal-shop-run-5.html'), 'utf8');
     expect(html).toContain('<title>events/temporal · shop run · seed 5</title>');
+    // intervals: drawn under the value from data-ci, exact bounds in data-ci-lower/upper
+    expect(html).toMatch(/<td[^>]* data-metric="ndcg" data-k="10" data-target="purchase"[^>]* data-ci-lower="[\d.e-]+" data-ci-upper="[\d.e-]+" data-ci="\[[^\]]+\]">/);
     expect(csvReport.name).toBe('shop run');
     expect(csvReport.dataset.name).toBe('shop');
     expect(stdout).toContain('events/temporal "shop run" on shop (seed 5)');

@@ -98,7 +98,10 @@ describe('tune', () => {
     expect(json.testCut).toBe(new Date(testCut).toISOString());
     expect(json.statement).toContain(`Nothing at or after the test cut ${new Date(testCut).toISOString()} was used`);
     const table = await readFile(paths.table, 'utf8');
-    expect(table.split('\n').filter((l) => /^\| \d+ \| /.test(l))).toHaveLength(6);
+    const rowsOfTable = table.split('\n').filter((l) => /^\| \d+ \| /.test(l));
+    expect(rowsOfTable).toHaveLength(6);
+    // 8 columns: 9 pipes per row (a settings text with a pipe would break the table)
+    for (const l of rowsOfTable) expect(l.split('|')).toHaveLength(10);
     expect(table).toContain('**chosen**');
   });
 
