@@ -7,7 +7,8 @@
  * larger gain; when the node saw no missing value in training, missing goes right. `predict()`
  * and the ONNX export (`nodes_missing_value_tracks_true`) route NaN the same way.
  * Split rule: a row goes left when `x <= threshold` (thresholds are float32 values), so a
- * float32 input meets the same comparison in `predict()` and in onnxruntime.
+ * float32 input meets the same comparison in `predict()` and in onnxruntime. Thresholds are finite
+ * (at most the largest float32), so +Infinity goes right at every split, in both.
  */
 
 export type GbdtObjective = 'regression' | 'binary' | 'lambdarank';
