@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { CategoryRecord } from '../../domain/catalog';
 import type { InteractionEvent } from '../../domain/events';
 import { validateEvent, type RawEvent } from '../../domain/validate';
-import { NO_CATEGORIES, categoryFacts } from './categories';
+import { NO_CATEGORIES, categoryFacts, type CategoryFacts } from './categories';
 import type { CsvMapping, MappedField, ResolvedColumns } from './mapping';
 import { parseTs, parseZone } from './timestamp';
 import { rowError, type RowError } from './types';
@@ -45,6 +45,8 @@ export function buildEventId(parts: readonly string[], mode: 'concat' | 'hash', 
 
 type SingleField = Exclude<MappedField, 'category'>;
 const ITEM_FIELDS: readonly MappedField[] = ['category', 'title', 'price', 'brand'];
+/** Distinct category cell combinations remembered per converter (then the cache starts over). */
+const FACTS_CACHE_SIZE = 50_000;
 const fail = (line: number, field: string, message: string): RowOutcome => ({ kind: 'error', error: rowError(line, field, message) });
 
 /** Build the converter once per file (after the header is known). `idPrefix` overrides the mapping's. */
@@ -59,6 +61,18 @@ export function createRowConverter(m: CsvMapping, cols: ResolvedColumns, now: nu
   const idSep = 'concat' in spec ? spec.separator : ':';
   const split = { listSeparator: m.categorySeparator, pathSeparator: m.categoryPath, idPrefix };
   const categoryConstant = m.constants.category === undefined ? null : String(m.constants.category);
+  // Exports repeat a few thousand category cells millions of times: split each distinct one once.
+  const factsCache = new Map<string, CategoryFacts>();
+  const cachedFacts = (cells: readonly string[]): CategoryFacts => {
+    const key = cells.join('\u001f');
+    let facts = factsCache.get(key);
+    if (facts === undefined) {
+      if (factsCache.size >= FACTS_CACHE_SIZE) factsCache.clear();
+      facts = categoryFacts(cells, split);
+      factsCache.set(key, facts);
+    }
+    return facts;
+  };
 
   return {
     convert(record, line) {
@@ -151,7 +165,7 @@ export function createRowConverter(m: CsvMapping, cols: ResolvedColumns, now: nu
         if (v !== null) cells.push(v);
       }
       if (categoryConstant !== null) cells.push(categoryConstant);
-      const cats = cells.length === 0 ? NO_CATEGORIES : categoryFacts(cells, split);
+      const cats = cells.length === 0 ? NO_CATEGORIES : cachedFacts(cells);
       const item: ItemPatch = { id: event.itemId, categories: cats.leaves, title: text('title'), price, brand: text('brand') };
       return { kind: 'event', event, item, categories: cats.records };
     },
