@@ -4,7 +4,11 @@
  * naming `events[i].<field>`; the rest of the batch is stored. Duplicates inside a batch are
  * stored once; events for unknown items are stored and counted.
  */
-import { RecordEventsDocument, UpsertItemsDocument, type EventInput } from './generated/graphql';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RecordEventsDocument, UpsertItemsDocument, UserValueDocument, type EventInput } from './generated/graphql';
+import { publishTestDuveModel } from './support/duve-model';
 import { startTestGateway, type TestGateway } from './support/gateway';
 
 const recent = (): string => new Date(Date.now() - 60_000).toISOString();
@@ -91,5 +95,34 @@ describe('per-event input', () => {
     const res = await t.gql(RecordEventsDocument, { events: [good(), good({ itemId: 'nobody-knows-1' }), good({ itemId: 'nobody-knows-2' }), good({ type: 'search', itemId: null, query: 'shoes' })] });
     expect(res.data?.recordEvents).toMatchObject({ accepted: 4, unknownItems: 2, rejected: [] });
     expect(await eventCount()).toBe(before + 4);
+  });
+});
+
+describe('a duplicate inside one batch reaches DUVE once', () => {
+  let root: string;
+  let t: TestGateway;
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'dup-models-'));
+    const { modelDir } = await publishTestDuveModel(root);
+    t = await startTestGateway({ env: { DUVE_MODEL_DIR: modelDir } });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("gives the user a value, equal to one where the event was sent once", async () => {
+    const ts = new Date(Date.now() - 3_600_000).toISOString();
+    const once = { eventId: 'p-once', userId: 'solo', type: 'purchase', itemId: 'i1', ts, value: 30 };
+    const twice = { ...once, eventId: 'p-twice', userId: 'twin' };
+    const res = await t.gql(RecordEventsDocument, { events: [once, twice, twice] });
+    expect(res.data?.recordEvents).toMatchObject({ accepted: 2, duplicates: ['p-twice'] });
+    const solo = (await t.gql(UserValueDocument, { userId: 'solo' })).data?.userValue;
+    const twin = (await t.gql(UserValueDocument, { userId: 'twin' })).data?.userValue;
+    expect(twin).not.toBeNull();
+    expect(twin?.lastEventAt).toBe(ts);
+    // Same single purchase: the same forecast (a double fold would raise the counts).
+    expect(twin?.purchaseProbability).toBeCloseTo(solo!.purchaseProbability, 9);
+    expect(twin?.expectedPurchases).toBeCloseTo(solo!.expectedPurchases, 9);
   });
 });
