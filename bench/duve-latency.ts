@@ -42,16 +42,21 @@ function parseArgs(argv: string[]): Args {
 const RECORD = 'mutation($e: [EventInput!]!) { recordEvents(events: $e) { accepted } }';
 const VALUE = 'query($u: String!) { userValue(userId: $u) { lastEventAt purchaseProbability } }';
 
+/** An admin key per gateway (each has its own access database). */
+const keyOf = new Map<string, string>();
+
 async function post(url: string, query: string, variables: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${keyOf.get(url)}` }, body: JSON.stringify({ query, variables }) });
   const body = (await res.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data!;
 }
 
 async function start(store: GraphStore, dir: string, modelDir: string): Promise<Gateway> {
-  const config = loadConfig({ PORT: '0', DB_PATH: join(dir, 'store.db'), DUVE_MODEL_DIR: modelDir, EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'), LOG_LEVEL: 'silent', DUVE_REFRESH_MINUTES: '1440', VALUE_CHANGE_MIN_DELTA: '0' });
-  return startGateway({ config, store, logger: pino({ level: 'silent' }) });
+  const config = loadConfig({ PORT: '0', DB_PATH: join(dir, 'store.db'), DUVE_MODEL_DIR: modelDir, EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'), ACCESS_DB_PATH: join(dir, 'access.db'), LOG_LEVEL: 'silent', DUVE_REFRESH_MINUTES: '1440', VALUE_CHANGE_MIN_DELTA: '0' });
+  const gateway = await startGateway({ config, store, logger: pino({ level: 'silent' }) });
+  keyOf.set(gateway.url, gateway.access.keys.create({ name: 'bench', role: 'admin' }).secret);
+  return gateway;
 }
 
 async function main(): Promise<void> {

@@ -81,7 +81,7 @@ async function startBenchGateway(redisUrl: string | undefined): Promise<BenchGat
   const partnersFile = join(dir, 'partners.json');
   writeFileSync(partnersFile, JSON.stringify({ partners: [{ id: 'bench', keySha256: key.keySha256, segments: USER_SEGMENTS }] }));
   // Only the value-change log uses Redis here (REDIS_URL unset: jobs stay in-process, DUVE is off).
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DB_PATH: join(dir, 'store.db'), DUVE_MODEL_DIR: join(dir, 'models'), PARTNERS_FILE: partnersFile, LOG_LEVEL: 'silent' });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DB_PATH: join(dir, 'store.db'), DUVE_MODEL_DIR: join(dir, 'models'), PARTNERS_FILE: partnersFile, ACCESS_DB_PATH: join(dir, 'access.db'), LOG_LEVEL: 'silent' });
   const store = await createGraphStore({ kind: 'embedded', path: config.dbPath });
   const valueChanges = createValueChangeLog({ redisUrl, key: `recgate-bench:${randomUUID()}`, retentionMs: 3_600_000 });
   const gateway = await startGateway({ config, store, logger: pino({ level: 'silent' }), valueChanges });

@@ -16,6 +16,7 @@ import { buildGatewaySchema } from '../schema/build';
 import { startGateway } from '../server/gateway';
 import { evalCommand } from './eval-command';
 import { importCommand } from './import-command';
+import { keysCommand } from './keys-command';
 import { partnerKeyCommand } from './partner-key';
 import { simulateCommand } from './simulate';
 import { trainCommand } from './train-duve';
@@ -23,6 +24,7 @@ import { tuneCommand } from './tune-command';
 import { trainDuveFromStore } from '../ml/duve/from-store';
 import { latestDuveArtifact } from '../ml/duve/export';
 import { openConfiguredStore } from '../graph/configured';
+import { bootstrapKeys } from '../services/access/bootstrap';
 
 const EXAMPLE_QUERY = `{ feed(userId: "demo-u-0001", limit: 5) { coldStart strategy { id digest } items { rank itemId score item { title categories price } contributions { scorerId weight normalized } sources } degraded { scorerId code } } }`;
 
@@ -45,10 +47,19 @@ async function serve(opts: { demo: boolean }): Promise<void> {
     }
   }
   const gateway = await startGateway({ config, store, logger });
+  // First start: an admin and a frontend key, printed once here; only their hashes are stored.
+  const issued = gateway.access.disabled ? null : bootstrapKeys(gateway.access.keys, gateway.access.audit);
+  const keyLine = issued
+    ? `First start: two API keys were created. They are shown ONCE (only their SHA-256 is stored in ${config.accessDbPath}):\n` +
+      `  admin     ${issued.admin.key.id}  ${issued.admin.secret}\n  frontend  ${issued.frontend.key.id}  ${issued.frontend.secret}\n` +
+      `More keys: node dist/cli/main.js keys create --role <frontend|ingest|analyst|admin|partner|monitor> --name <name>\n\n`
+    : '';
+  const bearer = gateway.access.disabled ? '' : ` -H "authorization: Bearer ${issued ? issued.frontend.secret : '$RECGATE_KEY'}"`;
   process.stdout.write(
     `\nrecgate is up (${store.kind} store${config.graphStore === 'embedded' ? `: ${config.dbPath}` : ''})\n` +
-      `  GraphQL:  ${gateway.url}\n  health:   ${gateway.url.replace('/graphql', '/healthz')}\n  metrics:  ${gateway.url.replace('/graphql', '/metrics')}\n\n` +
-      `Try:\n  curl -s ${gateway.url} -H 'content-type: application/json' \\\n    -d '${JSON.stringify({ query: EXAMPLE_QUERY })}'\n\n`,
+      `  GraphQL:  ${gateway.url}\n  health:   ${gateway.url.replace('/graphql', '/healthz')}\n  metrics:  ${gateway.url.replace('/graphql', '/metrics')} (key with metrics:read)\n\n` +
+      keyLine +
+      `Try${issued ? ' (with the frontend key)' : gateway.access.disabled ? '' : ' (RECGATE_KEY: a frontend key)'}:\n  curl -s ${gateway.url} -H 'content-type: application/json'${bearer} \\\n    -d '${JSON.stringify({ query: EXAMPLE_QUERY })}'\n\n`,
   );
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
@@ -83,6 +94,7 @@ program
 program.addCommand(importCommand(() => openConfiguredStore(loadConfig())));
 program.addCommand(evalCommand());
 program.addCommand(partnerKeyCommand());
+program.addCommand(keysCommand(() => loadConfig().accessDbPath));
 program.addCommand(trainCommand());
 program.addCommand(simulateCommand());
 program.addCommand(tuneCommand());

@@ -8,6 +8,7 @@ import { FeedItemResolver, FeedResolver } from '../resolvers/feed.resolver';
 import { UserValueResolver } from '../resolvers/user-value.resolver';
 import { ExperimentsResolver } from '../resolvers/experiments.resolver';
 import { ValueChangeResolver } from '../resolvers/value-change.resolver';
+import { AccessResolver } from '../resolvers/access.resolver';
 
 /**
  * type-graphql insists on a PubSub once any subscription exists. Ours bring their own `subscribe`
@@ -24,7 +25,7 @@ const NO_TOPIC_PUBSUB: PubSub = {
 
 export function buildGatewaySchema(opts: { emitTo?: string } = {}): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [FeedResolver, FeedItemResolver, EventsResolver, CatalogResolver, UserValueResolver, ExperimentsResolver, ValueChangeResolver],
+    resolvers: [FeedResolver, FeedItemResolver, EventsResolver, CatalogResolver, UserValueResolver, ExperimentsResolver, ValueChangeResolver, AccessResolver],
     validate: false,
     pubSub: NO_TOPIC_PUBSUB,
     ...(opts.emitTo ? { emitSchemaFile: { path: opts.emitTo, sortedSchema: true } } : {}),

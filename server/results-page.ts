@@ -4,6 +4,9 @@
  * the per-variant metrics, the lifts with their intervals and adjusted p-values, the SRM status
  * and daily trajectories as inline SVG line charts. The numbers shown are the API's, formatted
  * by `fmt` below (4 significant digits); the page never computes a metric itself.
+ *
+ * The page itself is a static shell (the same bytes for every id, no data), served without a key;
+ * its data needs a key with experiments:read, given as `#key=<key>` in the URL or in a form.
  */
 import type { Request, Response } from 'express';
 
@@ -63,9 +66,33 @@ function render(r) {
   document.getElementById('app').innerHTML = h;
   document.body.dataset.ready = 'true';
 }
-fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY, variables: { id } }) })
+// The API key (a role with experiments:read, e.g. analyst) comes in the URL fragment, which the
+// browser never sends to the server: /experiments/<id>#key=<key>. It is kept for this tab only.
+const KEY_SLOT = 'recgate.apiKey';
+const fromHash = new URLSearchParams(location.hash.slice(1)).get('key');
+if (fromHash) {
+  sessionStorage.setItem(KEY_SLOT, fromHash);
+  history.replaceState(null, '', location.pathname);
+}
+const apiKey = sessionStorage.getItem(KEY_SLOT);
+function askKey(message) {
+  document.getElementById('app').innerHTML = '<form id="key-form"><p class="bad">' + esc(message) + '</p><input id="key" type="password" size="50" placeholder="API key with experiments:read (analyst)"> <button>Show results</button></form>';
+  document.getElementById('key-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    sessionStorage.setItem(KEY_SLOT, document.getElementById('key').value.trim());
+    location.reload();
+  });
+  document.body.dataset.ready = 'key';
+}
+if (!apiKey) askKey('This page needs an API key.');
+else fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer ' + apiKey }, body: JSON.stringify({ query: QUERY, variables: { id } }) })
   .then((r) => r.json())
   .then((body) => {
+    if (body.errors && body.errors[0].extensions && body.errors[0].extensions.code === 'UNAUTHENTICATED') {
+      sessionStorage.removeItem(KEY_SLOT);
+      askKey('That API key is unknown or revoked.');
+      return;
+    }
     if (body.errors) throw new Error(body.errors.map((e) => (e.extensions && e.extensions.code ? e.extensions.code + ': ' : '') + e.message).join('; '));
     render(body.data.experimentResults);
   })

@@ -1,7 +1,8 @@
 /**
  * graphql-ws on the gateway's HTTP server, same port and path as HTTP (`/graphql`, ws://).
- * Partners authenticate with `connectionParams: { apiKey }`: a missing or unknown key is closed
- * with 4403 Forbidden before any operation. Only subscriptions are served here (queries and
+ * Keys go in `connectionParams: { apiKey }`: a missing, unknown or revoked key is closed with 4403
+ * Forbidden before any operation; a known key whose role lacks the subscription's scope gets
+ * FORBIDDEN naming the field and the scope (services/access/scopes.ts). Only subscriptions are served here (queries and
  * mutations go over HTTP). Errors leave formatted as on HTTP: a public code, masked internals.
  */
 import type { Server } from 'node:http';
@@ -13,15 +14,18 @@ import { ErrorCode } from '../errors/codes';
 import { CodedError, toGraphQLError } from '../errors/errors';
 import type { ValueChangeLog } from '../pubsub/port';
 import type { PartnerContext } from '../services/context';
+import { forbidden } from './access';
 import { formatGatewayError } from './errors';
 import { limitRefusal } from './limits';
-import type { Partner, PartnerDirectory } from '../services/partners';
+import type { Access, Principal } from '../services/access/access';
+import { firstForbidden, rootFields } from '../services/access/scopes';
 import { createSharedSubscribe } from './shared-execution';
 
 export interface SubscriptionServerOptions {
   readonly httpServer: Server;
   readonly schema: GraphQLSchema;
-  readonly partners: PartnerDirectory;
+  /** Authenticates `connectionParams.apiKey` (API keys and PARTNERS_FILE keys). */
+  readonly access: Pick<Access, 'authenticate'>;
   readonly valueChanges: ValueChangeLog;
   readonly logger: Logger;
   /** Show internal error messages (NODE_ENV=development). */
@@ -48,7 +52,7 @@ const badRequest = (message: string): GraphQLError => new GraphQLError(message, 
 
 export function attachSubscriptionServer(opts: SubscriptionServerOptions): SubscriptionServer {
   const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path ?? '/graphql', maxPayload: MAX_MESSAGE_BYTES });
-  const partnerOf = new WeakMap<object, Partner>();
+  const principalOf = new WeakMap<object, Principal>();
   // What a subscription's results depend on besides the event: one execution per event and shape.
   const shapeOf = new WeakMap<object, string>();
   const subscribe = createSharedSubscribe({ shapeKey: (args) => shapeOf.get(args.contextValue as object) });
@@ -67,13 +71,13 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): Subsc
       subscribe,
       isProd: !opts.development,
       onConnect(ctx) {
-        const partner = opts.partners.authenticate(ctx.connectionParams?.apiKey);
-        if (!partner) {
-          log.info({ remote: ctx.extra.request.socket.remoteAddress }, 'partner connection refused: missing or unknown API key');
+        const principal = opts.access.authenticate(ctx.connectionParams?.apiKey);
+        if (!principal) {
+          log.info({ remote: ctx.extra.request.socket.remoteAddress }, 'connection refused: missing, unknown or revoked API key');
           return false;
         }
-        partnerOf.set(ctx, partner);
-        log.debug({ partner: partner.id }, 'partner connected');
+        principalOf.set(ctx, principal);
+        log.debug({ key: principal.keyId, role: principal.role }, 'subscriber connected');
         return true;
       },
       onSubscribe(ctx, _id, payload) {
@@ -88,7 +92,12 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): Subsc
         const op = getOperationAST(document, payload.operationName);
         if (!op) return [badRequest('Unable to identify the operation (give operationName)')];
         if (op.operation !== 'subscription') return [badRequest(`Only subscriptions are served over WebSocket; send this ${op.operation} over HTTP`)];
-        const partner = partnerOf.get(ctx)!;
+        const principal = principalOf.get(ctx)!;
+        const { type, fields } = rootFields(document, op);
+        const refused = firstForbidden(principal.scopes, type, fields);
+        if (refused !== null) return [forbidden(principal, type, refused)];
+        const partner = principal.partner;
+        if (partner === null) return [forbidden(principal, type, { field: fields[0] ?? 'userValueChanged', scope: 'values:subscribe' })];
         const contextValue: PartnerContext = { partner, valueChanges: opts.valueChanges, maxPending: opts.maxPending ?? 10_000 };
         shapeOf.set(contextValue, JSON.stringify([partner.id, payload.operationName ?? null, payload.variables ?? null, payload.query]));
         return { schema: opts.schema, document, operationName: payload.operationName ?? null, variableValues: payload.variables ?? null, contextValue };

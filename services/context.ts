@@ -11,6 +11,8 @@ import type { GatewayMetrics } from './metrics';
 import type { UserValueService } from './user-values';
 import type { ExperimentService } from '../experiments/service';
 import type { ValueChangeLog } from '../pubsub/port';
+import type { Principal } from './access/access';
+import type { AuditLog } from './access/audit';
 import type { Partner } from './partners';
 
 export interface GatewayServices {
@@ -23,12 +25,16 @@ export interface GatewayServices {
   readonly metrics: GatewayMetrics;
   /** DUVE user values; null when no model artifact is served. */
   readonly userValues: UserValueService | null;
+  /** The audit log (read by `auditLog`; mutations are appended by server/access.ts). */
+  readonly audit: AuditLog;
   readonly limits: { readonly maxFeedLimit: number; readonly maxEventsPerBatch: number; readonly event: EventBounds };
   /** Server clock (ms); injectable for tests. */
   readonly clock: () => number;
 }
 
 export interface GatewayContext extends GatewayServices {
+  /** The holder of the request's API key (checked before the body is read). */
+  readonly principal: Principal;
   readonly loaders: { readonly item: DataLoader<string, ItemRecord | null> };
 }
 
@@ -41,10 +47,10 @@ export interface PartnerContext {
   readonly maxPending: number;
 }
 
-export function createRequestContext(services: GatewayServices): GatewayContext {
+export function createRequestContext(services: GatewayServices, principal: Principal): GatewayContext {
   const item = new DataLoader<string, ItemRecord | null>(async (ids) => {
     const found = await services.store.getItems(ids);
     return ids.map((id) => found.get(id) ?? null);
   });
-  return { ...services, loaders: { item } };
+  return { ...services, principal, loaders: { item } };
 }

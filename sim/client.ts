@@ -89,9 +89,10 @@ export interface SimClient {
   results(id: string): Promise<ResultsResponse>;
 }
 
-export function createSimClient(url: string): SimClient {
+/** A client of the gateway at `url` that sends `apiKey` as a Bearer token. */
+export function createSimClient(url: string, apiKey: string): SimClient {
   const post = async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body: JSON.stringify({ query, variables }) });
     const body = (await res.json()) as { data?: T | null; errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }> };
     const err = body.errors?.[0];
     if (err !== undefined || body.data == null) {

@@ -130,7 +130,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationOut
   mkdirSync(join(dir, 'strategies'), { recursive: true });
   // A clean environment: nothing from the caller's (no Redis, no Neo4j, no model folder of theirs).
   const config = loadConfig({
-    PORT: '0', HOST: '127.0.0.1', DB_PATH: join(dir, 'store.db'), EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'),
+    PORT: '0', HOST: '127.0.0.1', DB_PATH: join(dir, 'store.db'), EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'), ACCESS_DB_PATH: join(dir, 'access.db'),
     DUVE_MODEL_DIR: join(dir, 'models', 'duve'), STRATEGIES_DIR: join(dir, 'strategies'), LOG_LEVEL: o.logLevel ?? 'silent',
     // No refresh job during the run (it fires on wall time), and deadlines no scorer misses
     // on a busy machine: a dropped scorer would make the feed depend on load, not on the seed.
@@ -147,7 +147,8 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationOut
     if (trained) say(`DUVE v${trained.version} trained on the warm-up store: ${trained.examples} examples, ${(trained.trainMs / 1000).toFixed(1)} s`);
     prepareStrategies(o.strategiesDir ?? 'strategies', config.strategiesDir);
     gateway = await startGateway({ config, store, logger: pino({ level: config.logLevel }, pino.destination(2)), clock: () => now });
-    const client = createSimClient(gateway.url);
+    // The simulator plays the frontend, the ingest pipeline and the analyst: one admin key for all three.
+    const client = createSimClient(gateway.url, gateway.access.keys.create({ name: 'simulator', role: 'admin' }).secret);
     const experimentId = await client.createExperiment({
       name: `simulate seed ${o.seed}`,
       hypothesis: `closed-loop simulation: ${variants.map((v) => `${v.key}=${v.strategyId}@${v.weight}`).join(', ')}`,

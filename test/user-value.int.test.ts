@@ -134,9 +134,9 @@ describe('DUVE user values through the gateway', () => {
     const { loadConfig } = await import('../config/config');
     const pino = (await import('pino')).default;
     const store = await createGraphStore({ kind: 'embedded', path: dbPath });
-    const gw = await startGateway({ config: loadConfig({ PORT: '0', DB_PATH: dbPath, DUVE_MODEL_DIR: join(root, 'duve'), EXPERIMENTS_DB_PATH: join(root, 'experiments.db'), LOG_LEVEL: 'silent' }), store, logger: pino({ level: 'silent' }) });
+    const gw = await startGateway({ config: loadConfig({ PORT: '0', DB_PATH: dbPath, DUVE_MODEL_DIR: join(root, 'duve'), EXPERIMENTS_DB_PATH: join(root, 'experiments.db'), ACCESS_DB_PATH: join(t.dir, 'access.db'), LOG_LEVEL: 'silent' }), store, logger: pino({ level: 'silent' }) });
     try {
-      const res = await fetch(gw.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ userValue(userId: "u6") { purchaseProbability lastEventAt segment } }' }) });
+      const res = await fetch(gw.url, { method: 'POST', headers: t.headers(), body: JSON.stringify({ query: '{ userValue(userId: "u6") { purchaseProbability lastEventAt segment } }' }) });
       const v = ((await res.json()) as { data: { userValue: { purchaseProbability: number; lastEventAt: string; segment: string } } }).data.userValue;
       expect(v.lastEventAt).toBe(before.lastEventAt);
       expect(v.purchaseProbability).toBeCloseTo(before.purchaseProbability, 6);

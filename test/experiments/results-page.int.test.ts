@@ -55,8 +55,10 @@ describe('experiment results page', () => {
     const api = (await t.gql(ExperimentResultsDocument, { id: experimentId })).data!.experimentResults;
     expect(api.variants.reduce((a, v) => a + v.users, 0)).toBe(40);
     const page = await browser.newPage();
-    await page.goto(t.gateway.url.replace('/graphql', `/experiments/${experimentId}`));
+    await page.goto(t.gateway.url.replace('/graphql', `/experiments/${experimentId}#key=${t.keyFor('analyst')}`));
     await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+    // The key left the address bar (it is kept for the tab only).
+    expect(page.url()).toBe(t.gateway.url.replace('/graphql', `/experiments/${experimentId}`));
     expect(await page.textContent('h1')).toBe('Results page <test>');
     // Variant table: header order and every cell.
     const headers = await page.$$eval('#variants thead th[data-variant]', (ths) => ths.map((th) => th.getAttribute('data-variant')));
@@ -88,9 +90,27 @@ describe('experiment results page', () => {
 
   it('shows the coded error for an unknown experiment', async () => {
     const page = await browser.newPage();
-    await page.goto(t.gateway.url.replace('/graphql', '/experiments/nope'));
+    await page.goto(t.gateway.url.replace('/graphql', `/experiments/nope#key=${t.keyFor('analyst')}`));
     await page.waitForSelector('body[data-ready="error"]', { timeout: 20_000 });
     expect(await page.textContent('#error')).toContain('NOT_FOUND');
+    await page.close();
+  });
+
+  it('asks for a key without one, and shows FORBIDDEN for a key without experiments:read', async () => {
+    const page = await browser.newPage();
+    const url = t.gateway.url.replace('/graphql', `/experiments/${experimentId}`);
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="key"]', { timeout: 20_000 });
+    expect(await page.textContent('#key-form')).toContain('needs an API key');
+    await page.fill('#key', t.keyFor('frontend'));
+    await page.click('#key-form button');
+    await page.waitForSelector('body[data-ready="error"]', { timeout: 20_000 });
+    expect(await page.textContent('#error')).toContain('FORBIDDEN');
+    expect(await page.textContent('#error')).toContain('experiments:read');
+    await page.goto('about:blank'); // a fragment-only change would not reload the page
+    await page.goto(`${url}#key=rgk_not-a-key`);
+    await page.waitForSelector('body[data-ready="key"]', { timeout: 20_000 });
+    expect(await page.textContent('#key-form')).toContain('unknown or revoked');
     await page.close();
   });
 });

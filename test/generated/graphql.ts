@@ -33,6 +33,36 @@ export type AttributeInput = {
   value: Scalars['String']['input'];
 };
 
+/** One write or admin action, attributed to the key that made it. */
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  /** The mutation (`recordEvents`, `startExperiment`, …) or CLI action (`keys.create`, `keys.rotate`, `keys.revoke`). */
+  action: Scalars['String']['output'];
+  at: Scalars['DateTime']['output'];
+  /** Position in the log; pass as `after` to read on. */
+  cursor: Scalars['ID']['output'];
+  /** JSON summary of the arguments: ids and scalars as given, lists by their count. */
+  detail: Scalars['String']['output'];
+  /** Id of the key (`k_…`), `partner:<id>` for a PARTNERS_FILE key, `cli` for the keys CLI, `bootstrap` for first start. */
+  keyId: Scalars['String']['output'];
+  /** The key's name (or the operator's user name for the CLI). */
+  keyName: Scalars['String']['output'];
+  /** `ok`, or the public error code the action failed with. */
+  outcome: Scalars['String']['output'];
+  /** The key's role at the time. */
+  role: Scalars['String']['output'];
+};
+
+export type AuditPage = {
+  __typename?: 'AuditPage';
+  /** Cursor of the last entry (null on an empty page). */
+  endCursor?: Maybe<Scalars['ID']['output']>;
+  /** Oldest first. */
+  entries: Array<AuditEntry>;
+  /** True when more entries follow this page. */
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
 /** One scorer's part in an item's final score: the explanation. */
 export type Contribution = {
   __typename?: 'Contribution';
@@ -372,6 +402,8 @@ export type MutationUpsertUsersArgs = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Writes and admin actions with the key that made each, oldest first. Needs scope audit:read (admin). */
+  auditLog: AuditPage;
   /** Every accepted event type. */
   eventTypes: Array<Scalars['String']['output']>;
   experiment: Experiment;
@@ -388,6 +420,12 @@ export type Query = {
   userValue?: Maybe<UserValue>;
   /** Published user values (as of each user's last event or refresh), highest value first, cursor-paginated. */
   users: UserValueConnection;
+};
+
+
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+  first?: Scalars['Int']['input'];
 };
 
 

@@ -1,6 +1,8 @@
 /**
  * Start a real gateway (HTTP on a free loopback port) over a fresh embedded SQLite file, and a
  * typed GraphQL client for it. Each call gets its own temp directory; `stop` removes it.
+ * Auth is on, as in production: an admin key is created at start and sent with every request
+ * unless a call passes `{ key: <another key> }` or `{ key: null }` (no key).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import { loadConfig } from '../../config/config';
 import { createGraphStore } from '../../graph/factory';
 import type { GraphStore } from '../../graph/port';
 import type { Strategy } from '../../pipeline/strategy';
+import type { Role } from '../../services/access/scopes';
 import type { ScorerPlugin } from '../../plugins/sdk/contract';
 import { startGateway, type Gateway } from '../../server/gateway';
 
@@ -20,21 +23,32 @@ export interface GqlResponse<T> {
   errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
 }
 
+/** Which key a request sends: the admin key by default, another secret, or none (null). */
+export interface KeyOption {
+  readonly key?: string | null;
+}
+
 export interface TestGateway {
   readonly gateway: Gateway;
   readonly store: GraphStore;
   readonly dir: string;
-  gql<T, V>(doc: TypedDocumentNode<T, V>, variables?: V): Promise<GqlResponse<T>>;
+  /** The admin key created at start (sent by default). */
+  readonly adminKey: string;
+  gql<T, V>(doc: TypedDocumentNode<T, V>, variables?: V, opts?: KeyOption): Promise<GqlResponse<T>>;
   /** POST raw text (for hand-written queries). */
-  raw(query: string, variables?: Record<string, unknown>): Promise<GqlResponse<Record<string, unknown>>>;
-  get(path: string): Promise<Response>;
+  raw(query: string, variables?: Record<string, unknown>, opts?: KeyOption): Promise<GqlResponse<Record<string, unknown>>>;
+  get(path: string, opts?: KeyOption): Promise<Response>;
+  /** Headers for a hand-made fetch: content-type and the key (admin by default). */
+  headers(opts?: KeyOption): Record<string, string>;
+  /** Create a key of `role` (a partner key needs segments) and return its secret. */
+  keyFor(role: Role, segments?: readonly string[]): string;
   stop(): Promise<void>;
 }
 
 export async function startTestGateway(opts: { plugins?: ScorerPlugin[]; strategy?: Strategy; env?: Record<string, string> } = {}): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'recgate-test-'));
   // DUVE_MODEL_DIR defaults to an empty folder of this gateway: DUVE is off unless a test hands it a model.
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DB_PATH: join(dir, 'store.db'), DUVE_MODEL_DIR: join(dir, 'models', 'duve'), EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'), LOG_LEVEL: 'silent', ...opts.env });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DB_PATH: join(dir, 'store.db'), DUVE_MODEL_DIR: join(dir, 'models', 'duve'), LTR_MODEL_DIR: join(dir, 'models', 'ltr'), EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'), ACCESS_DB_PATH: join(dir, 'access.db'), LOG_LEVEL: 'silent', ...opts.env });
   const store = await createGraphStore({ kind: 'embedded', path: config.dbPath });
   let gateway: Gateway;
   try {
@@ -50,17 +64,26 @@ export async function startTestGateway(opts: { plugins?: ScorerPlugin[]; strateg
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
-  const post = async (query: string, variables: unknown): Promise<GqlResponse<never>> => {
-    const res = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const adminKey = gateway.access.keys.create({ name: 'test-admin', role: 'admin' }).secret;
+  const headers = (o: KeyOption = {}): Record<string, string> => {
+    const key = o.key === undefined ? adminKey : o.key;
+    return { 'content-type': 'application/json', ...(key === null ? {} : { authorization: `Bearer ${key}` }) };
+  };
+  let keys = 0;
+  const post = async (query: string, variables: unknown, o?: KeyOption): Promise<GqlResponse<never>> => {
+    const res = await fetch(gateway.url, { method: 'POST', headers: headers(o), body: JSON.stringify({ query, variables }) });
     return (await res.json()) as GqlResponse<never>;
   };
   return {
     gateway,
     store,
     dir,
-    gql: (doc, variables) => post(print(doc), variables),
-    raw: (query, variables) => post(query, variables),
-    get: (path) => fetch(gateway.url.replace('/graphql', path)),
+    adminKey,
+    gql: (doc, variables, o) => post(print(doc), variables, o),
+    raw: (query, variables, o) => post(query, variables, o),
+    get: (path, o) => fetch(gateway.url.replace('/graphql', path), { headers: headers(o) }),
+    headers,
+    keyFor: (role, segments) => gateway.access.keys.create({ name: `test-${role}-${++keys}`, role, ...(segments ? { segments } : {}) }).secret,
     async stop() {
       await gateway.stop();
       await store.close();
