@@ -15,7 +15,7 @@ export function tuneStatement(r: TuneResult): string {
   return (
     `Chosen on the validation window [${iso(r.validStart)}, ${iso(r.testCut)}) (${r.validEvents} events; ${r.validUsers.purchase} users with a purchase, ${r.validUsers.click} with a click) ` +
     `with training = the ${r.trainEvents} events before ${iso(r.validStart)}; objective NDCG@${r.k} ${r.target} (ties: NDCG@${r.k} ${r.target === 'purchase' ? 'click' : 'purchase'}, then the earlier trial); ` +
-    `${r.trials.length} trials (trial 0 = the default strategy, then a seeded random search, seed ${r.seed}). ` +
+    `${r.trials.length} trials (trial 0 = the default strategy, 1-4 = each baseline scorer alone with the default's retrievers and re-ranking, then a seeded random search over the grid, seed ${r.seed}). ` +
     `Nothing at or after the test cut ${iso(r.testCut)} was used: evaluate the chosen strategy there once with eval events/temporal --strategy <file> and the same data flags.`
   );
 }

@@ -10,7 +10,7 @@
  * events before the validation start, loaded into a fresh embedded store through the importer's
  * sink, as events/temporal does. Each trial is a strategy (space.ts) whose feeds, from the real
  * FeedService, are scored by NDCG@K of the validation purchases (ties: of the validation clicks,
- * then the earlier trial). Trial 0 is the default strategy.
+ * then the earlier trial). Trial 0 is the default strategy, trials 1-4 each baseline scorer alone.
  */
 import { createEventSink } from '../../ingest/import/sink';
 import { mulberry32 } from '../../ml/random';
@@ -21,7 +21,7 @@ import { createEvalProgress, createEvalRegistry, openTempStore, peakRssMiB, roun
 import { argError, loadSource, DEFAULT_TAOBAO_FILE, type TemporalSource } from '../protocols/temporal-source';
 import { feedLists } from '../protocols/temporal-score';
 import { resolveCut, splitAtCut, type CutOptions, type UserWindow } from '../protocols/temporal-split';
-import { defaultSettings, describeSettings, sampleSettings, settingsKey, settingsStrategy, strategyJson, type TrialSettings } from './space';
+import { TUNED_SCORERS, defaultSettings, describeSettings, sampleSettings, settingsKey, settingsStrategy, singleScorerSettings, strategyJson, type TrialSettings } from './space';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -36,7 +36,7 @@ export interface TuneOptions extends RunEnvironmentOptions, CutOptions {
   readonly maxLines?: number;
   /** Days before the test cut that form the validation window. Default: evalDays (2). */
   readonly validDays?: number;
-  /** Trials, including trial 0 (the default strategy). Default 30. */
+  /** Trials, including the anchors (trial 0 = the default strategy, 1-4 = each baseline scorer alone). Default 30. */
   readonly trials?: number;
   /** Seed of the random search. Default 42. */
   readonly seed?: number;
@@ -88,10 +88,10 @@ export function compareTrials(a: TrialResult, b: TrialResult, target: TuneTarget
   return b.ndcg[target] - a.ndcg[target] || b.ndcg[other] - a.ndcg[other] || a.index - b.index;
 }
 
-/** The trial points: trial 0 = the default strategy, then distinct seeded draws from the grid. */
+/** The trial points: the default strategy, each baseline scorer alone, then distinct seeded draws from the grid; `trials` in all. */
 export function trialPoints(trials: number, seed: number): TrialSettings[] {
   const rng = mulberry32(seed);
-  const out = [defaultSettings()];
+  const out = [defaultSettings(), ...TUNED_SCORERS.map(singleScorerSettings)].slice(0, trials);
   const seen = new Set(out.map(settingsKey));
   // The grid has ~1.6M points: a repeat is rare; the attempt cap only guards tiny budgets of a small grid.
   for (let attempts = 0; out.length < trials && attempts < trials * 100; attempts++) {

@@ -13,8 +13,10 @@
  * | category cap (maxPerCategory, 0 = none) | 0, 2, 3, 5 |
  * | candidates scored per request (candidates.max) | 100, 200, 400 |
  *
- * At least one retriever is on. Trial 0 is always the gateway's default strategy, so the chosen
- * strategy is never worse than the default on the validation window.
+ * At least one retriever is on. Trial 0 is always the gateway's default strategy and trials 1-4
+ * each baseline scorer alone (weight 1, the default's retrievers and re-ranking: the `<scorer>-only`
+ * models of events/temporal), so the chosen strategy is never worse than these on the validation
+ * window; the rest are random draws.
  */
 import { DEFAULT_STRATEGY, parseStrategy, type Strategy } from '../../pipeline/strategy';
 
@@ -63,6 +65,12 @@ export function defaultSettings(): TrialSettings {
     maxPerCategory: d.diversity.maxPerCategory,
     candidates: d.candidates.max,
   };
+}
+
+/** The default strategy with one scorer alone (weight 1). */
+export function singleScorerSettings(scorerId: string): TrialSettings {
+  const d = defaultSettings();
+  return { ...d, weights: Object.fromEntries(TUNED_SCORERS.map((id) => [id, id === scorerId ? 1 : 0])) };
 }
 
 const pick = <T>(xs: readonly T[], rng: () => number): T => xs[Math.floor(rng() * xs.length)]!;

@@ -62,6 +62,7 @@ describe('tune', () => {
     expect(base.validEvents).toBe(rows.filter((r) => r.ts >= validStart && r.ts < testCut).length);
     expect(base.trials).toHaveLength(6);
     expect(base.trials[0]!.description).toContain('commercial 0.4 + item-knn 0.3 + affinity 0.3');
+    expect(base.trials.slice(1, 5).map((t) => t.description.split(';')[0])).toEqual(['commercial 1', 'item-knn 1', 'affinity 1', 'popularity 1']);
   });
 
   it('never reads the test window: scrambling it leaves every trial and the choice unchanged', async () => {
@@ -106,6 +107,7 @@ describe('tune', () => {
   });
 
   it('draws distinct grid points after the default, reproducibly', () => {
+    expect(trialPoints(2, 7)).toHaveLength(2);
     const a = trialPoints(40, 7);
     expect(trialPoints(40, 7)).toEqual(a);
     expect(new Set(a.map(settingsKey)).size).toBe(40);

@@ -1,2 +1,0 @@
-/** Moved to services/partners.ts (gateway services live in services/, not server/); this path is kept for one step. */
-export * from '../services/partners';
