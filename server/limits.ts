@@ -53,11 +53,14 @@ export interface RequestLimits {
   readonly plugins: ApolloServerPlugin[];
 }
 
-/** Armor reports through the validation context; the limit's name rides along for the code. */
+/**
+ * Armor reports through the validation context; the limit's name rides along for the code.
+ * Armor prefixes its messages with "Syntax Error: " although the document parsed: dropped.
+ */
 const report =
   (limit: LimitName): GraphQLArmorRejectCallback =>
   (ctx, err) =>
-    ctx?.reportError(new GraphQLError(err.message, { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit } }));
+    ctx?.reportError(new GraphQLError(err.message.replace(/^Syntax Error: /, ''), { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, limit } }));
 
 export function createRequestLimits(o: RequestLimitOptions): RequestLimits {
   const rejectWith = (limit: LimitName) => ({ propagateOnRejection: false, onReject: [report(limit)] });

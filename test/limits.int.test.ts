@@ -49,7 +49,9 @@ describe('request limits (defaults)', () => {
 
   it('aliases: 15 pass, 16 are refused', async () => {
     passes(await query(t, aliases(15, 'eventTypes')));
-    refusedBy(await query(t, aliases(16, 'eventTypes')), 'aliases');
+    const refused = await query(t, aliases(16, 'eventTypes'));
+    refusedBy(refused, 'aliases');
+    expect(refused.body.errors?.[0]?.message).toBe('Aliases limit of 15 exceeded, found 16.');
   });
 
   it('directives: 50 pass, 51 are refused', async () => {
