@@ -111,8 +111,11 @@ export function evalCommand(): Command {
       .option('--negatives <n>', 'sampled AUC negatives per user', int)
       .option('--models <ids>', 'comma-separated: "default" and/or registered scorer ids (each a <scorer>-only strategy); default: default, its scorers alone, popularity')
       .option('--strategy <files...>', 'strategy files, each evaluated as a candidate model')
-      .option('--bootstrap <n>', 'resamples of the 95% intervals over users (0: none)', int),
-  ).action(async (o: Common & TemporalSourceFlags & { negatives?: number; models?: string; strategy?: string[]; bootstrap?: number }) => {
+      .option('--bootstrap <n>', 'resamples of the 95% intervals over users (0: none)', int)
+      .option('--ranker', 'also train the learned ranker on the events before the cut (its own validation cut is the last --ranker-horizon-days before it) and evaluate strategy:learned')
+      .option('--ranker-horizon-days <d>', 'label window of the ranker\'s lists, days (default 1)', Number)
+      .option('--ranker-cuts <n>', 'training cuts of the ranker (default 3)', int),
+  ).action(async (o: Common & TemporalSourceFlags & { negatives?: number; models?: string; strategy?: string[]; bootstrap?: number; ranker?: boolean; rankerHorizonDays?: number; rankerCuts?: number }) => {
     const { runEventsTemporal } = await import('../eval/protocols/events-temporal');
     const { registeredScorerIds, selectTemporalModels } = await import('../eval/protocols/temporal-models');
     const models = selectTemporalModels({
@@ -127,6 +130,15 @@ export function evalCommand(): Command {
       progress: o.progress,
       ...(o.negatives !== undefined ? { negatives: o.negatives } : {}),
       ...(o.bootstrap !== undefined ? { bootstrapResamples: o.bootstrap } : {}),
+      ...(o.ranker
+        ? {
+            extend: (await import('../eval/protocols/ltr-extension')).ltrExtension({
+              ...(o.rankerHorizonDays !== undefined ? { horizonDays: o.rankerHorizonDays } : {}),
+              ...(o.rankerCuts !== undefined ? { cuts: o.rankerCuts } : {}),
+              log: (line) => void process.stderr.write(`${line}\n`),
+            }),
+          }
+        : {}),
     });
     await finish(r, o);
   });

@@ -4,10 +4,13 @@
  * `ltr/lambdamart` on their next start. The protocol is in ml/ltr/from-store.ts.
  */
 import { writeFileSync } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../config/config';
 import { openConfiguredStore } from '../graph/configured';
-import { trainRankerFromStore } from '../ml/ltr/from-store';
+import { createJobQueue } from '../jobs/factory';
+import { scheduleLtrRetrain } from '../jobs/processors/ltr-retrain';
+import { trainRankerFromStore, type TrainRankerOptions } from '../ml/ltr/from-store';
+import type { GraphStore } from '../graph/port';
 import { loadStrategyFile } from '../pipeline/strategy';
 import { bundledScorers } from '../server/bundled';
 
@@ -34,6 +37,25 @@ function grades(raw: string): Record<string, number> {
   return out;
 }
 
+/** Retrain now and every `hours` until SIGINT/SIGTERM (the store is closed by the caller). */
+async function retrainForever(store: GraphStore, o: TrainRankerOptions, hours: number, redisUrl: string): Promise<void> {
+  const queue = createJobQueue(redisUrl ? { redisUrl } : {});
+  const logger = {
+    info: (obj: object, msg?: string) => void process.stderr.write(`${msg ?? ''} ${JSON.stringify(obj)}\n`),
+    warn: (obj: object, msg?: string) => void process.stderr.write(`warning: ${msg ?? ''} ${JSON.stringify(obj)}\n`),
+  };
+  queue.onOutcome((out) => {
+    if (out.status === 'failed') logger.warn({ job: out.id, error: out.error, unrecoverable: out.unrecoverable }, 'ranker retrain failed');
+  });
+  await scheduleLtrRetrain(queue, store, o, { everyMs: hours * 3_600_000, logger });
+  process.stderr.write(`retraining every ${hours} h (${queue.kind} queue); Ctrl-C stops\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await queue.close();
+}
+
 export function addTrainRanker(train: Command): Command {
   train
     .command('ranker')
@@ -47,13 +69,15 @@ export function addTrainRanker(train: Command): Command {
     .option('--retrieval <file>', 'strategy file whose retrievers build the lists (default: the built-in learned template)')
     .option('--strategy-out <file>', 'also write the learned strategy (retrievers + ranker + replenishable categories) to this file')
     .option('--seed <n>', 'seed of negatives, bagging and feature sampling', positiveInt, 42)
+    .option('--every-hours <h>', 'stay up and retrain on this schedule (BullMQ when REDIS_URL is set, else in-process); gateways swap to each new version')
     .action(
-      async (opts: { horizonDays: number; cuts: number; stepDays?: number; grades?: Record<string, number>; negatives: number; trees: number; retrieval?: string; strategyOut?: string; seed: number }) => {
+      async (opts: { horizonDays: number; cuts: number; stepDays?: number; grades?: Record<string, number>; negatives: number; trees: number; retrieval?: string; strategyOut?: string; seed: number; everyHours?: string }) => {
         const config = loadConfig();
         const store = await openConfiguredStore(config);
         const log = (line: string): void => void process.stderr.write(`${line}\n`);
+        const everyHours = opts.everyHours === undefined ? undefined : positive(opts.everyHours);
         try {
-          const r = await trainRankerFromStore(store, {
+          const trainOpts: TrainRankerOptions = {
             modelDir: config.ltrModelDir,
             plugins: bundledScorers(),
             horizonDays: opts.horizonDays,
@@ -65,7 +89,12 @@ export function addTrainRanker(train: Command): Command {
             trees: opts.trees,
             seed: opts.seed,
             log,
-          });
+          };
+          if (everyHours !== undefined) {
+            await retrainForever(store, trainOpts, everyHours, config.redisUrl ?? '');
+            return;
+          }
+          const r = await trainRankerFromStore(store, trainOpts);
           if (opts.strategyOut) writeFileSync(opts.strategyOut, `${JSON.stringify(r.strategy, null, 2)}\n`);
           const top = r.manifest.importance.slice(0, 10).map((f) => `  ${f.feature.padEnd(28)} gain ${f.gain.toFixed(1).padStart(10)}  splits ${f.splits}`);
           process.stdout.write(

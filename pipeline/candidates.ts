@@ -90,7 +90,10 @@ export async function retrieverLists(store: GraphStore, strategy: Strategy, prof
   for (let r = 0; r < longest; r++) {
     for (const l of catLists) {
       const id = l[r];
-      if (id !== undefined && !seen.has(id)) (seen.add(id), categoryList.push(id));
+      if (id !== undefined && !seen.has(id)) {
+        seen.add(id);
+        categoryList.push(id);
+      }
     }
   }
   const nbRanked = neighbourhood ? rankNeighbours(neighbourhood) : [];

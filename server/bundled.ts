@@ -12,10 +12,12 @@ export function bundledScorers(): ScorerPlugin[] {
  * The learned ranker of the highest artifact version under `dir`, or null when there is none or
  * it cannot be served (unreadable manifest, other feature layout, a model file onnxruntime
  * refuses): an optional plugin never stops the gateway from booting; the reason is logged.
+ * The plugin watches `dir` and swaps to a higher version (`train ranker`, or its retrain job)
+ * at most every `watchEveryMs`.
  */
-export async function loadLtrPlugin(dir: string, logger: PluginLogger): Promise<ScorerPlugin | null> {
+export async function loadLtrPlugin(dir: string, logger: PluginLogger, watchEveryMs = 30_000): Promise<ScorerPlugin | null> {
   try {
-    const plugin = await latestLtrScorer(dir);
+    const plugin = await latestLtrScorer(dir, { watchEveryMs });
     if (plugin === null) {
       logger.info({ modelDir: dir }, 'no learned ranker artifact: ltr/lambdamart is off (train one with `node dist/cli/main.js train ranker`)');
       return null;

@@ -96,7 +96,9 @@ export function createCategoryIndex(db: SqliteDb): CategoryIndex {
       const seen = new Set(out);
       for (let k = 0; k < out.length; k++) {
         for (const c of children.get(out[k]!) ?? []) {
-          if (!seen.has(c)) (seen.add(c), out.push(c));
+          if (seen.has(c)) continue;
+          seen.add(c);
+          out.push(c);
         }
       }
       return out;

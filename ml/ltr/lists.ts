@@ -186,6 +186,9 @@ export async function buildLtrLists(
   const n = ys.length;
   const x = new Float32Array(n * d);
   let off = 0;
-  for (const b of xs) (x.set(b, off), (off += b.length));
+  for (const b of xs) {
+    x.set(b, off);
+    off += b.length;
+  }
   return { featureNames, x, y: Float32Array.from(ys), groups: Uint32Array.from(groups), meta, missedPositives: missed, positives };
 }

@@ -79,13 +79,18 @@ export function fitLtr(train: LtrLists, valid: LtrLists, o: LtrFitOptions = {}):
   const base: Partial<GbdtParams> = { objective: 'lambdarank', trees: o.trees ?? 300, ndcgAt: k, seed: o.seed ?? 42, earlyStoppingRounds: 30, baggingFraction: 0.9 };
   const trials: Array<{ params: Partial<GbdtParams>; bestIteration: number; ndcg: number }> = [];
   let best = -1;
-  grid.forEach((p, s) => {
+  // A small shop's first lists cannot fill leaves of the grid's size: scale the leaf minimum
+  // down with the data (never below 5 rows), so a tiny store still gets a model that splits.
+  const leafCap = Math.max(5, Math.floor(train.y.length / 100));
+  const sized = grid.map((p) => ({ ...p, minDataInLeaf: Math.min(p.minDataInLeaf ?? 20, leafCap) }));
+  sized.forEach((p, s) => {
     const r = trainGbdt(dataset(train), { ...base, ...p }, dataset(valid), (i, _t, v) => o.onRound?.(s, i, v));
     const ndcg = ndcgAt(r.model.predict(valid.x, valid.y.length), valid.y, valid.groups, k);
     trials.push({ params: p, bestIteration: r.bestIteration, ndcg });
     if (best < 0 || ndcg > trials[best]!.ndcg) best = s;
   });
   const chosen = trials[best]!;
+  if (chosen.bestIteration === 0) throw new RangeError('no setting found a split that improves the validation lists: too little data to learn a ranker');
   const all = concat(train, valid);
   const refit = trainGbdt(dataset(all), { ...base, ...chosen.params, trees: Math.max(1, chosen.bestIteration), earlyStoppingRounds: 0 }, undefined, (i) => o.onRound?.(grid.length, i));
   const columns: Record<string, number> = {};

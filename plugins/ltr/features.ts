@@ -121,7 +121,10 @@ export function ltrFeatures(input: LtrInput, itemIds: readonly string[], now: nu
     const it = hItems.get(h.itemId);
     if (!it) continue;
     if (it.brand) byBrand.set(it.brand, (byBrand.get(it.brand) ?? 0) + 1);
-    if (it.price !== null && it.price > 0) (priceSum += Math.log(it.price)), (priceN += 1);
+    if (it.price !== null && it.price > 0) {
+      priceSum += Math.log(it.price);
+      priceN += 1;
+    }
     const seen = new Set<string>();
     for (const cat of it.categories) {
       for (const c of chainOf(cat)) {

@@ -25,9 +25,24 @@ export interface LtrScorerOptions {
   readonly manifest: LtrManifest;
   /** Per-request deadline (ms). Default: the gateway's. */
   readonly timeoutMs?: number;
+  /**
+   * Watch this folder of versions and swap to a higher version with the same feature layout,
+   * checking at most every `everyMs` (default 30 s), in the background of a request. Default: no watch.
+   */
+  readonly watch?: { readonly parent: string; readonly everyMs?: number };
+  /** Told about swaps and refused versions. Default: the setup context's logger. */
+  readonly onSwap?: (e: { from: number; to: number } | { refused: number; reason: string }) => void;
 }
 
-/** The plugin for one artifact version. Its version is `1.<artifact version>.0`. */
+interface Live {
+  readonly manifest: LtrManifest;
+  readonly session: ModelSession;
+}
+
+/**
+ * The plugin for one artifact version. Its version is `1.<artifact version>.0` (the version it
+ * booted with; a swapped-in model's version is in its manifest and in the swap log line).
+ */
 export function createLtrScorer(opts: LtrScorerOptions): ScorerPlugin<typeof LTR_FEATURE_KEYS> {
   const { manifest } = opts;
   const expected = ltrFeatureNames(manifest.scorerIds);
@@ -42,18 +57,51 @@ export function createLtrScorer(opts: LtrScorerOptions): ScorerPlugin<typeof LTR
     model: { uri: join(opts.dir, manifest.onnx.file), inputs: [LTR_INPUT] },
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     async setup(ctx) {
-      const session: ModelSession = await ctx.loadModel(join(opts.dir, manifest.onnx.file));
+      let live: Live = { manifest, session: await ctx.loadModel(join(opts.dir, manifest.onnx.file)) };
+      let checkedAt = Date.now();
+      let checking = false;
+      const everyMs = opts.watch?.everyMs ?? 30_000;
+      const report = opts.onSwap ?? ((e) => ctx.logger.info(e, 'learned ranker model'));
+      const refused = new Set<number>();
+      // Load a higher version beside the live one, then swap the reference: a request holds the
+      // model it started with, so none sees half a swap.
+      const reload = async (parent: string): Promise<void> => {
+        const dir = await latestLtrDir(parent);
+        if (dir === null) return;
+        const next = await readLtrManifest(dir);
+        if (next.version <= live.manifest.version || refused.has(next.version)) return;
+        const names = ltrFeatureNames(next.scorerIds);
+        if (names.join('\u0000') !== expected.join('\u0000') || next.featureNames.join('\u0000') !== names.join('\u0000')) {
+          refused.add(next.version);
+          report({ refused: next.version, reason: 'another feature layout or first-stage scorers: restart the gateway with a strategy that provides them' });
+          return;
+        }
+        const session = await ctx.loadModel(join(dir, next.onnx.file));
+        const old = live;
+        live = { manifest: next, session };
+        report({ from: old.manifest.version, to: next.version });
+        // In-flight requests on the old session finish first.
+        setTimeout(() => void old.session.close().catch(() => {}), 5_000).unref();
+      };
       return {
         async score({ itemIds, features, now, signal }) {
-          const x = ltrFeatures(features, itemIds, now, { scorerIds: manifest.scorerIds, halfLifeMs: manifest.halfLifeMs });
+          const cur = live;
+          if (opts.watch && !checking && Date.now() - checkedAt >= everyMs) {
+            checking = true;
+            checkedAt = Date.now();
+            void reload(opts.watch.parent)
+              .catch((err: unknown) => ctx.logger.warn({ err: (err as Error).message }, 'learned ranker: new version not loaded'))
+              .finally(() => (checking = false));
+          }
+          const x = ltrFeatures(features, itemIds, now, { scorerIds: cur.manifest.scorerIds, halfLifeMs: cur.manifest.halfLifeMs });
           if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
-          const out = await session.run({ [LTR_INPUT]: { data: x, dims: [itemIds.length, d] } });
+          const out = await cur.session.run({ [LTR_INPUT]: { data: x, dims: [itemIds.length, d] } });
           const y = out[LTR_OUTPUT] ?? Object.values(out)[0];
           if (!y) throw new Error('the model returned no output');
           return Float32Array.from(y.data);
         },
         async close() {
-          await session.close();
+          await live.session.close();
         },
       };
     },
@@ -61,8 +109,9 @@ export function createLtrScorer(opts: LtrScorerOptions): ScorerPlugin<typeof LTR
 }
 
 /** The plugin for the highest version under `parent` (e.g. `models/ltr`), or null when none is published. */
-export async function latestLtrScorer(parent: string, opts: { timeoutMs?: number } = {}): Promise<ScorerPlugin<typeof LTR_FEATURE_KEYS> | null> {
+export async function latestLtrScorer(parent: string, opts: { timeoutMs?: number; watchEveryMs?: number } = {}): Promise<ScorerPlugin<typeof LTR_FEATURE_KEYS> | null> {
   const dir = await latestLtrDir(parent);
   if (dir === null) return null;
-  return createLtrScorer({ dir, manifest: await readLtrManifest(dir), ...opts });
+  const { watchEveryMs, ...rest } = opts;
+  return createLtrScorer({ dir, manifest: await readLtrManifest(dir), ...rest, ...(watchEveryMs !== undefined ? { watch: { parent, everyMs: watchEveryMs } } : {}) });
 }
