@@ -9,7 +9,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { NextFunction, Request, Response } from 'express';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, OperationTypeNode } from 'graphql';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../errors/codes';
 import { CodedError } from '../errors/errors';
@@ -75,7 +75,7 @@ export function accessPlugin(access: Access, logger: Logger): ApolloServerPlugin
           if (refused !== null) throw forbidden(contextValue.principal, type, refused, true);
         },
         async executionDidStart({ operation, contextValue }) {
-          if (operation.operation !== 'mutation') return;
+          if (operation.operation !== OperationTypeNode.MUTATION) return;
           const p = contextValue.principal;
           const actor = { keyId: p.keyId, keyName: p.keyName, role: p.role };
           return {

@@ -4,10 +4,15 @@
  * rotation and revocation by the `keys` CLI taking effect without a restart, /metrics and
  * /healthz, the audit log, graphql-ws keys, and the AUTH=off development opt-in.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildGatewaySchema } from '../schema/build';
-import { isNonNullType, type GraphQLField, type GraphQLObjectType } from 'graphql';
+import { getNamedType, isLeafType, isNonNullType, type GraphQLField, type GraphQLObjectType } from 'graphql';
 import { keysCommand } from '../cli/keys-command';
 import { loadConfig } from '../config/config';
+import { openAccess } from '../services/access/access';
+import { sha256Hex } from '../services/access/keys';
 import { openKeyAdmin } from '../services/access/manage';
 import { ROLES, type Role } from '../services/access/scopes';
 import { ROLE_SPEC } from './support/access-spec';
@@ -21,7 +26,7 @@ const json = async (res: Response) => (await res.json()) as { data?: unknown; er
 /** Run the `keys` CLI in-process against the gateway's access database (a separate connection, as from another process). */
 async function cli(t: TestGateway, ...args: string[]): Promise<string> {
   let out = '';
-  await keysCommand(() => `${t.dir}/access.db`, (s) => (out += s)).parseAsync(args, { from: 'user' });
+  await keysCommand(() => join(t.dir, 'access.db'), (s) => (out += s)).parseAsync(args, { from: 'user' });
   return out;
 }
 const secretIn = (out: string): string => /(rgk_[A-Za-z0-9_-]{43})/.exec(out)![1]!;
@@ -81,7 +86,7 @@ describe('API keys on HTTP', () => {
         const required = field.args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined);
         const vars = required.map((a) => `$${a.name}: ${String(a.type)}`).join(', ');
         const args = required.map((a) => `${a.name}: $${a.name}`).join(', ');
-        const leaf = /^[\[\]!A-Za-z]*$/.test(String(field.type)) && ['String', 'Int', 'Float', 'Boolean', 'ID', 'DateTime'].includes(String(field.type).replace(/[[\]!]/g, ''));
+        const leaf = isLeafType(getNamedType(field.type));
         const query = `${op}${vars ? `(${vars})` : ''} { ${field.name}${args ? `(${args})` : ''}${leaf ? '' : ' { __typename }'} }`;
         const name = `${type.name}.${field.name}`;
         seen.push(name);
@@ -222,11 +227,7 @@ describe('AUTH=off', () => {
 });
 
 describe('keys CLI against a fresh file', () => {
-  it('imports PARTNERS_FILE hashes as partner keys (the partners keep their keys)', async () => {
-    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const { sha256Hex } = await import('../services/access/keys');
+  it('imports PARTNERS_FILE hashes as partner keys (the partners keep their keys)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'keys-import-'));
     try {
       const file = join(dir, 'partners.json');
@@ -235,7 +236,6 @@ describe('keys CLI against a fresh file', () => {
       expect(admin.importPartners(file).imported.map((k) => [k.name, k.role, k.segments])).toEqual([['acme', 'partner', ['dormant']]]);
       expect(admin.importPartners(file)).toEqual({ imported: [], skipped: ['acme'] });
       admin.close();
-      const { openAccess } = await import('../services/access/access');
       const access = openAccess({ dbPath: join(dir, 'access.db') });
       expect(access.authenticate('rgk_legacy')).toMatchObject({ role: 'partner', keyName: 'acme', partner: { segments: ['dormant'] } });
       access.close();

@@ -87,18 +87,17 @@ export function openAccess(opts: AccessOptions): Access {
     }
   };
   // Writes on this connection do not move data_version: mark the index stale instead.
-  const written = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A): R => {
-    const r = fn(...args);
+  const written = <R>(r: R): R => {
     dirty = true;
     return r;
   };
   const keys: KeyStore = {
-    create: written(store.create),
-    importHash: written(store.importHash),
-    rotate: written(store.rotate),
-    revoke: written(store.revoke),
-    list: store.list,
-    count: store.count,
+    create: (o) => written(store.create(o)),
+    importHash: (o) => written(store.importHash(o)),
+    rotate: (id) => written(store.rotate(id)),
+    revoke: (id) => written(store.revoke(id)),
+    list: (o) => store.list(o),
+    count: () => store.count(),
   };
   fresh();
   return {

@@ -40,7 +40,7 @@ export function openKeyAdmin(dbPath: string, actor: Actor, clock: () => number =
     create(opts) {
       return audited('keys.create', opts, () => keys.create(opts));
     },
-    list: keys.list,
+    list: (o) => keys.list(o),
     rotate(id) {
       return audited('keys.rotate', { id }, () => keys.rotate(id));
     },
