@@ -3,7 +3,7 @@
  * the strategy file and a report of every trial.
  *
  *   tune [--file <csv> --mapping <json> | --preset taobao | --db <sqlite>] [--cut|--window|--eval-days]
- *        [--valid-days <n>] [--trials <n>] [--k <n>] [--target purchase|click] [--seed <n>]
+ *        [--valid-days <n>] [--trials <n>] [--random <n>] [--k <n>] [--target purchase|click] [--seed <n>]
  *        --out strategies/tuned.json [--report-dir reports] [--name <name>] [--no-progress]
  */
 import { Command, InvalidArgumentError } from 'commander';
@@ -34,6 +34,7 @@ interface TuneFlags extends TemporalSourceFlags {
   id: string;
   validDays?: number;
   trials: number;
+  random: number;
   k: number;
   target: string;
   seed: number;
@@ -49,7 +50,8 @@ export function tuneCommand(): Command {
     .option('--name <name>', 'report name (default: the dataset name)')
     .option('--id <id>', 'id of the chosen strategy', 'tuned')
     .option('--valid-days <n>', 'days before the test cut that form the validation window (default: --eval-days, 2)', positive)
-    .option('--trials <n>', 'trials: the default strategy, then seeded random draws from the grid', count, 30)
+    .option('--trials <n>', 'evaluations in all: the default strategy and each scorer alone, --random draws, then coordinate ascent', count, 50)
+    .option('--random <n>', 'seeded random draws from the grid after the anchors', seedArg, 15)
     .option('--k <n>', 'K of the objective NDCG@K', count, 10)
     .option('--target <t>', 'objective target: purchase (ties by click) or click (ties by purchase)', 'purchase')
     .option('--seed <n>', 'seed of the random search', seedArg, 42)
@@ -62,6 +64,7 @@ export function tuneCommand(): Command {
         ...temporalRunOptions(o),
         ...(o.validDays !== undefined ? { validDays: o.validDays } : {}),
         trials: o.trials,
+        random: o.random,
         k: o.k,
         target: o.target,
         seed: o.seed,

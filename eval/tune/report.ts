@@ -12,10 +12,11 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** The sentence stating which data chose the strategy and which data it must be judged on. */
 export function tuneStatement(r: TuneResult): string {
+  const count = (phase: string): number => r.trials.filter((t) => t.phase === phase).length;
   return (
     `Chosen on the validation window [${iso(r.validStart)}, ${iso(r.testCut)}) (${r.validEvents} events; ${r.validUsers.purchase} users with a purchase, ${r.validUsers.click} with a click) ` +
     `with training = the ${r.trainEvents} events before ${iso(r.validStart)}; objective NDCG@${r.k} ${r.target} (ties: NDCG@${r.k} ${r.target === 'purchase' ? 'click' : 'purchase'}, then the earlier trial); ` +
-    `${r.trials.length} trials (trial 0 = the default strategy, 1-4 = each baseline scorer alone with the default's retrievers and re-ranking, then a seeded random search over the grid, seed ${r.seed}). ` +
+    `${r.trials.length} trials: ${count('anchor')} anchors (trial 0 = the default strategy, then each baseline scorer alone with the default's retrievers and re-ranking), ${count('random')} seeded random draws from the grid (seed ${r.seed}), ${count('coordinate')} coordinate-ascent moves from the best so far. ` +
     `Nothing at or after the test cut ${iso(r.testCut)} was used: evaluate the chosen strategy there once with eval events/temporal --strategy <file> and the same data flags.`
   );
 }
@@ -23,9 +24,9 @@ export function tuneStatement(r: TuneResult): string {
 /** A Markdown table of every trial, best first. */
 export function tuneTable(r: TuneResult): string {
   const rows = [...r.trials].sort((a, b) => compareTrials(a, b, r.target));
-  const head = `| rank | trial | NDCG@${r.k} purchase | NDCG@${r.k} click | P@${r.k} purchase | P@${r.k} click | settings | ms |\n|---|---|---|---|---|---|---|---|`;
+  const head = `| rank | trial | phase | NDCG@${r.k} purchase | NDCG@${r.k} click | P@${r.k} purchase | P@${r.k} click | settings | ms |\n|---|---|---|---|---|---|---|---|---|`;
   const body = rows
-    .map((t, i) => `| ${i + 1} | ${t.index}${t.index === 0 ? ' (default)' : ''}${t.index === r.chosen ? ' **chosen**' : ''} | ${t.ndcg.purchase.toFixed(4)} | ${t.ndcg.click.toFixed(4)} | ${t.precision.purchase.toFixed(4)} | ${t.precision.click.toFixed(4)} | ${t.description} | ${t.ms} |`)
+    .map((t, i) => `| ${i + 1} | ${t.index}${t.index === 0 ? ' (default)' : ''}${t.index === r.chosen ? ' **chosen**' : ''} | ${t.phase} | ${t.ndcg.purchase.toFixed(4)} | ${t.ndcg.click.toFixed(4)} | ${t.precision.purchase.toFixed(4)} | ${t.precision.click.toFixed(4)} | ${t.description} | ${t.ms} |`)
     .join('\n');
   return `# tune · ${r.name} · seed ${r.seed}\n\n${tuneStatement(r)}\n\n${head}\n${body}\n`;
 }

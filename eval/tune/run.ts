@@ -10,7 +10,10 @@
  * events before the validation start, loaded into a fresh embedded store through the importer's
  * sink, as events/temporal does. Each trial is a strategy (space.ts) whose feeds, from the real
  * FeedService, are scored by NDCG@K of the validation purchases (ties: of the validation clicks,
- * then the earlier trial). Trial 0 is the default strategy, trials 1-4 each baseline scorer alone.
+ * then the earlier trial). Search, `--trials` evaluations in all: trial 0 = the default strategy,
+ * trials 1-4 = each baseline scorer alone (anchors), then `--random` seeded draws from the grid,
+ * then a first-improvement coordinate ascent from the best so far (space.ts coordinateMoves) until
+ * no single-setting move improves or the budget is spent.
  */
 import { createEventSink } from '../../ingest/import/sink';
 import { mulberry32 } from '../../ml/random';
@@ -21,7 +24,7 @@ import { createEvalProgress, createEvalRegistry, openTempStore, peakRssMiB, roun
 import { argError, loadSource, DEFAULT_TAOBAO_FILE, type TemporalSource } from '../protocols/temporal-source';
 import { feedLists } from '../protocols/temporal-score';
 import { resolveCut, splitAtCut, type CutOptions, type UserWindow } from '../protocols/temporal-split';
-import { TUNED_SCORERS, defaultSettings, describeSettings, sampleSettings, settingsKey, settingsStrategy, singleScorerSettings, strategyJson, type TrialSettings } from './space';
+import { TUNED_SCORERS, coordinateMoves, defaultSettings, describeSettings, sampleSettings, settingsKey, settingsStrategy, singleScorerSettings, strategyJson, type TrialSettings } from './space';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -36,8 +39,10 @@ export interface TuneOptions extends RunEnvironmentOptions, CutOptions {
   readonly maxLines?: number;
   /** Days before the test cut that form the validation window. Default: evalDays (2). */
   readonly validDays?: number;
-  /** Trials, including the anchors (trial 0 = the default strategy, 1-4 = each baseline scorer alone). Default 30. */
+  /** Evaluations in all: the anchors (trial 0 = the default strategy, 1-4 = each baseline scorer alone), the random draws, then the coordinate ascent. Default 50. */
   readonly trials?: number;
+  /** Seeded random draws after the anchors; the rest of `trials` goes to the coordinate ascent. Default 15. */
+  readonly random?: number;
   /** Seed of the random search. Default 42. */
   readonly seed?: number;
   /** K of the objective NDCG@K. Default 10. */
@@ -50,6 +55,8 @@ export interface TuneOptions extends RunEnvironmentOptions, CutOptions {
 
 export interface TrialResult {
   readonly index: number;
+  /** How the point was picked: an anchor (default, one scorer alone), a random draw, or a coordinate-ascent move. */
+  readonly phase: 'anchor' | 'random' | 'coordinate';
   readonly settings: TrialSettings;
   readonly description: string;
   /** NDCG@K / P@K on the validation window, per target; n = users with a relevant item. */
@@ -108,8 +115,10 @@ export async function runTune(opts: TuneOptions = {}): Promise<TuneResult> {
   const seed = opts.seed ?? 42;
   const k = opts.k ?? 10;
   const target = opts.target ?? 'purchase';
-  const trials = opts.trials ?? 30;
+  const trials = opts.trials ?? 50;
   if (!Number.isInteger(trials) || trials < 1) throw argError('--trials', `must be a positive integer, got ${trials}`);
+  const random = opts.random ?? 15;
+  if (!Number.isInteger(random) || random < 0) throw argError('--random', `must be a non-negative integer, got ${random}`);
   if (!Number.isInteger(k) || k < 1) throw argError('--k', `must be a positive integer, got ${k}`);
   const validDays = opts.validDays ?? opts.evalDays ?? 2;
   if (!(validDays > 0)) throw argError('--valid-days', `must be positive, got ${validDays}`);
@@ -137,23 +146,45 @@ export async function runTune(opts: TuneOptions = {}): Promise<TuneResult> {
     const users = [...new Set([...buyers, ...clickers])].sort();
     if (users.length === 0) throw argError('--valid-days', 'the validation window has no purchase and no click');
 
-    const points = trialPoints(trials, seed);
-    const progress = createEvalProgress('tune', points.length * users.length, opts);
+    const anchors = 1 + TUNED_SCORERS.length;
+    const points = trialPoints(Math.min(trials, anchors + random), seed);
+    const progress = createEvalProgress('tune', trials * users.length, opts);
     const results: TrialResult[] = [];
-    for (const [index, settings] of points.entries()) {
+    const seen = new Set<string>();
+    const evaluate = async (settings: TrialSettings, phase: TrialResult['phase']): Promise<TrialResult> => {
+      const index = results.length;
+      seen.add(settingsKey(settings));
       const started = performance.now();
       const strategy = settingsStrategy(`trial-${index}`, settings);
       const { lists } = await feedLists(store, registry, strategy, users, k, now, () => progress.tick());
       const mean = (us: readonly string[], fn: typeof ndcgAtK, pick: (w: UserWindow) => ReadonlySet<string>): number =>
         round6(meanOfFinite(us.map((u) => fn(lists.get(u) ?? [], pick(split.windows.get(u)!), k))).mean || 0);
-      results.push({
+      const result: TrialResult = {
         index,
+        phase,
         settings,
         description: describeSettings(settings),
         ndcg: { purchase: mean(buyers, ndcgAtK, (w) => w.purchased), click: mean(clickers, ndcgAtK, (w) => w.clicked) },
         precision: { purchase: mean(buyers, precisionAtK, (w) => w.purchased), click: mean(clickers, precisionAtK, (w) => w.clicked) },
         ms: Math.round(performance.now() - started),
-      });
+      };
+      results.push(result);
+      return result;
+    };
+    for (const [i, settings] of points.entries()) await evaluate(settings, i < anchors ? 'anchor' : 'random');
+    let best = [...results].sort((a, b) => compareTrials(a, b, target))[0]!;
+    for (let improved = true; improved && results.length < trials; ) {
+      improved = false;
+      for (const move of coordinateMoves(best.settings)) {
+        if (results.length >= trials) break;
+        if (seen.has(settingsKey(move))) continue;
+        const r = await evaluate(move, 'coordinate');
+        if (compareTrials(r, best, target) < 0) {
+          best = r;
+          improved = true;
+          break;
+        }
+      }
     }
     progress.stop();
     const chosen = [...results].sort((a, b) => compareTrials(a, b, target))[0]!;

@@ -1,6 +1,6 @@
 /**
- * The search space of `tune`: a documented grid over the feed strategy's settings, sampled by a
- * seeded random search. Pure: no I/O.
+ * The search space of `tune`: a documented grid over the feed strategy's settings, searched by
+ * anchors, a seeded random search and a coordinate ascent (eval/tune/run.ts). Pure: no I/O.
  *
  * | setting | grid |
  * |---|---|
@@ -16,7 +16,7 @@
  * At least one retriever is on. Trial 0 is always the gateway's default strategy and trials 1-4
  * each baseline scorer alone (weight 1, the default's retrievers and re-ranking: the `<scorer>-only`
  * models of events/temporal), so the chosen strategy is never worse than these on the validation
- * window; the rest are random draws.
+ * window; then seeded random draws, then a coordinate ascent from the best point (coordinateMoves).
  */
 import { DEFAULT_STRATEGY, parseStrategy, type Strategy } from '../../pipeline/strategy';
 
@@ -89,10 +89,34 @@ export function sampleSettings(rng: () => number): TrialSettings {
       maxPerCategory: pick(GRID.maxPerCategory, rng),
       candidates: pick(GRID.candidates, rng),
     };
-    const anyWeight = Object.values(weights).some((w) => w > 0);
-    const anyRetriever = s.recent !== null || s.neighbourhood !== null || s.trending || s.fresh !== null;
-    if (anyWeight && anyRetriever) return s;
+    if (isValidSettings(s)) return s;
   }
+}
+
+/** Some scorer weight is positive and some retriever is on (what parseStrategy requires). */
+export function isValidSettings(s: TrialSettings): boolean {
+  return Object.values(s.weights).some((w) => w > 0) && (s.recent !== null || s.neighbourhood !== null || s.trending || s.fresh !== null);
+}
+
+/**
+ * Every valid point one grid step away along a single setting, in a fixed order: MMR λ, category
+ * cap, candidates, the retrievers (recent, neighbourhood, trending, fresh), then each scorer's
+ * weight; within a setting, grid order. The coordinate ascent takes the first that improves.
+ */
+export function coordinateMoves(s: TrialSettings): TrialSettings[] {
+  const out: TrialSettings[] = [];
+  const along = <T>(values: readonly T[], current: T, make: (v: T) => TrialSettings): void => {
+    for (const v of values) if (v !== current) out.push(make(v));
+  };
+  along(GRID.lambda, s.lambda, (lambda) => ({ ...s, lambda }));
+  along(GRID.maxPerCategory, s.maxPerCategory, (maxPerCategory) => ({ ...s, maxPerCategory }));
+  along(GRID.candidates, s.candidates, (candidates) => ({ ...s, candidates }));
+  along(GRID.recent, s.recent, (recent) => ({ ...s, recent }));
+  along(GRID.neighbourhood, s.neighbourhood, (neighbourhood) => ({ ...s, neighbourhood }));
+  along(GRID.trending, s.trending, (trending) => ({ ...s, trending }));
+  along(GRID.fresh, s.fresh, (fresh) => ({ ...s, fresh }));
+  for (const id of TUNED_SCORERS) along(GRID.weight, s.weights[id] ?? 0, (w) => ({ ...s, weights: { ...s.weights, [id]: w } }));
+  return out.filter(isValidSettings);
 }
 
 /** Stable key of a point (to skip repeats). */

@@ -34,7 +34,8 @@ async function tuneOn(log: readonly SyntheticRow[], name: string): Promise<TuneR
     window: { start: LOG_START, end: LOG_START + 8 * DAY_MS },
     cutTs: testCut,
     validDays: 1,
-    trials: 6,
+    trials: 9,
+    random: 2,
     seed: 3,
     progress: false,
     workDir: dir,
@@ -60,7 +61,8 @@ describe('tune', () => {
     expect(base.validStart).toBe(validStart);
     expect(base.trainEvents).toBe(rows.filter((r) => r.ts < validStart).length);
     expect(base.validEvents).toBe(rows.filter((r) => r.ts >= validStart && r.ts < testCut).length);
-    expect(base.trials).toHaveLength(6);
+    expect(base.trials).toHaveLength(9);
+    expect(base.trials.map((t) => t.phase)).toEqual(['anchor', 'anchor', 'anchor', 'anchor', 'anchor', 'random', 'random', 'coordinate', 'coordinate']);
     expect(base.trials[0]!.description).toContain('commercial 0.4 + item-knn 0.3 + affinity 0.3');
     expect(base.trials.slice(1, 5).map((t) => t.description.split(';')[0])).toEqual(['commercial 1', 'item-knn 1', 'affinity 1', 'popularity 1']);
   });
@@ -95,15 +97,26 @@ describe('tune', () => {
     expect(st.candidates.max).toBe(chosen.candidates);
     expect(paths.json).toBe(join(dir, 'reports', 'tune-shop-tune-3.json'));
     const json = JSON.parse(await readFile(paths.json, 'utf8')) as { trials: unknown[]; chosen: number; testCut: string; statement: string };
-    expect(json.trials).toHaveLength(6);
+    expect(json.trials).toHaveLength(9);
     expect(json.testCut).toBe(new Date(testCut).toISOString());
     expect(json.statement).toContain(`Nothing at or after the test cut ${new Date(testCut).toISOString()} was used`);
     const table = await readFile(paths.table, 'utf8');
     const rowsOfTable = table.split('\n').filter((l) => /^\| \d+ \| /.test(l));
-    expect(rowsOfTable).toHaveLength(6);
-    // 8 columns: 9 pipes per row (a settings text with a pipe would break the table)
-    for (const l of rowsOfTable) expect(l.split('|')).toHaveLength(10);
+    expect(rowsOfTable).toHaveLength(9);
+    // 9 columns: 10 pipes per row (a settings text with a pipe would break the table)
+    for (const l of rowsOfTable) expect(l.split('|')).toHaveLength(11);
     expect(table).toContain('**chosen**');
+  });
+
+  it('climbs by single-setting moves from the best point so far', () => {
+    const coordinate = base.trials.filter((t) => t.phase === 'coordinate');
+    const bestBefore = [...base.trials.filter((t) => t.phase !== 'coordinate')].sort((a, b) => b.ndcg.purchase - a.ndcg.purchase || b.ndcg.click - a.ndcg.click || a.index - b.index)[0]!;
+    const first = coordinate[0]!;
+    const differing = Object.keys(first.settings).filter((key) => JSON.stringify(first.settings[key as keyof typeof first.settings]) !== JSON.stringify(bestBefore.settings[key as keyof typeof first.settings]));
+    if (differing[0] === 'weights') {
+      const w = TUNED_SCORERS.filter((id) => first.settings.weights[id] !== bestBefore.settings.weights[id]);
+      expect(w).toHaveLength(1);
+    } else expect(differing).toHaveLength(1);
   });
 
   it('draws distinct grid points after the default, reproducibly', () => {
