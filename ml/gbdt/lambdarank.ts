@@ -136,7 +136,16 @@ export function lambdarankGradients(
   grad.fill(0);
   hess.fill(0);
   const m = maxGroup(groups);
-  const s: Scratch = { order, disc: discounts(m), g: new Float64Array(m), h: new Float64Array(m), e: new Float64Array(m) };
+  const s: Scratch = {
+    order,
+    disc: discounts(m),
+    g: new Float64Array(m),
+    h: new Float64Array(m),
+    e: new Float64Array(m),
+    ys: new Int32Array(m),
+    ss: new Float64Array(m),
+    gain: new Float64Array(m),
+  };
   // Integer labels: the gain table is indexed by them in the inner loop.
   const labels = Int32Array.from(y);
   let start = 0;
@@ -148,9 +157,14 @@ export function lambdarankGradients(
   }
 }
 
+/** Per-group buffers, indexed by rank position (0 = top), except `order` (rows, kept between rounds). */
 interface Scratch {
-  /** exp(σ·(s − s_top)) per row of the group (indexed by row − start). */
+  /** exp(σ·(s − s_top)). */
   readonly e: Float64Array;
+  /** Labels, scores and label gains in rank order. */
+  readonly ys: Int32Array;
+  readonly ss: Float64Array;
+  readonly gain: Float64Array;
   readonly order: Uint32Array;
   readonly disc: Float64Array;
   readonly g: Float64Array;
@@ -169,47 +183,50 @@ function groupLambdas(
   grad: Float32Array,
   hess: Float32Array,
 ): void {
-  const { order, disc, g, h, e } = s;
+  const { order, disc, g, h, e, ys, ss, gain } = s;
   rankGroup(score, start, len, order);
+  // Everything the pair loop reads, copied in rank order (sequential access, no row lookups).
   const top = score[order[start]!]!;
-  const spread = top !== score[order[start + len - 1]!]!;
-  // ρ = 1/(1 + exp(σΔ)) = e_lo/(e_lo + e_hi): one exp per row instead of one per pair.
-  for (let i = 0; i < len; i++) e[i] = Math.exp(SIGMA * (score[start + i]! - top));
+  for (let p = 0; p < len; p++) {
+    const r = order[start + p]!;
+    ys[p] = y[r]!;
+    ss[p] = score[r]!;
+    gain[p] = GAIN[y[r]!]!;
+    // ρ = 1/(1 + exp(σΔ)) = e_lo/(e_lo + e_hi): one exp per row instead of one per pair.
+    e[p] = Math.exp(SIGMA * (ss[p]! - top));
+    g[p] = 0;
+    h[p] = 0;
+  }
+  const spread = top !== ss[len - 1]!;
   let sumLambdas = 0;
-  // Accumulate in double (indexed by row − start), then store.
-  g.fill(0, 0, len);
-  h.fill(0, 0, len);
   for (let i = 0; i < len - 1 && i < k; i++) {
-    const ri = order[start + i]!;
-    const yi = y[ri]!;
-    const si = score[ri]!;
+    const yi = ys[i]!;
     for (let j = i + 1; j < len; j++) {
-      const rj = order[start + j]!;
-      const yj = y[rj]!;
+      const yj = ys[j]!;
       if (yi === yj) continue;
-      // hi: the row with the higher label, lo: the lower one.
-      const iHigh = yi > yj;
-      const hi = iHigh ? ri : rj;
-      const lo = iHigh ? rj : ri;
-      const delta = iHigh ? si - score[rj]! : score[rj]! - si;
-      let w = Math.abs(GAIN[yi]! - GAIN[yj]!) * (disc[i]! - disc[j]!) * inv;
+      // hi: the position with the higher label, lo: the lower one.
+      const hi = yi > yj ? i : j;
+      const lo = yi > yj ? j : i;
+      const delta = ss[hi]! - ss[lo]!;
+      let w = Math.abs(gain[i]! - gain[j]!) * (disc[i]! - disc[j]!) * inv;
       if (norm && spread) w /= 0.01 + Math.abs(delta);
-      const eh = e[hi - start]!;
-      const el = e[lo - start]!;
+      const eh = e[hi]!;
+      const el = e[lo]!;
       // Both underflow only when far below the top; then fall back to the direct form.
       const rho = el + eh > 0 ? el / (el + eh) : 1 / (1 + Math.exp(SIGMA * delta));
       const lambda = SIGMA * w * rho;
       const hv = SIGMA * SIGMA * w * rho * (1 - rho);
-      g[hi - start]! -= lambda;
-      g[lo - start]! += lambda;
-      h[hi - start]! += hv;
-      h[lo - start]! += hv;
+      g[hi]! -= lambda;
+      g[lo]! += lambda;
+      h[hi]! += hv;
+      h[lo]! += hv;
       sumLambdas += 2 * lambda;
     }
   }
   const scale = norm && sumLambdas > 0 ? Math.log2(1 + sumLambdas) / sumLambdas : 1;
-  for (let i = 0; i < len; i++) {
-    grad[start + i] = g[i]! * scale;
-    hess[start + i] = h[i]! * scale;
+  for (let p = 0; p < len; p++) {
+    const r = order[start + p]!;
+    grad[r] = g[p]! * scale;
+    hess[r] = h[p]! * scale;
   }
 }
