@@ -11,7 +11,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { USER_SEGMENTS } from '../../domain/user-value';
 import type { Partner, PartnerDirectory } from '../partners';
 import { createAuditLog, type AuditLog } from './audit';
-import { dataVersion, openAccessDb, type AccessDb } from './db';
+import { dataVersionReader, openAccessDb, type AccessDb } from './db';
 import { createKeyStore, loadLiveKeys, type KeyStore } from './keys';
 import { ROLE_SCOPES, SCOPES, type Role, type Scope } from './scopes';
 
@@ -70,6 +70,7 @@ function principalOf(key: { id: string; name: string; role: Role; segments: Part
 export function openAccess(opts: AccessOptions): Access {
   const db: AccessDb = openAccessDb(opts.dbPath);
   const store = createKeyStore(db, opts.clock);
+  const dataVersion = dataVersionReader(db);
   let index = new Map<string, { hash: Buffer; principal: Principal }>();
   let version = -1;
   let dirty = true;
@@ -79,7 +80,7 @@ export function openAccess(opts: AccessOptions): Access {
     index = next;
   };
   const fresh = (): void => {
-    const v = dataVersion(db);
+    const v = dataVersion();
     if (v !== version || dirty) {
       version = v;
       dirty = false;

@@ -44,7 +44,11 @@ export function openAccessDb(path: string): AccessDb {
   return db;
 }
 
-/** Changes whenever another connection commits to the file (not on this connection's own commits). */
-export function dataVersion(db: AccessDb): number {
-  return db.pragma('data_version', { simple: true }) as number;
+/**
+ * A reader of `PRAGMA data_version`, which changes whenever another connection commits to the file
+ * (not on this connection's own commits). Prepared once: about a microsecond per read.
+ */
+export function dataVersionReader(db: AccessDb): () => number {
+  const stmt = db.prepare('PRAGMA data_version').pluck();
+  return () => stmt.get() as number;
 }
