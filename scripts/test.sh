@@ -41,6 +41,12 @@ fi
 
 # onnxruntime-node's install step would download extra (CUDA) binaries: skip it (also in .npmrc).
 export ONNXRUNTIME_NODE_INSTALL=skip
+# node-gyp (better-sqlite3) needs Node's headers: use the ones installed beside node instead of
+# downloading them, unless npm already has a nodedir.
+node_prefix=$(node -p 'require("path").resolve(process.execPath, "..", "..")')
+if [ "$(npm config get nodedir 2>/dev/null)" = "undefined" ] && [ -f "$node_prefix/include/node/node_api.h" ]; then
+  export npm_config_nodedir="$node_prefix"
+fi
 echo "== npm install"
 npm install --no-audit --no-fund
 if command -v git >/dev/null && git rev-parse --is-inside-work-tree >/dev/null 2>&1 && ! git diff --quiet -- package-lock.json; then
