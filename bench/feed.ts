@@ -13,14 +13,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import autocannon from 'autocannon';
 import { buildSchema, graphql } from 'graphql';
 import { importGowalla } from '../ingest/import/gowalla';
 import { createGraphStore } from '../graph/factory';
 import { seededRandom } from '../plugins/sdk/fixtures';
+import { freePort, load, waitHealthy, type LoadResult } from './http';
 import { rssMiB, summarise, type LatencySummary } from './stats';
 
 interface Args { gowalla: string; duration: number; connections: number[]; users: number }
@@ -38,66 +37,7 @@ function parseArgs(argv: string[]): Args {
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
-}
-
-async function waitHealthy(base: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('server did not become healthy');
-}
-
 const FEED = 'query($u:String!){feed(userId:$u,limit:10){candidateCount items{rank itemId score contributions{scorerId value}}}}';
-
-interface LoadResult { connections: number; latencyMs: LatencySummary; reqPerSec: number; requests: number; errors: number; non2xx: number }
-
-async function load(url: string, connections: number, duration: number, body: () => string): Promise<LoadResult> {
-  const times: number[] = [];
-  let errors = 0;
-  const opts = {
-    url,
-    connections,
-    duration,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    requests: [
-      {
-        setupRequest: (req: Record<string, unknown>) => ({ ...req, body: body() }),
-        onResponse: (_status: number, resBody: string) => {
-          if (resBody.includes('"errors"')) errors++;
-        },
-      },
-    ],
-  } as unknown as autocannon.Options;
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(opts, (err: Error | null, res: autocannon.Result) => (err ? reject(err) : resolve(res)));
-    instance.on('response', (_c: unknown, _status: number, _bytes: number, responseTime: number) => times.push(responseTime));
-  });
-  return {
-    connections,
-    latencyMs: summarise(times),
-    reqPerSec: Math.round((result.requests.total / duration) * 10) / 10,
-    requests: result.requests.total,
-    errors: errors + result.errors,
-    non2xx: result.non2xx,
-  };
-}
 
 async function bareGraphqlFloor(iterations: number): Promise<LatencySummary & { opsPerSec: number }> {
   const schema = buildSchema('type Query { hello: String }');

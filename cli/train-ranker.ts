@@ -96,6 +96,11 @@ export function addTrainRanker(train: Command): Command {
           }
           const r = await trainRankerFromStore(store, trainOpts);
           if (opts.strategyOut) writeFileSync(opts.strategyOut, `${JSON.stringify(r.strategy, null, 2)}\n`);
+          const best = Math.max(...r.fit.validation.trials.map((t) => t.ndcg));
+          const [column, alone] = Object.entries(r.fit.validation.columns).sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+          if (alone >= best) {
+            log(`warning: on the validation cut the ranker (NDCG@${r.fit.validation.k} ${best.toFixed(4)}) does not beat ${column} alone (${alone.toFixed(4)}): too little history to learn from? Serve a simpler strategy until more data is in.`);
+          }
           const top = r.manifest.importance.slice(0, 10).map((f) => `  ${f.feature.padEnd(28)} gain ${f.gain.toFixed(1).padStart(10)}  splits ${f.splits}`);
           process.stdout.write(
             `ranker v${r.version} -> ${r.dir}: ${r.fit.trainLists} lists, ${r.fit.trainRows} rows, ${r.fit.bestIteration} trees, ${(r.fit.trainMs / 1000).toFixed(1)} s\n` +

@@ -1,0 +1,135 @@
+/**
+ * Feed latency with the learned ranker against the default strategy, in the same run (a script,
+ * not a test). Prints figures and writes JSON to bench/results/.
+ *
+ *   npm run bench:ranker -- [--file ../shared/data/taobao-userbehavior-head/UserBehavior_head.csv]
+ *                           [--duration 20] [--connections 10] [--rounds 2]
+ *
+ * 1. Import the Taobao head into a fresh embedded store; train the ranker on it (`train ranker`'s
+ *    code, default settings) into a temp model folder; write the learned strategy file.
+ * 2. Start two gateways (child processes, keys and limits on) on copies of that store: A serves
+ *    the default strategy, B the learned one (ltr/lambdamart over the bundled scorers).
+ * 3. Load: autocannon POSTs feed(userId, limit 10) for the log's users (seeded) at each
+ *    connection count, alternating A and B for `rounds` rounds so both see the same machine.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createGraphStore } from '../graph/factory';
+import { importTaobao } from '../ingest/import/presets';
+import { trainRankerFromStore } from '../ml/ltr/from-store';
+import { seededRandom } from '../plugins/sdk/fixtures';
+import { bundledScorers } from '../server/bundled';
+import { freePort, load, waitHealthy, type LoadResult } from './http';
+import { rssMiB, summarise } from './stats';
+
+interface Args { file: string; duration: number; connections: number[]; rounds: number }
+
+function parseArgs(argv: string[]): Args {
+  const get = (flag: string, dflt: string): string => {
+    const i = argv.indexOf(flag);
+    return i >= 0 && argv[i + 1] ? argv[i + 1]! : dflt;
+  };
+  return {
+    file: resolve(get('--file', '../shared/data/taobao-userbehavior-head/UserBehavior_head.csv')),
+    duration: Number(get('--duration', '20')),
+    connections: get('--connections', '10').split(',').map(Number),
+    rounds: Number(get('--rounds', '2')),
+  };
+}
+
+const FEED = 'query($u:String!){feed(userId:$u,limit:10){candidateCount items{rank itemId score contributions{scorerId value}} degraded{scorerId code}}}';
+const CLI = join(__dirname, '..', 'cli', 'main.js');
+
+function createKey(env: NodeJS.ProcessEnv): string {
+  const out = execFileSync(process.execPath, [CLI, 'keys', 'create', '--role', 'frontend', '--name', 'bench'], { env, encoding: 'utf8' });
+  const key = /\b(rgk_\S+)/.exec(out)?.[1];
+  if (!key) throw new Error(`no key in: ${out}`);
+  return key;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const dir = mkdtempSync(join(tmpdir(), 'recgate-bench-ranker-'));
+  const out: Record<string, unknown> = { startedAt: new Date().toISOString(), node: process.version, args };
+  const children: ChildProcess[] = [];
+  try {
+    console.log(`1/3 import ${args.file} and train the ranker`);
+    const dbPath = join(dir, 'store.db');
+    const store = await createGraphStore({ kind: 'embedded', path: dbPath });
+    const imported = await importTaobao(store, args.file, { progress: false, log: () => {} });
+    const users = new Set<string>();
+    for await (const page of store.scanInteractions(10_000)) for (const r of page) users.add(r.userId);
+    const modelDir = join(dir, 'models', 'ltr');
+    const trained = await trainRankerFromStore(store, { modelDir, plugins: bundledScorers(), log: (l) => console.log(`   ${l}`) });
+    await store.close();
+    const strategyFile = join(dir, 'learned.json');
+    writeFileSync(strategyFile, JSON.stringify(trained.strategy));
+    out.data = { events: imported.inserted, users: users.size, rankerVersion: trained.version, trees: trained.fit.bestIteration, trainMs: Math.round(trained.fit.trainMs) };
+    console.log(`   ${imported.inserted} events, ${users.size} users; ranker v${trained.version}, ${trained.fit.bestIteration} trees`);
+
+    console.log('2/3 start gateway A (default strategy) and B (learned) on copies of the store');
+    const start = async (name: string, extra: Record<string, string>): Promise<{ url: string; key: string; child: ChildProcess }> => {
+      const sub = join(dir, name);
+      mkdirSync(sub);
+      copyFileSync(dbPath, join(sub, 'store.db'));
+      const port = await freePort();
+      const env = { ...process.env, DB_PATH: join(sub, 'store.db'), EXPERIMENTS_DB_PATH: join(sub, 'experiments.db'), ACCESS_DB_PATH: join(sub, 'access.db'), DUVE_MODEL_DIR: join(sub, 'duve'), STRATEGIES_DIR: join(sub, 'strategies'), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...extra };
+      const key = createKey(env);
+      const child = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+      children.push(child);
+      await waitHealthy(`http://127.0.0.1:${port}`, child, 120_000);
+      return { url: `http://127.0.0.1:${port}/graphql`, key, child };
+    };
+    const a = await start('a', {});
+    const b = await start('b', { LTR_MODEL_DIR: modelDir, STRATEGY_FILE: strategyFile });
+    const ids = [...users].sort();
+    const rnd = seededRandom(11);
+    const body = (): string => JSON.stringify({ query: FEED, variables: { u: ids[Math.floor(rnd() * ids.length)] } });
+    for (const g of [a, b]) {
+      const probe = (await (await fetch(g.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${g.key}` }, body: body() })).json()) as { data?: { feed: { items: unknown[]; degraded: unknown[]; candidateCount: number } }; errors?: unknown };
+      if (!probe.data) throw new Error(`probe failed: ${JSON.stringify(probe.errors)}`);
+      console.log(`   probe ${g === a ? 'A' : 'B'}: ${probe.data.feed.items.length} items from ${probe.data.feed.candidateCount} candidates, degraded ${JSON.stringify(probe.data.feed.degraded)}`);
+    }
+
+    console.log(`3/3 load: ${args.duration} s per run, ${args.rounds} rounds, A and B alternating`);
+    const auth = (g: { key: string }) => ({ authorization: `Bearer ${g.key}` });
+    await load(a.url, 10, 3, body, auth(a));
+    await load(b.url, 10, 3, body, auth(b));
+    const runs: Array<{ connections: number; round: number; strategy: string; result: LoadResult }> = [];
+    for (const c of args.connections) {
+      for (let round = 0; round < args.rounds; round++) {
+        for (const [name, g] of [['default', a], ['learned', b]] as const) {
+          const result = await load(g.url, c, args.duration, body, auth(g));
+          runs.push({ connections: c, round, strategy: name, result });
+          console.log(`   c=${c} round ${round + 1} ${name.padEnd(8)} p50/p95/p99 ${result.latencyMs.p50}/${result.latencyMs.p95}/${result.latencyMs.p99} ms, ${result.reqPerSec} req/s, errors ${result.errors}, non-2xx ${result.non2xx}`);
+        }
+      }
+    }
+    // Pool the rounds: the ratio of the learned p99 to the default p99 at each connection count.
+    const pooled = args.connections.map((c) => {
+      const of = (s: string) => runs.filter((r) => r.connections === c && r.strategy === s);
+      const p99 = (s: string) => Math.max(...of(s).map((r) => r.result.latencyMs.p99));
+      const p50 = (s: string) => summarise(of(s).map((r) => r.result.latencyMs.p50)).p50;
+      return { connections: c, defaultP50: p50('default'), learnedP50: p50('learned'), defaultP99: p99('default'), learnedP99: p99('learned'), p99Ratio: Math.round((p99('learned') / p99('default')) * 100) / 100 };
+    });
+    for (const p of pooled) console.log(`   c=${p.connections}: p99 default ${p.defaultP99} ms, learned ${p.learnedP99} ms (worst round each): ratio ${p.p99Ratio}`);
+    out.runs = runs;
+    out.pooled = pooled;
+    out.serverRssMiB = { default: rssMiB(a.child.pid!), learned: rssMiB(b.child.pid!) };
+    const resultsDir = join(__dirname, '..', '..', 'bench', 'results');
+    mkdirSync(resultsDir, { recursive: true });
+    const file = join(resultsDir, `feed-ranker-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+    console.log(`written ${file}`);
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
