@@ -1,26 +1,29 @@
 /**
  * Event logs for offline evaluation from any source, as the domain sees them: InteractionEvents
  * plus what each row says about its item (ItemPatch), in source order.
- * - a CSV file + column mapping: each record converted with the importer's own row converter
- *   (`createRowConverter`, `validateEvent`), parsed with the importer's csv-parse settings, so an
- *   evaluation trains on exactly the events `import csv` would store;
+ * - a CSV file + column mapping: read by the importer's own `readMappedCsv` (csv-parse, the row
+ *   converter, `validateEvent`), so an evaluation trains on exactly the events (and category
+ *   hierarchy) `import csv` would store;
  * - an existing embedded store (SQLite file): its item interactions (`scanInteractions`) and item
  *   records, read once, in time order.
  */
-import { createReadStream, existsSync } from 'node:fs';
-import { parse, type CsvError } from 'csv-parse';
+import { existsSync } from 'node:fs';
+import type { CategoryRecord } from '../../domain/catalog';
 import type { InteractionEvent } from '../../domain/events';
 import { ErrorCode } from '../../errors/codes';
 import { CodedError } from '../../errors/errors';
 import { createGraphStore } from '../../graph/factory';
-import { resolveColumns, type CsvMapping } from '../../ingest/import/mapping';
-import { createRowConverter, type ItemPatch, type RowConverter } from '../../ingest/import/row';
-import { rowError, type RowError } from '../../ingest/import/types';
+import { readMappedCsv } from '../../ingest/import/csv';
+import type { CsvMapping } from '../../ingest/import/mapping';
+import type { ItemPatch } from '../../ingest/import/row';
+import type { RowError } from '../../ingest/import/types';
 
 /** One event of the log and what its row says about the item. */
 export interface LogRow {
   readonly event: InteractionEvent;
   readonly item: ItemPatch | null;
+  /** Hierarchy records of the item's categories (parents first), for the sink; absent when the source has none. */
+  readonly categories?: readonly CategoryRecord[];
   /** 1-based line in the source file (the position in the scan for a store). */
   readonly line: number;
 }
@@ -52,52 +55,17 @@ export function logSpan(rows: readonly LogRow[]): { readonly start: number; read
   return rows.length === 0 ? null : { start: lo, end: hi + 1 };
 }
 
-interface Parsed {
-  readonly record: string[];
-  readonly info: { readonly lines: number };
-}
-
-/** Read a CSV event log with a validated mapping (the importer's parse settings and converter). */
+/** Read a CSV event log with a validated mapping, through the importer's readMappedCsv. */
 export async function loadMappedCsv(file: string, mapping: CsvMapping, opts: LogLoadOptions = {}): Promise<EventLog> {
   if (!existsSync(file)) throw new CodedError(ErrorCode.EVAL_ARGUMENT_INVALID, `--file: ${file} does not exist`, { flag: '--file' });
-  const now = opts.now ?? Date.now();
   const rows: LogRow[] = [];
   const rowErrors: RowError[] = [];
   let lines = 0;
-  const input = createReadStream(file);
-  const parser = parse({
-    delimiter: mapping.delimiter,
-    quote: mapping.quote ?? false,
-    bom: true,
-    trim: mapping.trim,
-    info: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-  });
-  input.on('error', (err) => parser.destroy(err));
-  parser.on('skip', (err: CsvError) => {
+  for await (const { line, outcome } of readMappedCsv(file, mapping, { now: opts.now ?? Date.now() })) {
+    if (opts.maxLines !== undefined && lines >= opts.maxLines) break;
     lines += 1;
-    rowErrors.push(rowError(typeof err.lines === 'number' ? err.lines : 0, 'row', err.message));
-  });
-  input.pipe(parser);
-  let converter: RowConverter | null = mapping.header ? null : createRowConverter(mapping, resolveColumns(mapping, null), now);
-  try {
-    for await (const { record, info } of parser as AsyncIterable<Parsed>) {
-      if (converter === null) {
-        converter = createRowConverter(mapping, resolveColumns(mapping, record), now);
-        continue;
-      }
-      if (opts.maxLines !== undefined && lines >= opts.maxLines) break;
-      lines += 1;
-      const out = converter.convert(record, info.lines);
-      if (out.kind === 'event') rows.push({ event: out.event, item: out.item, line: info.lines });
-      else if (out.kind === 'error') rowErrors.push(out.error);
-    }
-  } finally {
-    input.destroy();
-    parser.destroy();
+    if (outcome.kind === 'event') rows.push({ event: outcome.event, item: outcome.item, ...(outcome.categories.length > 0 ? { categories: outcome.categories } : {}), line });
+    else if (outcome.kind === 'error') rowErrors.push(outcome.error);
   }
   return { rows, lines, rowErrors };
 }

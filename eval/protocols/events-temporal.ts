@@ -135,7 +135,7 @@ export async function runEventsTemporal(opts: EventsTemporalOptions = {}): Promi
   try {
     const loadStarted = performance.now();
     const sink = createEventSink(store, 5000);
-    for (const r of split.train) await sink.add(r.event, r.item);
+    for (const r of split.train) await sink.add(r.event, r.item, r.categories);
     await sink.flush();
     const loadMs = Math.round(performance.now() - loadStarted);
     const counts = await store.counts();

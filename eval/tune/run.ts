@@ -137,7 +137,7 @@ export async function runTune(opts: TuneOptions = {}): Promise<TuneResult> {
   const registry = await createEvalRegistry([...bundledScorers(), createPopularityScorer()]);
   try {
     const sink = createEventSink(store, 5000);
-    for (const r of split.train) await sink.add(r.event, r.item);
+    for (const r of split.train) await sink.add(r.event, r.item, r.categories);
     await sink.flush();
     const now = await store.latestEventTs();
     const judged = (pick: (w: UserWindow) => ReadonlySet<string>): string[] => [...split.windows].filter(([, w]) => pick(w).size > 0).map(([u]) => u);
