@@ -19,6 +19,12 @@ import { writeReportJson } from '../eval/report/json';
 import { writeReportHtml } from '../eval/report/html';
 import { temporalRunOptions, temporalSourceOptions, type TemporalSourceFlags } from './temporal-flags';
 
+/** `ranking/full --format`: pairs, lists or auto. */
+function splitFormat(raw: string): 'pairs' | 'lists' | 'auto' {
+  if (raw !== 'pairs' && raw !== 'lists' && raw !== 'auto') throw new InvalidArgumentError('must be pairs, lists or auto');
+  return raw;
+}
+
 function int(raw: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
@@ -70,7 +76,7 @@ export function evalCommand(): Command {
       .description('train/test split (Gowalla LightGCN by default, or `user item` pair files): every test user ranks every item not in their train list')
       .option('--train <file>', 'train split', '../shared/data/gowalla/train.txt')
       .option('--test <file>', 'test split', '../shared/data/gowalla/test.txt')
-      .option('--format <f>', 'split file format: pairs (`user item` per line), lists (LightGCN `user item item ...`) or auto (detected per file)', 'auto')
+      .option('--format <f>', 'split file format: pairs (`user item` per line), lists (LightGCN `user item item ...`) or auto (detected per file)', splitFormat, 'auto' as const)
       .option('--models <ids>', 'comma-separated models: mf/bpr, baseline/item-knn, baseline/popularity, baseline/commercial, baseline/affinity, baseline/rfm', 'mf/bpr,baseline/popularity')
       .option('--artifact <dir>', 'evaluate this mf/bpr artifact instead of training one')
       .option('--epochs <n>', 'BPR epochs when training', int)
@@ -78,10 +84,8 @@ export function evalCommand(): Command {
       .option('--bootstrap <n>', 'resamples of the 95% bootstrap intervals of Recall/NDCG over users (0: none)', int)
       .option('--workers <n>', 'worker threads for scoring (0: this thread)', int)
       .option('--max-users <n>', 'keep only users with index < n (a slice, for quick runs)', int),
-  ).action(async (o: Common & { train: string; test: string; format: string; models: string; artifact?: string; epochs?: number; knnNeighbours?: number; bootstrap?: number; workers?: number; maxUsers?: number }) => {
+  ).action(async (o: Common & { train: string; test: string; format: 'pairs' | 'lists' | 'auto'; models: string; artifact?: string; epochs?: number; knnNeighbours?: number; bootstrap?: number; workers?: number; maxUsers?: number }) => {
     const { runRankingFull } = await import('../eval/protocols/ranking-full');
-    if (o.format !== 'auto' && o.format !== 'pairs' && o.format !== 'lists') throw new InvalidArgumentError(`--format must be pairs, lists or auto (got "${o.format}")`);
-    const format = o.format;
     const models = o.models.split(',').map((id) => {
       if (id === 'mf/bpr' && o.artifact) return { id, artifactDir: o.artifact };
       if (id === 'baseline/item-knn' && o.knnNeighbours !== undefined) return { id, neighbours: o.knnNeighbours };
@@ -90,7 +94,7 @@ export function evalCommand(): Command {
     const r = await runRankingFull({
       trainFile: o.train,
       testFile: o.test,
-      format,
+      format: o.format,
       seed: o.seed,
       models,
       progress: o.progress,

@@ -14,7 +14,7 @@
  * ```
  */
 import { availableParallelism } from 'node:os';
-import { relative, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import type { BprHyperParameters } from '../../ml/mf/bpr';
 import { splitStats } from '../datasets/gowalla';
 import { loadSplitFiles, type SplitFormat } from '../datasets/interactions';
@@ -62,7 +62,7 @@ export interface RankingFullOptions {
   readonly bootstrap?: number;
   /** Users per batch handed to a worker. Default 128. */
   readonly batchSize?: number;
-  /** Dataset name in the report. Default `gowalla`. */
+  /** Dataset name in the report. Default `gowalla` for LightGCN files, the train file's name without extension for pair files. */
   readonly datasetName?: string;
   /** Progress bars with ETA on stderr. Default true. */
   readonly progress?: boolean;
@@ -148,7 +148,7 @@ export async function runRankingFull(o: RankingFullOptions): Promise<EvalReport>
       schemaVersion: 1,
       protocol: 'ranking/full',
       dataset: {
-        name: o.datasetName ?? 'gowalla',
+        name: o.datasetName ?? (format === 'lists' ? 'gowalla' : basename(o.trainFile).replace(/\.[^.]*$/, '')),
         path: o.trainFile,
         split: `${format === 'lists' ? 'LightGCN user item item ... lines' : 'user item pairs, ids mapped to dense indices'} (${o.trainFile}, ${o.testFile})${o.maxUsers !== undefined ? `, users with index < ${o.maxUsers}` : ''}`,
         stats: { ...splitStats(split), evaluatedUsers: users.length },
@@ -159,7 +159,7 @@ export async function runRankingFull(o: RankingFullOptions): Promise<EvalReport>
       peakRssMiB,
       models,
       metrics,
-      notes: rankingFullNotes({ ks, coverageK, segments, workers, evalMs, modelsDir, metrics, format, bootstrap: resamples, prepared: prepared.map((p) => ({ id: p.id, train: p.train?.result })), fullGowalla: o.maxUsers === undefined && split.numUsers === 29858 && split.numItems === 40981 }),
+      notes: rankingFullNotes({ ks, coverageK, segments, workers, evalMs, modelsDir, metrics, format, bootstrap: resamples, prepared: prepared.map((p) => ({ id: p.id, train: p.train?.result })), fullGowalla: format === 'lists' && o.maxUsers === undefined && split.numUsers === 29858 && split.numItems === 40981 }),
     };
   } catch (err) {
     await Promise.all(prepared.map((p) => p.train?.staged.discard()));

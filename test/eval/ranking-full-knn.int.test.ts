@@ -130,6 +130,7 @@ describe('ranking/full on pair files', () => {
     expect(r.models.map((m) => m.id)).toEqual(models);
     expect(r.dataset.stats).toMatchObject({ users: 8, items: 11, evaluatedUsers: 8 });
     expect(r.dataset.split).toContain('user item pairs');
+    expect(r.dataset.name).toBe('train'); // pair files: the train file's name
     const at = (model: string, metric: string, k: number) => r.metrics.find((m) => m.model === model && m.metric === metric && m.k === k && m.segment === undefined)!;
     for (const k of [1, 2, 3]) expect(at('baseline/item-knn', 'recall', k).value).toBeCloseTo(bruteRecall(k), 5);
     expect(bruteRecall(3)).toBeGreaterThan(0.2);
