@@ -36,15 +36,28 @@ export function rerank(scores: Float64Array, meta: ReadonlyArray<ItemRecord | nu
   const limit = Math.min(opts.limit, n);
   if (opts.method === 'none' && opts.maxPerCategory === 0) return byScore.slice(0, limit);
 
-  const f = meta.map(facets);
+  // Facets and each candidate's similarity to the picks are computed lazily, only for the
+  // candidates a pass examines: the scan stops once λ · score cannot beat the best value found
+  // (maxSim ≥ 0), so a feed of 10 from 250 candidates looks at the top few dozen.
+  const f: Array<Set<string> | undefined> = new Array(n);
+  const facetsOf = (i: number): Set<string> => (f[i] ??= facets(meta[i] ?? null));
   const perCategory = new Map<string, number>();
   const chosen: number[] = [];
   const taken = new Uint8Array(n);
   const maxSim = new Float64Array(n);
+  const folded = new Int32Array(n);
   const capped = (i: number): boolean => {
     const c = meta[i]?.categories[0];
     return opts.maxPerCategory > 0 && c !== undefined && (perCategory.get(c) ?? 0) >= opts.maxPerCategory;
   };
+  const simToPicks = (i: number): number => {
+    let m = maxSim[i]!;
+    for (let k = folded[i]!; k < chosen.length; k++) m = Math.max(m, jaccard(facetsOf(i), facetsOf(chosen[k]!)));
+    folded[i] = chosen.length;
+    maxSim[i] = m;
+    return m;
+  };
+  const mmr = opts.method === 'mmr';
   while (chosen.length < limit) {
     let best = -1;
     let bestVal = Number.NEGATIVE_INFINITY;
@@ -52,7 +65,9 @@ export function rerank(scores: Float64Array, meta: ReadonlyArray<ItemRecord | nu
       // Pass 0 honours the category cap; pass 1 relaxes it so the feed is never short.
       for (const i of byScore) {
         if (taken[i] || (pass === 0 && capped(i))) continue;
-        const val = opts.method === 'mmr' ? opts.lambda * scores[i]! - (1 - opts.lambda) * maxSim[i]! : scores[i]!;
+        const bound = mmr ? opts.lambda * scores[i]! : scores[i]!;
+        if (bound <= bestVal) break; // sorted by score: no later candidate can do better
+        const val = mmr ? bound - (1 - opts.lambda) * simToPicks(i) : bound;
         if (val > bestVal) {
           bestVal = val;
           best = i;
@@ -64,9 +79,6 @@ export function rerank(scores: Float64Array, meta: ReadonlyArray<ItemRecord | nu
     chosen.push(best);
     const c = meta[best]?.categories[0];
     if (c !== undefined) perCategory.set(c, (perCategory.get(c) ?? 0) + 1);
-    if (opts.method === 'mmr') {
-      for (let i = 0; i < n; i++) if (!taken[i]) maxSim[i] = Math.max(maxSim[i]!, jaccard(f[i]!, f[best]!));
-    }
   }
   return chosen;
 }
