@@ -57,7 +57,8 @@ export function tuneCommand(): Command {
     .option('--seed <n>', 'seed of the random search', seedArg, 42)
     .option('--no-progress', 'no progress bar')
     .action(async (o: TuneFlags) => {
-      if (o.target !== 'purchase' && o.target !== 'click') throw new InvalidArgumentError('--target must be purchase or click');
+      const { argError } = await import('../eval/protocols/temporal-source');
+      if (o.target !== 'purchase' && o.target !== 'click') throw argError('--target', `must be purchase or click, got "${o.target}"`);
       const { runTune } = await import('../eval/tune/run');
       const { tuneStatement, writeTuneOutputs } = await import('../eval/tune/report');
       const r = await runTune({
