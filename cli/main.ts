@@ -59,6 +59,7 @@ async function serve(opts: { demo: boolean }): Promise<void> {
     `\nrecgate is up (${store.kind} store${config.graphStore === 'embedded' ? `: ${config.dbPath}` : ''})\n` +
       `  GraphQL:  ${gateway.url}\n  health:   ${gateway.url.replace('/graphql', '/healthz')}\n  metrics:  ${gateway.url.replace('/graphql', '/metrics')} (key with metrics:read)\n\n` +
       keyLine +
+      (gateway.access.disabled ? 'AUTH=off (NODE_ENV=development): API KEYS ARE NOT CHECKED. Never run this way in production.\n\n' : '') +
       `Try${issued ? ' (with the frontend key)' : gateway.access.disabled ? '' : ' (RECGATE_KEY: a frontend key)'}:\n  curl -s ${gateway.url} -H 'content-type: application/json'${bearer} \\\n    -d '${JSON.stringify({ query: EXAMPLE_QUERY })}'\n\n`,
   );
   let stopping = false;
