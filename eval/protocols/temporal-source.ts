@@ -4,6 +4,7 @@
  * `--db <sqlite file>`; `--window <start>..<end>` and `--cut <instant>` as ISO-8601 or epoch ms.
  * Every bad argument is a CodedError EVAL_ARGUMENT_INVALID whose `details.flag` names the flag.
  */
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ErrorCode } from '../../errors/codes';
 import { CodedError } from '../../errors/errors';
@@ -89,6 +90,7 @@ export async function loadSource(src: TemporalSource, opts: LogLoadOptions = {})
   let name: string;
   if (src.kind === 'preset' && src.preset === 'taobao') {
     path = src.file ?? DEFAULT_TAOBAO_FILE;
+    if (!existsSync(path)) throw argError('--file', `${path} does not exist${src.file === undefined ? ' (the default Taobao head: run from the project root, next to ../shared/data)' : ''}`);
     log = await loadTaobao(path, opts);
     return { log, path, name: 'taobao-userbehavior-head', window: TAOBAO_WINDOW, taobaoTime: true };
   }

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evalCommand } from '../../cli/eval-command';
 import { runEventsTemporal } from '../../eval/protocols/events-temporal';
+import { loadSource } from '../../eval/protocols/temporal-source';
+import { ErrorCode } from '../../errors/codes';
 import type { EvalReport, MetricRow } from '../../eval/report/types';
 import { createGraphStore } from '../../graph/factory';
 import { importCsv } from '../../ingest/import/csv';
@@ -90,6 +92,11 @@ describe('eval events/temporal --file --mapping --name', () => {
     expect(stdout).toMatch(/ndcg@10 \(click\)=\d\.\d{4} \[\d\.\d{4}, \d\.\d{4}\]/);
   });
 
+  it('names --file (or --db) when the log is missing', async () => {
+    await expect(loadSource({ kind: 'preset', preset: 'taobao', file: '/nonexistent/head.csv' })).rejects.toMatchObject({ code: ErrorCode.EVAL_ARGUMENT_INVALID, details: { flag: '--file' } });
+    await expect(loadSource({ kind: 'csv', file: '/nonexistent/shop.csv', mapping: {} as never })).rejects.toMatchObject({ details: { flag: '--file' } });
+    await expect(loadSource({ kind: 'db', path: '/nonexistent/store.db' })).rejects.toMatchObject({ details: { flag: '--db' } });
+  });
   it('reads the same events back from an embedded store (--db) and reports the same split and metrics', async () => {
     const dbPath = join(dir, 'shop.db');
     const store = await createGraphStore({ kind: 'embedded', path: dbPath });
