@@ -41,5 +41,5 @@ export class AuditPage {
   hasNextPage!: boolean;
 }
 
-/** Largest `first` of one auditLog page. */
-export const MAX_AUDIT_PAGE = 500;
+/** Largest `first` of one auditLog page (a full selection of 100 entries stays under the default MAX_QUERY_COST; `keys audit` exports in bulk). */
+export const MAX_AUDIT_PAGE = 100;

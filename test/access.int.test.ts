@@ -157,6 +157,9 @@ describe('API keys on HTTP', () => {
     expect(page.auditLog.hasNextPage).toBe(true);
     const next = (await t.raw(`{ auditLog(first: 1, after: "${page.auditLog.endCursor}") { entries { cursor } } }`)).data as { auditLog: { entries: Array<{ cursor: string }> } };
     expect(Number(next.auditLog.entries[0]!.cursor)).toBeGreaterThan(Number(page.auditLog.endCursor));
+    // The largest page with every field fits the default query cost; one more is refused, naming `first`.
+    expect((await t.raw(q.replace('first: 50', 'first: 100'))).errors).toBeUndefined();
+    expect((await t.raw(q.replace('first: 50', 'first: 101'))).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
     // `keys audit` exports the same rows as JSON lines.
     const exported = (await cli(t, 'audit')).trim().split('\n').map((l) => JSON.parse(l) as { action: string; keyId: string });
     expect(exported.filter((e) => e.action === 'recordEvents' && e.keyId === ingestId)).toHaveLength(1);
