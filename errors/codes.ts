@@ -22,6 +22,11 @@ export enum ErrorCode {
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
   /** The graph store could not be reached or refused the write; nothing was acknowledged. */
   STORE_UNAVAILABLE = 'STORE_UNAVAILABLE',
+  /**
+   * The embedded store is at a row ceiling (STORE_MAX_USERS / _ITEMS / _EVENTS): the write would
+   * create rows past it and was refused; `details.full` names what is full. Nothing stored is lost.
+   */
+  STORE_FULL = 'STORE_FULL',
   /** A scorer missed its deadline and was dropped from the blend. */
   SCORER_TIMEOUT = 'SCORER_TIMEOUT',
   /** A scorer threw and was dropped from the blend. */

@@ -11,5 +11,6 @@ export function openConfiguredStore(config: Config): Promise<GraphStore> {
     return createGraphStore({ kind: 'neo4j', ...config.neo4j, database: config.neo4j.database, statsHalfLifeMs });
   }
   mkdirSync(dirname(config.dbPath), { recursive: true });
-  return createGraphStore({ kind: 'embedded', path: config.dbPath, statsHalfLifeMs });
+  const ceiling = { maxUsers: config.storeMaxUsers, maxItems: config.storeMaxItems, maxEvents: config.storeMaxEvents };
+  return createGraphStore({ kind: 'embedded', path: config.dbPath, statsHalfLifeMs, ceiling });
 }

@@ -1,10 +1,11 @@
 /** Build the configured GraphStore adapter and run its migrations. */
 import type { GraphStore } from './port';
 import { createEmbeddedGraphStore } from './embedded';
+import type { StoreCeiling } from './embedded/ceiling';
 import { createNeo4jGraphStore } from './neo4j';
 
 export type GraphStoreConfig =
-  | { readonly kind: 'embedded'; readonly path: string; readonly statsHalfLifeMs?: number }
+  | { readonly kind: 'embedded'; readonly path: string; readonly statsHalfLifeMs?: number; readonly ceiling?: Partial<StoreCeiling> }
   | {
       readonly kind: 'neo4j';
       readonly uri: string;
@@ -22,9 +23,11 @@ export type GraphStoreConfig =
 export async function createGraphStore(cfg: GraphStoreConfig): Promise<GraphStore> {
   const store =
     cfg.kind === 'embedded'
-      ? await createEmbeddedGraphStore(
-          cfg.statsHalfLifeMs === undefined ? { path: cfg.path } : { path: cfg.path, statsHalfLifeMs: cfg.statsHalfLifeMs },
-        )
+      ? await createEmbeddedGraphStore({
+          path: cfg.path,
+          ...(cfg.statsHalfLifeMs === undefined ? {} : { statsHalfLifeMs: cfg.statsHalfLifeMs }),
+          ...(cfg.ceiling === undefined ? {} : { ceiling: cfg.ceiling }),
+        })
       : await createNeo4jGraphStore(cfg);
   try {
     await store.migrate();

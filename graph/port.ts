@@ -20,6 +20,20 @@ export interface IngestResult {
   readonly inserted: number;
   /** Event ids that were already stored (idempotent re-sends), in input order. */
   readonly duplicates: readonly string[];
+  /** Events not stored because a store ceiling is reached (embedded store only); absent: none. */
+  readonly refused?: readonly IngestRefusal[];
+}
+
+/** What a store ceiling bounds (the embedded store's STORE_MAX_USERS / _ITEMS / _EVENTS). */
+export type StoreFullKind = 'users' | 'items' | 'events';
+
+/** One event refused because storing it would pass a ceiling. */
+export interface IngestRefusal {
+  /** Position in the `ingestEvents` input. */
+  readonly index: number;
+  readonly eventId: string;
+  /** The ceiling it would pass. */
+  readonly full: StoreFullKind;
 }
 
 /** What the store knows about a user, in one call. */

@@ -18,6 +18,7 @@ export class EventsResolver {
     try {
       const out = await recordEvents(ctx.store, events, ctx.clock(), { bounds: ctx.limits.event });
       ctx.metrics.observeEvents(out.accepted, out.duplicates.length, out.rejected.length);
+      for (const r of out.rejected) if (r.full !== undefined) ctx.metrics.observeStoreFull(r.full, 1);
       // The events are acknowledged by the store: DUVE folds them and publishes value changes
       // before the mutation answers (read-your-writes for userValue); it logs, never throws.
       if (ctx.userValues !== null && out.stored.length > 0) await ctx.userValues.onStored(out.stored);

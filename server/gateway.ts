@@ -136,6 +136,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     exposureLog = createExposureLog(experimentStore, { onError: (err) => logger.error({ err: err.message }, 'exposure log write failed; retrying') });
     const experiments = await createExperimentService({ store: experimentStore, exposures: exposureLog, strategies: () => new Set(feeds.keys()), clock });
     const metrics = createGatewayMetrics();
+    const ceiling = config.graphStore === 'embedded' ? { users: config.storeMaxUsers, items: config.storeMaxItems, events: config.storeMaxEvents } : null;
+    metrics.trackStore(async () => {
+      const c = await store.counts();
+      return { rows: { users: c.users, items: c.items, events: c.events }, ceiling };
+    });
     const schema = await buildGatewaySchema();
     const partners = loadPartnersFile(config.partnersFile);
     access = openAccess({ dbPath: config.accessDbPath, partners, disabled: config.auth === 'off', clock });

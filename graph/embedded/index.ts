@@ -21,6 +21,7 @@ import { createRankings, itemStats } from './rankings';
 import { migrateDatabase, openDatabase, type SqliteDb } from './schema';
 import { createSqlWriter, type SqlWriter } from './writes';
 import { createStoreTail, type StoreTail } from './tail';
+import { admit, checkRows, DEFAULT_STORE_CEILING, validateCeiling, type StoreCeiling } from './ceiling';
 
 /** Default half-life of decayed item statistics: 7 days. */
 export const DEFAULT_STATS_HALF_LIFE_MS = 7 * 24 * 3600 * 1000;
@@ -32,6 +33,8 @@ export interface EmbeddedGraphStoreOptions {
   readonly statsHalfLifeMs?: number;
   /** SQLite fsync policy. Default 'FULL' (a resolved write survives power loss). */
   readonly synchronous?: 'FULL' | 'NORMAL';
+  /** Row ceilings past which growth is refused with STORE_FULL. Default DEFAULT_STORE_CEILING (per field). */
+  readonly ceiling?: Partial<StoreCeiling>;
 }
 
 /**
@@ -43,6 +46,7 @@ export async function createEmbeddedGraphStore(opts: EmbeddedGraphStoreOptions):
   if (!(halfLife > 0) || !Number.isFinite(halfLife)) {
     throw new CodedError(ErrorCode.CONFIG_INVALID, `statsHalfLifeMs must be a positive number, got ${halfLife}`);
   }
+  const ceiling = validateCeiling({ ...DEFAULT_STORE_CEILING, ...opts.ceiling });
   const db = openDatabase({ path: opts.path, synchronous: opts.synchronous ?? 'FULL' });
   let ix: MemoryIndex;
   let writer: SqlWriter;
@@ -61,15 +65,23 @@ export async function createEmbeddedGraphStore(opts: EmbeddedGraphStoreOptions):
     db.close();
     throw err;
   }
-  return assemble(db, writer, ix, categories, tail, halfLife);
+  return assemble(db, writer, ix, categories, tail, halfLife, ceiling);
 }
 
-function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, categories: CategoryIndex, tail: StoreTail, halfLife: number): GraphStore {
+function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, categories: CategoryIndex, tail: StoreTail, halfLife: number, ceiling: StoreCeiling): GraphStore {
   const walk = createNeighbourhoodWalker(ix);
   const rankings = createRankings(ix);
   const categoryItems = createCategoryItems(db, ix, categories);
   const selectUser = db.prepare('SELECT id, demographics, preferences FROM users WHERE id = ?').raw();
   const selectQuery = db.prepare('SELECT text, terms FROM queries WHERE text = ?').raw();
+  const eventStored = db.prepare('SELECT 1 FROM events WHERE event_id = ?').pluck();
+  const rows = () => ({ users: ix.users.size, items: ix.items.size, events: ix.eventCount });
+  /** Distinct ids not interned yet (rows an upsert would create). */
+  const newIds = (ids: Iterable<string>, known: { get(id: string): number }): number => {
+    const fresh = new Set<string>();
+    for (const id of ids) if (known.get(id) < 0) fresh.add(id);
+    return fresh.size;
+  };
   let closed = false;
 
   const open = (): void => {
@@ -101,12 +113,16 @@ function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, categories: 
     },
 
     async upsertUsers(users: readonly UserRecord[]) {
+      open();
+      checkRows('users', newIds(users.map((u) => u.id), ix.users), rows(), ceiling);
       write('users', () => tail.local(() => writer.upsertUsers(users)));
       for (const u of users) ix.addUser(u.id);
       return users.length;
     },
 
     async upsertItems(items: readonly ItemRecord[]) {
+      open();
+      checkRows('items', newIds(items.map((it) => it.id), ix.items), rows(), ceiling);
       write('items', () => tail.local(() => writer.upsertItems(items)));
       for (const it of items) ix.putItem(it);
       return items.length;
@@ -124,15 +140,25 @@ function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, categories: 
       return records.length;
     },
 
-    async ingestEvents(events): Promise<IngestResult> {
+    async ingestEvents(input): Promise<IngestResult> {
       open();
+      const userOf = (e: InteractionEvent): number => ix.users.get(e.userId);
+      const itemOf = (e: InteractionEvent): number => (e.itemId === null ? -1 : ix.items.get(e.itemId));
+      // Growth past a ceiling is refused per event (./ceiling.ts); the rest is stored as usual.
+      const plan = admit(input, rows(), ceiling, {
+        knownUser: (j) => userOf(input[j] as InteractionEvent) >= 0,
+        knownItem: (j) => itemOf(input[j] as InteractionEvent) >= 0,
+        storedEvent: (id) => eventStored.get(id) !== undefined,
+      });
+      const events = plan.refused.length === 0 ? input : plan.admitted.map((j) => input[j] as InteractionEvent);
       const n = events.length;
       const us = new Int32Array(n);
       const is = new Int32Array(n);
       events.forEach((e, j) => {
-        us[j] = ix.users.get(e.userId);
-        is[j] = e.itemId === null ? -1 : ix.items.get(e.itemId);
+        us[j] = userOf(e);
+        is[j] = itemOf(e);
       });
+      if (n === 0 && plan.refused.length > 0) return { inserted: 0, duplicates: [], refused: plan.refused };
       const r = write('events', () =>
         tail.local(() => writer.insertEvents(events, { user: (j) => (us[j] as number) >= 0, item: (j) => (is[j] as number) >= 0 })),
       );
@@ -149,7 +175,7 @@ function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, categories: 
         if (i < 0 && e.itemId !== null) i = ix.putItem(bareItem(e.itemId, e.ts));
         ix.applyResolved(u, i, eventTypeIndex(e.type), e.ts, e.value);
       }
-      return { inserted: r.inserted.length, duplicates: r.duplicates };
+      return plan.refused.length === 0 ? { inserted: r.inserted.length, duplicates: r.duplicates } : { inserted: r.inserted.length, duplicates: r.duplicates, refused: plan.refused };
     },
 
     async getUsers(ids) {

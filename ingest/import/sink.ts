@@ -5,7 +5,11 @@
  * Items are merged, never clobbered: categories are unioned, a known title/price/brand is kept
  * unless the row gives one, and an item is written only when something changed, so a re-run
  * writes no items and ingests only duplicates.
+ * When the store is at a row ceiling (embedded store) the import stops with STORE_FULL: batches
+ * before it stay stored, as do the events of the refusing batch that still fit.
  */
+import { ErrorCode } from '../../errors/codes';
+import { CodedError } from '../../errors/errors';
 import type { InteractionEvent } from '../../domain/events';
 import type { CategoryRecord, ItemRecord } from '../../domain/catalog';
 import type { GraphStore } from '../../graph/port';
@@ -112,6 +116,15 @@ export function createEventSink(store: GraphStore, batchSize: number): EventSink
     t.inserted += res.inserted;
     t.duplicates += res.duplicates.length;
     t.batches += 1;
+    const refused = res.refused ?? [];
+    if (refused.length > 0) {
+      const first = refused[0] as NonNullable<typeof res.refused>[number];
+      throw new CodedError(
+        ErrorCode.STORE_FULL,
+        `import stopped: the store is full (${first.full}; raise STORE_MAX_${first.full.toUpperCase()}); ${refused.length} events of the last batch were not stored (first: ${first.eventId}), ${t.inserted} events stored by this run`,
+        { full: first.full, refused: refused.length, inserted: t.inserted },
+      );
+    }
   }
 
   return {
