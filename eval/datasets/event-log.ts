@@ -76,7 +76,9 @@ const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * Read the item interactions of an existing embedded store (a SQLite file; not modified beyond the
  * idempotent migration every open runs) in time order (ties by user, item, type). The store keeps no
  * event ids in the scan, so each event gets `store:<user>:<item>:<type>:<ts>` plus `#n` for the n-th
- * repeat of the same key; the item's record becomes the patch of its first event.
+ * repeat of the same key; the item's record becomes the patch of its first event, with the category
+ * chains of its categories (`categoryAncestors`) as hierarchy records (named by id: the scan has no
+ * display names).
  */
 export async function loadStoreLog(path: string, opts: LogLoadOptions = {}): Promise<EventLog> {
   if (!existsSync(path)) throw new CodedError(ErrorCode.EVAL_ARGUMENT_INVALID, `--db: ${path} does not exist`, { flag: '--db' });
@@ -94,6 +96,16 @@ export async function loadStoreLog(path: string, opts: LogLoadOptions = {}): Pro
       const got = await store.getItems(itemIds.slice(i, i + 5000));
       for (const [id, r] of got) records.set(id, { id, categories: r.categories, title: r.title === '' ? null : r.title, price: r.price, brand: r.brand });
     }
+    const leaves = [...new Set([...records.values()].flatMap((p) => p.categories))];
+    const chains = leaves.length > 0 ? await store.categoryAncestors(leaves) : new Map<string, readonly string[]>();
+    const hierarchy = (p: ItemPatch): CategoryRecord[] => {
+      const out = new Map<string, CategoryRecord>();
+      for (const leaf of p.categories) {
+        const chain = chains.get(leaf) ?? [leaf];
+        chain.forEach((id, i) => out.set(id, { id, parent: i > 0 ? chain[i - 1]! : null, name: id }));
+      }
+      return [...out.values()];
+    };
     const seen = new Map<string, number>();
     const patched = new Set<string>();
     const rows: LogRow[] = kept.map((x, i) => {
@@ -103,7 +115,8 @@ export async function loadStoreLog(path: string, opts: LogLoadOptions = {}): Pro
       const item = patched.has(x.itemId) ? null : (records.get(x.itemId) ?? null);
       patched.add(x.itemId);
       const event: InteractionEvent = { eventId: n === 0 ? key : `${key}#${n}`, userId: x.userId, type: x.type, itemId: x.itemId, ts: x.ts, value: x.value, dwellMs: null, session: null, referrer: null, query: null };
-      return { event, item, line: i + 1 };
+      const categories = item !== null ? hierarchy(item) : [];
+      return { event, item, ...(categories.length > 0 ? { categories } : {}), line: i + 1 };
     });
     return { rows, lines: kept.length, rowErrors: [] };
   } finally {

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { evalCommand } from '../../cli/eval-command';
 import { runEventsTemporal } from '../../eval/protocols/events-temporal';
 import { loadSource } from '../../eval/protocols/temporal-source';
+import { loadStoreLog } from '../../eval/datasets/event-log';
+import type { InteractionEvent } from '../../domain/events';
 import { ErrorCode } from '../../errors/codes';
 import type { EvalReport, MetricRow } from '../../eval/report/types';
 import { createGraphStore } from '../../graph/factory';
@@ -97,6 +99,34 @@ describe('eval events/temporal --file --mapping --name', () => {
     await expect(loadSource({ kind: 'csv', file: '/nonexistent/shop.csv', mapping: {} as never })).rejects.toMatchObject({ details: { flag: '--file' } });
     await expect(loadSource({ kind: 'db', path: '/nonexistent/store.db' })).rejects.toMatchObject({ details: { flag: '--db' } });
   });
+  it('reads a store in time order with the category chains of its items (--db)', async () => {
+    const dbPath = join(dir, 'tree.db');
+    const store = await createGraphStore({ kind: 'embedded', path: dbPath });
+    try {
+      await store.upsertCategories([
+        { id: 'home', parent: null, name: 'Home' },
+        { id: 'home.kitchen', parent: 'home', name: 'Kitchen' },
+      ]);
+      await store.upsertItems([{ id: 'pan', title: 'Pan', categories: ['home.kitchen'], brand: null, price: 20, available: true, createdAt: LOG_START }]);
+      const e = (id: string, ts: number): InteractionEvent => ({ eventId: id, userId: 'u', type: 'view', itemId: 'pan', ts, value: 0, dwellMs: null, session: null, referrer: null, query: null });
+      await store.ingestEvents([e('late', LOG_START + 2000), e('early', LOG_START + 1000), e('again', LOG_START + 1000)]);
+    } finally {
+      await store.close();
+    }
+    const log = await loadStoreLog(dbPath);
+    expect(log.rows.map((r) => [r.event.eventId, r.event.ts])).toEqual([
+      ['store:u:pan:view:' + (LOG_START + 1000), LOG_START + 1000],
+      ['store:u:pan:view:' + (LOG_START + 1000) + '#1', LOG_START + 1000],
+      ['store:u:pan:view:' + (LOG_START + 2000), LOG_START + 2000],
+    ]);
+    expect(log.rows[0]!.item).toEqual({ id: 'pan', categories: ['home.kitchen'], title: 'Pan', price: 20, brand: null });
+    expect(log.rows[0]!.categories).toEqual([
+      { id: 'home', parent: null, name: 'home' },
+      { id: 'home.kitchen', parent: 'home', name: 'home.kitchen' },
+    ]);
+    expect(log.rows[1]!.item).toBeNull();
+  });
+
   it('reads the same events back from an embedded store (--db) and reports the same split and metrics', async () => {
     const dbPath = join(dir, 'shop.db');
     const store = await createGraphStore({ kind: 'embedded', path: dbPath });
