@@ -13,5 +13,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   setupFiles: ['reflect-metadata'],
-  testTimeout: 60000,
+  // 2 cores, often shared: the heaviest integration tests (training runs) take a few times their
+  // idle time under load; a hang still fails, after 3 minutes.
+  testTimeout: 180000,
 };

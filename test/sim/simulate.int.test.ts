@@ -37,7 +37,7 @@ beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'sim-report-'));
   first = await runSimulation(OPTS);
   second = await runSimulation(OPTS);
-}, 60_000);
+}, 180_000);
 
 afterAll(() => {
   if (out) rmSync(out, { recursive: true, force: true });
@@ -92,7 +92,7 @@ describe('cli simulate, end to end through the gateway', () => {
     expect(b.timing.experimentId).not.toBe(a.timing.experimentId); // two real experiments, not one cached run
     const other = await runSimulation({ ...OPTS, seed: 8 });
     expect(JSON.stringify(deterministic(buildReport(other)))).not.toBe(JSON.stringify(deterministic(a)));
-  }, 30_000);
+  }, 120_000);
 
   it('writes the JSON report and prints the tables', () => {
     const report = buildReport(first);
