@@ -5,6 +5,7 @@
  */
 import { ErrorCode } from '../errors/codes';
 import { CodedError } from '../errors/errors';
+import { DEFAULT_STORE_CEILING } from '../graph/embedded/ceiling';
 
 export interface Config {
   readonly host: string;
@@ -87,9 +88,9 @@ export const ENV_TABLE: readonly EnvEntry[] = [
   { env: 'GRAPH_STORE', key: 'graphStore', default: 'embedded', meaning: '`embedded` (SQLite file, no services) or `neo4j`', parse: oneOf('embedded', 'neo4j') },
   { env: 'DB_PATH', key: 'dbPath', default: './data/recgate.db', meaning: 'SQLite file of the embedded store (created with its folder)', parse: text },
   { env: 'STORE_SYNC_MS', key: 'storeSyncMs', default: '1000', meaning: 'Period (ms) at which a gateway applies what other processes (`import`) wrote to the embedded store; 0: never (restart to see it)', parse: int(0, 3_600_000) },
-  { env: 'STORE_MAX_USERS', key: 'storeMaxUsers', default: '1000000', meaning: 'Embedded store: most users; an event or upsert that would create more is refused with STORE_FULL (README "Memory")', parse: int(1, 1_000_000_000) },
-  { env: 'STORE_MAX_ITEMS', key: 'storeMaxItems', default: '500000', meaning: 'Embedded store: most items; growth past it is refused with STORE_FULL', parse: int(1, 1_000_000_000) },
-  { env: 'STORE_MAX_EVENTS', key: 'storeMaxEvents', default: '4000000', meaning: 'Embedded store: most events; growth past it is refused with STORE_FULL', parse: int(1, 1_000_000_000) },
+  { env: 'STORE_MAX_USERS', key: 'storeMaxUsers', default: String(DEFAULT_STORE_CEILING.maxUsers), meaning: 'Embedded store: most users; an event or upsert that would create more is refused with STORE_FULL (README "Memory")', parse: int(1, 1_000_000_000) },
+  { env: 'STORE_MAX_ITEMS', key: 'storeMaxItems', default: String(DEFAULT_STORE_CEILING.maxItems), meaning: 'Embedded store: most items; growth past it is refused with STORE_FULL', parse: int(1, 1_000_000_000) },
+  { env: 'STORE_MAX_EVENTS', key: 'storeMaxEvents', default: String(DEFAULT_STORE_CEILING.maxEvents), meaning: 'Embedded store: most events; growth past it is refused with STORE_FULL', parse: int(1, 1_000_000_000) },
   { env: 'NEO4J_URI', key: 'neo4j.uri', default: '', meaning: 'Bolt/neo4j URI, used when GRAPH_STORE=neo4j (e.g. neo4j://localhost:7687)', parse: text },
   { env: 'NEO4J_USER', key: 'neo4j.user', default: 'neo4j', meaning: 'Neo4j user', parse: text },
   { env: 'NEO4J_PASSWORD', key: 'neo4j.password', default: 'neo4j', meaning: 'Neo4j password', parse: text },
