@@ -11,11 +11,10 @@
  * Versions are positive integers and only go up: the artifact is staged in a hidden directory and
  * published by an atomic rename to max(existing) + 1 (retrying on a race), as ml/mf/artifact.ts.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { encodeOnnxModel, type OnnxGraphSpec, type OnnxInitializer, type OnnxNode } from '../onnx/export';
-import { listVersions } from '../mf/artifact';
+import { publishArtifact, publishedVersions } from '../artifacts';
 import { HEADS, NUM_HEADS, duveDecaysPerDay, duveHalfLivesDays, type DuveModel } from './model';
 
 export const DUVE_ONNX = 'value-head.onnx';
@@ -123,35 +122,10 @@ export interface DuveExportOptions {
 
 /** Write `value-head.onnx` + `manifest.json` as the next version under `<root>/<name>`. */
 export async function exportDuveModel(m: DuveModel, o: DuveExportOptions = {}): Promise<{ dir: string; version: number; manifest: DuveManifest }> {
-  const root = o.root ?? 'models';
-  const name = o.name ?? 'duve';
-  const parent = join(root, name);
-  await mkdir(parent, { recursive: true });
-  const staging = join(parent, `.staging-${process.pid}-${randomBytes(4).toString('hex')}`);
-  await mkdir(staging);
   const meta = { model: o.modelId ?? 'duve/value', training: o.training ?? {}, createdBy: o.createdBy ?? 'trainDuve' };
-  try {
-    await writeFile(join(staging, DUVE_ONNX), encodeOnnxModel(duveOnnxSpec(m)));
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const version = ((await listVersions(root, name)).at(-1) ?? 0) + 1;
-      const manifest = buildDuveManifest(m, { ...meta, version });
-      await writeFile(join(staging, DUVE_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-      const target = join(parent, String(version));
-      try {
-        // Atomic; fails with ENOTEMPTY/EEXIST when another writer published this number first.
-        await rename(staging, target);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOTEMPTY' || code === 'EEXIST') continue;
-        throw err;
-      }
-      return { dir: target, version, manifest };
-    }
-    throw new Error(`could not publish a new version under ${parent}`);
-  } catch (err) {
-    await rm(staging, { recursive: true, force: true });
-    throw err;
-  }
+  let manifest: DuveManifest | undefined;
+  const out = await publishArtifact(join(o.root ?? 'models', o.name ?? 'duve'), { [DUVE_ONNX]: encodeOnnxModel(duveOnnxSpec(m)) }, (version) => (manifest = buildDuveManifest(m, { ...meta, version })), DUVE_MANIFEST);
+  return { ...out, manifest: manifest! };
 }
 
 export interface DuveArtifact {
@@ -190,6 +164,6 @@ export async function readDuveArtifact(dir: string): Promise<DuveArtifact> {
 
 /** The highest published version under `parent` (e.g. `models/duve`), or null when there is none. */
 export async function latestDuveArtifact(parent: string): Promise<DuveArtifact | null> {
-  const version = (await listVersions(dirname(parent), basename(parent))).at(-1);
+  const version = (await publishedVersions(parent)).at(-1);
   return version === undefined ? null : readDuveArtifact(join(parent, String(version)));
 }

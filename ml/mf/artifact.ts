@@ -8,10 +8,10 @@
  * directory and published by an atomic rename to max(existing) + 1 (retrying with the next number
  * if another writer took it), so a reader never sees a half-written version.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
+import { publishedVersions, stageFiles } from '../artifacts';
 import type { MfModel } from './bpr';
 
 export const MF_MANIFEST = 'manifest.json';
@@ -62,15 +62,8 @@ function fromLittleEndian(buf: Buffer, offset: number, count: number): Float32Ar
 }
 
 /** Published versions under `<root>/<name>`, ascending (non-integer entries are ignored). */
-export async function listVersions(root: string, name: string): Promise<number[]> {
-  let entries: string[];
-  try {
-    entries = await readdir(join(root, name));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  return entries.filter((e) => /^[1-9]\d*$/.test(e)).map(Number).sort((a, b) => a - b);
+export function listVersions(root: string, name: string): Promise<number[]> {
+  return publishedVersions(join(root, name));
 }
 
 export type StagedManifest = Omit<MfManifest, 'format' | 'formatVersion' | 'version' | 'dims' | 'embeddings'>;
@@ -116,38 +109,15 @@ export function buildMfManifest(model: MfModel, meta: StagedManifest, version: n
 /** Write the model and manifest into a staging directory under `<root>/<name>`. */
 export async function stageMfArtifact(root: string, name: string, model: MfModel, meta: StagedManifest): Promise<StagedArtifact> {
   checkModel(model, meta);
-  const parent = join(root, name);
-  await mkdir(parent, { recursive: true });
-  const dir = join(parent, `.staging-${process.pid}-${randomBytes(4).toString('hex')}`);
-  await mkdir(dir);
   const manifest = (version: number, metrics: Readonly<Record<string, number>>): MfManifest => buildMfManifest(model, { ...meta, metrics }, version);
-  try {
-    await writeFile(join(dir, MF_EMBEDDINGS), Buffer.concat([toLittleEndian(model.users), toLittleEndian(model.items)]));
-    await writeFile(join(dir, MF_MANIFEST), JSON.stringify(manifest(0, meta.metrics)));
-  } catch (err) {
-    await rm(dir, { recursive: true, force: true });
-    throw err;
-  }
+  const staged = await stageFiles(join(root, name), {
+    [MF_EMBEDDINGS]: Buffer.concat([toLittleEndian(model.users), toLittleEndian(model.items)]),
+    [MF_MANIFEST]: JSON.stringify(manifest(0, meta.metrics)),
+  }, MF_MANIFEST);
   return {
-    dir,
-    async publish(metrics = meta.metrics) {
-      for (let attempt = 0; attempt < 100; attempt++) {
-        const version = ((await listVersions(root, name)).at(-1) ?? 0) + 1;
-        await writeFile(join(dir, MF_MANIFEST), JSON.stringify(manifest(version, metrics)));
-        const target = join(parent, String(version));
-        try {
-          // Atomic; fails with ENOTEMPTY/EEXIST when another writer published this number first.
-          await rename(dir, target);
-        } catch (err) {
-          const code = (err as NodeJS.ErrnoException).code;
-          if (code === 'ENOTEMPTY' || code === 'EEXIST') continue;
-          throw err;
-        }
-        return { dir: target, version };
-      }
-      throw new Error(`could not publish a new version under ${parent}`);
-    },
-    discard: () => rm(dir, { recursive: true, force: true }),
+    dir: staged.dir,
+    publish: (metrics = meta.metrics) => staged.publish((version) => manifest(version, metrics)),
+    discard: staged.discard,
   };
 }
 
