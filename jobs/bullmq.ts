@@ -14,7 +14,10 @@
  * - `UnrecoverableJobError` is rethrown as BullMQ's `UnrecoverableError` (no retry).
  * - `repeat`: a job scheduler per scheduleId (`upsertJobScheduler`), stored in Redis; `close`
  *   stops this process running it but leaves the schedule in place for other processes and
- *   restarts (registering it again at boot is idempotent and keeps its cadence).
+ *   restarts (registering it again at boot is idempotent and keeps its cadence). Schedules live
+ *   only in Redis: a Redis that comes back empty (flushed, replaced, restarted without
+ *   persistence) has none. Every `scheduleCheckMs` this process checks the schedules it
+ *   registered and re-creates a missing one (first run one period later).
  * - `onOutcome` reports the jobs this process's workers ran, not jobs other processes ran (nor a
  *   job BullMQ fails for stalling too often: that happens in Redis, after its process died).
  *
@@ -37,6 +40,10 @@ export interface BullMqQueueOptions {
   readonly concurrency?: number;
   /** Redis connection and worker errors (BullMQ reconnects by itself). Default: `console.error`. */
   readonly onError?: (err: Error) => void;
+  /** Longest wait for one worker to close (its running jobs to settle) before giving up on it, ms. Default 10,000. */
+  readonly closeTimeoutMs?: number;
+  /** How often the schedules this process registered are checked and re-created if Redis lost them, ms. Default 15,000. */
+  readonly scheduleCheckMs?: number;
 }
 
 const DEFAULT_ATTEMPTS = 3;
@@ -44,6 +51,12 @@ const DEFAULT_BACKOFF_MS = 1000;
 /** Finished jobs kept in Redis for inspection (idempotency does not depend on them). */
 const KEEP_COMPLETED = { count: 100 };
 const KEEP_FAILED = { count: 1000 };
+
+/**
+ * Reconnect delay after the n-th failed attempt: BullMQ's default grows to 20 s, so a worker could
+ * stay away for 20 s after Redis returned (and `close` waited for that reconnect).
+ */
+const reconnectDelay = (times: number): number => Math.min(100 * times, 1_000);
 
 /** Injective: '%' is escaped first, so distinct job names never share a queue. */
 const queueName = (name: string): string => name.replace(/%/g, '%25').replace(/:/g, '%3A');
@@ -67,10 +80,12 @@ function retryOptions(o: { attempts?: number; backoffMs?: number }): JobSchedule
 export function createBullMqQueue(opts: BullMqQueueOptions): JobQueue {
   const prefix = opts.prefix ?? 'recgate';
   const concurrency = opts.concurrency ?? 1;
+  const closeTimeoutMs = opts.closeTimeoutMs ?? 10_000;
   const onError = opts.onError ?? ((err: Error) => console.error('[jobs/bullmq]', err));
   const queues = new Map<string, Queue>();
   const workers = new Map<string, Worker>();
-  const schedules = new Map<string, string>(); // scheduleId -> job name, for moves between names
+  // scheduleId -> what was registered: re-created from here when Redis lost it.
+  const schedules = new Map<string, { name: string; data: unknown; everyMs: number }>();
   const listeners = new Set<(o: JobOutcome) => void>();
   const ctl = new AbortController();
   let closing: Promise<void> | undefined;
@@ -92,7 +107,7 @@ export function createBullMqQueue(opts: BullMqQueueOptions): JobQueue {
     let q = queues.get(name);
     if (!q) {
       // Producer connection: ioredis defaults, so `add` fails instead of hanging when Redis is down.
-      q = new Queue(queueName(name), { connection: { url: opts.connection }, prefix });
+      q = new Queue(queueName(name), { connection: { url: opts.connection, retryStrategy: reconnectDelay }, prefix });
       q.on('error', onError);
       queues.set(name, q);
     }
@@ -110,7 +125,7 @@ export function createBullMqQueue(opts: BullMqQueueOptions): JobQueue {
     };
     const worker = new Worker(queueName(name), run, {
       // Workers block on Redis: BullMQ requires ioredis to retry those commands forever.
-      connection: { url: opts.connection, maxRetriesPerRequest: null },
+      connection: { url: opts.connection, maxRetriesPerRequest: null, retryStrategy: reconnectDelay },
       prefix,
       concurrency,
     });
@@ -125,6 +140,42 @@ export function createBullMqQueue(opts: BullMqQueueOptions): JobQueue {
     });
     return worker;
   };
+
+  const upsert = (id: string, s: { name: string; data: unknown; everyMs: number }, immediately: boolean): Promise<unknown> =>
+    // With `every`, BullMQ runs the first job at once unless a start date is given.
+    queueFor(s.name).upsertJobScheduler(id, { every: s.everyMs, ...(immediately ? {} : { startDate: Date.now() + s.everyMs }) }, { name: s.name, data: s.data, opts: retryOptions({}) });
+  let checking = false;
+  const checkSchedules = async (): Promise<void> => {
+    if (checking || closing) return;
+    checking = true;
+    try {
+      for (const [id, s] of schedules) {
+        if (closing) return;
+        if ((await queueFor(s.name).getJobScheduler(id)) !== undefined) continue;
+        await upsert(id, s, false);
+        onError(new Error(`job schedule "${id}" was missing from Redis (Redis reset?); re-created it`));
+      }
+    } catch (err) {
+      onError(asError(err)); // Redis still down: the next check tries again
+    } finally {
+      checking = false;
+    }
+  };
+  /**
+   * BullMQ's Worker.close can wait forever when it is called while the worker's connection is
+   * still reconnecting after an outage (taskforcesh/bullmq#4656): shutdown must not hang on it.
+   */
+  const boundedClose = async (w: Worker): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((r) => {
+      timer = setTimeout(() => r('late'), closeTimeoutMs);
+    });
+    const res = await Promise.race([w.close(), late]);
+    clearTimeout(timer);
+    if (res === 'late') onError(new Error(`BullMQ worker "${w.name}" did not close within ${closeTimeoutMs} ms (reconnecting after a Redis outage?); left behind`));
+  };
+  const checker = setInterval(() => void checkSchedules(), opts.scheduleCheckMs ?? 15_000);
+  checker.unref();
 
   return {
     kind: 'bullmq',
@@ -145,11 +196,10 @@ export function createBullMqQueue(opts: BullMqQueueOptions): JobQueue {
       assertOpen();
       if (!(o.everyMs > 0)) throw new Error('everyMs must be positive');
       const prev = schedules.get(o.scheduleId);
-      if (prev !== undefined && prev !== name) await queueFor(prev).removeJobScheduler(o.scheduleId);
-      // With `every`, BullMQ runs the first job at once unless a start date is given.
-      const start = o.immediately ? {} : { startDate: Date.now() + o.everyMs };
-      await queueFor(name).upsertJobScheduler(o.scheduleId, { every: o.everyMs, ...start }, { name, data, opts: retryOptions({}) });
-      schedules.set(o.scheduleId, name);
+      if (prev !== undefined && prev.name !== name) await queueFor(prev.name).removeJobScheduler(o.scheduleId);
+      const s = { name, data: data as unknown, everyMs: o.everyMs };
+      await upsert(o.scheduleId, s, o.immediately === true);
+      schedules.set(o.scheduleId, s);
     },
     onOutcome(listener) {
       listeners.add(listener);
@@ -157,9 +207,10 @@ export function createBullMqQueue(opts: BullMqQueueOptions): JobQueue {
     },
     close() {
       closing ??= (async () => {
+        clearInterval(checker);
         ctl.abort(new Error('queue closed'));
         // Workers first (each waits for its running jobs to settle), then the producers.
-        const results = await Promise.allSettled([...workers.values()].map((w) => w.close()));
+        const results = await Promise.allSettled([...workers.values()].map((w) => boundedClose(w)));
         results.push(...(await Promise.allSettled([...queues.values()].map((q) => q.close()))));
         for (const r of results) if (r.status === 'rejected') onError(asError(r.reason));
       })();

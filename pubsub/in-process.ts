@@ -64,6 +64,7 @@ export function createInProcessValueChangeLog(opts: InProcessLogOptions = {}): V
 
   return {
     kind: 'in-process',
+    connection: () => 'up',
     retentionMs,
     async append(changes: readonly ValueChange[]): Promise<string[]> {
       assertOpen();

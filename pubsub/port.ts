@@ -43,6 +43,8 @@ export interface ValueChangeLog {
   readonly kind: 'in-process' | 'redis';
   /** Retention window in ms (VALUE_CHANGE_RETENTION_HOURS). */
   readonly retentionMs: number;
+  /** Whether the backing service answers now ('up' always in-process): readiness reporting only. */
+  connection(): 'up' | 'down';
   /**
    * Append in order, atomically as one contiguous run; resolves with one cursor per change once
    * the log holds them. Empty input resolves with []. Rejects after `close`.

@@ -46,6 +46,8 @@ import { serveResultsPage } from './results-page';
 import { openAccess, type Access } from '../services/access/access';
 import { accessPlugin, healthGate, principalOf, requireKey } from './access';
 import { startStoreSync, type StoreSync } from './store-sync';
+import { openOutbox, type Outbox } from '../pubsub/outbox';
+import { checkReadiness, readinessHandler } from './readiness';
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -81,6 +83,8 @@ export interface Gateway {
   readonly experiments: ExperimentService;
   readonly jobs: JobQueue;
   readonly valueChanges: ValueChangeLog;
+  /** Durable queue of value changes not yet in the Redis log; null in-process (pubsub/outbox.ts). */
+  readonly outbox: Outbox | null;
   /** API keys, scopes and the audit log (ACCESS_DB_PATH). */
   readonly access: Access;
   /** Applies other processes' writes to the store every STORE_SYNC_MS; null when off or not needed (Neo4j). */
@@ -94,6 +98,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const clock = opts.clock ?? Date.now;
   const jobs = opts.jobs ?? createJobQueue(config.redisUrl ? { redisUrl: config.redisUrl } : {});
   const valueChanges = opts.valueChanges ?? (await createValueChangeLog({ redisUrl: config.redisUrl, retentionMs: config.valueChangeRetentionHours * 3_600_000 }));
+  // Redis log: changes go through a durable outbox next to the store, so recordEvents never waits on Redis.
+  const outbox: Outbox | null = valueChanges.kind === 'redis' ? openOutbox({ path: `${config.dbPath}.value-outbox`, log: valueChanges, onError: (err) => logger.warn({ err: err.message }, 'value-change publish failed; kept in the outbox, retrying') }) : null;
   const artifact = await latestDuveArtifact(config.duveModelDir);
   const userValues =
     artifact === null
@@ -104,7 +110,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           loadModel: loadOnnxModel,
           modelDir: config.duveModelDir,
           minDelta: config.valueChangeMinDelta,
-          publish: (changes) => valueChanges.append(changes),
+          publish: async (changes) => (outbox ? outbox.enqueue(changes) : valueChanges.append(changes)),
           logger: logger.child({ component: 'duve' }),
           clock,
         });
@@ -179,11 +185,12 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     app.get('/healthz', async (_req, res) => {
       try {
         const counts = await store.counts();
-        res.json({ status: 'ok', store: store.kind, counts, sync: storeSync?.status() ?? null, strategy: feed.digest, scorers: registry.list().map((r) => `${r.id}@${r.version}`) });
+        res.json({ status: 'ok', store: store.kind, counts, dependencies: (await checkReadiness(store, valueChanges, outbox)).dependencies, sync: storeSync?.status() ?? null, strategy: feed.digest, scorers: registry.list().map((r) => `${r.id}@${r.version}`) });
       } catch (err) {
         res.status(503).json({ status: 'unavailable', error: (err as Error).message });
       }
     });
+    app.get('/readyz', readinessHandler(store, valueChanges, outbox));
     app.get('/experiments/:id', serveResultsPage);
     app.get('/metrics', requireKey(access, 'metrics:read'), async (_req, res) => {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -213,6 +220,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       experiments,
       jobs,
       valueChanges,
+      outbox,
       storeSync,
       access,
       async stop() {
@@ -224,6 +232,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         await jobs.close();
         await userValues?.close();
         await registry.close();
+        await outbox?.close();
         await valueChanges.close();
       },
     };
@@ -234,6 +243,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     await jobs.close();
     await userValues?.close();
     await registry.close();
+    await outbox?.close();
     await valueChanges.close();
     throw err;
   }

@@ -130,6 +130,15 @@ export async function startRedis(): Promise<RunningRedis> {
 }
 
 /**
+ * Stop `r` and start an empty `redis-server` on the same port (no persistence: what a flushed or
+ * replaced Redis looks like to clients, which reconnect to the same URL). Stop the returned one.
+ */
+export async function restartRedis(r: RunningRedis): Promise<RunningRedis> {
+  await r.stop();
+  return startOnce(Number(new URL(r.url).port));
+}
+
+/**
  * Start one Redis for the calling test file (beforeAll) and stop it after (afterAll). Returns the
  * URL getter; calling it before the server is up throws, pointing at the beforeAll error.
  */
