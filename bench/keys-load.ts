@@ -2,14 +2,15 @@
  * Feed load with API keys and request limits on, against the same load with both off, in the
  * same run (a script, not a test). Prints figures and writes JSON to bench/results/.
  *
- *   npm run bench:keys-load -- [--duration 30] [--connections 10,50] [--rounds 2]
+ *   npm run bench:keys-load -- [--duration 30] [--connections 10,50] [--rounds 2] [--off both|auth|limits]
  *
  * Two gateways (child processes, `serve --demo`, each on its own copy of the generated demo
  * catalogue; the second reuses the first's DUVE model): ON has keys and the default limits and is
  * called with a frontend key; OFF runs with AUTH=off NODE_ENV=development and every MAX_* raised
  * to its largest accepted value (the limit code still runs, nothing binds). autocannon POSTs
  * feed(userId, limit 10) for seeded random demo users; at each connection count the runs
- * alternate ON, OFF, ON, OFF… so both see the same machine.
+ * alternate ON, OFF, ON, OFF… so both see the same machine. `--off auth` or `--off limits` turns
+ * only one of the two off on the OFF gateway, to tell their costs apart (default both).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -19,14 +20,16 @@ import { bearer, createKey, gatewayEnv, post, startChild, type ChildGateway } fr
 import { load, type LoadResult } from './http';
 import { rssMiB } from './stats';
 
-interface Args { duration: number; connections: number[]; rounds: number }
+interface Args { duration: number; connections: number[]; rounds: number; off: 'both' | 'auth' | 'limits' }
 
 function parseArgs(argv: string[]): Args {
   const get = (flag: string, dflt: string): string => {
     const i = argv.indexOf(flag);
     return i >= 0 && argv[i + 1] ? argv[i + 1]! : dflt;
   };
-  return { duration: Number(get('--duration', '30')), connections: get('--connections', '10,50').split(',').map(Number), rounds: Number(get('--rounds', '2')) };
+  const off = get('--off', 'both');
+  if (off !== 'both' && off !== 'auth' && off !== 'limits') throw new Error(`--off must be both, auth or limits (got ${off})`);
+  return { duration: Number(get('--duration', '30')), connections: get('--connections', '10,50').split(',').map(Number), rounds: Number(get('--rounds', '2')), off };
 }
 
 const FEED = 'query($u:String!){feed(userId:$u,limit:10){candidateCount items{rank itemId score contributions{scorerId value}} degraded{scorerId code}}}';
@@ -56,14 +59,18 @@ async function main(): Promise<void> {
     const key = createKey(onEnv, 'frontend');
     const on = await startChild(onEnv, ['--demo']);
     gws.push(on);
-    console.log('starting OFF (AUTH=off NODE_ENV=development, MAX_* at their largest, --demo, same DUVE model)');
-    const off = await startChild(gatewayEnv(join(dir, 'off'), { AUTH: 'off', NODE_ENV: 'development', DUVE_MODEL_DIR: String(onEnv.DUVE_MODEL_DIR), ...LIMITS_OFF }), ['--demo']);
+    const authOff = args.off !== 'limits';
+    const limitsOff = args.off !== 'auth';
+    console.log(`starting OFF (${authOff ? 'AUTH=off NODE_ENV=development' : 'keys on'}, ${limitsOff ? 'MAX_* at their largest' : 'default limits'}, --demo, same DUVE model)`);
+    const offEnv = gatewayEnv(join(dir, 'off'), { DUVE_MODEL_DIR: String(onEnv.DUVE_MODEL_DIR), ...(authOff ? { AUTH: 'off', NODE_ENV: 'development' } : {}), ...(limitsOff ? LIMITS_OFF : {}) });
+    const offKey = authOff ? undefined : createKey(offEnv, 'frontend');
+    const off = await startChild(offEnv, ['--demo']);
     gws.push(off);
     const rnd = seededRandom(10);
     const body = (): string => JSON.stringify({ query: FEED, variables: { u: `demo-u-${String(1 + Math.floor(rnd() * DEMO_USERS)).padStart(4, '0')}` } });
     const modes = [
       { mode: 'on', gw: on, headers: bearer(key) },
-      { mode: 'off', gw: off, headers: {} },
+      { mode: 'off', gw: off, headers: offKey === undefined ? {} : bearer(offKey) },
     ] as const;
     for (const m of modes) {
       const probe = await post(m.gw.url, body(), m.headers);
