@@ -114,7 +114,7 @@ function attacks(url: string, keys: Record<'admin' | 'frontend' | 'ingest' | 'an
     },
     {
       request: 'frontend key: introspection',
-      expected: 'refused (introspection off outside development)',
+      expected: '403 FORBIDDEN (schema:read is admin only)',
       send: () => post(url, q('{ __schema { types { name } } }'), bearer(keys.frontend)),
       judge: (r) => {
         const types = dataOf<{ __schema: { types: unknown[] } | null }>(r)?.__schema?.types.length;

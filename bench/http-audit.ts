@@ -56,7 +56,7 @@ async function audit(label: string, extraEnv: Record<string, string>, all: boole
 }
 
 async function main(): Promise<void> {
-  const production = await audit('production configuration (introspection off)', {}, true);
+  const production = await audit('production configuration (admin key: introspection allowed by schema:read)', {}, true);
   const development = await audit('NODE_ENV=development (introspection on, keys on)', { NODE_ENV: 'development' }, false);
   const resultsDir = join(__dirname, '..', '..', 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });

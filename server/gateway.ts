@@ -160,6 +160,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const subscriptions = attachSubscriptionServer({ httpServer, schema, access, valueChanges, logger, development: config.development, limits });
     const apollo = new ApolloServer<GatewayContext>({
       schema,
+      // On for every environment: the access plugin lets only keys with schema:read (admin) see it.
+      introspection: true,
       parseOptions: limits.parseOptions,
       validationRules: limits.validationRules,
       formatError: formatGatewayError(config.development),

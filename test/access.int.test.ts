@@ -74,6 +74,21 @@ describe('API keys on HTTP', () => {
     expect(mixed.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', field: 'experiments', scope: 'experiments:read' });
   });
 
+  it('shows the schema (introspection) to keys with schema:read only, whatever NODE_ENV says', async () => {
+    const asKey = (key: string, query: string) => post(t, JSON.stringify({ query }), { authorization: `Bearer ${key}` });
+    for (const role of ['frontend', 'analyst', 'ingest'] as const) {
+      const res = await asKey(t.keyFor(role), 'query Q { ...S } fragment S on Query { __schema { queryType { name } } }');
+      expect(res.status).toBe(403);
+      expect((await json(res)).errors?.[0]?.extensions).toEqual({ code: 'FORBIDDEN', field: '__schema', scope: 'schema:read' });
+    }
+    const typeProbe = await asKey(t.keyFor('frontend'), '{ __type(name: "Query") { name } }');
+    expect(typeProbe.status).toBe(403);
+    // __typename is not the schema: any key may ask for it.
+    expect((await json(await asKey(t.keyFor('frontend'), '{ __typename }'))).data).toEqual({ __typename: 'Query' });
+    const admin = await json(await asKey(t.adminKey, '{ __schema { queryType { name } } }'));
+    expect(admin.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+  });
+
   it('enforces the spec for every role × every Query and Mutation field', async () => {
     const schema = await buildGatewaySchema();
     const roots: Array<[string, GraphQLObjectType]> = [['query', schema.getQueryType()!], ['mutation', schema.getMutationType()!]];

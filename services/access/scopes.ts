@@ -19,6 +19,7 @@ export const SCOPES = [
   'audit:read',
   'metrics:read',
   'health:read',
+  'schema:read',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -98,6 +99,22 @@ export function rootFields(document: DocumentNode, operation: OperationDefinitio
   };
   walk(operation.selectionSet);
   return { type: ROOT[operation.operation], fields: [...fields] };
+}
+
+/** True when the operation asks for the schema (`__schema` or `__type` at its root, through fragments). */
+export function selectsSchema(document: DocumentNode, operation: OperationDefinitionNode): boolean {
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const seen = new Set<string>();
+  const walk = (set: SelectionSetNode): boolean =>
+    set.selections.some((s) => {
+      if (s.kind === Kind.FIELD) return s.name.value === '__schema' || s.name.value === '__type';
+      if (s.kind === Kind.INLINE_FRAGMENT) return walk(s.selectionSet);
+      if (seen.has(s.name.value)) return false;
+      seen.add(s.name.value);
+      const f = fragments.get(s.name.value);
+      return f !== undefined && walk(f.selectionSet);
+    });
+  return walk(operation.selectionSet);
 }
 
 /** A principal's scopes against an operation's root fields: the first refused field and the scope it needs, or null. */
