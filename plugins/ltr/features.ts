@@ -113,7 +113,7 @@ export function ltrFeatures(input: LtrInput, itemIds: readonly string[], now: nu
   let priceN = 0;
   for (const h of history) {
     const ti = eventTypeIndex(h.type as EventType);
-    const w = Math.pow(2, -Math.max(0, now - h.ts) / halfLife);
+    const w = Math.exp((-Math.LN2 * Math.max(0, now - h.ts)) / halfLife);
     touch(byItem, h.itemId, ti, h.ts, w);
     userLast = Math.max(userLast, h.ts);
     if (ti === PURCHASE) purchases += 1;
@@ -155,13 +155,15 @@ export function ltrFeatures(input: LtrInput, itemIds: readonly string[], now: nu
   const seedW = new Float64Array(co.seeds.length);
   for (let s = 0; s < co.seeds.length; s++) seedW[s] = co.seedDegree[s]! > 0 ? 1 / Math.sqrt(co.seedDegree[s]!) : 0;
 
+  // One writer for the whole matrix (not a closure per row): `pos` walks the row's columns.
+  let pos = 0;
+  const put = (v: number): void => {
+    x[pos] = Number.isFinite(v) ? v : Number.NaN;
+    pos += 1;
+  };
   for (let i = 0; i < n; i++) {
     const row = i * d;
-    let j = 0;
-    const put = (v: number): void => {
-      x[row + j] = Number.isFinite(v) ? v : Number.NaN;
-      j += 1;
-    };
+    pos = row;
     for (const col of firstCols) put(col ? col[i]! : Number.NaN);
     // item.*
     const s = stats[i];
@@ -180,7 +182,7 @@ export function ltrFeatures(input: LtrInput, itemIds: readonly string[], now: nu
       put((s.totals[CART]! + 0.1) / (tTraffic + 10));
       put(log1p(s.decayedRevenue));
       put(s.lastTs > 0 ? hours(now - s.lastTs) : Number.NaN);
-    } else j += 11;
+    } else pos += 11;
     put(m ? hours(now - m.createdAt) : Number.NaN);
     put(m && m.price !== null && m.price > 0 ? Math.log(m.price) : Number.NaN);
     // ui.*
@@ -196,7 +198,7 @@ export function ltrFeatures(input: LtrInput, itemIds: readonly string[], now: nu
       put(t.decayed);
     } else {
       for (let k = 0; k < 5; k++) put(0);
-      j += 2;
+      pos += 2;
       put(0);
     }
     // cat<k>.*: level k above the item's first category's leaf.
@@ -205,7 +207,7 @@ export function ltrFeatures(input: LtrInput, itemIds: readonly string[], now: nu
       const cat = chain.length - 1 - k >= 0 ? chain[chain.length - 1 - k]! : null;
       const c = cat !== null ? byCat.get(cat) : undefined;
       if (cat === null) {
-        j += 5;
+        pos += 5;
         continue;
       }
       put(c ? c.count / Math.max(1, H) : 0);
@@ -252,7 +254,7 @@ export function ltrFeatures(input: LtrInput, itemIds: readonly string[], now: nu
     put(H > 0 ? hours(now - userLast) : Number.NaN);
     put(purchases);
     put(carts);
-    if (j !== d) throw new Error(`ltr featuriser wrote ${j} columns, expected ${d}`);
+    if (pos - row !== d) throw new Error(`ltr featuriser wrote ${pos - row} columns, expected ${d}`);
   }
   return x;
 }
