@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { createEmbeddedGraphStore } from '../../graph/embedded';
 import type { GraphStore } from '../../graph/port';
 
-/** Committed slices of the real datasets (test/fixtures/README.md: source, licence, how cut); tests never read ../shared. */
+/** Committed slices of the real datasets (test/fixtures/README.md: source, licence, how cut); tests read nothing outside the repository. */
 export const FIXTURES = resolve(__dirname, '../fixtures');
 /** Taobao UserBehavior: the complete histories of the first 91 users of the head file (9,603 rows). */
 export const TAOBAO_FILE = join(FIXTURES, 'taobao/UserBehavior_head_91users.csv');
