@@ -12,7 +12,7 @@
  * 3. Load: autocannon POSTs feed(userId, limit 10) for the log's users (seeded) at each
  *    connection count, alternating A and B for `rounds` rounds so both see the same machine.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,6 +21,7 @@ import { importTaobao } from '../ingest/import/presets';
 import { trainRankerFromStore } from '../ml/ltr/from-store';
 import { seededRandom } from '../plugins/sdk/fixtures';
 import { bundledScorers } from '../server/bundled';
+import { CLI, createKey } from './child-gateway';
 import { freePort, load, waitHealthy, type LoadResult } from './http';
 import { rssMiB, summarise } from './stats';
 
@@ -40,15 +41,6 @@ function parseArgs(argv: string[]): Args {
 }
 
 const FEED = 'query($u:String!){feed(userId:$u,limit:10){candidateCount items{rank itemId score contributions{scorerId value}} degraded{scorerId code}}}';
-const CLI = join(__dirname, '..', 'cli', 'main.js');
-
-function createKey(env: NodeJS.ProcessEnv): string {
-  const out = execFileSync(process.execPath, [CLI, 'keys', 'create', '--role', 'frontend', '--name', 'bench'], { env, encoding: 'utf8' });
-  const key = /\b(rgk_\S+)/.exec(out)?.[1];
-  if (!key) throw new Error(`no key in: ${out}`);
-  return key;
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const dir = mkdtempSync(join(tmpdir(), 'recgate-bench-ranker-'));
@@ -76,7 +68,7 @@ async function main(): Promise<void> {
       copyFileSync(dbPath, join(sub, 'store.db'));
       const port = await freePort();
       const env = { ...process.env, DB_PATH: join(sub, 'store.db'), EXPERIMENTS_DB_PATH: join(sub, 'experiments.db'), ACCESS_DB_PATH: join(sub, 'access.db'), DUVE_MODEL_DIR: join(sub, 'duve'), STRATEGIES_DIR: join(sub, 'strategies'), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...extra };
-      const key = createKey(env);
+      const key = createKey(env, 'frontend', 'bench');
       const child = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
       children.push(child);
       await waitHealthy(`http://127.0.0.1:${port}`, child, 120_000);

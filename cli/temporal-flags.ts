@@ -17,13 +17,15 @@ export interface TemporalSourceFlags {
   maxLines?: number;
 }
 
-function positive(raw: string): number {
+/** A commander parser: a positive finite number. */
+export function positive(raw: string): number {
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
   return n;
 }
 
-function count(raw: string): number {
+/** A commander parser: a positive integer. */
+export function count(raw: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
   return n;

@@ -13,18 +13,9 @@ import { trainRankerFromStore, type TrainRankerOptions } from '../ml/ltr/from-st
 import type { GraphStore } from '../graph/port';
 import { loadStrategyFile } from '../pipeline/strategy';
 import { bundledScorers } from '../server/bundled';
+import { count, positive } from './temporal-flags';
 
-function positive(raw: string): number {
-  const n = Number(raw);
-  if (!(Number.isFinite(n) && n > 0)) throw new InvalidArgumentError('must be a positive number');
-  return n;
-}
 
-function positiveInt(raw: string): number {
-  const n = Number(raw);
-  if (!(Number.isInteger(n) && n > 0)) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-}
 
 function grades(raw: string): Record<string, number> {
   const out: Record<string, number> = {};
@@ -61,14 +52,14 @@ export function addTrainRanker(train: Command): Command {
     .command('ranker')
     .description('learned ranker (LambdaMART over the feed features) -> LTR_MODEL_DIR/<n>/ (model.onnx + model.json + manifest.json)')
     .option('--horizon-days <d>', 'label window after each cut, days', positive, 1)
-    .option('--cuts <n>', 'training cuts before the validation cut', positiveInt, 3)
+    .option('--cuts <n>', 'training cuts before the validation cut', count, 3)
     .option('--step-days <d>', 'days between training cuts (default: the horizon)', positive)
     .option('--grades <list>', 'relevance grade per event type (default purchase=3,add_to_cart=2,wishlist=1,click=1,view=1)', grades)
-    .option('--negatives <n>', 'random negatives added to each list', positiveInt, 20)
-    .option('--trees <n>', 'most boosting rounds', positiveInt, 300)
+    .option('--negatives <n>', 'random negatives added to each list', count, 20)
+    .option('--trees <n>', 'most boosting rounds', count, 300)
     .option('--retrieval <file>', 'strategy file whose retrievers build the lists (default: the built-in learned template)')
     .option('--strategy-out <file>', 'also write the learned strategy (retrievers + ranker + replenishable categories) to this file')
-    .option('--seed <n>', 'seed of negatives, bagging and feature sampling', positiveInt, 42)
+    .option('--seed <n>', 'seed of negatives, bagging and feature sampling', count, 42)
     .option('--every-hours <h>', 'stay up and retrain on this schedule (BullMQ when REDIS_URL is set, else in-process); gateways swap to each new version')
     .action(
       async (opts: { horizonDays: number; cuts: number; stepDays?: number; grades?: Record<string, number>; negatives: number; trees: number; retrieval?: string; strategyOut?: string; seed: number; everyHours?: string }) => {

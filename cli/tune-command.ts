@@ -7,13 +7,8 @@
  *        --out strategies/tuned.json [--report-dir reports] [--name <name>] [--no-progress]
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { temporalRunOptions, temporalSourceOptions, type TemporalSourceFlags } from './temporal-flags';
+import { count, positive, temporalRunOptions, temporalSourceOptions, type TemporalSourceFlags } from './temporal-flags';
 
-function count(raw: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-}
 
 function seedArg(raw: string): number {
   const n = Number(raw);
@@ -21,11 +16,6 @@ function seedArg(raw: string): number {
   return n;
 }
 
-function positive(raw: string): number {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
-  return n;
-}
 
 interface TuneFlags extends TemporalSourceFlags {
   out: string;

@@ -23,8 +23,8 @@ export interface Candidates {
   readonly neighbourhood: Neighbourhood | null;
   /** Per retriever (RETRIEVERS order): each candidate's 0-based rank in that retriever's list, -1 when absent. */
   readonly ranks: readonly Int32Array[];
-  /** Catalogue records of the user's history items (loaded once, reused by features). */
-  readonly historyItems: ReadonlyMap<string, ItemRecord>;
+  /** Catalogue records of the user's history items, when retrieval needed them (reused by features); null otherwise. */
+  readonly historyItems: ReadonlyMap<string, ItemRecord> | null;
   /** Category chains (root first) known so far: those of history items when the category retriever or repurchase rule ran. */
   readonly ancestors: ReadonlyMap<string, readonly string[]>;
 }
@@ -52,7 +52,7 @@ function inAny(categories: readonly string[], ancestors: ReadonlyMap<string, rea
 export interface RetrieverLists {
   readonly lists: Readonly<Record<RetrieverId, readonly string[]>>;
   readonly neighbourhood: Neighbourhood | null;
-  readonly historyItems: ReadonlyMap<string, ItemRecord>;
+  readonly historyItems: ReadonlyMap<string, ItemRecord> | null;
   readonly ancestors: Map<string, readonly string[]>;
 }
 
@@ -63,16 +63,17 @@ export interface RetrieverLists {
 export async function retrieverLists(store: GraphStore, strategy: Strategy, profile: UserProfile, neighbourLimit?: number): Promise<RetrieverLists> {
   const c = strategy.candidates;
   const seeds = c.neighbourhood ? recentDistinctItems(profile, c.neighbourhood.seeds) : [];
-  const historyIds = [...new Set(profile.history.map((h) => h.itemId))];
+  // History items' records and their category chains: only the category retriever and the
+  // repurchase rule need them here (a scorer that declares them gets them in loadFeatures).
   const needHierarchy = c.category !== null || c.repurchase !== null;
-  const historyItems = historyIds.length > 0 ? await store.getItems(historyIds) : new Map<string, ItemRecord>();
+  const historyItems = needHierarchy ? await historyItemRecords(store, profile) : null;
   const ancestors = new Map<string, readonly string[]>();
-  if (needHierarchy) {
+  if (historyItems) {
     const cats = new Set<string>();
     for (const it of historyItems.values()) for (const cat of it.categories) cats.add(cat);
     if (cats.size > 0) for (const [k, v] of await store.categoryAncestors([...cats])) ancestors.set(k, v);
   }
-  const affinity = c.category ? categoryAffinity(profile.history, historyItems, ancestors, c.category.levels) : [];
+  const affinity = c.category && historyItems ? categoryAffinity(profile.history, historyItems, ancestors, c.category.levels) : [];
   const topCategories = affinity.slice(0, c.category?.categories ?? 0).map((a) => a.category);
   const [neighbourhood, trending, fresh, byCategory] = await Promise.all([
     c.neighbourhood && seeds.length > 0
@@ -99,6 +100,12 @@ export async function retrieverLists(store: GraphStore, strategy: Strategy, prof
   const nbRanked = neighbourhood ? rankNeighbours(neighbourhood) : [];
   const recent = c.recent ? recentDistinctItems(profile, c.recent.limit) : [];
   return { lists: { recent, neighbourhood: nbRanked, category: categoryList, trending, fresh }, neighbourhood, historyItems, ancestors };
+}
+
+/** Catalogue records of the items in the user's history (one store call). */
+export async function historyItemRecords(store: GraphStore, profile: UserProfile): Promise<Map<string, ItemRecord>> {
+  const ids = [...new Set(profile.history.map((h) => h.itemId))];
+  return ids.length > 0 ? store.getItems(ids) : new Map<string, ItemRecord>();
 }
 
 /** Per retriever, each item's first position in that retriever's list (-1 when absent). */

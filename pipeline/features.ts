@@ -5,7 +5,7 @@
 import { eventTypeIndex, type EventType } from '../domain/events';
 import type { GraphStore, UserProfile } from '../graph/port';
 import type { CoInteractionFeature, FeatureKey, FeatureValues } from '../plugins/sdk/features';
-import { RETRIEVERS, recentDistinctItems, type Candidates } from './candidates';
+import { RETRIEVERS, historyItemRecords, recentDistinctItems, type Candidates } from './candidates';
 
 /** Interaction strength, used to pick the strongest type a user had with a seed item. */
 const STRENGTH: Partial<Record<EventType, number>> = {
@@ -32,7 +32,8 @@ export async function loadFeatures(input: FeatureInput): Promise<Partial<Feature
     out['item.stats'] = candidates.itemIds.map((id) => stats.get(id) ?? null);
   }
   if (needed.has('pair.coInteraction')) out['pair.coInteraction'] = coInteraction(profile, candidates, input.now, input.seeds);
-  if (needed.has('user.historyItems')) out['user.historyItems'] = candidates.historyItems;
+  const historyItems = needed.has('user.historyItems') || needed.has('category.ancestors') ? (candidates.historyItems ?? (await historyItemRecords(input.store, profile))) : null;
+  if (historyItems && needed.has('user.historyItems')) out['user.historyItems'] = historyItems;
   if (needed.has('pair.retrieval')) out['pair.retrieval'] = { retrievers: RETRIEVERS, ranks: candidates.ranks };
   if (needed.has('category.ancestors')) {
     const missing = new Set<string>();
@@ -40,7 +41,7 @@ export async function loadFeatures(input: FeatureInput): Promise<Partial<Feature
       for (const c of cats) if (!candidates.ancestors.has(c)) missing.add(c);
     };
     for (const m of candidates.meta) if (m) want(m.categories);
-    for (const m of candidates.historyItems.values()) want(m.categories);
+    for (const m of historyItems!.values()) want(m.categories);
     const all = new Map(candidates.ancestors);
     if (missing.size > 0) for (const [k, v] of await input.store.categoryAncestors([...missing])) all.set(k, v);
     out['category.ancestors'] = all;

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import { ErrorCode } from '../errors/codes';
 import { CodedError } from '../errors/errors';
 import type { Access, Principal } from '../services/access/access';
-import { firstForbidden, rootFields, selectsSchema, type RootType, type Scope } from '../services/access/scopes';
+import { firstForbidden, rootFields, type RootType, type Scope } from '../services/access/scopes';
 import type { GatewayContext } from '../services/context';
 
 /** The key of a request: `Authorization: Bearer <key>`, else `x-api-key`. */
@@ -70,11 +70,11 @@ export function accessPlugin(access: Access, logger: Logger): ApolloServerPlugin
       return {
         async didResolveOperation({ document, operation, contextValue }) {
           if (!operation) return;
-          const { type, fields } = rootFields(document, operation);
+          const { type, fields, schema } = rootFields(document, operation);
           const refused = firstForbidden(contextValue.principal.scopes, type, fields);
           if (refused !== null) throw forbidden(contextValue.principal, type, refused, true);
           // The schema is for tools (GraphiQL, codegen, audits) holding an admin key, not for every caller.
-          if (selectsSchema(document, operation) && !contextValue.principal.scopes.has('schema:read')) {
+          if (schema && !contextValue.principal.scopes.has('schema:read')) {
             throw forbidden(contextValue.principal, type, { field: '__schema', scope: 'schema:read' }, true);
           }
         },

@@ -187,7 +187,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     app.get('/healthz', async (_req, res) => {
       try {
         const counts = await store.counts();
-        res.json({ status: 'ok', store: store.kind, counts, dependencies: (await checkReadiness(store, valueChanges, outbox)).dependencies, sync: storeSync?.status() ?? null, strategy: feed.digest, scorers: registry.list().map((r) => `${r.id}@${r.version}`) });
+        res.json({ status: 'ok', store: store.kind, counts, dependencies: (await checkReadiness({ counts: () => Promise.resolve(counts) }, valueChanges, outbox)).dependencies /* the store just answered: no second probe */, sync: storeSync?.status() ?? null, strategy: feed.digest, scorers: registry.list().map((r) => `${r.id}@${r.version}`) });
       } catch (err) {
         res.status(503).json({ status: 'unavailable', error: (err as Error).message });
       }

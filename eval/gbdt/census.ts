@@ -12,6 +12,7 @@
 import * as ort from 'onnxruntime-node';
 import { gbdtToOnnx, trainGbdt, type GbdtDataset, type GbdtParams } from '../../ml/gbdt';
 import { syntheticRanking } from '../../ml/gbdt/synthetic';
+import { logloss } from '../../ml/gbdt/objectives';
 import { auc } from '../metrics/classification';
 import { fitCensusEncoder, readCensus, splitRows } from './census-data';
 import { trainLogistic } from './logistic';
@@ -35,11 +36,6 @@ function round(v: number, digits = 4): number {
   return Math.round(v * 10 ** digits) / 10 ** digits;
 }
 
-function logloss(z: ArrayLike<number>, y: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < y.length; i++) s += Math.max(z[i]!, 0) + Math.log1p(Math.exp(-Math.abs(z[i]!))) - y[i]! * z[i]!;
-  return s / y.length;
-}
 
 function peakRssMiB(): number {
   return round(process.resourceUsage().maxRSS / 1024, 1);

@@ -92,7 +92,7 @@ async function rfmCells(ctx: ValueContext, profiles: readonly UserProfile[], his
     const reg = registry.get('baseline/rfm')!;
     const needed = new Set<FeatureKey>(reg.features);
     const meta = (await ctx.store.getItems([ctx.itemId])).get(ctx.itemId) ?? null;
-    const candidates = { itemIds: [ctx.itemId], sources: [[]], meta: [meta], neighbourhood: null, ranks: [], historyItems: new Map(), ancestors: new Map() };
+    const candidates = { itemIds: [ctx.itemId], sources: [[]], meta: [meta], neighbourhood: null, ranks: [], historyItems: null, ancestors: new Map() };
     const cells = new Int32Array(profiles.length);
     const signal = new AbortController().signal;
     for (let i = 0; i < profiles.length; i++) {

@@ -25,10 +25,14 @@ export interface CategoryIndex {
 /** Load the table into memory and prepare the statements (the schema must be migrated). */
 export function createCategoryIndex(db: SqliteDb): CategoryIndex {
   const parents = new Map<string, string | null>();
-  for (const row of db.prepare('SELECT id, parent FROM categories').raw().iterate()) {
-    const [id, parent] = row as [string, string | null];
-    parents.set(id, parent);
-  }
+  const selectAll = db.prepare('SELECT id, parent FROM categories').raw();
+  const loadParents = (): void => {
+    for (const row of selectAll.iterate()) {
+      const [id, parent] = row as [string, string | null];
+      parents.set(id, parent);
+    }
+  };
+  loadParents();
   const upsert = db.prepare(
     `INSERT INTO categories (id, parent, name) VALUES (?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET parent = excluded.parent, name = excluded.name`,
@@ -48,10 +52,7 @@ export function createCategoryIndex(db: SqliteDb): CategoryIndex {
     version = v;
     missing.clear();
     // Another connection committed: re-read the table so new children are seen.
-    for (const row of db.prepare('SELECT id, parent FROM categories').raw().iterate()) {
-      const [id, parent] = row as [string, string | null];
-      parents.set(id, parent);
-    }
+    loadParents();
     children = null;
   };
 

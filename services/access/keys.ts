@@ -6,10 +6,14 @@
  * at 10^12 hashes/s a brute force takes ~10^57 years, so a fast hash loses nothing and keeps
  * checking a key at about a microsecond per request. A leaked key file gives hashes, not keys.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { USER_SEGMENTS, type UserSegment } from '../../domain/user-value';
 import { ErrorCode } from '../../errors/codes';
 import { CodedError } from '../../errors/errors';
+import { sha256Hex } from '../partners';
+
+/** The stored form of a key: the partners file's SHA-256, one definition for both. */
+export { sha256Hex };
 import type { AccessDb } from './db';
 import { isRole, type Role } from './scopes';
 
@@ -30,9 +34,6 @@ export interface IssuedKey {
   readonly secret: string;
 }
 
-export function sha256Hex(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
-}
 
 export function newSecret(): string {
   return `rgk_${randomBytes(32).toString('base64url')}`;

@@ -48,12 +48,13 @@ describe('rootFields', () => {
     expect(of('query { a: feed(userId: "u") { rank } ...F ... on Query { users { total } } __typename __schema { types { name } } } fragment F on Query { experiments { id } }')).toEqual({
       type: 'Query',
       fields: ['feed', 'experiments', 'users'],
+      schema: true,
     });
   });
   it('reads the chosen operation of a multi-operation document', () => {
-    expect(of('query Q { feed(userId: "u") { rank } } mutation M { startExperiment(id: "e") { id } }', 'M')).toEqual({ type: 'Mutation', fields: ['startExperiment'] });
+    expect(of('query Q { feed(userId: "u") { rank } } mutation M { startExperiment(id: "e") { id } }', 'M')).toEqual({ type: 'Mutation', fields: ['startExperiment'], schema: false });
   });
   it('terminates on a fragment cycle (validation rejects it later)', () => {
-    expect(of('query { ...A } fragment A on Query { feed { rank } ...B } fragment B on Query { ...A }')).toEqual({ type: 'Query', fields: ['feed'] });
+    expect(of('query { ...A } fragment A on Query { feed { rank } ...B } fragment B on Query { ...A }')).toEqual({ type: 'Query', fields: ['feed'], schema: false });
   });
 });

@@ -79,15 +79,20 @@ export function isRole(value: unknown): value is Role {
 
 const ROOT: Readonly<Record<OperationDefinitionNode['operation'], RootType>> = { query: 'Query', mutation: 'Mutation', subscription: 'Subscription' };
 
-/** Root fields an operation selects, through fragments; introspection (`__schema`, `__type`, `__typename`) excepted. */
-export function rootFields(document: DocumentNode, operation: OperationDefinitionNode): { type: RootType; fields: string[] } {
+/**
+ * Root fields an operation selects, through fragments; introspection (`__schema`, `__type`,
+ * `__typename`) excepted, and `schema` set when it asks for the schema (`__schema` or `__type`).
+ */
+export function rootFields(document: DocumentNode, operation: OperationDefinitionNode): { type: RootType; fields: string[]; schema: boolean } {
   const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
   const fields = new Set<string>();
   const seen = new Set<string>();
+  let schema = false;
   const walk = (set: SelectionSetNode): void => {
     for (const s of set.selections) {
       if (s.kind === Kind.FIELD) {
         if (!s.name.value.startsWith('__')) fields.add(s.name.value);
+        else if (s.name.value === '__schema' || s.name.value === '__type') schema = true;
       } else if (s.kind === Kind.INLINE_FRAGMENT) {
         walk(s.selectionSet);
       } else if (!seen.has(s.name.value)) {
@@ -98,23 +103,7 @@ export function rootFields(document: DocumentNode, operation: OperationDefinitio
     }
   };
   walk(operation.selectionSet);
-  return { type: ROOT[operation.operation], fields: [...fields] };
-}
-
-/** True when the operation asks for the schema (`__schema` or `__type` at its root, through fragments). */
-export function selectsSchema(document: DocumentNode, operation: OperationDefinitionNode): boolean {
-  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
-  const seen = new Set<string>();
-  const walk = (set: SelectionSetNode): boolean =>
-    set.selections.some((s) => {
-      if (s.kind === Kind.FIELD) return s.name.value === '__schema' || s.name.value === '__type';
-      if (s.kind === Kind.INLINE_FRAGMENT) return walk(s.selectionSet);
-      if (seen.has(s.name.value)) return false;
-      seen.add(s.name.value);
-      const f = fragments.get(s.name.value);
-      return f !== undefined && walk(f.selectionSet);
-    });
-  return walk(operation.selectionSet);
+  return { type: ROOT[operation.operation], fields: [...fields], schema };
 }
 
 /** A principal's scopes against an operation's root fields: the first refused field and the scope it needs, or null. */
