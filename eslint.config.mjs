@@ -3,6 +3,8 @@
 // without rewriting files that are being worked on, are off or warnings, each with its reason.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+// Last in the list: turns off the stylistic rules that Prettier owns (`npm run format:check`).
+import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'test/generated/**', '**/*.js', '**/*.mjs'] },
@@ -16,7 +18,10 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       // tsc's noUnusedLocals/noUnusedParameters convention: a leading underscore marks "unused on purpose".
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       // `let` that a closure reads before the one assignment (a const there would be a TDZ error), and
       // `let { a, b }` where only one of them is reassigned.
       'prefer-const': ['error', { destructuring: 'all', ignoreReadBeforeAssign: true }],
@@ -51,4 +56,5 @@ export default tseslint.config(
     files: ['eval/protocols/ranking-full/spec.ts', 'bench/stats.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  prettier,
 );

@@ -11,8 +11,16 @@ import { join } from 'node:path';
 import { bearer, createKey, gatewayEnv, post, startChild, type ChildGateway } from './child-gateway';
 import { rssMiB } from './stats';
 
-interface GqlError { message?: string; extensions?: { code?: string; limit?: string } }
-interface Reply { status: number; json: unknown; ms: number; text: string }
+interface GqlError {
+  message?: string;
+  extensions?: { code?: string; limit?: string };
+}
+interface Reply {
+  status: number;
+  json: unknown;
+  ms: number;
+  text: string;
+}
 interface Attack {
   readonly request: string;
   readonly expected: string;
@@ -21,18 +29,22 @@ interface Attack {
   readonly judge: (r: Reply) => { observed: string; pass: boolean };
 }
 
-const errorsOf = (r: Reply): GqlError[] => ((r.json as { errors?: GqlError[] } | null)?.errors ?? []);
+const errorsOf = (r: Reply): GqlError[] => (r.json as { errors?: GqlError[] } | null)?.errors ?? [];
 const firstCode = (r: Reply): string => {
   const e = errorsOf(r)[0];
   return e ? `${e.extensions?.code ?? '?'}${e.extensions?.limit ? `/${e.extensions.limit}` : ''}` : 'no error';
 };
-const refused = (status: number, ...codes: string[]) => (r: Reply) => ({ observed: `${r.status} ${firstCode(r)}`, pass: r.status === status && codes.some((c) => firstCode(r).startsWith(c)) });
+const refused =
+  (status: number, ...codes: string[]) =>
+  (r: Reply) => ({ observed: `${r.status} ${firstCode(r)}`, pass: r.status === status && codes.some((c) => firstCode(r).startsWith(c)) });
 const dataOf = <T>(r: Reply): T | undefined => (r.json as { data?: T } | null)?.data;
 
 const FEED_SEL = '{ items { itemId score } }';
 const aliases = (n: number): string => `{ ${Array.from({ length: n }, (_, i) => `a${i}: feed(userId: "demo-u-0001", limit: 100) ${FEED_SEL}`).join(' ')} }`;
 const RECORD = 'mutation($e:[EventInput!]!){recordEvents(events:$e){accepted duplicates unknownItems rejected{index field code eventId}}}';
-interface Recorded { recordEvents: { accepted: number; rejected: Array<{ index: number; field: string; code: string }> } }
+interface Recorded {
+  recordEvents: { accepted: number; rejected: Array<{ index: number; field: string; code: string }> };
+}
 const now = (): string => new Date().toISOString();
 const ev = (id: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ eventId: id, userId: 'demo-u-0001', itemId: 'demo-i-0001', type: 'view', ts: now(), ...extra });
 
@@ -53,20 +65,71 @@ function attacks(url: string, keys: Record<'admin' | 'frontend' | 'ingest' | 'an
       judge: refused(403, 'FORBIDDEN'),
     },
     { request: 'anonymous startExperiment', expected: '401 UNAUTHENTICATED', send: () => post(url, q('mutation{startExperiment(id:"exp-1"){id}}')), judge: refused(401, 'UNAUTHENTICATED') },
-    { request: 'frontend key: users(first: 20) paging', expected: '403 FORBIDDEN', send: () => post(url, q('{users(first:20){edges{node{userId value}} pageInfo{endCursor}}}'), bearer(keys.frontend)), judge: refused(403, 'FORBIDDEN') },
-    { request: 'frontend key: users(first: 500) paging', expected: '403 FORBIDDEN or 400 (cost, checked first)', send: () => post(url, q('{users(first:500){edges{node{userId value}} pageInfo{endCursor}}}'), bearer(keys.frontend)), judge: (r) => ({ observed: `${r.status} ${firstCode(r)}`, pass: (r.status === 403 && firstCode(r) === 'FORBIDDEN') || (r.status === 400 && firstCode(r).startsWith('QUERY_TOO_COMPLEX')) }) },
+    {
+      request: 'frontend key: users(first: 20) paging',
+      expected: '403 FORBIDDEN',
+      send: () => post(url, q('{users(first:20){edges{node{userId value}} pageInfo{endCursor}}}'), bearer(keys.frontend)),
+      judge: refused(403, 'FORBIDDEN'),
+    },
+    {
+      request: 'frontend key: users(first: 500) paging',
+      expected: '403 FORBIDDEN or 400 (cost, checked first)',
+      send: () => post(url, q('{users(first:500){edges{node{userId value}} pageInfo{endCursor}}}'), bearer(keys.frontend)),
+      judge: (r) => ({ observed: `${r.status} ${firstCode(r)}`, pass: (r.status === 403 && firstCode(r) === 'FORBIDDEN') || (r.status === 400 && firstCode(r).startsWith('QUERY_TOO_COMPLEX')) }),
+    },
     { request: '500 aliases of feed(limit: 100)', expected: '400 QUERY_TOO_COMPLEX', send: () => post(url, q(aliases(500)), bearer(keys.frontend)), judge: refused(400, 'QUERY_TOO_COMPLEX') },
-    { request: '2,000 aliases of feed(limit: 100)', expected: '400 QUERY_TOO_COMPLEX or 413', send: () => post(url, q(aliases(2000)), bearer(keys.frontend)), judge: (r) => ({ observed: `${r.status} ${firstCode(r)}`, pass: (r.status === 400 && firstCode(r).startsWith('QUERY_TOO_COMPLEX')) || (r.status === 413 && firstCode(r) === 'PAYLOAD_TOO_LARGE') }) },
-    { request: '12,000 aliases of feed(limit: 100)', expected: '413 PAYLOAD_TOO_LARGE or 400', send: () => post(url, q(aliases(12_000)), bearer(keys.frontend)), judge: (r) => ({ observed: `${r.status} ${firstCode(r)}`, pass: (r.status === 400 && firstCode(r).startsWith('QUERY_TOO_COMPLEX')) || (r.status === 413 && firstCode(r) === 'PAYLOAD_TOO_LARGE') }) },
-    { request: '3 aliases of feed(limit: 100)', expected: '400 QUERY_TOO_COMPLEX/feedCost', send: () => post(url, q(aliases(3)), bearer(keys.frontend)), judge: refused(400, 'QUERY_TOO_COMPLEX/feedCost') },
-    { request: '15 aliases of feed(limit: 100) (alias bound)', expected: '400 QUERY_TOO_COMPLEX/feedCost', send: () => post(url, q(aliases(15)), bearer(keys.frontend)), judge: refused(400, 'QUERY_TOO_COMPLEX/feedCost') },
-    { request: '2 aliases of feed(limit: 100) (control)', expected: '200, answered', send: () => post(url, q(aliases(2)), bearer(keys.frontend)), judge: (r) => ({ observed: `${r.status} ${firstCode(r)}`, pass: r.status === 200 && errorsOf(r).length === 0 }) },
-    { request: '2.2 MB body', expected: '413 PAYLOAD_TOO_LARGE', send: () => post(url, q(`{ __typename }`, { pad: 'x'.repeat(2_200_000) }), bearer(keys.frontend)), judge: refused(413, 'PAYLOAD_TOO_LARGE') },
+    {
+      request: '2,000 aliases of feed(limit: 100)',
+      expected: '400 QUERY_TOO_COMPLEX or 413',
+      send: () => post(url, q(aliases(2000)), bearer(keys.frontend)),
+      judge: (r) => ({
+        observed: `${r.status} ${firstCode(r)}`,
+        pass: (r.status === 400 && firstCode(r).startsWith('QUERY_TOO_COMPLEX')) || (r.status === 413 && firstCode(r) === 'PAYLOAD_TOO_LARGE'),
+      }),
+    },
+    {
+      request: '12,000 aliases of feed(limit: 100)',
+      expected: '413 PAYLOAD_TOO_LARGE or 400',
+      send: () => post(url, q(aliases(12_000)), bearer(keys.frontend)),
+      judge: (r) => ({
+        observed: `${r.status} ${firstCode(r)}`,
+        pass: (r.status === 400 && firstCode(r).startsWith('QUERY_TOO_COMPLEX')) || (r.status === 413 && firstCode(r) === 'PAYLOAD_TOO_LARGE'),
+      }),
+    },
+    {
+      request: '3 aliases of feed(limit: 100)',
+      expected: '400 QUERY_TOO_COMPLEX/feedCost',
+      send: () => post(url, q(aliases(3)), bearer(keys.frontend)),
+      judge: refused(400, 'QUERY_TOO_COMPLEX/feedCost'),
+    },
+    {
+      request: '15 aliases of feed(limit: 100) (alias bound)',
+      expected: '400 QUERY_TOO_COMPLEX/feedCost',
+      send: () => post(url, q(aliases(15)), bearer(keys.frontend)),
+      judge: refused(400, 'QUERY_TOO_COMPLEX/feedCost'),
+    },
+    {
+      request: '2 aliases of feed(limit: 100) (control)',
+      expected: '200, answered',
+      send: () => post(url, q(aliases(2)), bearer(keys.frontend)),
+      judge: (r) => ({ observed: `${r.status} ${firstCode(r)}`, pass: r.status === 200 && errorsOf(r).length === 0 }),
+    },
+    {
+      request: '2.2 MB body',
+      expected: '413 PAYLOAD_TOO_LARGE',
+      send: () => post(url, q(`{ __typename }`, { pad: 'x'.repeat(2_200_000) }), bearer(keys.frontend)),
+      judge: refused(413, 'PAYLOAD_TOO_LARGE'),
+    },
     { request: 'invalid JSON', expected: '400 MALFORMED_REQUEST', send: () => post(url, '{"query": "{ __typename }"', bearer(keys.frontend)), judge: refused(400, 'MALFORMED_REQUEST') },
     {
       request: 'purchase value 1e308 + 2 good events',
       expected: '200, 2 stored, events[1].value rejected',
-      send: () => post(url, `{"query":${JSON.stringify(RECORD)},"variables":{"e":[${JSON.stringify(ev(`v1-${run}`))},${JSON.stringify(ev(`v2-${run}`, { type: 'purchase' })).replace(/}$/, ',"value":1e308}')},${JSON.stringify(ev(`v3-${run}`, { type: 'click' }))}]}}`, bearer(keys.ingest)),
+      send: () =>
+        post(
+          url,
+          `{"query":${JSON.stringify(RECORD)},"variables":{"e":[${JSON.stringify(ev(`v1-${run}`))},${JSON.stringify(ev(`v2-${run}`, { type: 'purchase' })).replace(/}$/, ',"value":1e308}')},${JSON.stringify(ev(`v3-${run}`, { type: 'click' }))}]}}`,
+          bearer(keys.ingest),
+        ),
       judge: recorded(2, 1),
     },
     {
@@ -84,13 +147,17 @@ function attacks(url: string, keys: Record<'admin' | 'frontend' | 'ingest' | 'an
       send: () => post(url, q('{users(first:50){totalCount edges{node{userId value}}}}'), bearer(keys.analyst)),
       judge: (r) => {
         const c = dataOf<{ users: { totalCount: number; edges: Array<{ node: { value: number } }> } }>(r)?.users;
-        return { observed: `${r.status} ${c ? `${c.edges.length} of ${c.totalCount}, all finite: ${c.edges.every((e) => Number.isFinite(e.node.value))}` : firstCode(r)}`, pass: r.status === 200 && c !== undefined && c.edges.length > 0 && c.edges.every((e) => Number.isFinite(e.node.value)) };
+        return {
+          observed: `${r.status} ${c ? `${c.edges.length} of ${c.totalCount}, all finite: ${c.edges.every((e) => Number.isFinite(e.node.value))}` : firstCode(r)}`,
+          pass: r.status === 200 && c !== undefined && c.edges.length > 0 && c.edges.every((e) => Number.isFinite(e.node.value)),
+        };
       },
     },
     {
       request: 'ids with NUL / bidi override / zero-width + 1 good',
       expected: '200, 1 stored, 3 rejected',
-      send: () => post(url, q(RECORD, { e: [ev(`nul\u0000-${run}`), ev(`bidi-${run}`, { userId: 'u\u202Eevil' }), ev(`zw-${run}`, { itemId: 'demo-i-\u200B0001' }), ev(`ok-${run}`)] }), bearer(keys.ingest)),
+      send: () =>
+        post(url, q(RECORD, { e: [ev(`nul\u0000-${run}`), ev(`bidi-${run}`, { userId: 'u\u202Eevil' }), ev(`zw-${run}`, { itemId: 'demo-i-\u200B0001' }), ev(`ok-${run}`)] }), bearer(keys.ingest)),
       judge: recorded(1, 3),
     },
     {
@@ -103,7 +170,12 @@ function attacks(url: string, keys: Record<'admin' | 'frontend' | 'ingest' | 'an
       request: 'depth 40 nesting (fragment-free)',
       expected: '400 QUERY_TOO_COMPLEX/depth',
       send: () => post(url, q(`{ feed(userId: "demo-u-0001") ${'{ items '.repeat(20)}{ itemId }${' }'.repeat(20)} }`), bearer(keys.frontend)),
-      judge: (r) => ({ observed: `${r.status} ${errorsOf(r).map((e) => `${e.extensions?.code}${e.extensions?.limit ? `/${e.extensions.limit}` : ''}`).join(',')}`, pass: r.status === 400 && errorsOf(r).some((e) => e.extensions?.limit === 'depth') }),
+      judge: (r) => ({
+        observed: `${r.status} ${errorsOf(r)
+          .map((e) => `${e.extensions?.code}${e.extensions?.limit ? `/${e.extensions.limit}` : ''}`)
+          .join(',')}`,
+        pass: r.status === 400 && errorsOf(r).some((e) => e.extensions?.limit === 'depth'),
+      }),
     },
     { request: 'anonymous introspection', expected: '401 UNAUTHENTICATED', send: () => post(url, q('{ __schema { types { name } } }')), judge: refused(401, 'UNAUTHENTICATED') },
     {
@@ -118,7 +190,10 @@ function attacks(url: string, keys: Record<'admin' | 'frontend' | 'ingest' | 'an
       send: () => post(url, q('{ __schema { types { name } } }'), bearer(keys.frontend)),
       judge: (r) => {
         const types = dataOf<{ __schema: { types: unknown[] } | null }>(r)?.__schema?.types.length;
-        return { observed: `${r.status} ${types !== undefined ? `schema answered (${types} types)` : `${firstCode(r)} "${errorsOf(r)[0]?.message ?? ''}"`}`, pass: types === undefined && r.status >= 400 };
+        return {
+          observed: `${r.status} ${types !== undefined ? `schema answered (${types} types)` : `${firstCode(r)} "${errorsOf(r)[0]?.message ?? ''}"`}`,
+          pass: types === undefined && r.status >= 400,
+        };
       },
     },
   ];

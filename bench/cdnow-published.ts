@@ -19,7 +19,12 @@ import { summarisePurchases } from '../eval/protocols/value-bgnbd';
 import { expectedTransactions, fitBgNbd } from '../ml/clv/bgnbd';
 import { conditionalExpectedValue, fitGammaGamma } from '../ml/clv/gamma-gamma';
 
-interface Check { name: string; got: number; want: number; ok: boolean }
+interface Check {
+  name: string;
+  got: number;
+  want: number;
+  ok: boolean;
+}
 
 const checks: Check[] = [];
 const within = (name: string, got: number, want: number, rel: number): void => {
@@ -31,7 +36,10 @@ const near = (name: string, got: number, want: number, abs: number): void => {
 
 /** Rows of a numeric CSV with a header line, keyed by column name. */
 function readCsv(file: string): Array<Record<string, number>> {
-  const [head, ...rows] = readFileSync(file, 'utf8').split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
+  const [head, ...rows] = readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''))
+    .filter((l) => l.trim() !== '');
   const names = head!.split(',');
   return rows.map((l) => Object.fromEntries(l.split(',').map((v, i) => [names[i]!, Number(v)])));
 }
@@ -46,7 +54,13 @@ function bgnbd(dir: string): void {
   within('bgnbd a', fit.params.a, 0.7929, 0.01);
   within('bgnbd b', fit.params.b, 2.4258, 0.01);
   near('bgnbd log-likelihood', fit.logLikelihood, -9582.43, 0.05);
-  const want = new Map([[509, 0.424877], [841, 0.474738], [1981, 0.486526], [157, 0.662396], [1516, 0.710623]]);
+  const want = new Map([
+    [509, 0.424877],
+    [841, 0.474738],
+    [1981, 0.486526],
+    [157, 0.662396],
+    [1516, 0.710623],
+  ]);
   for (const r of rows.filter((x) => want.has(x.ID!))) {
     near(`bgnbd E[X(1 week)] customer ${r.ID}`, expectedTransactions(fit.params, 1, r.frequency!, r.recency!, r.T!), want.get(r.ID!)!, 5e-6);
   }

@@ -17,7 +17,13 @@ import { createGraphStore } from '../graph/factory';
 import { seededRandom } from '../plugins/sdk/fixtures';
 import { bearer, createKey, gatewayEnv, post, startChild } from './child-gateway';
 
-interface Args { rounds: number; writers: number; batch: number; minMs: number; maxMs: number }
+interface Args {
+  rounds: number;
+  writers: number;
+  batch: number;
+  minMs: number;
+  maxMs: number;
+}
 
 function parseArgs(argv: string[]): Args {
   const get = (flag: string, dflt: string): number => {
@@ -31,7 +37,17 @@ const RECORD = 'mutation($e:[EventInput!]!){recordEvents(events:$e){accepted dup
 /** Hard bound on one round's writing, whatever happens to the kill. */
 const MAX_WRITE_MS = 30_000;
 
-interface RoundResult { round: number; killAfterMs: number; sent: number; acknowledged: number; found: number; lost: number; storedEvents: number; restartMs: number; requestsFailedAtKill: number }
+interface RoundResult {
+  round: number;
+  killAfterMs: number;
+  sent: number;
+  acknowledged: number;
+  found: number;
+  lost: number;
+  storedEvents: number;
+  restartMs: number;
+  requestsFailedAtKill: number;
+}
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
@@ -52,7 +68,13 @@ async function main(): Promise<void> {
       const writer = async (w: number): Promise<void> => {
         for (let b = 0; !stopped && Date.now() - started < MAX_WRITE_MS; b++) {
           const ts = Date.now();
-          const events = Array.from({ length: args.batch }, (_, i) => ({ eventId: `r${round}-w${w}-b${b}-${i}`, userId: `dur-u-${(b * args.batch + i) % 997}`, itemId: `dur-i-${i % 211}`, type: 'view', ts: new Date(ts).toISOString() }));
+          const events = Array.from({ length: args.batch }, (_, i) => ({
+            eventId: `r${round}-w${w}-b${b}-${i}`,
+            userId: `dur-u-${(b * args.batch + i) % 997}`,
+            itemId: `dur-i-${i % 211}`,
+            type: 'view',
+            ts: new Date(ts).toISOString(),
+          }));
           sent += events.length;
           try {
             const r = await post(gw.url, JSON.stringify({ query: RECORD, variables: { e: events } }), bearer(key), 10_000);
@@ -88,7 +110,9 @@ async function main(): Promise<void> {
       await store.close();
       const r: RoundResult = { round, killAfterMs, sent, acknowledged: acked.length, found: acked.length - lost, lost, storedEvents, restartMs, requestsFailedAtKill: failed };
       results.push(r);
-      console.log(`round ${round}: kill -9 after ${killAfterMs} ms; sent ${sent}, acknowledged ${r.acknowledged}, found ${r.found}, lost ${r.lost}; store holds ${storedEvents} events; restart healthy in ${restartMs} ms`);
+      console.log(
+        `round ${round}: kill -9 after ${killAfterMs} ms; sent ${sent}, acknowledged ${r.acknowledged}, found ${r.found}, lost ${r.lost}; store holds ${storedEvents} events; restart healthy in ${restartMs} ms`,
+      );
     }
     console.log('\n| round | kill -9 after (ms) | sent | acknowledged | found | lost | events in store (all rounds) | restart to healthy (ms) |\n|---|---|---|---|---|---|---|---|');
     for (const r of results) console.log(`| ${r.round} | ${r.killAfterMs} | ${r.sent} | ${r.acknowledged} | ${r.found} | ${r.lost} | ${r.storedEvents} | ${r.restartMs} |`);

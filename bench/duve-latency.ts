@@ -29,7 +29,10 @@ import { mulberry32 } from '../ml/random';
 import { startGateway, type Gateway } from '../server/gateway';
 import { rssMiB, summarise } from './stats';
 
-interface Args { taobao: string; events: number }
+interface Args {
+  taobao: string;
+  events: number;
+}
 
 function parseArgs(argv: string[]): Args {
   const get = (flag: string, dflt: string): string => {
@@ -53,7 +56,16 @@ async function post(url: string, query: string, variables: unknown): Promise<Rec
 }
 
 async function start(store: GraphStore, dir: string, modelDir: string): Promise<Gateway> {
-  const config = loadConfig({ PORT: '0', DB_PATH: join(dir, 'store.db'), DUVE_MODEL_DIR: modelDir, EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'), ACCESS_DB_PATH: join(dir, 'access.db'), LOG_LEVEL: 'silent', DUVE_REFRESH_MINUTES: '1440', VALUE_CHANGE_MIN_DELTA: '0' });
+  const config = loadConfig({
+    PORT: '0',
+    DB_PATH: join(dir, 'store.db'),
+    DUVE_MODEL_DIR: modelDir,
+    EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'),
+    ACCESS_DB_PATH: join(dir, 'access.db'),
+    LOG_LEVEL: 'silent',
+    DUVE_REFRESH_MINUTES: '1440',
+    VALUE_CHANGE_MIN_DELTA: '0',
+  });
   const gateway = await startGateway({ config, store, logger: pino({ level: 'silent' }) });
   keyOf.set(gateway.url, gateway.access.keys.create({ name: 'bench', role: 'admin' }).secret);
   return gateway;
@@ -74,7 +86,7 @@ async function main(): Promise<void> {
     out.training = { version: trained.version, users: trained.users, events: trained.events, examples: trained.examples, ms: Math.round(performance.now() - t) };
     console.log(`store: ${trained.events} interactions, ${trained.users} users; DUVE trained in ${(trained.trainMs / 1000).toFixed(1)} s`);
 
-    const users = [...new Set((await collectUsers(store)))].sort();
+    const users = [...new Set(await collectUsers(store))].sort();
     const latest = await store.latestEventTs();
     const rnd = mulberry32(42);
     let seq = 0;
@@ -113,7 +125,15 @@ async function main(): Promise<void> {
     t = performance.now();
     const refresh = await uv.refresh();
     const refreshMs = performance.now() - t;
-    out.duve = { bootMs: Math.round(bootMs), users: uv.engine().userCount, rssMiB: rssMiB(), mutationMs: summarise(mutation), eventToLogMs: summarise(toLog), eventToQueryMs: summarise(toQuery), refresh: { ...refresh, ms: Math.round(refreshMs) } };
+    out.duve = {
+      bootMs: Math.round(bootMs),
+      users: uv.engine().userCount,
+      rssMiB: rssMiB(),
+      mutationMs: summarise(mutation),
+      eventToLogMs: summarise(toLog),
+      eventToQueryMs: summarise(toQuery),
+      refresh: { ...refresh, ms: Math.round(refreshMs) },
+    };
     await gw.stop();
 
     const base = await start(store, dir, join(dir, 'no-models', 'duve'));

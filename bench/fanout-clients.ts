@@ -34,8 +34,16 @@ export interface FanoutClientResult {
   readonly clientRssMiB: number;
 }
 
-interface Start { type: 'start'; url: string; apiKey: string; subscribers: number }
-interface Sent { type: 'sent'; sent: { id: string; at: number }[] }
+interface Start {
+  type: 'start';
+  url: string;
+  apiKey: string;
+  subscribers: number;
+}
+interface Sent {
+  type: 'sent';
+  sent: { id: string; at: number }[];
+}
 
 function cursorKey(c: string): [number, number] {
   const [ms, seq] = c.split('-').map(Number);
@@ -58,7 +66,11 @@ async function main(start: Start): Promise<void> {
   let connected = 0;
 
   for (let s = 0; s < n; s++) {
-    const client = createClient({ url: start.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { apiKey: start.apiKey }, retryAttempts: 0,
+    const client = createClient({
+      url: start.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { apiKey: start.apiKey },
+      retryAttempts: 0,
       lazy: true,
       on: {
         connected: () => {

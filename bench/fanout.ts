@@ -37,7 +37,14 @@ import { startRedis, type RunningRedis } from '../test/support/redis';
 import type { FanoutClientResult } from './fanout-clients';
 import { rssMiB } from './stats';
 
-interface Args { subscribers: number[]; changes: number; rate: number; burst: number; batch: number; redis: boolean }
+interface Args {
+  subscribers: number[];
+  changes: number;
+  rate: number;
+  burst: number;
+  batch: number;
+  redis: boolean;
+}
 
 function parseArgs(argv: string[]): Args {
   const get = (flag: string, dflt: string): string => {
@@ -73,7 +80,11 @@ function change(userId: string, i: number): ValueChange {
   };
 }
 
-interface BenchGateway { gateway: Gateway; apiKey: string; stop(): Promise<void> }
+interface BenchGateway {
+  gateway: Gateway;
+  apiKey: string;
+  stop(): Promise<void>;
+}
 
 async function startBenchGateway(redisUrl: string | undefined): Promise<BenchGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'recgate-fanout-'));
@@ -81,7 +92,15 @@ async function startBenchGateway(redisUrl: string | undefined): Promise<BenchGat
   const partnersFile = join(dir, 'partners.json');
   writeFileSync(partnersFile, JSON.stringify({ partners: [{ id: 'bench', keySha256: key.keySha256, segments: USER_SEGMENTS }] }));
   // Only the value-change log uses Redis here (REDIS_URL unset: jobs stay in-process, DUVE is off).
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DB_PATH: join(dir, 'store.db'), DUVE_MODEL_DIR: join(dir, 'models'), PARTNERS_FILE: partnersFile, ACCESS_DB_PATH: join(dir, 'access.db'), LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DB_PATH: join(dir, 'store.db'),
+    DUVE_MODEL_DIR: join(dir, 'models'),
+    PARTNERS_FILE: partnersFile,
+    ACCESS_DB_PATH: join(dir, 'access.db'),
+    LOG_LEVEL: 'silent',
+  });
   const store = await createGraphStore({ kind: 'embedded', path: config.dbPath });
   const valueChanges = createValueChangeLog({ redisUrl, key: `recgate-bench:${randomUUID()}`, retentionMs: 3_600_000 });
   const gateway = await startGateway({ config, store, logger: pino({ level: 'silent' }), valueChanges });
@@ -111,16 +130,13 @@ function nextMessage<T extends { type: string }>(child: ChildProcess, type: T['t
   });
 }
 
-interface PhaseResult extends Omit<FanoutClientResult, 'type'> { changes: number; deliveriesPerSec: number; eventLoopDelayP99Ms: number }
+interface PhaseResult extends Omit<FanoutClientResult, 'type'> {
+  changes: number;
+  deliveriesPerSec: number;
+  eventLoopDelayP99Ms: number;
+}
 
-async function phase(
-  g: Gateway,
-  child: ChildProcess,
-  ids: string[],
-  batch: number,
-  pace: ((k: number) => Promise<void>) | null,
-  sample: () => void,
-): Promise<PhaseResult> {
+async function phase(g: Gateway, child: ChildProcess, ids: string[], batch: number, pace: ((k: number) => Promise<void>) | null, sample: () => void): Promise<PhaseResult> {
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   const sent: { id: string; at: number }[] = [];
@@ -155,7 +171,10 @@ async function scenario(args: Args, subscribers: number, redisUrl: string | unde
     // Live subscriptions (no cursor): warm-up changes until every subscriber has had one.
     const ready = nextMessage<{ type: 'ready' }>(child, 'ready', 120_000);
     let isReady = false;
-    void ready.then(() => (isReady = true), () => undefined);
+    void ready.then(
+      () => (isReady = true),
+      () => undefined,
+    );
     while (!isReady) {
       await b.gateway.valueChanges.append([change(`warmup-${Date.now()}`, 0)]);
       await Promise.race([ready, sleep(100)]);

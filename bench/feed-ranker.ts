@@ -25,7 +25,12 @@ import { CLI, createKey } from './child-gateway';
 import { freePort, load, waitHealthy, type LoadResult } from './http';
 import { rssMiB, summarise } from './stats';
 
-interface Args { file: string; duration: number; connections: number[]; rounds: number }
+interface Args {
+  file: string;
+  duration: number;
+  connections: number[];
+  rounds: number;
+}
 
 function parseArgs(argv: string[]): Args {
   const get = (flag: string, dflt: string): string => {
@@ -67,7 +72,18 @@ async function main(): Promise<void> {
       mkdirSync(sub);
       copyFileSync(dbPath, join(sub, 'store.db'));
       const port = await freePort();
-      const env = { ...process.env, DB_PATH: join(sub, 'store.db'), EXPERIMENTS_DB_PATH: join(sub, 'experiments.db'), ACCESS_DB_PATH: join(sub, 'access.db'), DUVE_MODEL_DIR: join(sub, 'duve'), STRATEGIES_DIR: join(sub, 'strategies'), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...extra };
+      const env = {
+        ...process.env,
+        DB_PATH: join(sub, 'store.db'),
+        EXPERIMENTS_DB_PATH: join(sub, 'experiments.db'),
+        ACCESS_DB_PATH: join(sub, 'access.db'),
+        DUVE_MODEL_DIR: join(sub, 'duve'),
+        STRATEGIES_DIR: join(sub, 'strategies'),
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        ...extra,
+      };
       const key = createKey(env, 'frontend', 'bench');
       const child = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
       children.push(child);
@@ -80,7 +96,10 @@ async function main(): Promise<void> {
     const rnd = seededRandom(11);
     const body = (): string => JSON.stringify({ query: FEED, variables: { u: ids[Math.floor(rnd() * ids.length)] } });
     for (const g of [a, b]) {
-      const probe = (await (await fetch(g.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${g.key}` }, body: body() })).json()) as { data?: { feed: { items: unknown[]; degraded: unknown[]; candidateCount: number } }; errors?: unknown };
+      const probe = (await (await fetch(g.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${g.key}` }, body: body() })).json()) as {
+        data?: { feed: { items: unknown[]; degraded: unknown[]; candidateCount: number } };
+        errors?: unknown;
+      };
       if (!probe.data) throw new Error(`probe failed: ${JSON.stringify(probe.errors)}`);
       console.log(`   probe ${g === a ? 'A' : 'B'}: ${probe.data.feed.items.length} items from ${probe.data.feed.candidateCount} candidates, degraded ${JSON.stringify(probe.data.feed.degraded)}`);
     }
@@ -92,10 +111,15 @@ async function main(): Promise<void> {
     const runs: Array<{ connections: number; round: number; strategy: string; result: LoadResult }> = [];
     for (const c of args.connections) {
       for (let round = 0; round < args.rounds; round++) {
-        for (const [name, g] of [['default', a], ['learned', b]] as const) {
+        for (const [name, g] of [
+          ['default', a],
+          ['learned', b],
+        ] as const) {
           const result = await load(g.url, c, args.duration, body, auth(g));
           runs.push({ connections: c, round, strategy: name, result });
-          console.log(`   c=${c} round ${round + 1} ${name.padEnd(8)} p50/p95/p99 ${result.latencyMs.p50}/${result.latencyMs.p95}/${result.latencyMs.p99} ms, ${result.reqPerSec} req/s, errors ${result.errors}, non-2xx ${result.non2xx}`);
+          console.log(
+            `   c=${c} round ${round + 1} ${name.padEnd(8)} p50/p95/p99 ${result.latencyMs.p50}/${result.latencyMs.p95}/${result.latencyMs.p99} ms, ${result.reqPerSec} req/s, errors ${result.errors}, non-2xx ${result.non2xx}`,
+          );
         }
       }
     }
@@ -104,7 +128,14 @@ async function main(): Promise<void> {
       const of = (s: string) => runs.filter((r) => r.connections === c && r.strategy === s);
       const p99 = (s: string) => Math.max(...of(s).map((r) => r.result.latencyMs.p99));
       const p50 = (s: string) => summarise(of(s).map((r) => r.result.latencyMs.p50)).p50;
-      return { connections: c, defaultP50: p50('default'), learnedP50: p50('learned'), defaultP99: p99('default'), learnedP99: p99('learned'), p99Ratio: Math.round((p99('learned') / p99('default')) * 100) / 100 };
+      return {
+        connections: c,
+        defaultP50: p50('default'),
+        learnedP50: p50('learned'),
+        defaultP99: p99('default'),
+        learnedP99: p99('learned'),
+        p99Ratio: Math.round((p99('learned') / p99('default')) * 100) / 100,
+      };
     });
     for (const p of pooled) console.log(`   c=${p.connections}: p99 default ${p.defaultP99} ms, learned ${p.learnedP99} ms (worst round each): ratio ${p.p99Ratio}`);
     out.runs = runs;

@@ -22,7 +22,12 @@ import { seededRandom } from '../plugins/sdk/fixtures';
 import { freePort, load, waitHealthy, type LoadResult } from './http';
 import { rssMiB, summarise, type LatencySummary } from './stats';
 
-interface Args { gowalla: string; duration: number; connections: number[]; users: number }
+interface Args {
+  gowalla: string;
+  duration: number;
+  connections: number[];
+  users: number;
+}
 
 function parseArgs(argv: string[]): Args {
   const get = (flag: string, dflt: string): string => {

@@ -17,7 +17,10 @@ import { join } from 'node:path';
 import { auditServer } from 'graphql-http';
 import { createKey, gatewayEnv, startChild, type ChildGateway } from './child-gateway';
 
-interface Pass { summary: Record<string, number>; rows: unknown[] }
+interface Pass {
+  summary: Record<string, number>;
+  rows: unknown[];
+}
 
 /** One audit pass on a fresh gateway; `all` prints every audit, else only those not ok. */
 async function audit(label: string, extraEnv: Record<string, string>, all: boolean): Promise<Pass> {
@@ -44,7 +47,10 @@ async function audit(label: string, extraEnv: Record<string, string>, all: boole
     );
     console.log(`\n${label}\n`);
     console.log('| status | audit | reason |\n|---|---|---|');
-    for (const r of rows.filter((x) => all || x.status !== 'ok')) console.log(`| ${r.status} | ${r.name} | ${r.reason.replace(/\|/g, '\\|')}${r.response ? ` (got ${r.response.status} ${r.response.contentType ?? ''}: ${r.response.body.replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 160)})` : ''} |`);
+    for (const r of rows.filter((x) => all || x.status !== 'ok'))
+      console.log(
+        `| ${r.status} | ${r.name} | ${r.reason.replace(/\|/g, '\\|')}${r.response ? ` (got ${r.response.status} ${r.response.contentType ?? ''}: ${r.response.body.replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 160)})` : ''} |`,
+      );
     const count = (s: string) => rows.filter((r) => r.status === s).length;
     const summary = { audits: rows.length, ok: count('ok'), notices: count('notice'), warnings: count('warn'), errors: count('error') };
     console.log(`\n${label}: ${summary.audits} audits: ${summary.ok} ok, ${summary.errors} errors, ${summary.warnings} warnings, ${summary.notices} notices`);

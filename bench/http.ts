@@ -32,8 +32,14 @@ export async function waitHealthy(base: string, child: ChildProcess, timeoutMs: 
   throw new Error('server did not become healthy');
 }
 
-
-export interface LoadResult { connections: number; latencyMs: LatencySummary; reqPerSec: number; requests: number; errors: number; non2xx: number }
+export interface LoadResult {
+  connections: number;
+  latencyMs: LatencySummary;
+  reqPerSec: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+}
 
 /** POST `body()` to `url` for `duration` s over `connections` connections; `headers` go on every request. */
 export async function load(url: string, connections: number, duration: number, body: () => string, headers: Record<string, string> = {}): Promise<LoadResult> {

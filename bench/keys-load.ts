@@ -20,7 +20,12 @@ import { bearer, createKey, gatewayEnv, post, startChild, type ChildGateway } fr
 import { load, type LoadResult } from './http';
 import { rssMiB } from './stats';
 
-interface Args { duration: number; connections: number[]; rounds: number; off: 'both' | 'auth' | 'limits' }
+interface Args {
+  duration: number;
+  connections: number[];
+  rounds: number;
+  off: 'both' | 'auth' | 'limits';
+}
 
 function parseArgs(argv: string[]): Args {
   const get = (flag: string, dflt: string): string => {
@@ -86,12 +91,17 @@ async function main(): Promise<void> {
           const result = await load(m.gw.url, c, args.duration, body, m.headers);
           const loadavg1 = Math.round(loadavg()[0]! * 10) / 10;
           runs.push({ connections: c, round, mode: m.mode, loadavg1, result });
-          console.log(`   c=${c} round ${round} ${m.mode.padEnd(3)} p50/p95/p99 ${result.latencyMs.p50}/${result.latencyMs.p95}/${result.latencyMs.p99} ms, ${result.reqPerSec} req/s, errors ${result.errors}, non-2xx ${result.non2xx}, load avg ${loadavg1}`);
+          console.log(
+            `   c=${c} round ${round} ${m.mode.padEnd(3)} p50/p95/p99 ${result.latencyMs.p50}/${result.latencyMs.p95}/${result.latencyMs.p99} ms, ${result.reqPerSec} req/s, errors ${result.errors}, non-2xx ${result.non2xx}, load avg ${loadavg1}`,
+          );
         }
       }
     }
     console.log('\n| connections | round | keys + limits | p50 (ms) | p95 (ms) | p99 (ms) | req/s | errors | non-2xx | load avg (1 min) |\n|---|---|---|---|---|---|---|---|---|---|');
-    for (const r of runs) console.log(`| ${r.connections} | ${r.round} | ${r.mode} | ${r.result.latencyMs.p50} | ${r.result.latencyMs.p95} | ${r.result.latencyMs.p99} | ${r.result.reqPerSec} | ${r.result.errors} | ${r.result.non2xx} | ${r.loadavg1} |`);
+    for (const r of runs)
+      console.log(
+        `| ${r.connections} | ${r.round} | ${r.mode} | ${r.result.latencyMs.p50} | ${r.result.latencyMs.p95} | ${r.result.latencyMs.p99} | ${r.result.reqPerSec} | ${r.result.errors} | ${r.result.non2xx} | ${r.loadavg1} |`,
+      );
     const pooled = args.connections.map((c) => {
       const of = (mode: string) => runs.filter((r) => r.connections === c && r.mode === mode).map((r) => r.result);
       const p50 = (mode: string) => mean(of(mode).map((r) => r.latencyMs.p50));
@@ -100,8 +110,13 @@ async function main(): Promise<void> {
       return { connections: c, onP50: p50('on'), offP50: p50('off'), onP99: p99('on'), offP99: p99('off'), onReqPerSec: rps('on'), offReqPerSec: rps('off') };
     });
     console.log(`\n| connections | p50 on / off (ms) | Δ p50 | p99 on / off (ms) | Δ p99 | req/s on / off |\n|---|---|---|---|---|---|`);
-    for (const p of pooled) console.log(`| ${p.connections} | ${p.onP50} / ${p.offP50} | ${pct(p.onP50, p.offP50)} | ${p.onP99} / ${p.offP99} | ${pct(p.onP99, p.offP99)} | ${p.onReqPerSec} / ${p.offReqPerSec} |`);
-    console.log(`(means over ${args.rounds} alternating rounds of ${args.duration} s; load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
+    for (const p of pooled)
+      console.log(`| ${p.connections} | ${p.onP50} / ${p.offP50} | ${pct(p.onP50, p.offP50)} | ${p.onP99} / ${p.offP99} | ${pct(p.onP99, p.offP99)} | ${p.onReqPerSec} / ${p.offReqPerSec} |`);
+    console.log(
+      `(means over ${args.rounds} alternating rounds of ${args.duration} s; load average at the end ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')})`,
+    );
     out.runs = runs;
     out.pooled = pooled;
     out.serverRssMiB = { on: rssMiB(on.child.pid!), off: rssMiB(off.child.pid!) };

@@ -89,7 +89,18 @@ async function reopen(path: string): Promise<void> {
   const after = mem();
   const counts = await store.counts();
   await store.close();
-  console.log(JSON.stringify({ bootSeconds: Number(seconds.toFixed(2)), users: counts.users, items: counts.items, events: counts.events, heapMiB: Math.round(after.heap / MiB), externalMiB: Math.round(after.external / MiB), rssMiB: Math.round(after.rss / MiB), rssGrowthMiB: Math.round((after.rss - before.rss) / MiB) }));
+  console.log(
+    JSON.stringify({
+      bootSeconds: Number(seconds.toFixed(2)),
+      users: counts.users,
+      items: counts.items,
+      events: counts.events,
+      heapMiB: Math.round(after.heap / MiB),
+      externalMiB: Math.round(after.external / MiB),
+      rssMiB: Math.round(after.rss / MiB),
+      rssGrowthMiB: Math.round((after.rss - before.rss) / MiB),
+    }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -107,22 +118,42 @@ async function main(): Promise<void> {
     store = await createEmbeddedGraphStore({ path, synchronous: 'NORMAL' });
     const s = store;
     // Warm-up (compiled code and statement caches are not per-entity memory), in its own id space.
-    await inBatches(2000, (k) => event(50_000_000 + k, `w${k % 50}`, `wi${k % 50}`), (b) => s.ingestEvents(b));
+    await inBatches(
+      2000,
+      (k) => event(50_000_000 + k, `w${k % 50}`, `wi${k % 50}`),
+      (b) => s.ingestEvents(b),
+    );
     let m = mem();
     const start = m;
-    let secs = await inBatches<UserRecord>(users, (k) => ({ id: `u${k}`, demographics: {}, preferences: [] }), (b) => s.upsertUsers(b));
+    let secs = await inBatches<UserRecord>(
+      users,
+      (k) => ({ id: `u${k}`, demographics: {}, preferences: [] }),
+      (b) => s.upsertUsers(b),
+    );
     let next = mem();
     results.push(perEntity('user', users, m, next, secs));
     m = next;
-    secs = await inBatches<ItemRecord>(items, (k) => ({ id: `i${k}`, title: `item ${k}`, categories: [`c${k % 100}`], brand: null, price: 10, available: true, createdAt: T0 }), (b) => s.upsertItems(b));
+    secs = await inBatches<ItemRecord>(
+      items,
+      (k) => ({ id: `i${k}`, title: `item ${k}`, categories: [`c${k % 100}`], brand: null, price: 10, available: true, createdAt: T0 }),
+      (b) => s.upsertItems(b),
+    );
     next = mem();
     results.push(perEntity('item', items, m, next, secs));
     m = next;
-    secs = await inBatches(events, (k) => event(k, `u${(k * 7919) % users}`, `i${(k * 104729) % items}`), (b) => s.ingestEvents(b));
+    secs = await inBatches(
+      events,
+      (k) => event(k, `u${(k * 7919) % users}`, `i${(k * 104729) % items}`),
+      (b) => s.ingestEvents(b),
+    );
     next = mem();
     results.push(perEntity('event (known user and item)', events, m, next, secs));
     m = next;
-    secs = await inBatches(anonymous, (k) => event(events + k, `anon-u${k}`, `anon-i${k}`), (b) => s.ingestEvents(b));
+    secs = await inBatches(
+      anonymous,
+      (k) => event(events + k, `anon-u${k}`, `anon-i${k}`),
+      (b) => s.ingestEvents(b),
+    );
     next = mem();
     results.push(perEntity('anonymous event (new user and new item)', anonymous, m, next, secs));
     results.push({ phase: 'store total', heapPlusExternalMiB: Math.round((next.heap + next.external - start.heap - start.external) / MiB), rssMiB: Math.round(next.rss / MiB) });

@@ -32,10 +32,25 @@ function cpuMs(pid: number): number {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-interface Served { proc: ChildProcess; base: string }
+interface Served {
+  proc: ChildProcess;
+  base: string;
+}
 
 async function serve(dir: string, syncMs: number): Promise<Served> {
-  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DB_PATH: join(dir, 'store.db'), EXPERIMENTS_DB_PATH: join(dir, 'exp.db'), ACCESS_DB_PATH: join(dir, 'access.db'), DUVE_MODEL_DIR: join(dir, 'models'), AUTH: 'off', NODE_ENV: 'development', LOG_LEVEL: 'info', STORE_SYNC_MS: String(syncMs) };
+  const env = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DB_PATH: join(dir, 'store.db'),
+    EXPERIMENTS_DB_PATH: join(dir, 'exp.db'),
+    ACCESS_DB_PATH: join(dir, 'access.db'),
+    DUVE_MODEL_DIR: join(dir, 'models'),
+    AUTH: 'off',
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'info',
+    STORE_SYNC_MS: String(syncMs),
+  };
   const proc = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((ok, fail) => {
     let buf = '';
@@ -84,10 +99,20 @@ async function main(): Promise<void> {
     const t = Date.now() - 30 * 86_400_000;
     for (let k = 0; k < events; k++) {
       const buy = k % 9 === 0;
-      lines.push(`e${k};u${(k * 7919) % Math.max(1, Math.round(events / 10))};s${(k * 104729) % 5000};${buy ? 'buy' : 'look'};${new Date(t + k * 1000).toISOString()};${buy ? '9.5' : ''};Item ${k % 5000};${10 + (k % 50)}`);
+      lines.push(
+        `e${k};u${(k * 7919) % Math.max(1, Math.round(events / 10))};s${(k * 104729) % 5000};${buy ? 'buy' : 'look'};${new Date(t + k * 1000).toISOString()};${buy ? '9.5' : ''};Item ${k % 5000};${10 + (k % 50)}`,
+      );
     }
     writeFileSync(join(dir, 'events.csv'), `${lines.join('\n')}\n`);
-    const mapping = { name: 'bench', delimiter: ';', fields: { userId: 'user', itemId: 'sku', type: 'event', ts: 'time', value: 'amount', title: 'title', price: 'price' }, tsUnit: 'iso', eventTypes: { look: 'view', buy: 'purchase' }, idPrefix: 'b:', eventId: { column: 'id' } };
+    const mapping = {
+      name: 'bench',
+      delimiter: ';',
+      fields: { userId: 'user', itemId: 'sku', type: 'event', ts: 'time', value: 'amount', title: 'title', price: 'price' },
+      tsUnit: 'iso',
+      eventTypes: { look: 'view', buy: 'purchase' },
+      idPrefix: 'b:',
+      eventId: { column: 'id' },
+    };
     writeFileSync(join(dir, 'mapping.json'), JSON.stringify(mapping));
 
     const s = await serve(dir, syncMs);
@@ -100,7 +125,10 @@ async function main(): Promise<void> {
       // /healthz latency with nothing to apply, over 5 s (the machine's own noise).
       for (const end = performance.now() + 5000; performance.now() < end; await sleep(10)) baseline.push((await healthEvents(s.base)).ms);
       const i0 = performance.now();
-      const imp = spawn(process.execPath, [CLI, 'import', 'csv', join(dir, 'events.csv'), '--mapping', join(dir, 'mapping.json'), '--no-progress'], { env: { ...process.env, DB_PATH: join(dir, 'store.db') }, stdio: ['ignore', 'ignore', 'inherit'] });
+      const imp = spawn(process.execPath, [CLI, 'import', 'csv', join(dir, 'events.csv'), '--mapping', join(dir, 'mapping.json'), '--no-progress'], {
+        env: { ...process.env, DB_PATH: join(dir, 'store.db') },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       let done = false;
       let endedAt = 0;
       imp.once('exit', (code) => {

@@ -29,7 +29,18 @@ function batch(from: number, n: number, users: number, items: number): Interacti
   const out: InteractionEvent[] = [];
   for (let k = from; k < from + n; k++) {
     const type = TYPES[k % TYPES.length] as EventType;
-    out.push({ eventId: `b${k}`, userId: `u${(k * 7919) % users}`, type, itemId: `i${(k * 104729) % items}`, ts: 1_700_000_000_000 + k * 1000, value: type === 'purchase' ? 10 : 0, dwellMs: null, session: null, referrer: null, query: null });
+    out.push({
+      eventId: `b${k}`,
+      userId: `u${(k * 7919) % users}`,
+      type,
+      itemId: `i${(k * 104729) % items}`,
+      ts: 1_700_000_000_000 + k * 1000,
+      value: type === 'purchase' ? 10 : 0,
+      dwellMs: null,
+      session: null,
+      referrer: null,
+      query: null,
+    });
   }
   return out;
 }
@@ -92,7 +103,16 @@ async function main(): Promise<void> {
       idlePollUs: summarise(idle),
       pollAfterLocalWriteUs: summarise(afterLocal),
       import: { events, users, items, writeMs: Math.round(writeMs) },
-      catchUp: { rowsApplied: applied, slice, slices: slices.length, totalMs: Math.round(catchUpMs), rowsPerSec: Math.round(applied / (catchUpMs / 1000)), cpuMs: Math.round(cpuMs), cpuUsPerRow: Math.round((cpuMs * 1000 * 100) / applied) / 100, sliceMs: summarise(slices) },
+      catchUp: {
+        rowsApplied: applied,
+        slice,
+        slices: slices.length,
+        totalMs: Math.round(catchUpMs),
+        rowsPerSec: Math.round(applied / (catchUpMs / 1000)),
+        cpuMs: Math.round(cpuMs),
+        cpuUsPerRow: Math.round((cpuMs * 1000 * 100) / applied) / 100,
+        sliceMs: summarise(slices),
+      },
       counts: counts[0],
     };
     const json = JSON.stringify(report, null, 2);

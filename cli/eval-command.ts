@@ -49,7 +49,9 @@ function withCommon(cmd: Command): Command {
 /** A compact summary: overall rows only, one line per model. */
 export function summaryLines(r: EvalReport): string[] {
   const overall = r.metrics.filter((m) => m.segment === undefined);
-  const lines = [`${r.protocol} ${reportName(r) !== r.dataset.name ? `"${reportName(r)}" ` : ''}on ${r.dataset.name} (seed ${r.seed}): ${(r.wallMs / 1000).toFixed(1)} s wall, peak RSS ${r.peakRssMiB} MiB`];
+  const lines = [
+    `${r.protocol} ${reportName(r) !== r.dataset.name ? `"${reportName(r)}" ` : ''}on ${r.dataset.name} (seed ${r.seed}): ${(r.wallMs / 1000).toFixed(1)} s wall, peak RSS ${r.peakRssMiB} MiB`,
+  ];
   for (const model of r.models) {
     const rows = overall.filter((m) => m.model === model.id);
     const ci = (m: MetricRow): string => (m.ci !== undefined ? ` [${m.ci.lower.toFixed(4)}, ${m.ci.upper.toFixed(4)}]` : '');
@@ -84,68 +86,81 @@ export function evalCommand(): Command {
       .option('--bootstrap <n>', 'resamples of the 95% bootstrap intervals of Recall/NDCG over users (0: none)', int)
       .option('--workers <n>', 'worker threads for scoring (0: this thread)', int)
       .option('--max-users <n>', 'keep only users with index < n (a slice, for quick runs)', int),
-  ).action(async (o: Common & { train: string; test: string; format: 'pairs' | 'lists' | 'auto'; models: string; artifact?: string; epochs?: number; knnNeighbours?: number; bootstrap?: number; workers?: number; maxUsers?: number }) => {
-    const { runRankingFull } = await import('../eval/protocols/ranking-full');
-    const models = o.models.split(',').map((id) => {
-      if (id === 'mf/bpr' && o.artifact) return { id, artifactDir: o.artifact };
-      if (id === 'baseline/item-knn' && o.knnNeighbours !== undefined) return { id, neighbours: o.knnNeighbours };
-      return id;
-    });
-    const r = await runRankingFull({
-      trainFile: o.train,
-      testFile: o.test,
-      format: o.format,
-      seed: o.seed,
-      models,
-      progress: o.progress,
-      ...(o.bootstrap !== undefined ? { bootstrap: o.bootstrap } : {}),
-      ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
-      ...(o.workers !== undefined ? { workers: o.workers } : {}),
-      ...(o.maxUsers !== undefined ? { maxUsers: o.maxUsers } : {}),
-    });
-    await finish(r, o);
-  });
+  ).action(
+    async (
+      o: Common & {
+        train: string;
+        test: string;
+        format: 'pairs' | 'lists' | 'auto';
+        models: string;
+        artifact?: string;
+        epochs?: number;
+        knnNeighbours?: number;
+        bootstrap?: number;
+        workers?: number;
+        maxUsers?: number;
+      },
+    ) => {
+      const { runRankingFull } = await import('../eval/protocols/ranking-full');
+      const models = o.models.split(',').map((id) => {
+        if (id === 'mf/bpr' && o.artifact) return { id, artifactDir: o.artifact };
+        if (id === 'baseline/item-knn' && o.knnNeighbours !== undefined) return { id, neighbours: o.knnNeighbours };
+        return id;
+      });
+      const r = await runRankingFull({
+        trainFile: o.train,
+        testFile: o.test,
+        format: o.format,
+        seed: o.seed,
+        models,
+        progress: o.progress,
+        ...(o.bootstrap !== undefined ? { bootstrap: o.bootstrap } : {}),
+        ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
+        ...(o.workers !== undefined ? { workers: o.workers } : {}),
+        ...(o.maxUsers !== undefined ? { maxUsers: o.maxUsers } : {}),
+      });
+      await finish(r, o);
+    },
+  );
 
   withCommon(
-    temporalSourceOptions(
-      root
-        .command('events/temporal')
-        .description('any event log: global time cut, every strategy through the real FeedService, evaluate the next window'),
-    )
+    temporalSourceOptions(root.command('events/temporal').description('any event log: global time cut, every strategy through the real FeedService, evaluate the next window'))
       .option('--negatives <n>', 'sampled AUC negatives per user', int)
       .option('--models <ids>', 'comma-separated: "default" and/or registered scorer ids (each a <scorer>-only strategy); default: default, its scorers alone, popularity')
       .option('--strategy <files...>', 'strategy files, each evaluated as a candidate model')
       .option('--bootstrap <n>', 'resamples of the 95% intervals over users (0: none)', int)
       .option('--ranker', 'also train the learned ranker on the events before the cut (its own validation cut is the last --ranker-horizon-days before it) and evaluate strategy:learned')
-      .option('--ranker-horizon-days <d>', 'label window of the ranker\'s lists, days (default 1)', Number)
+      .option('--ranker-horizon-days <d>', "label window of the ranker's lists, days (default 1)", Number)
       .option('--ranker-cuts <n>', 'training cuts of the ranker (default 3)', int),
-  ).action(async (o: Common & TemporalSourceFlags & { negatives?: number; models?: string; strategy?: string[]; bootstrap?: number; ranker?: boolean; rankerHorizonDays?: number; rankerCuts?: number }) => {
-    const { runEventsTemporal } = await import('../eval/protocols/events-temporal');
-    const { registeredScorerIds, selectTemporalModels } = await import('../eval/protocols/temporal-models');
-    const models = selectTemporalModels({
-      ...(o.models !== undefined ? { models: o.models.split(',').filter((x) => x.trim() !== '') } : {}),
-      ...(o.strategy !== undefined ? { strategyFiles: o.strategy } : {}),
-      scorerIds: registeredScorerIds(),
-    });
-    const r = await runEventsTemporal({
-      ...temporalRunOptions(o),
-      models,
-      seed: o.seed,
-      progress: o.progress,
-      ...(o.negatives !== undefined ? { negatives: o.negatives } : {}),
-      ...(o.bootstrap !== undefined ? { bootstrapResamples: o.bootstrap } : {}),
-      ...(o.ranker
-        ? {
-            extend: (await import('../eval/protocols/ltr-extension')).ltrExtension({
-              ...(o.rankerHorizonDays !== undefined ? { horizonDays: o.rankerHorizonDays } : {}),
-              ...(o.rankerCuts !== undefined ? { cuts: o.rankerCuts } : {}),
-              log: (line) => void process.stderr.write(`${line}\n`),
-            }),
-          }
-        : {}),
-    });
-    await finish(r, o);
-  });
+  ).action(
+    async (o: Common & TemporalSourceFlags & { negatives?: number; models?: string; strategy?: string[]; bootstrap?: number; ranker?: boolean; rankerHorizonDays?: number; rankerCuts?: number }) => {
+      const { runEventsTemporal } = await import('../eval/protocols/events-temporal');
+      const { registeredScorerIds, selectTemporalModels } = await import('../eval/protocols/temporal-models');
+      const models = selectTemporalModels({
+        ...(o.models !== undefined ? { models: o.models.split(',').filter((x) => x.trim() !== '') } : {}),
+        ...(o.strategy !== undefined ? { strategyFiles: o.strategy } : {}),
+        scorerIds: registeredScorerIds(),
+      });
+      const r = await runEventsTemporal({
+        ...temporalRunOptions(o),
+        models,
+        seed: o.seed,
+        progress: o.progress,
+        ...(o.negatives !== undefined ? { negatives: o.negatives } : {}),
+        ...(o.bootstrap !== undefined ? { bootstrapResamples: o.bootstrap } : {}),
+        ...(o.ranker
+          ? {
+              extend: (await import('../eval/protocols/ltr-extension')).ltrExtension({
+                ...(o.rankerHorizonDays !== undefined ? { horizonDays: o.rankerHorizonDays } : {}),
+                ...(o.rankerCuts !== undefined ? { cuts: o.rankerCuts } : {}),
+                log: (line) => void process.stderr.write(`${line}\n`),
+              }),
+            }
+          : {}),
+      });
+      await finish(r, o);
+    },
+  );
 
   withCommon(
     root

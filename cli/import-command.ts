@@ -54,7 +54,7 @@ function withCommon(cmd: Command): Command {
   return cmd
     .option('--batch-size <n>', 'events per store call', positiveInt, 5000)
     .option('--max-error-rate <r>', 'fail (exit 1) when more than this share of rows fails; every row failing always fails', rate, DEFAULT_MAX_ERROR_RATE)
-    .option('--id-prefix <prefix>', 'prefix for user, item, category and event ids (default: the dataset\'s)')
+    .option('--id-prefix <prefix>', "prefix for user, item, category and event ids (default: the dataset's)")
     .option('--no-progress', 'no progress bar (a plain line every 5 s instead)');
 }
 
@@ -92,10 +92,7 @@ export function importCommand(openStore: () => Promise<GraphStore>, io: ImportCo
   const root = new Command('import').description('import a dataset into the graph store (re-runnable: known events are skipped)');
 
   withCommon(
-    root
-      .command('taobao')
-      .description('Taobao UserBehavior CSV (user_id,item_id,category_id,behavior,unix_ts; no header)')
-      .argument('<file>', 'UserBehavior.csv or a head/slice of it'),
+    root.command('taobao').description('Taobao UserBehavior CSV (user_id,item_id,category_id,behavior,unix_ts; no header)').argument('<file>', 'UserBehavior.csv or a head/slice of it'),
   ).action(async (file: string, flags: CommonFlags) => {
     await withStore(file, flags, (store) => importTaobao(store, file, common(flags)));
   });
@@ -108,9 +105,7 @@ export function importCommand(openStore: () => Promise<GraphStore>, io: ImportCo
       .addOption(new Option('--split <split>', 'which split (default: from the file name)').choices(GOWALLA_SPLITS))
       .addOption(new Option('--type <type>', 'event type of every interaction').choices(EVENT_TYPES).default('click')),
   ).action(async (file: string, flags: CommonFlags & { split?: GowallaSplit; type: EventType }) => {
-    await withStore(file, flags, (store) =>
-      importGowalla(store, file, { ...common(flags), type: flags.type, ...(flags.split !== undefined ? { split: flags.split } : {}) }),
-    );
+    await withStore(file, flags, (store) => importGowalla(store, file, { ...common(flags), type: flags.type, ...(flags.split !== undefined ? { split: flags.split } : {}) }));
   });
 
   withCommon(

@@ -25,7 +25,17 @@ function positiveInt(raw: string): number {
 }
 
 const line = (k: ApiKeyRecord): string =>
-  [k.id.padEnd(16), k.role.padEnd(9), k.name.padEnd(24), k.segments ? k.segments.join(',') : '-', `created ${k.createdAt}`, k.rotatedAt ? `rotated ${k.rotatedAt}` : '', k.revokedAt ? `REVOKED ${k.revokedAt}` : ''].filter((s) => s !== '').join('  ');
+  [
+    k.id.padEnd(16),
+    k.role.padEnd(9),
+    k.name.padEnd(24),
+    k.segments ? k.segments.join(',') : '-',
+    `created ${k.createdAt}`,
+    k.rotatedAt ? `rotated ${k.rotatedAt}` : '',
+    k.revokedAt ? `REVOKED ${k.revokedAt}` : '',
+  ]
+    .filter((s) => s !== '')
+    .join('  ');
 
 export function keysCommand(dbPath: () => string, out: Out = (t) => process.stdout.write(t)): Command {
   const withAdmin = <R>(run: (admin: KeyAdmin) => R): R => {
@@ -45,7 +55,10 @@ export function keysCommand(dbPath: () => string, out: Out = (t) => process.stdo
     .option('--segments <list>', 'comma-separated segments a partner key may see')
     .action((o: { role: string; name: string; segments?: string }) =>
       withAdmin((a) => {
-        const segments = o.segments?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+        const segments = o.segments
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
         const { key, secret } = a.create({ name: o.name, role: o.role, ...(segments ? { segments } : {}) });
         out(`${line(key)}\nsecret (shown once; only its SHA-256 is stored):\n  ${secret}\n`);
       }),

@@ -12,7 +12,10 @@ export function partnerKeyCommand(out: (text: string) => void = (t) => process.s
     .option('--id <id>', 'partner id for the printed entry', 'partner')
     .option('--segments <list>', `comma-separated segments the partner may see (${USER_SEGMENTS.join(', ')})`, USER_SEGMENTS.join(','))
     .action((o: { id: string; segments: string }) => {
-      const segments = o.segments.split(',').map((s) => s.trim()).filter((s) => s !== '') as UserSegment[];
+      const segments = o.segments
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '') as UserSegment[];
       const { apiKey, keySha256 } = newPartnerKey();
       const entry = { id: o.id, keySha256, segments };
       parsePartners({ partners: [entry] }, 'entry from --id/--segments'); // the checks made at boot: CONFIG_INVALID

@@ -26,7 +26,13 @@ describe('simulate flags', () => {
 
 describe('report tables', () => {
   it('pads columns to the widest cell and right-aligns numeric columns', () => {
-    const text = formatTable(['name', 'value'], [['a', '1.5%'], ['long-name', '12.25%']]);
+    const text = formatTable(
+      ['name', 'value'],
+      [
+        ['a', '1.5%'],
+        ['long-name', '12.25%'],
+      ],
+    );
     expect(text.split('\n')).toEqual(['name        value', '---------  ------', 'a            1.5%', 'long-name  12.25%']);
   });
 });

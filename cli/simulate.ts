@@ -81,7 +81,7 @@ export function simulateCommand(): Command {
     .option('--max-lines <n>', 'read only the first n lines (a slice)', positiveInt)
     .option('--seed <n>', 'seed of every random draw', int, 42)
     .option('--days <n>', 'simulated days', positiveInt, 28)
-    .option('--users <n>', 'simulated users, sampled from the log\'s', positiveInt, 300)
+    .option('--users <n>', "simulated users, sampled from the log's", positiveInt, 300)
     .option('--variants <list>', 'key=strategyId:weight,... (weights sum to 1; the key "control" is the control)', parseVariants, [...DEFAULT_VARIANTS])
     .option('--metrics <list>', 'primary metrics', parseMetrics, [...DEFAULT_METRICS])
     .option('--attribution-hours <h>', 'attribution window of the experiment', nonNegative, 24)
@@ -98,7 +98,9 @@ export function simulateCommand(): Command {
     .option('--log-level <level>', 'gateway log level (stderr)', 'silent')
     .action(async (f: Flags) => {
       const tty = f.progress && process.stderr.isTTY === true;
-      const bar = tty ? new SingleBar({ format: 'simulate [{bar}] day {value}/{total} | {feeds} feeds | {events} events | {elapsed}s', hideCursor: true, stream: process.stderr }, Presets.shades_classic) : null;
+      const bar = tty
+        ? new SingleBar({ format: 'simulate [{bar}] day {value}/{total} | {feeds} feeds | {events} events | {elapsed}s', hideCursor: true, stream: process.stderr }, Presets.shades_classic)
+        : null;
       const started = Date.now();
       const log = (line: string): void => void process.stderr.write(`[simulate] ${line}\n`);
       log(`variants ${formatVariants(f.variants)}; ${f.days} days, ${f.users} users, seed ${f.seed}`);

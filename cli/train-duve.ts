@@ -45,8 +45,18 @@ export function trainCommand(): Command {
       const store = await openConfiguredStore(config);
       try {
         logger.info({ store: store.kind, modelDir: config.duveModelDir }, 'training DUVE on the store');
-        const r = await trainDuveFromStore(store, { modelDir: config.duveModelDir, horizonDays: opts.horizonDays, ...(opts.stepDays ? { stepDays: opts.stepDays } : {}), ...(opts.refStart !== undefined ? { refStart: opts.refStart } : {}), iterations: Math.round(opts.iterations), decayMode: opts.decayMode as DecayMode, seed: Math.round(opts.seed) });
-        process.stdout.write(`DUVE v${r.version} -> ${r.dir}: ${r.users} users, ${r.events} events, ${r.examples} examples, ${(r.trainMs / 1000).toFixed(1)} s\nhalf-lives (days): ${JSON.stringify(r.halfLivesDays)}\n`);
+        const r = await trainDuveFromStore(store, {
+          modelDir: config.duveModelDir,
+          horizonDays: opts.horizonDays,
+          ...(opts.stepDays ? { stepDays: opts.stepDays } : {}),
+          ...(opts.refStart !== undefined ? { refStart: opts.refStart } : {}),
+          iterations: Math.round(opts.iterations),
+          decayMode: opts.decayMode as DecayMode,
+          seed: Math.round(opts.seed),
+        });
+        process.stdout.write(
+          `DUVE v${r.version} -> ${r.dir}: ${r.users} users, ${r.events} events, ${r.examples} examples, ${(r.trainMs / 1000).toFixed(1)} s\nhalf-lives (days): ${JSON.stringify(r.halfLivesDays)}\n`,
+        );
       } finally {
         await store.close();
       }

@@ -15,8 +15,6 @@ import { loadStrategyFile } from '../pipeline/strategy';
 import { bundledScorers } from '../server/bundled';
 import { count, positive } from './temporal-flags';
 
-
-
 function grades(raw: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const part of raw.split(',')) {
@@ -62,7 +60,18 @@ export function addTrainRanker(train: Command): Command {
     .option('--seed <n>', 'seed of negatives, bagging and feature sampling', count, 42)
     .option('--every-hours <h>', 'stay up and retrain on this schedule (BullMQ when REDIS_URL is set, else in-process); gateways swap to each new version')
     .action(
-      async (opts: { horizonDays: number; cuts: number; stepDays?: number; grades?: Record<string, number>; negatives: number; trees: number; retrieval?: string; strategyOut?: string; seed: number; everyHours?: string }) => {
+      async (opts: {
+        horizonDays: number;
+        cuts: number;
+        stepDays?: number;
+        grades?: Record<string, number>;
+        negatives: number;
+        trees: number;
+        retrieval?: string;
+        strategyOut?: string;
+        seed: number;
+        everyHours?: string;
+      }) => {
         const config = loadConfig();
         const store = await openConfiguredStore(config);
         const log = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -90,12 +99,18 @@ export function addTrainRanker(train: Command): Command {
           const best = Math.max(...r.fit.validation.trials.map((t) => t.ndcg));
           const [column, alone] = Object.entries(r.fit.validation.columns).sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
           if (alone >= best) {
-            log(`warning: on the validation cut the ranker (NDCG@${r.fit.validation.k} ${best.toFixed(4)}) does not beat ${column} alone (${alone.toFixed(4)}): too little history to learn from? Serve a simpler strategy until more data is in.`);
+            log(
+              `warning: on the validation cut the ranker (NDCG@${r.fit.validation.k} ${best.toFixed(4)}) does not beat ${column} alone (${alone.toFixed(4)}): too little history to learn from? Serve a simpler strategy until more data is in.`,
+            );
           }
           const top = r.manifest.importance.slice(0, 10).map((f) => `  ${f.feature.padEnd(28)} gain ${f.gain.toFixed(1).padStart(10)}  splits ${f.splits}`);
           process.stdout.write(
             `ranker v${r.version} -> ${r.dir}: ${r.fit.trainLists} lists, ${r.fit.trainRows} rows, ${r.fit.bestIteration} trees, ${(r.fit.trainMs / 1000).toFixed(1)} s\n` +
-              `validation NDCG@${r.fit.validation.k} (cut ${r.cuts.validation}): ${Math.max(...r.fit.validation.trials.map((t) => t.ndcg)).toFixed(4)}; the first-stage scores alone: ${Object.entries(r.fit.validation.columns).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}\n` +
+              `validation NDCG@${r.fit.validation.k} (cut ${r.cuts.validation}): ${Math.max(...r.fit.validation.trials.map((t) => t.ndcg)).toFixed(4)}; the first-stage scores alone: ${Object.entries(
+                r.fit.validation.columns,
+              )
+                .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+                .join(', ')}\n` +
               `replenishable categories: ${r.replenishable.length}${opts.strategyOut ? `; strategy written to ${opts.strategyOut}` : ''}\n` +
               `feature importance:\n${top.join('\n')}\n`,
           );

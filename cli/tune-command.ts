@@ -9,13 +9,11 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { count, positive, temporalRunOptions, temporalSourceOptions, type TemporalSourceFlags } from './temporal-flags';
 
-
 function seedArg(raw: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
   return n;
 }
-
 
 interface TuneFlags extends TemporalSourceFlags {
   out: string;

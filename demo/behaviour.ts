@@ -28,12 +28,7 @@ export interface BehaviourModel {
   userEvents(user: DemoUser, out: InteractionEvent[]): void;
 }
 
-export function createBehaviour(
-  rng: Rng,
-  cats: readonly DemoCategory[],
-  items: readonly DemoItem[],
-  o: { now: number; windowStart: number; days: number },
-): BehaviourModel {
+export function createBehaviour(rng: Rng, cats: readonly DemoCategory[], items: readonly DemoItem[], o: { now: number; windowStart: number; days: number }): BehaviourModel {
   const index: CategoryIndex[] = cats.map((_, c) => {
     const own = items.filter((it) => it.category === c);
     return {

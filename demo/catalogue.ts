@@ -113,9 +113,7 @@ export function makeItems(rng: Rng, cats: readonly DemoCategory[], n: number, wi
     const brand = rng.pick(cat.brands);
     const raw = rng.logNormal(Math.log(cat.spec.median), cat.spec.sigma);
     const price = raw < 20 ? Math.max(1, Math.round(raw)) - 0.01 : Math.round(raw);
-    const createdAt = rng.chance(0.4)
-      ? windowStart + Math.floor(rng.next() * (now - windowStart))
-      : windowStart - Math.floor(rng.next() * 365 * DAY_MS);
+    const createdAt = rng.chance(0.4) ? windowStart + Math.floor(rng.next() * (now - windowStart)) : windowStart - Math.floor(rng.next() * 365 * DAY_MS);
     const title = `[demo] ${brand} ${rng.pick(ADJECTIVES)} ${noun}, ${rng.pick(COLOURS)}`;
     return {
       record: {

@@ -48,10 +48,7 @@ export async function loadDemoData(store: GraphStore, opts: DemoLoadOptions = {}
   await store.upsertItems(data.items);
   const bar =
     opts.progress === true
-      ? new SingleBar(
-          { stream: opts.stream ?? process.stderr, format: 'demo data [{bar}] {percentage}% | {value}/{total} events | ETA {eta_formatted}', hideCursor: true },
-          Presets.shades_classic,
-        )
+      ? new SingleBar({ stream: opts.stream ?? process.stderr, format: 'demo data [{bar}] {percentage}% | {value}/{total} events | ETA {eta_formatted}', hideCursor: true }, Presets.shades_classic)
       : null;
   bar?.start(data.events.length, 0);
   let inserted = 0;

@@ -12,7 +12,11 @@ describe('experiment assignment', () => {
   });
 
   it('splits 5% / 5% / 90% within sampling error on 200k users', () => {
-    const variants = [{ key: 'a', weight: 0.05 }, { key: 'b', weight: 0.05 }, { key: 'control', weight: 0.9 }];
+    const variants = [
+      { key: 'a', weight: 0.05 },
+      { key: 'b', weight: 0.05 },
+      { key: 'control', weight: 0.9 },
+    ];
     const n = 200_000;
     const counts: Record<string, number> = { a: 0, b: 0, control: 0 };
     for (let i = 0; i < n; i++) counts[assignVariant('salt-x', `u${i}`, variants).key]!++;
@@ -21,7 +25,10 @@ describe('experiment assignment', () => {
   });
 
   it('reshuffles independently under a new salt (about 1/2 of a 50/50 split moves)', () => {
-    const variants = [{ key: 'a', weight: 0.5 }, { key: 'b', weight: 0.5 }];
+    const variants = [
+      { key: 'a', weight: 0.5 },
+      { key: 'b', weight: 0.5 },
+    ];
     let moved = 0;
     const n = 20_000;
     for (let i = 0; i < n; i++) if (assignVariant('s1', `u${i}`, variants).key !== assignVariant('s2', `u${i}`, variants).key) moved++;
@@ -29,13 +36,25 @@ describe('experiment assignment', () => {
   });
 
   it('maps buckets on cumulative weights, the last variant taking the rounding remainder', () => {
-    const v = [{ key: 'a', weight: 0.1 }, { key: 'b', weight: 0.2 }, { key: 'c', weight: 0.7 }];
+    const v = [
+      { key: 'a', weight: 0.1 },
+      { key: 'b', weight: 0.2 },
+      { key: 'c', weight: 0.7 },
+    ];
     expect(variantForBucket(v, 0).key).toBe('a');
     expect(variantForBucket(v, 0.0999).key).toBe('a');
     expect(variantForBucket(v, 0.1).key).toBe('b');
     expect(variantForBucket(v, 0.2999).key).toBe('b');
     expect(variantForBucket(v, 0.3001).key).toBe('c');
-    expect(variantForBucket([{ key: 'x', weight: 0.3 }, { key: 'y', weight: 0.6999999 }], 0.99999999).key).toBe('y');
+    expect(
+      variantForBucket(
+        [
+          { key: 'x', weight: 0.3 },
+          { key: 'y', weight: 0.6999999 },
+        ],
+        0.99999999,
+      ).key,
+    ).toBe('y');
     expect(() => variantForBucket([], 0.5)).toThrow(RangeError);
   });
 });

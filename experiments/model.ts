@@ -12,7 +12,16 @@ export const EXPERIMENT_STATUSES = ['draft', 'running', 'stopped', 'archived'] a
 export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
 
 export const EXPERIMENT_METRICS = [
-  'ctr', 'add_to_cart_rate', 'conversion_rate', 'aov', 'gmv_per_impression', 'retention_7d', 'retention_30d', 'high_value_capture', 'p99_latency_ms', 'diversity',
+  'ctr',
+  'add_to_cart_rate',
+  'conversion_rate',
+  'aov',
+  'gmv_per_impression',
+  'retention_7d',
+  'retention_30d',
+  'high_value_capture',
+  'p99_latency_ms',
+  'diversity',
 ] as const;
 export type ExperimentMetric = (typeof EXPERIMENT_METRICS)[number];
 
@@ -56,7 +65,9 @@ export interface ExperimentProblem {
 const KEY = /^[a-z0-9][a-z0-9_-]{0,62}$/i;
 
 /** Checks a draft must pass (shape): returns the problems, empty when fine. */
-export function draftProblems(e: Pick<Experiment, 'name' | 'surface' | 'layer' | 'variants' | 'salt' | 'primaryMetrics' | 'guardrails' | 'attributionWindowHours' | 'highValueThreshold'>): ExperimentProblem[] {
+export function draftProblems(
+  e: Pick<Experiment, 'name' | 'surface' | 'layer' | 'variants' | 'salt' | 'primaryMetrics' | 'guardrails' | 'attributionWindowHours' | 'highValueThreshold'>,
+): ExperimentProblem[] {
   const out: ExperimentProblem[] = [];
   if (e.name.trim().length === 0 || e.name.length > 200) out.push({ field: 'name', message: 'must be 1-200 characters' });
   if (!KEY.test(e.surface)) out.push({ field: 'surface', message: 'must be 1-63 letters, digits, "-" or "_"' });
@@ -95,7 +106,10 @@ export function startProblems(e: Experiment, knownStrategies: ReadonlySet<string
   for (const other of running) {
     if (other.id === e.id || other.surface !== e.surface) continue;
     if (e.layer === null || other.layer === null || e.layer === other.layer) {
-      out.push({ field: 'layer', message: `experiment "${other.id}" is already running on surface "${e.surface}"${other.layer ? ` in layer "${other.layer}"` : ''}: stop it, or layer both in different layers` });
+      out.push({
+        field: 'layer',
+        message: `experiment "${other.id}" is already running on surface "${e.surface}"${other.layer ? ` in layer "${other.layer}"` : ''}: stop it, or layer both in different layers`,
+      });
     }
   }
   return out;

@@ -7,7 +7,17 @@ import type { Exposure } from './store';
 const H = 3_600_000;
 const t0 = Date.UTC(2026, 0, 5);
 const x = (id: string, userId: string, variantKey: string, ts: number, itemIds: string[], latencyMs = 5, diversity = 1): Exposure => ({
-  exposureId: id, userId, surface: 'home', ts, assignments: [{ experimentId: 'e1', variantKey }], strategyId: variantKey, strategyDigest: `${variantKey}@x`, scorerVersions: [], itemIds, latencyMs, diversity,
+  exposureId: id,
+  userId,
+  surface: 'home',
+  ts,
+  assignments: [{ experimentId: 'e1', variantKey }],
+  strategyId: variantKey,
+  strategyDigest: `${variantKey}@x`,
+  scorerVersions: [],
+  itemIds,
+  latencyMs,
+  diversity,
 });
 const ev = (type: Interaction['type'], itemId: string, ts: number, value = 0): Interaction => ({ type, itemId, ts, value });
 
@@ -28,7 +38,18 @@ const histories = new Map<string, Interaction[]>([
 ]);
 
 describe('experiment metrics: attribution', () => {
-  const [control, treat] = attribute({ experimentId: 'e1', variantKeys: ['control', 'treat'], exposures, histories, windowMs: 24 * H, userValues: new Map([['c1', 50], ['t1', 5]]), highValueThreshold: 20 });
+  const [control, treat] = attribute({
+    experimentId: 'e1',
+    variantKeys: ['control', 'treat'],
+    exposures,
+    histories,
+    windowMs: 24 * H,
+    userValues: new Map([
+      ['c1', 50],
+      ['t1', 5],
+    ]),
+    highValueThreshold: 20,
+  });
 
   it('counts only interactions with items shown within the window, once each', () => {
     const c1 = control!.users.find((u) => u.userId === 'c1')!;
@@ -58,12 +79,37 @@ describe('experiment metrics: attribution', () => {
 
 describe('experiment results', () => {
   const experiment: Experiment = {
-    id: 'e1', name: 'n', hypothesis: '', surface: 'home', layer: null, status: 'running',
-    variants: [{ key: 'control', weight: 0.5, strategyId: 'default' }, { key: 'treat', weight: 0.5, strategyId: 'ltv' }],
-    salt: 'e1', primaryMetrics: ['ctr', 'conversion_rate', 'gmv_per_impression'], guardrails: ['p99_latency_ms', 'diversity'],
-    attributionWindowHours: 24, highValueThreshold: 20, createdAt: t0, startedAt: t0, stoppedAt: null,
+    id: 'e1',
+    name: 'n',
+    hypothesis: '',
+    surface: 'home',
+    layer: null,
+    status: 'running',
+    variants: [
+      { key: 'control', weight: 0.5, strategyId: 'default' },
+      { key: 'treat', weight: 0.5, strategyId: 'ltv' },
+    ],
+    salt: 'e1',
+    primaryMetrics: ['ctr', 'conversion_rate', 'gmv_per_impression'],
+    guardrails: ['p99_latency_ms', 'diversity'],
+    attributionWindowHours: 24,
+    highValueThreshold: 20,
+    createdAt: t0,
+    startedAt: t0,
+    stoppedAt: null,
   };
-  const r = experimentResults({ experiment, exposures, histories, userValues: new Map([['c1', 50], ['t1', 5]]), dataEnd: t0 + 10 * DAY_MS, resamples: 200, seed: 7 });
+  const r = experimentResults({
+    experiment,
+    exposures,
+    histories,
+    userValues: new Map([
+      ['c1', 50],
+      ['t1', 5],
+    ]),
+    dataEnd: t0 + 10 * DAY_MS,
+    resamples: 200,
+    seed: 7,
+  });
 
   it('reports per-variant metrics worked by hand', () => {
     const m = (variant: string, metric: string) => r.variants.find((v) => v.key === variant)!.metrics.find((x) => x.metric === metric)!;
@@ -77,7 +123,10 @@ describe('experiment results', () => {
     expect(m('control', 'diversity').value).toBe(0.75);
     expect(m('control', 'retention_7d')).toMatchObject({ value: 0.5, numerator: 1, denominator: 2 });
     expect(m('control', 'high_value_capture').value).toBe(0.5);
-    expect(r.variants.map((v) => [v.key, v.users, v.exposures, v.impressions])).toEqual([['control', 2, 2, 3], ['treat', 2, 3, 4]]);
+    expect(r.variants.map((v) => [v.key, v.users, v.exposures, v.impressions])).toEqual([
+      ['control', 2, 2, 3],
+      ['treat', 2, 3, 4],
+    ]);
   });
 
   it('compares treatments with the control, adjusts across the family and checks the sample ratio', () => {
@@ -100,7 +149,10 @@ describe('experiment results', () => {
 
   it('builds daily trajectories per variant', () => {
     const day0 = r.daily.filter((d) => d.day === t0);
-    expect(day0.map((d) => [d.variant, d.exposures, d.impressions])).toEqual([['control', 2, 3], ['treat', 3, 4]]);
+    expect(day0.map((d) => [d.variant, d.exposures, d.impressions])).toEqual([
+      ['control', 2, 3],
+      ['treat', 3, 4],
+    ]);
     expect(day0.find((d) => d.variant === 'treat')!.gmvPerImpression).toBe(7.5);
   });
 });

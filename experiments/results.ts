@@ -53,7 +53,14 @@ export interface ExperimentResults {
   readonly experimentId: string;
   readonly control: string;
   readonly alpha: number;
-  readonly variants: ReadonlyArray<{ readonly key: string; readonly weight: number; readonly users: number; readonly exposures: number; readonly impressions: number; readonly metrics: readonly MetricValue[] }>;
+  readonly variants: ReadonlyArray<{
+    readonly key: string;
+    readonly weight: number;
+    readonly users: number;
+    readonly exposures: number;
+    readonly impressions: number;
+    readonly metrics: readonly MetricValue[];
+  }>;
   readonly comparisons: readonly Comparison[];
   readonly srm: { readonly chiSquare: number; readonly pValue: number; readonly mismatch: boolean; readonly observed: readonly number[]; readonly expected: readonly number[] };
   readonly daily: readonly DailyPoint[];
@@ -110,7 +117,15 @@ function compare(metric: ExperimentMetric, a: VariantData, b: VariantData, va: M
       const units = (v: VariantData) => ({ numerator: Float64Array.from(v.users, (u) => (metric === 'ctr' ? u.clicks : u.carts)), denominator: Float64Array.from(v.users, (u) => u.impressions) });
       if (!estimable(a) || !estimable(b)) return null;
       const r = ratioDeltaTest(units(a), units(b), { alpha });
-      return { ...base, absoluteLift: r.absoluteLift, absoluteCi: pair(r.absoluteCi.lower, r.absoluteCi.upper), relativeLift: r.relativeLift, relativeCi: pair(r.relativeCi.lower, r.relativeCi.upper), pValue: r.pValue, test: 'delta' };
+      return {
+        ...base,
+        absoluteLift: r.absoluteLift,
+        absoluteCi: pair(r.absoluteCi.lower, r.absoluteCi.upper),
+        relativeLift: r.relativeLift,
+        relativeCi: pair(r.relativeCi.lower, r.relativeCi.upper),
+        pValue: r.pValue,
+        test: 'delta',
+      };
     }
     case 'conversion_rate':
     case 'retention_7d':
@@ -118,7 +133,15 @@ function compare(metric: ExperimentMetric, a: VariantData, b: VariantData, va: M
     case 'high_value_capture': {
       if (va.denominator === null || vb.denominator === null || !(va.denominator > 0 && vb.denominator > 0)) return null;
       const r = twoProportionZTest({ successesA: va.numerator!, trialsA: va.denominator, successesB: vb.numerator!, trialsB: vb.denominator }, { alpha });
-      return { ...base, absoluteLift: r.absoluteLift, absoluteCi: pair(r.absoluteCi.lower, r.absoluteCi.upper), relativeLift: r.relativeLift, relativeCi: pair(r.relativeCi.lower, r.relativeCi.upper), pValue: r.pValue, test: 'z' };
+      return {
+        ...base,
+        absoluteLift: r.absoluteLift,
+        absoluteCi: pair(r.absoluteCi.lower, r.absoluteCi.upper),
+        relativeLift: r.relativeLift,
+        relativeCi: pair(r.relativeCi.lower, r.relativeCi.upper),
+        pValue: r.pValue,
+        test: 'z',
+      };
     }
     case 'aov':
     case 'diversity': {
@@ -126,14 +149,30 @@ function compare(metric: ExperimentMetric, a: VariantData, b: VariantData, va: M
       const xb = metric === 'aov' ? b.orderValues : b.diversities;
       if (xa.length < 2 || xb.length < 2) return null;
       const r = welchTTest(summarize(xa), summarize(xb), { alpha });
-      return { ...base, absoluteLift: r.diff, absoluteCi: pair(r.ci.lower, r.ci.upper), relativeLift: r.relativeLift, relativeCi: pair(r.relativeCi.lower, r.relativeCi.upper), pValue: r.pValue, test: 'welch' };
+      return {
+        ...base,
+        absoluteLift: r.diff,
+        absoluteCi: pair(r.ci.lower, r.ci.upper),
+        relativeLift: r.relativeLift,
+        relativeCi: pair(r.relativeCi.lower, r.relativeCi.upper),
+        pValue: r.pValue,
+        test: 'welch',
+      };
     }
     case 'gmv_per_impression': {
       const sample = (v: VariantData) => ({ numerator: Float64Array.from(v.users, (u) => u.gmv), denominator: Float64Array.from(v.users, (u) => u.impressions) });
       if (!estimable(a) || !estimable(b)) return null;
       const r = bootstrapRatioComparison(sample(a), sample(b), { alpha, seed, resamples });
       const { pValue } = ratioDeltaTest(sample(a), sample(b), { alpha });
-      return { ...base, absoluteLift: r.difference, absoluteCi: pair(r.differenceCi.lower, r.differenceCi.upper), relativeLift: r.relativeLift, relativeCi: pair(r.relativeCi.lower, r.relativeCi.upper), pValue, test: 'bootstrap' };
+      return {
+        ...base,
+        absoluteLift: r.difference,
+        absoluteCi: pair(r.differenceCi.lower, r.differenceCi.upper),
+        relativeLift: r.relativeLift,
+        relativeCi: pair(r.relativeCi.lower, r.relativeCi.upper),
+        pValue,
+        test: 'bootstrap',
+      };
     }
     case 'p99_latency_ms':
       return null;
@@ -162,7 +201,12 @@ export function experimentResults(input: ResultsInput): ExperimentResults {
   const b = bonferroni(ps, alpha);
   const comparisons = raw.map((c, i) => ({ ...c, holmPValue: h.adjusted[i]!, bonferroniPValue: b.adjusted[i]!, significant: h.reject[i]! }));
   const observed = data.map((v) => v.users.length);
-  const srmRaw = observed.some((n) => n > 0) ? sampleRatioMismatch(observed, e.variants.map((v) => v.weight)) : null;
+  const srmRaw = observed.some((n) => n > 0)
+    ? sampleRatioMismatch(
+        observed,
+        e.variants.map((v) => v.weight),
+      )
+    : null;
   const daily: DailyPoint[] = [];
   for (const v of data) {
     for (const [day, d] of [...v.daily].sort((x, y) => x[0] - y[0])) {

@@ -54,7 +54,16 @@ describe('experiment service', () => {
   it('creates drafts with defaults and rejects malformed ones naming the field', async () => {
     const e = await svc.create(draft());
     expect(e).toMatchObject({ status: 'draft', surface: 'home', layer: null, salt: e.id, guardrails: ['p99_latency_ms', 'diversity'], attributionWindowHours: 24, createdAt: 1000, startedAt: null });
-    const dup = await fails(svc.create(draft({ variants: [{ key: 'a', weight: 0.5, strategyId: 'ltv' }, { key: 'a', weight: 0.5, strategyId: 'default' }] })));
+    const dup = await fails(
+      svc.create(
+        draft({
+          variants: [
+            { key: 'a', weight: 0.5, strategyId: 'ltv' },
+            { key: 'a', weight: 0.5, strategyId: 'default' },
+          ],
+        }),
+      ),
+    );
     expect(dup.code).toBe('BAD_USER_INPUT');
     expect(dup.details).toMatchObject({ field: 'input.variants[1].key' });
     const one = await fails(svc.create(draft({ variants: [{ key: 'a', weight: 1, strategyId: 'ltv' }] })));
@@ -64,11 +73,25 @@ describe('experiment service', () => {
   });
 
   it('starts only a valid draft: weights sum to 1, strategies exist', async () => {
-    const bad = await svc.create(draft({ variants: [{ key: 'a', weight: 0.5, strategyId: 'ltv' }, { key: 'b', weight: 0.4, strategyId: 'default' }] }));
+    const bad = await svc.create(
+      draft({
+        variants: [
+          { key: 'a', weight: 0.5, strategyId: 'ltv' },
+          { key: 'b', weight: 0.4, strategyId: 'default' },
+        ],
+      }),
+    );
     const sum = await fails(svc.start(bad.id));
     expect(sum.details).toMatchObject({ field: 'variants' });
     expect(sum.message).toContain('sum to 0.9');
-    const unknown = await svc.create(draft({ variants: [{ key: 'a', weight: 0.5, strategyId: 'nope' }, { key: 'b', weight: 0.5, strategyId: 'default' }] }));
+    const unknown = await svc.create(
+      draft({
+        variants: [
+          { key: 'a', weight: 0.5, strategyId: 'nope' },
+          { key: 'b', weight: 0.5, strategyId: 'default' },
+        ],
+      }),
+    );
     expect((await fails(svc.start(unknown.id))).details).toMatchObject({ field: 'variants[0].strategyId' });
     const ok = await svc.create(draft());
     expect((await svc.start(ok.id)).status).toBe('running');
@@ -86,7 +109,19 @@ describe('experiment service', () => {
     const l1 = await svc.start((await svc.create(draft({ layer: 'ranking' }))).id);
     const sameLayer = await svc.create(draft({ layer: 'ranking' }));
     expect((await fails(svc.start(sameLayer.id))).details).toMatchObject({ field: 'layer' });
-    const l2 = await svc.start((await svc.create(draft({ layer: 'zz-holdout', variants: [{ key: 'in', weight: 0.5, strategyId: 'ltv' }, { key: 'out', weight: 0.5, strategyId: 'default' }] }))).id);
+    const l2 = await svc.start(
+      (
+        await svc.create(
+          draft({
+            layer: 'zz-holdout',
+            variants: [
+              { key: 'in', weight: 0.5, strategyId: 'ltv' },
+              { key: 'out', weight: 0.5, strategyId: 'default' },
+            ],
+          }),
+        )
+      ).id,
+    );
     // Both assign; the strategy comes from the first layer in name order.
     const a = svc.assign('user-1', 'home');
     expect(a.assignments.map((x) => x.experimentId)).toEqual([l1.id, l2.id]);

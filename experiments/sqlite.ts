@@ -29,9 +29,7 @@ export function createSqliteExperimentStore(path: string): ExperimentStore {
   const listStmt = db.prepare('SELECT body FROM experiments ORDER BY id').pluck();
   const insExposure = db.prepare('INSERT OR IGNORE INTO exposures (exposure_id, user_id, ts, body) VALUES (?, ?, ?, ?)');
   const insAssign = db.prepare('INSERT OR IGNORE INTO exposure_assignments (experiment_id, exposure_id, variant_key, ts) VALUES (?, ?, ?, ?)');
-  const byExperiment = db
-    .prepare('SELECT e.body FROM exposure_assignments a JOIN exposures e ON e.exposure_id = a.exposure_id WHERE a.experiment_id = ? ORDER BY a.ts, a.exposure_id')
-    .pluck();
+  const byExperiment = db.prepare('SELECT e.body FROM exposure_assignments a JOIN exposures e ON e.exposure_id = a.exposure_id WHERE a.experiment_id = ? ORDER BY a.ts, a.exposure_id').pluck();
   const appendTx = db.transaction((rows: readonly Exposure[]) => {
     let n = 0;
     for (const r of rows) {

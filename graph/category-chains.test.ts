@@ -1,6 +1,9 @@
 import { MAX_CATEGORY_DEPTH, categoryChain, categoryChains } from './category-chains';
 
-const parents = (edges: Record<string, string>) => (id: string): string | null => edges[id] ?? null;
+const parents =
+  (edges: Record<string, string>) =>
+  (id: string): string | null =>
+    edges[id] ?? null;
 
 describe('categoryChain', () => {
   it('walks to the root and returns it first', () => {
@@ -32,7 +35,10 @@ describe('categoryChain', () => {
       return id === 'b' ? 'a' : null;
     };
     const out = categoryChains(['b', 'b', 'a'], p);
-    expect([...out.entries()]).toEqual([['b', ['a', 'b']], ['a', ['a']]]);
+    expect([...out.entries()]).toEqual([
+      ['b', ['a', 'b']],
+      ['a', ['a']],
+    ]);
     expect(calls).toBe(3);
   });
 });

@@ -65,8 +65,7 @@ const queueName = (name: string): string => name.replace(/%/g, '%25').replace(/:
 const portId = (job: Job): string => job.deduplicationId ?? job.id ?? '';
 
 /** BullMQ needs Error objects; duck-typed because errors from another realm fail `instanceof`. */
-const asError = (err: unknown): Error =>
-  typeof err === 'object' && err !== null && typeof (err as Error).message === 'string' ? (err as Error) : new Error(String(err));
+const asError = (err: unknown): Error => (typeof err === 'object' && err !== null && typeof (err as Error).message === 'string' ? (err as Error) : new Error(String(err)));
 
 function retryOptions(o: { attempts?: number; backoffMs?: number }): JobSchedulerTemplateOptions {
   return {

@@ -94,9 +94,7 @@ export function describeJobQueueConformance(name: string, open: OpenJobQueue): v
         });
         await q.add('load-model', {}, { jobId: 'load-1', attempts: 5, backoffMs: 1 });
         await until('an outcome', () => outcomes.length === 1);
-        expect(outcomes).toEqual([
-          { status: 'failed', name: 'load-model', id: 'load-1', attempts: 1, unrecoverable: true, error: 'model file is corrupt' },
-        ]);
+        expect(outcomes).toEqual([{ status: 'failed', name: 'load-model', id: 'load-1', attempts: 1, unrecoverable: true, error: 'model file is corrupt' }]);
         await sleep(50); // a retry, if any, would have run by now (backoff 1 ms)
         expect(runs).toBe(1);
       }));

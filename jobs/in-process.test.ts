@@ -15,9 +15,7 @@ describe('in-process job queue (adapter-specific)', () => {
     q.onOutcome((o) => got.push(o));
     await q.add('nobody-home', {}, { jobId: 'n-1', attempts: 3, backoffMs: 1 });
     await q.close();
-    expect(got).toEqual([
-      { status: 'failed', name: 'nobody-home', id: 'n-1', attempts: 1, unrecoverable: true, error: 'no processor for job "nobody-home"' },
-    ]);
+    expect(got).toEqual([{ status: 'failed', name: 'nobody-home', id: 'n-1', attempts: 1, unrecoverable: true, error: 'no processor for job "nobody-home"' }]);
   });
 
   it('passes final failures, and only those, to onError', async () => {

@@ -17,7 +17,10 @@ export async function publishedVersions(parent: string): Promise<number[]> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  return entries.filter((e) => /^[1-9]\d*$/.test(e)).map(Number).sort((a, b) => a - b);
+  return entries
+    .filter((e) => /^[1-9]\d*$/.test(e))
+    .map(Number)
+    .sort((a, b) => a - b);
 }
 
 /** Files written into a staging folder beside the versions, not yet visible to readers. */

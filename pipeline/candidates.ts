@@ -131,12 +131,7 @@ export async function candidatesFor(store: GraphStore, strategy: Strategy, profi
   return { itemIds, sources, meta: itemIds.map((id) => items.get(id) ?? null), neighbourhood: r.neighbourhood, ranks, historyItems: r.historyItems, ancestors: r.ancestors };
 }
 
-export async function retrieveCandidates(
-  store: GraphStore,
-  strategy: Strategy,
-  profile: UserProfile,
-  exclude: readonly string[] = [],
-): Promise<Candidates> {
+export async function retrieveCandidates(store: GraphStore, strategy: Strategy, profile: UserProfile, exclude: readonly string[] = []): Promise<Candidates> {
   const c = strategy.candidates;
   const { lists, neighbourhood, historyItems, ancestors } = await retrieverLists(store, strategy, profile);
   const { recent, neighbourhood: nbRanked, category: categoryList, trending, fresh } = lists;

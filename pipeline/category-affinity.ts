@@ -8,7 +8,14 @@ import type { EventType, Interaction } from '../domain/events';
 
 /** Weight of an interaction by type; others count 1. */
 export const CATEGORY_TYPE_WEIGHTS: Partial<Record<EventType, number>> = {
-  purchase: 3, add_to_cart: 2.5, wishlist: 2, like: 1.5, click: 1, view: 1, impression: 0, exit: 0,
+  purchase: 3,
+  add_to_cart: 2.5,
+  wishlist: 2,
+  like: 1.5,
+  click: 1,
+  view: 1,
+  impression: 0,
+  exit: 0,
 };
 
 export interface CategoryScore {

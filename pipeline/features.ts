@@ -9,7 +9,18 @@ import { RETRIEVERS, historyItemRecords, recentDistinctItems, type Candidates } 
 
 /** Interaction strength, used to pick the strongest type a user had with a seed item. */
 const STRENGTH: Partial<Record<EventType, number>> = {
-  purchase: 6, add_to_cart: 5, wishlist: 4, gift: 4, like: 3, share: 3, comment: 3, follow: 3, click: 2, ad_click: 2, selling_point_click: 2, view: 1,
+  purchase: 6,
+  add_to_cart: 5,
+  wishlist: 4,
+  gift: 4,
+  like: 3,
+  share: 3,
+  comment: 3,
+  follow: 3,
+  click: 2,
+  ad_click: 2,
+  selling_point_click: 2,
+  view: 1,
 };
 
 export interface FeatureInput {

@@ -73,8 +73,16 @@ describe('blend: a scorer taken as it is (normalize "none")', () => {
   });
 
   it('is parsed from a strategy and rejects other values naming the field', () => {
-    const s = parseStrategy({ scorers: [{ id: 'x/y', weight: 1, normalize: 'none' }, { id: 'x/z', weight: 1 }] });
-    expect(s.scorers).toEqual([{ id: 'x/y', weight: 1, normalize: 'none' }, { id: 'x/z', weight: 1 }]);
+    const s = parseStrategy({
+      scorers: [
+        { id: 'x/y', weight: 1, normalize: 'none' },
+        { id: 'x/z', weight: 1 },
+      ],
+    });
+    expect(s.scorers).toEqual([
+      { id: 'x/y', weight: 1, normalize: 'none' },
+      { id: 'x/z', weight: 1 },
+    ]);
     expect(() => parseStrategy({ scorers: [{ id: 'x/y', weight: 1, normalize: 'zscore' }] })).toThrow(/strategy\.scorers\[0\]\.normalize/);
   });
 });

@@ -45,9 +45,24 @@ describe('rerank (lazy MMR scan)', () => {
       // Coarse scores so that ties happen; a few items without a record or category.
       const scores = Float64Array.from({ length: n }, () => Math.round(rnd() * 8) / 8);
       const meta = Array.from({ length: n }, (_, i): ItemRecord | null =>
-        rnd() < 0.1 ? null : { id: `i${i}`, title: '', categories: rnd() < 0.1 ? [] : [`c${Math.floor(rnd() * 5)}`, ...(rnd() < 0.3 ? [`d${Math.floor(rnd() * 3)}`] : [])], brand: rnd() < 0.5 ? `b${Math.floor(rnd() * 3)}` : null, price: null, available: true, createdAt: 0 },
+        rnd() < 0.1
+          ? null
+          : {
+              id: `i${i}`,
+              title: '',
+              categories: rnd() < 0.1 ? [] : [`c${Math.floor(rnd() * 5)}`, ...(rnd() < 0.3 ? [`d${Math.floor(rnd() * 3)}`] : [])],
+              brand: rnd() < 0.5 ? `b${Math.floor(rnd() * 3)}` : null,
+              price: null,
+              available: true,
+              createdAt: 0,
+            },
       );
-      const opts: RerankOptions = { method: rnd() < 0.8 ? 'mmr' : 'none', lambda: [0, 0.3, 0.5, 0.8, 0.95, 1][Math.floor(rnd() * 6)]!, maxPerCategory: [0, 1, 2, 3][Math.floor(rnd() * 4)]!, limit: 1 + Math.floor(rnd() * 15) };
+      const opts: RerankOptions = {
+        method: rnd() < 0.8 ? 'mmr' : 'none',
+        lambda: [0, 0.3, 0.5, 0.8, 0.95, 1][Math.floor(rnd() * 6)]!,
+        maxPerCategory: [0, 1, 2, 3][Math.floor(rnd() * 4)]!,
+        limit: 1 + Math.floor(rnd() * 15),
+      };
       expect(rerank(scores, meta, opts)).toEqual(reference(scores, meta, opts));
     }
   });

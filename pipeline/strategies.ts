@@ -24,7 +24,9 @@ export function loadStrategyCatalog(defaultStrategy: Strategy, dir: string | und
   const strategies = new Map<string, Strategy>([[defaultStrategy.id, defaultStrategy]]);
   const skipped: Array<{ file: string; reason: string }> = [];
   if (dir !== undefined && existsSync(dir)) {
-    for (const name of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       const file = join(dir, name);
       try {
         const s = loadStrategyFile(file);

@@ -184,7 +184,11 @@ export function describeValueChangeLogConformance(name: string, open: OpenValueC
       try {
         const got: string[] = [];
         const ends: (Error | undefined)[] = [];
-        const stop = await h.log.subscribe(undefined, (c) => got.push(c.cursor), (err) => ends.push(err));
+        const stop = await h.log.subscribe(
+          undefined,
+          (c) => got.push(c.cursor),
+          (err) => ends.push(err),
+        );
         const [c1] = await h.log.append([sampleChange(1)]);
         await until('one change', () => got.length === 1);
         await h.log.close();

@@ -71,12 +71,14 @@ describe('openChangeStream', () => {
     let served = 0;
     setImmediate(() => (otherRanAfter = served));
     // 3 x 400 queued changes drained as fast as possible: the other task gets a turn well before the end.
-    await Promise.all(streams.map(async (it) => {
-      for (let i = 0; i < 400; i++) {
-        await it.next();
-        served++;
-      }
-    }));
+    await Promise.all(
+      streams.map(async (it) => {
+        for (let i = 0; i < 400; i++) {
+          await it.next();
+          served++;
+        }
+      }),
+    );
     expect(served).toBe(1_200);
     expect(otherRanAfter).toBeGreaterThan(0);
     expect(otherRanAfter).toBeLessThanOrEqual(600);

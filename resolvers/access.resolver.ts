@@ -19,7 +19,9 @@ export class AccessResolver {
       if (!/^\d{1,15}$/.test(after) || !Number.isSafeInteger(from)) throw badInput('after', `not an audit cursor: ${JSON.stringify(after)}`);
     }
     const rows = ctx.audit.page(first + 1, from);
-    const entries = rows.slice(0, first).map((r) => ({ cursor: String(r.seq), at: new Date(r.ts), keyId: r.keyId, keyName: r.keyName, role: r.role, action: r.action, detail: r.detail, outcome: r.outcome }));
+    const entries = rows
+      .slice(0, first)
+      .map((r) => ({ cursor: String(r.seq), at: new Date(r.ts), keyId: r.keyId, keyName: r.keyName, role: r.role, action: r.action, detail: r.detail, outcome: r.outcome }));
     return { entries, endCursor: entries.at(-1)?.cursor ?? null, hasNextPage: rows.length > first };
   }
 }

@@ -12,7 +12,9 @@ const MAX_PAGE = 500;
 
 function service(ctx: GatewayContext): UserValueService {
   if (ctx.userValues === null) {
-    throw toGraphQLError(new CodedError(ErrorCode.MODEL_UNAVAILABLE, `DUVE is off: no model artifact under DUVE_MODEL_DIR (train one with \`node dist/cli/main.js train duve\`)`, { field: 'DUVE_MODEL_DIR' }));
+    throw toGraphQLError(
+      new CodedError(ErrorCode.MODEL_UNAVAILABLE, `DUVE is off: no model artifact under DUVE_MODEL_DIR (train one with \`node dist/cli/main.js train duve\`)`, { field: 'DUVE_MODEL_DIR' }),
+    );
   }
   return ctx.userValues;
 }
@@ -38,7 +40,7 @@ export class UserValueResolver {
     return v === undefined ? null : toUserValue(v);
   }
 
-  @Query(() => UserValueConnection, { description: 'Published user values (as of each user\'s last event or refresh), highest value first, cursor-paginated.' })
+  @Query(() => UserValueConnection, { description: "Published user values (as of each user's last event or refresh), highest value first, cursor-paginated." })
   users(
     @Arg('segment', () => UserSegment, { nullable: true }) segment: UserSegment | undefined,
     @Arg('minValue', () => Float, { nullable: true, description: 'Only users with value ≥ minValue.' }) minValue: number | undefined,

@@ -8,7 +8,10 @@ export enum ExperimentStatus {
   STOPPED = 'stopped',
   ARCHIVED = 'archived',
 }
-registerEnumType(ExperimentStatus, { name: 'ExperimentStatus', description: 'DRAFT -> RUNNING (startExperiment) -> STOPPED (stopExperiment) -> ARCHIVED (archiveExperiment; a draft can be archived too).' });
+registerEnumType(ExperimentStatus, {
+  name: 'ExperimentStatus',
+  description: 'DRAFT -> RUNNING (startExperiment) -> STOPPED (stopExperiment) -> ARCHIVED (archiveExperiment; a draft can be archived too).',
+});
 
 export enum ExperimentMetric {
   CTR = 'ctr',
@@ -165,7 +168,7 @@ export class VariantResult {
   metrics!: MetricValue[];
 }
 
-@ObjectType({ description: "A treatment against the control on one metric. Intervals at 1 − alpha; non-finite bounds (e.g. a relative lift over 0) are null." })
+@ObjectType({ description: 'A treatment against the control on one metric. Intervals at 1 − alpha; non-finite bounds (e.g. a relative lift over 0) are null.' })
 export class MetricComparison {
   @Field(() => ExperimentMetric)
   metric!: ExperimentMetric;
@@ -176,7 +179,10 @@ export class MetricComparison {
   @Field()
   control!: string;
 
-  @Field({ description: '`delta` (delta-method ratio z-test over users: CTR, cart rate), `z` (two-proportion z-test over users), `welch` (Welch t-test) or `bootstrap` (user-level percentile bootstrap intervals, delta-method p-value: GMV per impression).' })
+  @Field({
+    description:
+      '`delta` (delta-method ratio z-test over users: CTR, cart rate), `z` (two-proportion z-test over users), `welch` (Welch t-test) or `bootstrap` (user-level percentile bootstrap intervals, delta-method p-value: GMV per impression).',
+  })
   test!: string;
 
   @Field(() => Float, { nullable: true })

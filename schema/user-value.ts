@@ -13,7 +13,8 @@ export enum UserSegment {
 
 registerEnumType(UserSegment, {
   name: 'UserSegment',
-  description: 'DUVE segment, first rule that holds: NEW (observed < newTenureDays), HIGH_VALUE (value ≥ the model\'s high-value threshold), LATENT_HIGH_INTENT (purchase probability ≥ the intent threshold), AT_RISK (active within dormantDays, not buying), DORMANT.',
+  description:
+    "DUVE segment, first rule that holds: NEW (observed < newTenureDays), HIGH_VALUE (value ≥ the model's high-value threshold), LATENT_HIGH_INTENT (purchase probability ≥ the intent threshold), AT_RISK (active within dormantDays, not buying), DORMANT.",
 });
 
 @ObjectType({ description: 'How one interaction type moved the purchase forecast, relative to the average training user.' })

@@ -86,7 +86,14 @@ export function accessPlugin(access: Access, logger: Logger): ApolloServerPlugin
             willResolveField({ info, args }) {
               if (info.path.prev !== undefined) return;
               return (error) => {
-                const outcome = error === null ? 'ok' : error instanceof GraphQLError && typeof error.extensions.code === 'string' ? error.extensions.code : error instanceof CodedError ? error.code : ErrorCode.INTERNAL_SERVER_ERROR;
+                const outcome =
+                  error === null
+                    ? 'ok'
+                    : error instanceof GraphQLError && typeof error.extensions.code === 'string'
+                      ? error.extensions.code
+                      : error instanceof CodedError
+                        ? error.code
+                        : ErrorCode.INTERNAL_SERVER_ERROR;
                 try {
                   access.audit.append(actor, info.fieldName, args, outcome);
                 } catch (err) {

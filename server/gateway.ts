@@ -99,7 +99,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const jobs = opts.jobs ?? createJobQueue(config.redisUrl ? { redisUrl: config.redisUrl } : {});
   const valueChanges = opts.valueChanges ?? (await createValueChangeLog({ redisUrl: config.redisUrl, retentionMs: config.valueChangeRetentionHours * 3_600_000 }));
   // Redis log: changes go through a durable outbox next to the store, so recordEvents never waits on Redis.
-  const outbox: Outbox | null = valueChanges.kind === 'redis' ? openOutbox({ path: `${config.dbPath}.value-outbox`, log: valueChanges, onError: (err) => logger.warn({ err: err.message }, 'value-change publish failed; kept in the outbox, retrying') }) : null;
+  const outbox: Outbox | null =
+    valueChanges.kind === 'redis'
+      ? openOutbox({ path: `${config.dbPath}.value-outbox`, log: valueChanges, onError: (err) => logger.warn({ err: err.message }, 'value-change publish failed; kept in the outbox, retrying') })
+      : null;
   const artifact = await latestDuveArtifact(config.duveModelDir);
   const userValues =
     artifact === null
@@ -180,14 +183,36 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       ],
     });
     await apollo.start();
-    const services = { store, feed, feeds, experiments, metrics, clock, userValues, audit: access.audit, limits: { maxFeedLimit: config.maxFeedLimit, maxEventsPerBatch: config.maxEventsPerBatch, event: { maxValue: config.maxEventValue, maxDwellMs: config.maxEventDwellMs, maxFutureSkewMs: config.maxEventFutureSkewMs } } };
+    const services = {
+      store,
+      feed,
+      feeds,
+      experiments,
+      metrics,
+      clock,
+      userValues,
+      audit: access.audit,
+      limits: {
+        maxFeedLimit: config.maxFeedLimit,
+        maxEventsPerBatch: config.maxEventsPerBatch,
+        event: { maxValue: config.maxEventValue, maxDwellMs: config.maxEventDwellMs, maxFutureSkewMs: config.maxEventFutureSkewMs },
+      },
+    };
     let storeSync: StoreSync | null = null;
     // Liveness stays open; the detailed view below needs a key with health:read.
     app.get('/healthz', healthGate(access));
     app.get('/healthz', async (_req, res) => {
       try {
         const counts = await store.counts();
-        res.json({ status: 'ok', store: store.kind, counts, dependencies: (await checkReadiness({ counts: () => Promise.resolve(counts) }, valueChanges, outbox)).dependencies /* the store just answered: no second probe */, sync: storeSync?.status() ?? null, strategy: feed.digest, scorers: registry.list().map((r) => `${r.id}@${r.version}`) });
+        res.json({
+          status: 'ok',
+          store: store.kind,
+          counts,
+          dependencies: (await checkReadiness({ counts: () => Promise.resolve(counts) }, valueChanges, outbox)).dependencies /* the store just answered: no second probe */,
+          sync: storeSync?.status() ?? null,
+          strategy: feed.digest,
+          scorers: registry.list().map((r) => `${r.id}@${r.version}`),
+        });
       } catch (err) {
         res.status(503).json({ status: 'unavailable', error: (err as Error).message });
       }
@@ -204,7 +229,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const port = (httpServer.address() as AddressInfo).port;
     const url = `http://${config.host}:${port}/graphql`;
     if (userValues !== null) {
-      await scheduleDuveRefresh(jobs, userValues, { everyMs: config.duveRefreshMinutes * 60_000, instanceId: opts.instanceId ?? `${config.host}:${port}`, logger: logger.child({ component: 'duve-refresh' }) });
+      await scheduleDuveRefresh(jobs, userValues, {
+        everyMs: config.duveRefreshMinutes * 60_000,
+        instanceId: opts.instanceId ?? `${config.host}:${port}`,
+        logger: logger.child({ component: 'duve-refresh' }),
+      });
     }
     // Started last (nothing after it throws): what `import` writes to the same file becomes visible.
     if (config.storeSyncMs > 0) {

@@ -56,10 +56,15 @@ describe('startStoreSync', () => {
     };
     setImmediate(tick);
     const ticksAtSlice: number[] = [];
-    const sync = startStoreSync({ store: f.store, everyMs: 60_000, onEvents: async (events) => {
-      ticksAtSlice.push(ticks);
-      seen.push(...events.map((e) => e.eventId));
-    }, logger })!;
+    const sync = startStoreSync({
+      store: f.store,
+      everyMs: 60_000,
+      onEvents: async (events) => {
+        ticksAtSlice.push(ticks);
+        seen.push(...events.map((e) => e.eventId));
+      },
+      logger,
+    })!;
     await sync.poll();
     ticking = false;
     await sync.stop();

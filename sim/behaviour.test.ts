@@ -104,7 +104,7 @@ describe('reactToFeed', () => {
     }
   });
 
-  it('values a purchase at the item\'s synthetic price, and nothing else', () => {
+  it("values a purchase at the item's synthetic price, and nothing else", () => {
     for (const events of sessions) for (const e of events) expect(e.value).toBe(e.type === 'purchase' ? world.priceOf(e.itemId) : 0);
   });
 

@@ -51,8 +51,30 @@ export type ResultsResponse = Record<string, unknown> & {
   readonly control: string;
   readonly alpha: number;
   readonly dataEnd: string;
-  readonly variants: ReadonlyArray<{ key: string; weight: number; users: number; exposures: number; impressions: number; metrics: Array<{ metric: string; value: number | null; numerator: number | null; denominator: number | null }> }>;
-  readonly comparisons: ReadonlyArray<{ metric: string; variant: string; control: string; test: string; absoluteLift: number; absoluteCiLower: number; absoluteCiUpper: number; relativeLift: number; relativeCiLower: number; relativeCiUpper: number; pValue: number; holmPValue: number; bonferroniPValue: number; significant: boolean }>;
+  readonly variants: ReadonlyArray<{
+    key: string;
+    weight: number;
+    users: number;
+    exposures: number;
+    impressions: number;
+    metrics: Array<{ metric: string; value: number | null; numerator: number | null; denominator: number | null }>;
+  }>;
+  readonly comparisons: ReadonlyArray<{
+    metric: string;
+    variant: string;
+    control: string;
+    test: string;
+    absoluteLift: number;
+    absoluteCiLower: number;
+    absoluteCiUpper: number;
+    relativeLift: number;
+    relativeCiLower: number;
+    relativeCiUpper: number;
+    pValue: number;
+    holmPValue: number;
+    bonferroniPValue: number;
+    significant: boolean;
+  }>;
   readonly srm: { chiSquare: number; pValue: number; mismatch: boolean; observed: number[]; expected: number[] };
   readonly daily: ReadonlyArray<{ day: string; variant: string; exposures: number; impressions: number; ctr: number | null; gmvPerImpression: number | null }>;
 };

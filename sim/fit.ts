@@ -155,7 +155,7 @@ export function fitLog(log: Iterable<LogEvent>, o: FitOptions): FittedLog {
     for (const e of evs) {
       if (e.ts - last > gap) {
         sessions++;
-        hours[Math.floor((((e.ts + offset) % DAY_MS) + DAY_MS) % DAY_MS / HOUR_MS)]!++;
+        hours[Math.floor(((((e.ts + offset) % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS)]!++;
       }
       last = e.ts;
       let f = flags.get(e.itemId);

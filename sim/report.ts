@@ -70,7 +70,11 @@ export function writeReport(report: SimulationReport, dir: string): string {
 export function formatTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => /^[-+]?[\d.,%e+-]+$|^n\/a$/.test(r[i] ?? '')));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -121,7 +125,10 @@ export function formatReport(rep: SimulationReport): string {
   return [
     `Simulated ${o.days} days from ${rep.world.start} (${rep.world.users} users from ${o.file}${o.maxLines !== null ? `, first ${o.maxLines} lines` : ''}, seed ${o.seed}): ${rep.totals.feeds} feeds, ${rep.totals.impressions} impressions, ${rep.totals.events.click ?? 0} clicks, ${rep.totals.events.purchase ?? 0} purchases, GMV ${rep.totals.gmv.toFixed(2)} (synthetic prices)`,
     '',
-    formatTable(['variant', 'strategy', 'weight', 'users', 'exposures', 'impressions', 'CTR', 'cart rate', 'conversion', 'AOV', 'GMV/imp', 'diversity', 'price shown', 'orders', 'GMV', 'p99 ms'], variantRows),
+    formatTable(
+      ['variant', 'strategy', 'weight', 'users', 'exposures', 'impressions', 'CTR', 'cart rate', 'conversion', 'AOV', 'GMV/imp', 'diversity', 'price shown', 'orders', 'GMV', 'p99 ms'],
+      variantRows,
+    ),
     '',
     `Comparisons against "${res.control}" (alpha ${res.alpha}; relative lift and its ${Math.round(100 * (1 - res.alpha))}% CI; Holm-adjusted over all ${res.comparisons.length} tests):`,
     formatTable(['metric', 'variant', 'control', 'value', 'lift', 'CI', 'p', 'Holm p', 'test', 'significant'], compRows),

@@ -130,11 +130,18 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationOut
   mkdirSync(join(dir, 'strategies'), { recursive: true });
   // A clean environment: nothing from the caller's (no Redis, no Neo4j, no model folder of theirs).
   const config = loadConfig({
-    PORT: '0', HOST: '127.0.0.1', DB_PATH: join(dir, 'store.db'), EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'), ACCESS_DB_PATH: join(dir, 'access.db'),
-    DUVE_MODEL_DIR: join(dir, 'models', 'duve'), STRATEGIES_DIR: join(dir, 'strategies'), LOG_LEVEL: o.logLevel ?? 'silent',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DB_PATH: join(dir, 'store.db'),
+    EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'),
+    ACCESS_DB_PATH: join(dir, 'access.db'),
+    DUVE_MODEL_DIR: join(dir, 'models', 'duve'),
+    STRATEGIES_DIR: join(dir, 'strategies'),
+    LOG_LEVEL: o.logLevel ?? 'silent',
     // No refresh job during the run (it fires on wall time), and deadlines no scorer misses
     // on a busy machine: a dropped scorer would make the feed depend on load, not on the seed.
-    DUVE_REFRESH_MINUTES: '35000', SCORER_TIMEOUT_MS: '60000', // 35,000 min: under the 2^31 ms timer limit
+    DUVE_REFRESH_MINUTES: '35000',
+    SCORER_TIMEOUT_MS: '60000', // 35,000 min: under the 2^31 ms timer limit
   });
   let store: Awaited<ReturnType<typeof openConfiguredStore>> | null = null;
   let now = start;
@@ -143,7 +150,9 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationOut
     store = await openConfiguredStore(config);
     const stored = await warmUpStore(store, log.rows, world.pricing);
     say(`warm-up: ${stored} events of ${o.file} in a fresh embedded store`);
-    const trained = duve ? await trainWarmUpDuve(store, { modelDir: config.duveModelDir, refStart: fit.window.start, seed: o.seed, ...(o.duveIterations !== undefined ? { iterations: o.duveIterations } : {}) }) : null;
+    const trained = duve
+      ? await trainWarmUpDuve(store, { modelDir: config.duveModelDir, refStart: fit.window.start, seed: o.seed, ...(o.duveIterations !== undefined ? { iterations: o.duveIterations } : {}) })
+      : null;
     if (trained) say(`DUVE v${trained.version} trained on the warm-up store: ${trained.examples} examples, ${(trained.trainMs / 1000).toFixed(1)} s`);
     prepareStrategies(o.strategiesDir ?? 'strategies', config.strategiesDir);
     gateway = await startGateway({ config, store, logger: pino({ level: config.logLevel }, pino.destination(2)), clock: () => now });
@@ -162,7 +171,9 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationOut
     const setupMs = performance.now() - t0;
 
     const users = new Map(world.users.map((u) => [u.id, u] as const));
-    const tallies: Record<string, VariantTally> = Object.fromEntries(variants.map((v) => [v.key, { users: 0, sessions: 0, impressions: 0, clicks: 0, carts: 0, purchases: 0, gmv: 0, priceShown: 0, mismatched: 0, degraded: 0 }]));
+    const tallies: Record<string, VariantTally> = Object.fromEntries(
+      variants.map((v) => [v.key, { users: 0, sessions: 0, impressions: 0, clicks: 0, carts: 0, purchases: 0, gmv: 0, priceShown: 0, mismatched: 0, degraded: 0 }]),
+    );
     const seen = new Set<string>();
     const totals = { sessions: sessions.length, feeds: 0, impressions: 0, events: {} as Record<string, number>, gmv: 0 };
     const pending: Array<{ ts: number; events: EventPayload[] }> = [];
@@ -221,7 +232,15 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationOut
           tally.gmv += e.value;
           totals.gmv += e.value;
         }
-        return { eventId: `sim:${o.seed}:${s.userId}:${s.day}:${s.index}:${n}`, userId: s.userId, type: e.type, itemId: e.itemId, ts: new Date(e.ts).toISOString(), session, ...(e.type === 'purchase' ? { value: e.value } : {}) };
+        return {
+          eventId: `sim:${o.seed}:${s.userId}:${s.day}:${s.index}:${n}`,
+          userId: s.userId,
+          type: e.type,
+          itemId: e.itemId,
+          ts: new Date(e.ts).toISOString(),
+          session,
+          ...(e.type === 'purchase' ? { value: e.value } : {}),
+        };
       });
       eventCount += payload.length;
       const last = reactions[reactions.length - 1]!.ts;

@@ -90,7 +90,9 @@ export function prepareStrategies(source: string, target: string): string[] {
   const ids: string[] = [];
   let ltv: Strategy | null = null;
   if (existsSync(source)) {
-    for (const name of readdirSync(source).filter((f) => f.endsWith('.json')).sort()) {
+    for (const name of readdirSync(source)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       copyFileSync(join(source, name), join(target, name));
       const s = loadStrategyFile(join(target, name));
       ids.push(s.id);

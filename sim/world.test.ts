@@ -13,7 +13,7 @@ const LOG = [view('a', 'i1', 'c1'), view('a', 'i1', 'c1'), view('a', 'i2', 'c1')
 const fit = fitLog(LOG, { window: { start: START, end: START + 2 * DAY } });
 
 describe('world', () => {
-  it('computes intent from the user\'s history, category preference and item popularity', () => {
+  it("computes intent from the user's history, category preference and item popularity", () => {
     const w = createWorld(fit, { seed: 1 });
     const a = w.users.find((u) => u.id === 'a')!;
     const R = 1 / 6;
@@ -37,7 +37,13 @@ describe('world', () => {
 
   it('samples users without replacement, by seed', () => {
     expect(createWorld(fit, { seed: 1 }).users.map((u) => u.id)).toEqual(['a', 'b']);
-    const picks = new Set(Array.from({ length: 20 }, (_, s) => createWorld(fit, { seed: s, users: 1 }).users.map((u) => u.id).join()));
+    const picks = new Set(
+      Array.from({ length: 20 }, (_, s) =>
+        createWorld(fit, { seed: s, users: 1 })
+          .users.map((u) => u.id)
+          .join(),
+      ),
+    );
     expect(picks).toEqual(new Set(['a', 'b']));
     expect(createWorld(fit, { seed: 5, users: 1 }).users.map((u) => u.id)).toEqual(createWorld(fit, { seed: 5, users: 1 }).users.map((u) => u.id));
   });
@@ -49,7 +55,10 @@ describe('synthetic prices', () => {
     const p2 = createPricing(42);
     const ids = Array.from({ length: 50 }, (_, i) => `item-${i}`);
     const forward = ids.map((id) => p1.price(id, 'cat'));
-    const backward = [...ids].reverse().map((id) => p2.price(id, 'cat')).reverse();
+    const backward = [...ids]
+      .reverse()
+      .map((id) => p2.price(id, 'cat'))
+      .reverse();
     expect(forward).toEqual(backward);
     expect(createPricing(43).price('item-0', 'cat')).not.toBe(forward[0]);
     for (const p of forward) {
@@ -85,7 +94,7 @@ describe('session schedule', () => {
     expect(scheduleSessions(users, { seed: 3, start: START, days: 7, hourProfile: profile })).toEqual(sessions);
   });
 
-  it('places the first session of a day in a profile hour and keeps 30 minutes between a user\'s sessions', () => {
+  it("places the first session of a day in a profile hour and keeps 30 minutes between a user's sessions", () => {
     const byUserDay = new Map<string, number[]>();
     for (const s of sessions) {
       const k = `${s.userId}/${s.day}`;

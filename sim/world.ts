@@ -87,7 +87,15 @@ export function createWorld(fit: FittedLog, o: WorldOptions): World {
   // Appeal scale: the median intent of the pairs users actually engaged with in the log.
   const engaged: number[] = [];
   for (const u of fit.users.values()) {
-    for (const itemId of u.items.keys()) engaged.push(intentOf((i) => u.items.get(i) ?? 0, (c) => u.categories.get(c) ?? 0, u.events, itemId));
+    for (const itemId of u.items.keys())
+      engaged.push(
+        intentOf(
+          (i) => u.items.get(i) ?? 0,
+          (c) => u.categories.get(c) ?? 0,
+          u.events,
+          itemId,
+        ),
+      );
   }
   engaged.sort((a, b) => a - b);
   const appealScale = engaged.length > 0 ? engaged[Math.floor((engaged.length - 1) / 2)]! : 1;
@@ -105,7 +113,13 @@ export function createWorld(fit: FittedLog, o: WorldOptions): World {
     appealScale,
     categoryOf: (itemId) => fit.items.get(itemId)?.category ?? '',
     priceOf: (itemId) => pricing.price(itemId, fit.items.get(itemId)?.category ?? ''),
-    intent: (u, itemId) => intentOf((i) => u.itemCounts.get(i) ?? 0, (c) => u.categoryCounts.get(c) ?? 0, u.total, itemId),
+    intent: (u, itemId) =>
+      intentOf(
+        (i) => u.itemCounts.get(i) ?? 0,
+        (c) => u.categoryCounts.get(c) ?? 0,
+        u.total,
+        itemId,
+      ),
     observe(u, itemId) {
       const c = fit.items.get(itemId)?.category ?? '';
       u.itemCounts.set(itemId, (u.itemCounts.get(itemId) ?? 0) + 1);

@@ -26,7 +26,10 @@ const json = async (res: Response) => (await res.json()) as { data?: unknown; er
 /** Run the `keys` CLI in-process against the gateway's access database (a separate connection, as from another process). */
 async function cli(t: TestGateway, ...args: string[]): Promise<string> {
   let out = '';
-  await keysCommand(() => join(t.dir, 'access.db'), (s) => (out += s)).parseAsync(args, { from: 'user' });
+  await keysCommand(
+    () => join(t.dir, 'access.db'),
+    (s) => (out += s),
+  ).parseAsync(args, { from: 'user' });
   return out;
 }
 const secretIn = (out: string): string => /(rgk_[A-Za-z0-9_-]{43})/.exec(out)![1]!;
@@ -91,7 +94,10 @@ describe('API keys on HTTP', () => {
 
   it('enforces the spec for every role × every Query and Mutation field', async () => {
     const schema = await buildGatewaySchema();
-    const roots: Array<[string, GraphQLObjectType]> = [['query', schema.getQueryType()!], ['mutation', schema.getMutationType()!]];
+    const roots: Array<[string, GraphQLObjectType]> = [
+      ['query', schema.getQueryType()!],
+      ['mutation', schema.getMutationType()!],
+    ];
     const keys = new Map<Role, string>(ROLES.map((r) => [r, r === 'partner' ? t.keyFor(r, ['dormant']) : t.keyFor(r)]));
     const seen: string[] = [];
     for (const [op, type] of roots) {
@@ -176,7 +182,10 @@ describe('API keys on HTTP', () => {
     expect((await t.raw(q.replace('first: 50', 'first: 100'))).errors).toBeUndefined();
     expect((await t.raw(q.replace('first: 50', 'first: 101'))).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
     // `keys audit` exports the same rows as JSON lines.
-    const exported = (await cli(t, 'audit')).trim().split('\n').map((l) => JSON.parse(l) as { action: string; keyId: string });
+    const exported = (await cli(t, 'audit'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { action: string; keyId: string });
     expect(exported.filter((e) => e.action === 'recordEvents' && e.keyId === ingestId)).toHaveLength(1);
   });
 });

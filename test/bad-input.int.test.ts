@@ -42,9 +42,7 @@ describe('bad input', () => {
     const res = await t.gql(RecordEventsDocument, { events: [good(id), bad] });
     expect(res.errors).toBeUndefined();
     expect(res.data?.recordEvents.accepted).toBe(1);
-    expect(res.data?.recordEvents.rejected).toEqual([
-      expect.objectContaining({ index: 1, field: `events[1].${field}`, code: 'BAD_USER_INPUT' }),
-    ]);
+    expect(res.data?.recordEvents.rejected).toEqual([expect.objectContaining({ index: 1, field: `events[1].${field}`, code: 'BAD_USER_INPUT' })]);
     expect(await eventCount()).toBe(before + 1);
   });
 

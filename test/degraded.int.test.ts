@@ -70,7 +70,16 @@ describe('failure isolation through the gateway', () => {
   });
 
   it('when every scorer fails the feed falls back to retrieval order, never empty', async () => {
-    t = await startTestGateway({ plugins: [throws, hangs], strategy: parseStrategy({ id: 'doomed', scorers: [{ id: 'faulty/throws', weight: 1 }, { id: 'faulty/hangs', weight: 1 }] }) });
+    t = await startTestGateway({
+      plugins: [throws, hangs],
+      strategy: parseStrategy({
+        id: 'doomed',
+        scorers: [
+          { id: 'faulty/throws', weight: 1 },
+          { id: 'faulty/hangs', weight: 1 },
+        ],
+      }),
+    });
     await seed(t);
     const { data, errors } = await t.gql(FeedDocument, { userId: 'u2', limit: 5 });
     expect(errors).toBeUndefined();
@@ -80,8 +89,6 @@ describe('failure isolation through the gateway', () => {
   });
 
   it('refuses to start when the strategy names an unregistered scorer', async () => {
-    await expect(
-      startTestGateway({ plugins: [throws], strategy: parseStrategy({ scorers: [{ id: 'nobody/home', weight: 1 }] }) }),
-    ).rejects.toMatchObject({ code: 'INVALID_STRATEGY' });
+    await expect(startTestGateway({ plugins: [throws], strategy: parseStrategy({ scorers: [{ id: 'nobody/home', weight: 1 }] }) })).rejects.toMatchObject({ code: 'INVALID_STRATEGY' });
   });
 });

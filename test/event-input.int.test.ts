@@ -59,7 +59,9 @@ describe('per-event input', () => {
   it('literal NaN and Infinity in the query text name their field', async () => {
     const ev = (id: string, extra: string): string => `{ eventId: "${id}", userId: "u", type: "purchase", itemId: "known", ts: "${recent()}"${extra} }`;
     const id = `lit-${Math.random()}`;
-    const res = await t.raw(`mutation { recordEvents(events: [${ev(`${id}-ok`, '')}, ${ev(`${id}-nan`, ', value: NaN')}, ${ev(`${id}-inf`, ', dwellMs: Infinity')}]) { accepted rejected { index field message } } }`);
+    const res = await t.raw(
+      `mutation { recordEvents(events: [${ev(`${id}-ok`, '')}, ${ev(`${id}-nan`, ', value: NaN')}, ${ev(`${id}-inf`, ', dwellMs: Infinity')}]) { accepted rejected { index field message } } }`,
+    );
     expect(res.errors).toBeUndefined();
     const out = res.data?.recordEvents as { accepted: number; rejected: Array<{ index: number; field: string; message: string }> };
     expect(out.accepted).toBe(1);
@@ -111,7 +113,7 @@ describe('a duplicate inside one batch reaches DUVE once', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it("gives the user a value, equal to one where the event was sent once", async () => {
+  it('gives the user a value, equal to one where the event was sent once', async () => {
     const ts = new Date(Date.now() - 3_600_000).toISOString();
     const once = { eventId: 'p-once', userId: 'solo', type: 'purchase', itemId: 'i1', ts, value: 30 };
     const twice = { ...once, eventId: 'p-twice', userId: 'twin' };

@@ -12,7 +12,17 @@ import { sha256Hex } from '../services/access/keys';
 
 async function serveOnce(dir: string, whileUp: (out: string) => Promise<void> = async () => undefined): Promise<string> {
   const child = spawn(process.execPath, [resolve(__dirname, '..', 'dist', 'cli', 'main.js'), 'serve'], {
-    env: { ...process.env, PORT: '0', DB_PATH: join(dir, 'db.sqlite'), EXPERIMENTS_DB_PATH: join(dir, 'x.db'), ACCESS_DB_PATH: join(dir, 'access.db'), DUVE_MODEL_DIR: join(dir, 'models'), LOG_LEVEL: 'warn', NODE_ENV: 'production', AUTH: 'on' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      DB_PATH: join(dir, 'db.sqlite'),
+      EXPERIMENTS_DB_PATH: join(dir, 'x.db'),
+      ACCESS_DB_PATH: join(dir, 'access.db'),
+      DUVE_MODEL_DIR: join(dir, 'models'),
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      AUTH: 'on',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -20,7 +30,7 @@ async function serveOnce(dir: string, whileUp: (out: string) => Promise<void> = 
   child.stderr.on('data', (b: Buffer) => (out += b.toString()));
   const exited = new Promise((ok) => child.on('exit', ok));
   try {
-    for (let i = 0; i < 150 && !out.includes('-d \''); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 150 && !out.includes("-d '"); i++) await new Promise((r) => setTimeout(r, 100));
     await whileUp(out);
     return out;
   } finally {

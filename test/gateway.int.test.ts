@@ -34,10 +34,17 @@ describe('gateway over HTTP (embedded store)', () => {
     expect((await t.gql(UpsertUsersDocument, { users })).data?.upsertUsers.written).toBe(1);
     const res = await t.gql(RecordEventsDocument, {
       events: [
-        ev('u1', 'view', 'i1', 50), ev('u1', 'view', 'i2', 40), ev('u1', 'purchase', 'i3', 30, { value: 12 }),
-        ev('u2', 'view', 'i1', 50), ev('u2', 'view', 'i2', 45), ev('u2', 'view', 'i4', 44), ev('u2', 'add_to_cart', 'i5', 43),
+        ev('u1', 'view', 'i1', 50),
+        ev('u1', 'view', 'i2', 40),
+        ev('u1', 'purchase', 'i3', 30, { value: 12 }),
+        ev('u2', 'view', 'i1', 50),
+        ev('u2', 'view', 'i2', 45),
+        ev('u2', 'view', 'i4', 44),
+        ev('u2', 'add_to_cart', 'i5', 43),
         ev('u2', 'view', 'i11', 42),
-        ev('u3', 'view', 'i1', 20), ev('u3', 'click', 'i6', 19), ev('u3', 'purchase', 'i6', 18, { value: 15 }),
+        ev('u3', 'view', 'i1', 20),
+        ev('u3', 'click', 'i6', 19),
+        ev('u3', 'purchase', 'i6', 18, { value: 15 }),
         ev('u3', 'search', null, 17, { query: '  Red   Shoes ' }),
       ],
     });

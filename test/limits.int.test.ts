@@ -38,7 +38,8 @@ const passes = (a: Answer): void => {
 };
 
 const aliases = (n: number, field: string): string => `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
-const feeds = (n: number, limit: string): string => `query${limit === '$n' ? '($n: Int)' : ''} { ${Array.from({ length: n }, (_, i) => `f${i}: feed(userId: "u${i}", limit: ${limit}) { items { itemId } }`).join(' ')} }`;
+const feeds = (n: number, limit: string): string =>
+  `query${limit === '$n' ? '($n: Int)' : ''} { ${Array.from({ length: n }, (_, i) => `f${i}: feed(userId: "u${i}", limit: ${limit}) { items { itemId } }`).join(' ')} }`;
 
 describe('request limits (defaults)', () => {
   let t: TestGateway;
@@ -151,7 +152,9 @@ const gc = async (): Promise<void> => {
 };
 
 describe('the 12,000-alias request', () => {
-  const body = JSON.stringify({ query: `{ ${Array.from({ length: 12_000 }, (_, i) => `a${i}: feed(userId: "user-${i}", limit: 100) { userId coldStart candidateCount items { rank itemId score sources } }`).join(' ')} }` });
+  const body = JSON.stringify({
+    query: `{ ${Array.from({ length: 12_000 }, (_, i) => `a${i}: feed(userId: "user-${i}", limit: 100) { userId coldStart candidateCount items { rank itemId score sources } }`).join(' ')} }`,
+  });
 
   it('is about 1.5 MB', () => {
     expect(body.length).toBeGreaterThan(1_400_000);
@@ -184,7 +187,9 @@ describe('the 12,000-alias request', () => {
       times.sort((x, y) => x - y);
       const median = times[10]!;
       const worst = times[19]!;
-      console.log(`12,000 aliases refused ${_how}: median ${median.toFixed(1)} ms, worst ${worst.toFixed(1)} ms over 20; growth over them: RSS ${growthMb.toFixed(1)} MB, heap ${heapGrowthMb.toFixed(1)} MB, external ${externalGrowthMb.toFixed(1)} MB`);
+      console.log(
+        `12,000 aliases refused ${_how}: median ${median.toFixed(1)} ms, worst ${worst.toFixed(1)} ms over 20; growth over them: RSS ${growthMb.toFixed(1)} MB, heap ${heapGrowthMb.toFixed(1)} MB, external ${externalGrowthMb.toFixed(1)} MB`,
+      );
       // Generous bounds: the machine is 2 shared cores. Before the limits, 500 such aliases took 4 s.
       expect(median).toBeLessThan(500);
       expect(worst).toBeLessThan(2000);

@@ -14,7 +14,16 @@ async function serveAndSignal(signal: NodeJS.Signals): Promise<{ code: number | 
   try {
     const { modelDir } = await publishTestDuveModel(join(dir, 'models'));
     const child = spawn(process.execPath, [resolve(__dirname, '..', 'dist', 'cli', 'main.js'), 'serve'], {
-      env: { ...process.env, PORT: '0', DB_PATH: join(dir, 'db.sqlite'), EXPERIMENTS_DB_PATH: join(dir, 'x.db'), ACCESS_DB_PATH: join(dir, 'access.db'), DUVE_MODEL_DIR: modelDir, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+      env: {
+        ...process.env,
+        PORT: '0',
+        DB_PATH: join(dir, 'db.sqlite'),
+        EXPERIMENTS_DB_PATH: join(dir, 'x.db'),
+        ACCESS_DB_PATH: join(dir, 'access.db'),
+        DUVE_MODEL_DIR: modelDir,
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'production',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

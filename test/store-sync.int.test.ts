@@ -91,7 +91,14 @@ describe('imports while serving (STORE_SYNC_MS)', () => {
   });
 
   it('shows an import in item, feed, userValue and /healthz within the bound, counting the gateway’s own events once', async () => {
-    const own: EventInput[] = Array.from({ length: 40 }, (_, k) => ({ eventId: `own-${k}`, userId: `g${k % 4}`, type: k % 5 === 0 ? 'purchase' : 'view', itemId: `own${k % 3}`, ts: new Date(T + k * 60_000).toISOString(), ...(k % 5 === 0 ? { value: 3 } : {}) }));
+    const own: EventInput[] = Array.from({ length: 40 }, (_, k) => ({
+      eventId: `own-${k}`,
+      userId: `g${k % 4}`,
+      type: k % 5 === 0 ? 'purchase' : 'view',
+      itemId: `own${k % 3}`,
+      ts: new Date(T + k * 60_000).toISOString(),
+      ...(k % 5 === 0 ? { value: 3 } : {}),
+    }));
     expect((await t.gql(RecordEventsDocument, { events: own })).data?.recordEvents.accepted).toBe(40);
     const ownIds = ['own0', 'own1', 'own2'];
     // Counts, revenue, distinct users, last ts (decayed values move with the data time: not compared).
@@ -103,7 +110,11 @@ describe('imports while serving (STORE_SYNC_MS)', () => {
     expect((await t.gql(ItemDocument, { id: 'shop:s7' })).data?.item).toBeNull();
     expect((await t.gql(UserValueDocument, { userId: 'shop:u1' })).data?.userValue).toBeNull();
 
-    const summary = await importFile(t.dir, 'shop.csv', csvRows(3000, (sku) => `Item ${sku}`));
+    const summary = await importFile(
+      t.dir,
+      'shop.csv',
+      csvRows(3000, (sku) => `Item ${sku}`),
+    );
     const importedAt = performance.now();
     expect(summary).toMatchObject({ events: 3000, inserted: 3000, rowErrorCount: 0 });
 
@@ -142,7 +153,11 @@ describe('imports while serving (STORE_SYNC_MS)', () => {
 
   it('a catalogue re-import (new titles) replaces the served records', async () => {
     // Same event ids: every event is a duplicate; only the item records change.
-    const summary = await importFile(t.dir, 'shop-v2.csv', csvRows(300, (sku) => `Item ${sku} v2`));
+    const summary = await importFile(
+      t.dir,
+      'shop-v2.csv',
+      csvRows(300, (sku) => `Item ${sku} v2`),
+    );
     expect(summary).toMatchObject({ inserted: 0, duplicates: 300 });
     const events = (await health(t)).counts.events;
     await waitFor(async () => (await t.gql(ItemDocument, { id: 'shop:s7' })).data?.item?.title === 'Item 7 v2', BOUND_MS);
@@ -155,7 +170,11 @@ describe('STORE_SYNC_MS=0', () => {
     const keys = mkdtempSync(join(tmpdir(), 'store-sync-off-'));
     const t = await startTestGateway({ env: { ...NO_KEYS(keys), STORE_SYNC_MS: '0' } });
     try {
-      await importFile(t.dir, 'shop.csv', csvRows(50, (sku) => `Item ${sku}`));
+      await importFile(
+        t.dir,
+        'shop.csv',
+        csvRows(50, (sku) => `Item ${sku}`),
+      );
       await new Promise((r) => setTimeout(r, 3 * SYNC_MS));
       const h = await health(t);
       expect(h.sync).toBeNull();

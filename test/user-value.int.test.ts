@@ -134,7 +134,18 @@ describe('DUVE user values through the gateway', () => {
     const { loadConfig } = await import('../config/config');
     const pino = (await import('pino')).default;
     const store = await createGraphStore({ kind: 'embedded', path: dbPath });
-    const gw = await startGateway({ config: loadConfig({ PORT: '0', DB_PATH: dbPath, DUVE_MODEL_DIR: join(root, 'duve'), EXPERIMENTS_DB_PATH: join(root, 'experiments.db'), ACCESS_DB_PATH: join(t.dir, 'access.db'), LOG_LEVEL: 'silent' }), store, logger: pino({ level: 'silent' }) });
+    const gw = await startGateway({
+      config: loadConfig({
+        PORT: '0',
+        DB_PATH: dbPath,
+        DUVE_MODEL_DIR: join(root, 'duve'),
+        EXPERIMENTS_DB_PATH: join(root, 'experiments.db'),
+        ACCESS_DB_PATH: join(t.dir, 'access.db'),
+        LOG_LEVEL: 'silent',
+      }),
+      store,
+      logger: pino({ level: 'silent' }),
+    });
     try {
       const res = await fetch(gw.url, { method: 'POST', headers: t.headers(), body: JSON.stringify({ query: '{ userValue(userId: "u6") { purchaseProbability lastEventAt segment } }' }) });
       const v = ((await res.json()) as { data: { userValue: { purchaseProbability: number; lastEventAt: string; segment: string } } }).data.userValue;
@@ -154,7 +165,14 @@ describe('the LTV strategy and a gateway without a model', () => {
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'uv-ltv-'));
     const { modelDir } = await publishTestDuveModel(root);
-    const strategy = parseStrategy({ id: 'ltv', scorers: [{ id: 'baseline/commercial', weight: 0.5 }, { id: 'duve/purchase', weight: 0.4 }], diversity: { method: 'mmr', lambda: 0.9 } });
+    const strategy = parseStrategy({
+      id: 'ltv',
+      scorers: [
+        { id: 'baseline/commercial', weight: 0.5 },
+        { id: 'duve/purchase', weight: 0.4 },
+      ],
+      diversity: { method: 'mmr', lambda: 0.9 },
+    });
     t = await startTestGateway({ env: { DUVE_MODEL_DIR: modelDir }, strategy });
   });
   afterAll(async () => {
@@ -162,7 +180,7 @@ describe('the LTV strategy and a gateway without a model', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('blends duve/purchase: the user\'s warm items carry its contribution', async () => {
+  it("blends duve/purchase: the user's warm items carry its contribution", async () => {
     const evs = [ev('a', 'add_to_cart', 'x1', 10), ev('a', 'view', 'x1', 11), ev('a', 'view', 'x2', 12)];
     for (let u = 0; u < 6; u++) evs.push(ev(`b${u}`, 'view', 'x1', 20 + u), ev(`b${u}`, 'view', `x${3 + u}`, 21 + u), ev(`b${u}`, 'purchase', `x${3 + u}`, 22 + u, 5));
     expect((await t.gql(RecordEventsDocument, { events: evs })).data?.recordEvents.accepted).toBe(evs.length);

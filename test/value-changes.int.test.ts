@@ -153,11 +153,7 @@ describe('userValueChanged over graphql-ws', () => {
     const got = await first.waitFor(2);
     expect(got.map((c) => c.cursor)).toEqual(before);
     await first.dispose();
-    const missed = await t.gateway.valueChanges.append([
-      change('r3', { segment: 'high-value' }),
-      change('r4', { segment: 'dormant' }),
-      change('r5', { segment: 'high-value' }),
-    ]);
+    const missed = await t.gateway.valueChanges.append([change('r3', { segment: 'high-value' }), change('r4', { segment: 'dormant' }), change('r5', { segment: 'high-value' })]);
     const second = sub(t.gateway.url, keys.acme, { after: got[1]!.cursor });
     const [live] = await t.gateway.valueChanges.append([change('r6', { segment: 'high-value' })]);
     const resumed = await second.waitFor(3);

@@ -114,7 +114,18 @@ export async function loadStoreLog(path: string, opts: LogLoadOptions = {}): Pro
       seen.set(key, n + 1);
       const item = patched.has(x.itemId) ? null : (records.get(x.itemId) ?? null);
       patched.add(x.itemId);
-      const event: InteractionEvent = { eventId: n === 0 ? key : `${key}#${n}`, userId: x.userId, type: x.type, itemId: x.itemId, ts: x.ts, value: x.value, dwellMs: null, session: null, referrer: null, query: null };
+      const event: InteractionEvent = {
+        eventId: n === 0 ? key : `${key}#${n}`,
+        userId: x.userId,
+        type: x.type,
+        itemId: x.itemId,
+        ts: x.ts,
+        value: x.value,
+        dwellMs: null,
+        session: null,
+        referrer: null,
+        query: null,
+      };
       const categories = item !== null ? hierarchy(item) : [];
       return { event, item, ...(categories.length > 0 ? { categories } : {}), line: i + 1 };
     });

@@ -40,7 +40,13 @@ describe('parseSplit', () => {
     expect(Array.from(itemDegrees(s.train, s.numItems))).toEqual([0, 2, 0, 1, 1, 1, 0]);
     expect(gowallaIds(2)).toEqual(['gowalla:0', 'gowalla:1']);
     expect(splitStats(s)).toEqual({
-      users: 3, items: 7, trainInteractions: 5, testInteractions: 3, trainUsers: 3, testUsers: 2, density: 5 / 21,
+      users: 3,
+      items: 7,
+      trainInteractions: 5,
+      testInteractions: 3,
+      trainUsers: 3,
+      testUsers: 2,
+      density: 5 / 21,
     });
   });
 });

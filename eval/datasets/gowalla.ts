@@ -53,7 +53,9 @@ function parseLines(text: string, file: string, maxUsers: number): Map<number, n
   const lines = text.split('\n');
   const format = 'LightGCN "user item item ..." line';
   for (let n = 0; n < lines.length; n++) {
-    const tokens = lines[n]!.trim().split(/\s+/).filter((t) => t !== '');
+    const tokens = lines[n]!.trim()
+      .split(/\s+/)
+      .filter((t) => t !== '');
     if (tokens.length === 0) continue;
     for (const t of tokens) {
       if (!INT.test(t)) throw badLine(file, n + 1, `"${t}" is not a non-negative integer id (${format}; pass --format pairs for "user item" pairs with string ids)`);

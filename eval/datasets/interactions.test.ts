@@ -61,7 +61,7 @@ describe('format detection', () => {
     expect(detectFormat('0 1\n1 2\n')).toBe('either');
   });
 
-  it('gives an ambiguous file the other file\'s format, and reads LightGCN lists as before', () => {
+  it("gives an ambiguous file the other file's format, and reads LightGCN lists as before", () => {
     const lists = parseSplitFiles('0 5 1 3\n1 4\n', '0 2\n1 6\n');
     expect(lists.format).toBe('lists');
     expect(lists.split.itemIds[6]).toBe('gowalla:6');

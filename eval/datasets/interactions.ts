@@ -126,7 +126,9 @@ export function resolveFormat(trainText: string, testText: string, names: { trai
   const a = detectFormat(trainText);
   const b = detectFormat(testText);
   if (a !== 'either' && b !== 'either' && a !== b) {
-    throw new CodedError(ErrorCode.EVAL_DATA_INVALID, `${names.train} looks like ${a} and ${names.test} like ${b}: give both files in one format, or force one with --format pairs|lists`, { file: names.test });
+    throw new CodedError(ErrorCode.EVAL_DATA_INVALID, `${names.train} looks like ${a} and ${names.test} like ${b}: give both files in one format, or force one with --format pairs|lists`, {
+      file: names.test,
+    });
   }
   return a !== 'either' ? a : b !== 'either' ? b : 'lists';
 }

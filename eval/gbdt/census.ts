@@ -36,7 +36,6 @@ function round(v: number, digits = 4): number {
   return Math.round(v * 10 ** digits) / 10 ** digits;
 }
 
-
 function peakRssMiB(): number {
   return round(process.resourceUsage().maxRSS / 1024, 1);
 }
@@ -74,12 +73,24 @@ async function census(file: string, seed: number): Promise<Record<string, unknow
     split: `seeded 70/30 of the ${rows.label.length} rows of census-income.test (seed ${seed}); 15% of the 70% held out for early stopping`,
     rows: { train: train.n, valid: valid.n, test: test.n, testPositiveRate: round(test.y.reduce((s, v) => s + v, 0) / test.n) },
     models: [
-      { model: 'gbdt (binary, ml/gbdt)', testAuc: round(auc(gbdtScores, test.y)), testLogloss: round(logloss(gbdtScores, test.y)), trees: gbdt.value.bestIteration, rounds: gbdt.value.history.length, wallS: gbdt.wallS, cpuS: gbdt.cpuS, params },
+      {
+        model: 'gbdt (binary, ml/gbdt)',
+        testAuc: round(auc(gbdtScores, test.y)),
+        testLogloss: round(logloss(gbdtScores, test.y)),
+        trees: gbdt.value.bestIteration,
+        rounds: gbdt.value.history.length,
+        wallS: gbdt.wallS,
+        cpuS: gbdt.cpuS,
+        params,
+      },
       { model: 'single tree (31 leaves)', testAuc: round(auc(treeScores, test.y)), testLogloss: round(logloss(treeScores, test.y)), wallS: tree.wallS, cpuS: tree.cpuS },
       { model: 'logistic regression (one-hot, Adam 300 steps)', testAuc: round(auc(lrScores, test.y)), testLogloss: round(logloss(lrScores, test.y)), wallS: lr.wallS, cpuS: lr.cpuS },
       { model: 'constant (base rate)', testAuc: 0.5, testLogloss: round(logloss(new Float64Array(test.n).fill(base), test.y)) },
     ],
-    topFeatures: gbdt.value.model.featureImportance().slice(0, 8).map((f) => ({ ...f, gain: round(f.gain, 1) })),
+    topFeatures: gbdt.value.model
+      .featureImportance()
+      .slice(0, 8)
+      .map((f) => ({ ...f, gain: round(f.gain, 1) })),
     onnxMaxAbsDiffOnTest: await onnxMaxDiff(gbdt.value.model, test),
   };
 }

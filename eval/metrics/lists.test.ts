@@ -25,7 +25,16 @@ describe('accuracy at K', () => {
 describe('beyond accuracy', () => {
   it('coverage: distinct items in the top k of all lists over the catalogue', () => {
     // top 2: {a, b} and {a, d} -> 3 distinct of 10
-    expect(catalogueCoverage([['a', 'b', 'c'], ['a', 'd']], 2, 10)).toBeCloseTo(0.3, 12);
+    expect(
+      catalogueCoverage(
+        [
+          ['a', 'b', 'c'],
+          ['a', 'd'],
+        ],
+        2,
+        10,
+      ),
+    ).toBeCloseTo(0.3, 12);
     expect(() => catalogueCoverage([], 2, 0)).toThrow(RangeError);
   });
 

@@ -58,14 +58,7 @@ export function discounts(n: number): Float64Array {
  * first, of length >= max(ks) unless fewer items could be ranked. `isRelevant` tells the
  * relevance of an item; `numRelevant` must be > 0.
  */
-export function writeUserMetrics(
-  ranked: ArrayLike<number>,
-  isRelevant: (item: number) => boolean,
-  numRelevant: number,
-  ks: readonly number[],
-  out: Float64Array,
-  offset = 0,
-): void {
+export function writeUserMetrics(ranked: ArrayLike<number>, isRelevant: (item: number) => boolean, numRelevant: number, ks: readonly number[], out: Float64Array, offset = 0): void {
   if (!(numRelevant > 0)) throw new RangeError('a user needs at least one relevant item to be evaluated');
   const maxK = ks.reduce((m, k) => Math.max(m, k), 0);
   const disc = discounts(maxK);
@@ -106,11 +99,7 @@ export function metricColumn(ks: readonly number[], c: number): { metric: Rankin
  * Column means over the selected rows of a row-major matrix (`width` values per row), summed in
  * row order. Returns the means and the number of rows selected.
  */
-export function meanRows(
-  values: Float64Array,
-  width: number,
-  select: (row: number) => boolean = () => true,
-): { means: Float64Array; n: number } {
+export function meanRows(values: Float64Array, width: number, select: (row: number) => boolean = () => true): { means: Float64Array; n: number } {
   const rows = values.length / width;
   const sums = new Float64Array(width);
   let n = 0;

@@ -191,7 +191,10 @@ export async function runEventsTemporal(opts: EventsTemporalOptions = {}): Promi
         role: model.role,
         params: {
           scorers: model.strategy.scorers.map((s) => `${s.id}@${registry.get(s.id)?.version ?? '?'}×${s.weight}`).join(' + '),
-          retrievers: Object.entries(model.strategy.candidates).filter(([k, v]) => k !== 'max' && v !== null).map(([k]) => k).join(', '),
+          retrievers: Object.entries(model.strategy.candidates)
+            .filter(([k, v]) => k !== 'max' && v !== null)
+            .map(([k]) => k)
+            .join(', '),
           candidates: model.strategy.candidates.max,
           diversity: `${model.strategy.diversity.method} λ=${model.strategy.diversity.lambda} maxPerCategory=${model.strategy.diversity.maxPerCategory}`,
           ...(model.source !== undefined ? { file: model.source } : {}),

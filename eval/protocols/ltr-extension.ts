@@ -51,7 +51,11 @@ export function ltrExtension(o: LtrExtensionOptions = {}): (ctx: TemporalTrainin
         },
       ],
       notes: [
-        `Learned ranker (ltr/lambdamart): LambdaMART trained on the training store only. Cuts: training ${r.cuts.train.join(', ')}; validation ${r.cuts.validation} (horizon ${r.cuts.horizonDays} d). Settings chosen on validation NDCG@${r.fit.validation.k}: ${r.fit.validation.trials.map((t) => `${JSON.stringify(t.params)} → ${t.ndcg.toFixed(4)} (${t.bestIteration} trees)`).join('; ')}; refit on training + validation lists with ${r.fit.bestIteration} trees. First-stage columns alone on validation: ${Object.entries(r.fit.validation.columns).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}.`,
+        `Learned ranker (ltr/lambdamart): LambdaMART trained on the training store only. Cuts: training ${r.cuts.train.join(', ')}; validation ${r.cuts.validation} (horizon ${r.cuts.horizonDays} d). Settings chosen on validation NDCG@${r.fit.validation.k}: ${r.fit.validation.trials.map((t) => `${JSON.stringify(t.params)} → ${t.ndcg.toFixed(4)} (${t.bestIteration} trees)`).join('; ')}; refit on training + validation lists with ${r.fit.bestIteration} trees. First-stage columns alone on validation: ${Object.entries(
+          r.fit.validation.columns,
+        )
+          .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+          .join(', ')}.`,
         `Learned ranker feature importance (gain, relative to the top feature): ${top.join(', ')}.`,
       ],
       close: async () => {},

@@ -143,7 +143,9 @@ export async function runRankingFull(o: RankingFullOptions): Promise<EvalReport>
     }
     const wallMs = Math.round(performance.now() - t0);
     const peakRssMiB = Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
-    log(`ranking/full: ${users.length} users x ${prepared.length} models scored in ${(evalMs / 1000).toFixed(1)} s with ${workers} worker(s); wall ${(wallMs / 1000).toFixed(1)} s; peak RSS ${peakRssMiB} MiB`);
+    log(
+      `ranking/full: ${users.length} users x ${prepared.length} models scored in ${(evalMs / 1000).toFixed(1)} s with ${workers} worker(s); wall ${(wallMs / 1000).toFixed(1)} s; peak RSS ${peakRssMiB} MiB`,
+    );
     return {
       schemaVersion: 1,
       protocol: 'ranking/full',
@@ -159,7 +161,19 @@ export async function runRankingFull(o: RankingFullOptions): Promise<EvalReport>
       peakRssMiB,
       models,
       metrics,
-      notes: rankingFullNotes({ ks, coverageK, segments, workers, evalMs, modelsDir, metrics, format, bootstrap: resamples, prepared: prepared.map((p) => ({ id: p.id, train: p.train?.result })), fullGowalla: format === 'lists' && o.maxUsers === undefined && split.numUsers === 29858 && split.numItems === 40981 }),
+      notes: rankingFullNotes({
+        ks,
+        coverageK,
+        segments,
+        workers,
+        evalMs,
+        modelsDir,
+        metrics,
+        format,
+        bootstrap: resamples,
+        prepared: prepared.map((p) => ({ id: p.id, train: p.train?.result })),
+        fullGowalla: format === 'lists' && o.maxUsers === undefined && split.numUsers === 29858 && split.numItems === 40981,
+      }),
     };
   } catch (err) {
     await Promise.all(prepared.map((p) => p.train?.staged.discard()));

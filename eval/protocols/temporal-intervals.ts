@@ -26,9 +26,6 @@ export const DEFAULT_RESAMPLES = 2000;
 export function userInterval(values: readonly number[], weights: readonly number[] | null, o: IntervalOptions): MetricInterval | null {
   if (values.length === 0) return null;
   const w = weights ?? values.map(() => 1);
-  const r = bootstrapRatio(
-    { numerator: values.map((v, i) => v * w[i]!), denominator: w },
-    { seed: o.seed, resamples: o.resamples ?? DEFAULT_RESAMPLES, alpha: 0.05 },
-  );
+  const r = bootstrapRatio({ numerator: values.map((v, i) => v * w[i]!), denominator: w }, { seed: o.seed, resamples: o.resamples ?? DEFAULT_RESAMPLES, alpha: 0.05 });
   return { level: 0.95, lower: round6(r.ci.lower), upper: round6(r.ci.upper) };
 }

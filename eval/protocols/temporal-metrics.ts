@@ -50,7 +50,11 @@ export function temporalMetricRows(x: TemporalMetricInput): MetricRow[] {
   for (const t of TEMPORAL_TARGETS) {
     const judged = users.filter((u) => t.relevant(x.windows.get(u)!).size > 0);
     const listOf = (u: string): readonly string[] => x.lists.get(u) ?? [];
-    for (const [metric, fn] of [['precision', precisionAtK], ['recall', recallAtK], ['ndcg', ndcgAtK]] as const) {
+    for (const [metric, fn] of [
+      ['precision', precisionAtK],
+      ['recall', recallAtK],
+      ['ndcg', ndcgAtK],
+    ] as const) {
       for (const k of x.ks) {
         const values = judged.map((u) => fn(listOf(u), t.relevant(x.windows.get(u)!), k)).filter(Number.isFinite);
         const m = meanOfFinite(values);
@@ -78,7 +82,11 @@ export function temporalMetricRows(x: TemporalMetricInput): MetricRow[] {
     let gaCi = null;
     if (x.intervals !== undefined) {
       const perUser = groups.map((g) => ({ a: auc(g.scores, g.labels), w: g.scores.length })).filter((g) => !Number.isNaN(g.a));
-      gaCi = userInterval(perUser.map((g) => g.a), perUser.map((g) => g.w), x.intervals);
+      gaCi = userInterval(
+        perUser.map((g) => g.a),
+        perUser.map((g) => g.w),
+        x.intervals,
+      );
     }
     push({ model: x.model, metric: 'gauc', target: t.id, value: ga.value, n: ga.groups, ...(gaCi !== null ? { ci: gaCi } : {}) });
 

@@ -80,7 +80,8 @@ export function selectTemporalModels(sel: ModelSelection): TemporalModel[] {
   const all = [...base, ...fromFiles];
   const seen = new Set<string>();
   for (const m of all) {
-    if (seen.has(m.id)) throw argError(m.source !== undefined ? '--strategy' : '--models', `two models are named ${m.id}${m.source !== undefined ? ` (${m.source}: give the strategy another "id")` : ''}`);
+    if (seen.has(m.id))
+      throw argError(m.source !== undefined ? '--strategy' : '--models', `two models are named ${m.id}${m.source !== undefined ? ` (${m.source}: give the strategy another "id")` : ''}`);
     seen.add(m.id);
   }
   if (all.length === 0) throw argError('--models', 'names no model');

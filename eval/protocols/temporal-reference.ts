@@ -56,7 +56,11 @@ export function createReferenceModels(split: TemporalSplit): ReferenceModel[] {
       info: { id: 'reference/recent-items', version: '1.0.0', role: 'baseline', params: { rule: `the user's own items, latest interaction first; ${rule}` } },
       list: (userId, k) => {
         const mine = [...(last.get(userId) ?? new Map<string, number>()).entries()].sort((a, b) => b[1] - a[1] || byId(a[0], b[0]));
-        return firstK(mine.map((x) => x[0]), userId, k);
+        return firstK(
+          mine.map((x) => x[0]),
+          userId,
+          k,
+        );
       },
       // Seconds of the latest interaction (0 = never): comparable across users for pooled AUC.
       score: (userId, itemIds) => Float64Array.from(itemIds, (id) => (last.get(userId)?.get(id) ?? 0) / 1000),

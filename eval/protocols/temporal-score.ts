@@ -25,22 +25,17 @@ export interface FeedLists {
 }
 
 /** One feed of `limit` items per user, from the real FeedService. */
-export async function feedLists(
-  store: GraphStore,
-  registry: ScorerRegistry,
-  strategy: Strategy,
-  users: readonly string[],
-  limit: number,
-  now: number,
-  tick: () => void,
-): Promise<FeedLists> {
+export async function feedLists(store: GraphStore, registry: ScorerRegistry, strategy: Strategy, users: readonly string[], limit: number, now: number, tick: () => void): Promise<FeedLists> {
   const service = createFeedService({ store, registry, strategy, clock: () => now });
   const lists = new Map<string, readonly string[]>();
   let degraded = 0;
   let fallback = 0;
   for (const userId of users) {
     const r = await service.feed({ userId, limit });
-    lists.set(userId, r.items.map((e) => e.itemId));
+    lists.set(
+      userId,
+      r.items.map((e) => e.itemId),
+    );
     if (r.degraded.length > 0) degraded += 1;
     if (r.items.some((e) => e.sources.includes('fallback'))) fallback += 1;
     tick();

@@ -39,7 +39,10 @@ export function resolveCut(window: { readonly start: number; readonly end: numbe
   }
   if (!(Number.isFinite(cut) && cut > window.start && cut < window.end)) {
     const flag = o.cutTs !== undefined ? '--cut' : o.evalFraction !== undefined ? '--eval-fraction' : '--eval-days';
-    throw argError(flag, `the cut ${Number.isFinite(cut) ? new Date(cut).toISOString() : String(cut)} is not inside the window [${new Date(window.start).toISOString()}, ${new Date(window.end).toISOString()})`);
+    throw argError(
+      flag,
+      `the cut ${Number.isFinite(cut) ? new Date(cut).toISOString() : String(cut)} is not inside the window [${new Date(window.start).toISOString()}, ${new Date(window.end).toISOString()})`,
+    );
   }
   return cut;
 }

@@ -97,7 +97,10 @@ export function createBgNbdGammaGammaValueModel(opts: BgNbdGammaGammaOptions = {
       for (const c of ctx.customers) {
         const profile = await ctx.store.userProfile(c.userId, historyLimit);
         if (profile.history.length >= historyLimit) throw new Error(`${c.userId} has ${historyLimit}+ events: raise historyLimit (a truncated history would move the first purchase)`);
-        const s = summarisePurchases(profile.history.filter((h) => h.type === 'purchase' && h.ts < ctx.calibration.end), lastDay);
+        const s = summarisePurchases(
+          profile.history.filter((h) => h.type === 'purchase' && h.ts < ctx.calibration.end),
+          lastDay,
+        );
         if (s === null) throw new Error(`${c.userId} has no purchase in the store before ${new Date(ctx.calibration.end).toISOString()}`);
         summaries.push(s);
       }

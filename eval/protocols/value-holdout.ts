@@ -77,10 +77,7 @@ export async function runValueHoldout(opts: ValueHoldoutOptions = {}): Promise<E
       const s = target.get(t.customerId) ?? { transactions: 0, spend: 0 };
       target.set(t.customerId, { transactions: s.transactions + 1, spend: s.spend + t.dollars });
       if (target !== cal) continue;
-      const checked = validateEvent(
-        { eventId: `cdnow:${t.customerId}:${isoDay(t.day)}`, userId: `cdnow:${t.customerId}`, itemId: CDNOW_ITEM_ID, type: 'purchase', ts: t.day, value: t.dollars },
-        now,
-      );
+      const checked = validateEvent({ eventId: `cdnow:${t.customerId}:${isoDay(t.day)}`, userId: `cdnow:${t.customerId}`, itemId: CDNOW_ITEM_ID, type: 'purchase', ts: t.day, value: t.dollars }, now);
       if (!checked.ok) throw new Error(`CDNOW transaction of ${t.customerId} on ${isoDay(t.day)}: ${checked.problem.field} ${checked.problem.message}`);
       await sink.add(checked.value, null);
     }
@@ -120,7 +117,15 @@ export async function runValueHoldout(opts: ValueHoldoutOptions = {}): Promise<E
         add('top_decile_capture', topDecileCapture(pred, act));
         for (const seg of segmentNames) {
           const idx = segments.flatMap((s, i) => (s === seg ? [i] : []));
-          add('mae', mae(idx.map((i) => pred[i]!), idx.map((i) => act[i]!)), seg, idx.length);
+          add(
+            'mae',
+            mae(
+              idx.map((i) => pred[i]!),
+              idx.map((i) => act[i]!),
+            ),
+            seg,
+            idx.length,
+          );
         }
         totals.push(`${m.info.id} predicts ${target} ${round6(pred.reduce((a, b) => a + b, 0))} in all (actual ${round6(act.reduce((a, b) => a + b, 0))})`);
       }
@@ -162,7 +167,7 @@ export async function runValueHoldout(opts: ValueHoldoutOptions = {}): Promise<E
       `Calibration ${isoDay(calibration.start)} to ${isoDay(calibration.end - 24 * 3600 * 1000)} inclusive (${calWeeks} weeks = ${calWeeks * 7} days); holdout ${isoDay(holdout.start)} to ${lastDay} inclusive (${holdWeeks} weeks), as in Fader, Hardie & Lee (2005). File: ${resolve(file)} (${data.rows.length} rows, ${data.problems.length} malformed lines skipped).`,
       `A transaction is a customer-day (rows of one customer on one date merged, CDs and dollars summed). Customers = the ${customers.length} with a calibration transaction (the cohort's first purchases fall in 1997-01..03); ${inactive} of them (${((100 * inactive) / Math.max(1, customers.length)).toFixed(1)}%) buy nothing in the holdout. Targets per customer: holdout spend (dollars) and holdout transactions; calibration figures include the first purchase.`,
       `Only the ${counts.events} calibration transactions are loaded into a fresh embedded GraphStore (temp SQLite file), as purchase events (value = dollars, item ${CDNOW_ITEM_ID}) validated by validateEvent and written by the importer's batching sink; holdout figures are computed apart and never handed to a model.`,
-      'baseline/rfm: the registered baseline/rfm scorer plugin (createScorerRegistry, user.history from store.userProfile through the pipeline\'s loadFeatures) gives each customer an RFM cell (100R+10F+M, quintiles). Its calibration is fitted inside the calibration window: cells as of the end of week featureWeeks (quintile edges fitted then) are mapped to the mean spend / transactions in the rest of calibration, shrunk towards the overall mean; the prediction for a customer is the fitted mean of their cell at calibration end (edges refitted), scaled by holdout weeks / outcome weeks.',
+      "baseline/rfm: the registered baseline/rfm scorer plugin (createScorerRegistry, user.history from store.userProfile through the pipeline's loadFeatures) gives each customer an RFM cell (100R+10F+M, quintiles). Its calibration is fitted inside the calibration window: cells as of the end of week featureWeeks (quintile edges fitted then) are mapped to the mean spend / transactions in the rest of calibration, shrunk towards the overall mean; the prediction for a customer is the fitted mean of their cell at calibration end (edges refitted), scaled by holdout weeks / outcome weeks.",
       'trivial/repeat-calibration: holdout = calibration figure × holdout weeks / calibration weeks (the floor; it includes the first purchase, so it over-predicts).',
       'MAE, RMSE, bias (mean prediction − actual) and Spearman (average ranks for ties) over all customers; top_decile_capture = share of actual holdout value held by the 10% of customers with the highest prediction, customers tied at the boundary counted pro rata (expected value under random tie-breaking). Segment rows: MAE by calibration transactions.',
       `Totals: ${totals.join('; ')}.`,

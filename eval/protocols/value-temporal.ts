@@ -152,19 +152,43 @@ export async function runValueTemporal(opts: ValueTemporalOptions = {}): Promise
     const atCut = Float64Array.from(served, (f) => f?.pPurchase ?? 0);
     // null = no decay (JSON has no Infinity).
     const halfLives = Object.fromEntries(Object.entries(duveHalfLivesDays(model)).map(([k, x]) => [k, Number.isFinite(x) ? round6(x * 24) : null]));
-    const params = { decayMode: v.mode, horizonHours: H / HOUR_MS, refStepHours: opts.refStepHours ?? 3, iterations, seed, halfLivesHours: halfLives, examples: stats.examples, positiveRate: round6(stats.positiveRate) };
+    const params = {
+      decayMode: v.mode,
+      horizonHours: H / HOUR_MS,
+      refStepHours: opts.refStepHours ?? 3,
+      iterations,
+      seed,
+      halfLivesHours: halfLives,
+      examples: stats.examples,
+      positiveRate: round6(stats.positiveRate),
+    };
     const artifact =
       opts.artifactRoot !== undefined && v.mode === 'per-type'
-        ? (await exportDuveModel(model, { root: opts.artifactRoot, modelId: v.id, training: { dataset: resolve(file), trainEnd: new Date(cut).toISOString(), ...stats }, createdBy: 'eval runValueTemporal' })).dir
+        ? (
+            await exportDuveModel(model, {
+              root: opts.artifactRoot,
+              modelId: v.id,
+              training: { dataset: resolve(file), trainEnd: new Date(cut).toISOString(), ...stats },
+              createdBy: 'eval runValueTemporal',
+            })
+          ).dir
         : undefined;
     const info: EvalModelInfo = { id: v.id, version: '1.0.0', role: v.mode === 'per-type' ? 'candidate' : 'baseline', params, trainMs: stats.trainMs, ...(artifact !== undefined ? { artifact } : {}) };
     scored.push({ info, atCut, atRequest: scoreDuve(model, null) });
-    notes.push(`${v.id}: learned half-lives (hours) ${Object.entries(halfLives).map(([k, x]) => `${k} ${x ?? 'none (λ = 0)'}`).join(', ')}; ${stats.examples} training examples over ${stats.refTimes} reference times; trained in ${stats.trainMs} ms.`);
+    notes.push(
+      `${v.id}: learned half-lives (hours) ${Object.entries(halfLives)
+        .map(([k, x]) => `${k} ${x ?? 'none (λ = 0)'}`)
+        .join(', ')}; ${stats.examples} training examples over ${stats.refTimes} reference times; trained in ${stats.trainMs} ms.`,
+    );
     if (v.mode === 'per-type') {
       for (const minutes of refreshes) {
         const id = `${v.id}+refresh-${minutes % 60 === 0 ? `${minutes / 60}h` : `${minutes}m`}`;
         const atSnap = Float64Array.from(users, (u) => forecastsAt(model, layout, train.get(u)!, [lastRefresh(cut, minutes * 60_000)])[0]?.pPurchase ?? 0);
-        scored.push({ info: { id, version: '1.0.0', role: 'baseline', params: { ...params, refreshMinutes: minutes, served: 'state as of the last refresh (events before it, read at it)' } }, atCut: atSnap, atRequest: scoreDuve(model, minutes * 60_000) });
+        scored.push({
+          info: { id, version: '1.0.0', role: 'baseline', params: { ...params, refreshMinutes: minutes, served: 'state as of the last refresh (events before it, read at it)' } },
+          atCut: atSnap,
+          atRequest: scoreDuve(model, minutes * 60_000),
+        });
       }
       const seg = new Map<string, { n: number; bought: number }>();
       served.forEach((f, i) => {
@@ -179,7 +203,13 @@ export async function runValueTemporal(opts: ValueTemporalOptions = {}): Promise
 
   // Static RFM, quintile edges fitted on the buyers before the cut; 0 for a user who never bought.
   const rfmAt = (u: string, t: number, edges: RfmBreakpoints): number => {
-    const v = rfmValues(all.get(u)!.filter((e) => e.ts < t).map(toInteraction), t);
+    const v = rfmValues(
+      all
+        .get(u)!
+        .filter((e) => e.ts < t)
+        .map(toInteraction),
+      t,
+    );
     return v === null ? 0 : rfmCell(v, edges).code;
   };
   const cutValues = users.map((u) => rfmValues(train.get(u)!.map(toInteraction), cut)).filter((v): v is RfmValues => v !== null);
@@ -192,7 +222,11 @@ export async function runValueTemporal(opts: ValueTemporalOptions = {}): Promise
   progress.tick();
 
   // BG/NBD in weeks on purchase days, fitted at the cut on the users with a purchase.
-  const summary = (u: string, t: number): ReturnType<typeof summarisePurchases> => summarisePurchases(all.get(u)!.filter((e) => e.type === 'purchase' && e.ts < t), t - 1);
+  const summary = (u: string, t: number): ReturnType<typeof summarisePurchases> =>
+    summarisePurchases(
+      all.get(u)!.filter((e) => e.type === 'purchase' && e.ts < t),
+      t - 1,
+    );
   const fitRows = users.map((u) => summary(u, cut)).filter((s) => s !== null);
   const bgStarted = performance.now();
   const bg = fitBgNbd({ x: fitRows.map((s) => s.x), tx: fitRows.map((s) => s.tx), T: fitRows.map((s) => s.T) });
@@ -202,7 +236,21 @@ export async function runValueTemporal(opts: ValueTemporalOptions = {}): Promise
   };
   const { r, alpha, a, b } = bg.params;
   scored.push({
-    info: { id: 'clv/bgnbd', version: '1.0.0', role: 'baseline', params: { score: 'E[purchases in H | x, t_x, T] (includes P(alive)); 0 without a purchase', r: round6(r), alpha: round6(alpha), a: round6(a), b: round6(b), customers: bg.customers, converged: bg.converged }, trainMs: Math.round(performance.now() - bgStarted) },
+    info: {
+      id: 'clv/bgnbd',
+      version: '1.0.0',
+      role: 'baseline',
+      params: {
+        score: 'E[purchases in H | x, t_x, T] (includes P(alive)); 0 without a purchase',
+        r: round6(r),
+        alpha: round6(alpha),
+        a: round6(a),
+        b: round6(b),
+        customers: bg.customers,
+        converged: bg.converged,
+      },
+      trainMs: Math.round(performance.now() - bgStarted),
+    },
     atCut: Float64Array.from(users, (u) => bgScore(bg.params, u, cut)),
     atRequest: Float64Array.from(reqTs, (s, i) => bgScore(bg.params, users[reqUser[i]!]!, s)),
   });
@@ -219,7 +267,16 @@ export async function runValueTemporal(opts: ValueTemporalOptions = {}): Promise
     add('auc', 'purchase_next_window', auc(m.atCut, boughtInWindow), users.length);
     for (const seg of segNames) {
       const idx = segments.flatMap((s, i) => (s === seg ? [i] : []));
-      add('auc', 'purchase_next_window', auc(idx.map((i) => m.atCut[i]!), idx.map((i) => boughtInWindow[i]!)), idx.length, seg);
+      add(
+        'auc',
+        'purchase_next_window',
+        auc(
+          idx.map((i) => m.atCut[i]!),
+          idx.map((i) => boughtInWindow[i]!),
+        ),
+        idx.length,
+        seg,
+      );
     }
     add('auc', 'purchase_next_window_at_request', auc(m.atRequest, reqLabel), reqTs.length);
     const groups = reqOf.map((idx) => {
@@ -256,7 +313,19 @@ export async function runValueTemporal(opts: ValueTemporalOptions = {}): Promise
       name: opts.datasetName ?? 'taobao-userbehavior-head-value',
       path: file,
       split: `global time cut at ${new Date(cut).toISOString()}: train = events before it; purchase_next_window = [cut, ${new Date(window.end).toISOString()}); requests in [cut, end − ${H / HOUR_MS} h)`,
-      stats: { lines: log.lines, rowErrors: log.rowErrors.length, cutTs: cut, windowStart: window.start, windowEnd: window.end, horizonHours: H / HOUR_MS, users: users.length, buyersInWindow: boughtInWindow.reduce((x, y) => x + y, 0), evalEvents, requests: reqTs.length, requestPositives: reqLabel.reduce((x, y) => x + y, 0) },
+      stats: {
+        lines: log.lines,
+        rowErrors: log.rowErrors.length,
+        cutTs: cut,
+        windowStart: window.start,
+        windowEnd: window.end,
+        horizonHours: H / HOUR_MS,
+        users: users.length,
+        buyersInWindow: boughtInWindow.reduce((x, y) => x + y, 0),
+        evalEvents,
+        requests: reqTs.length,
+        requestPositives: reqLabel.reduce((x, y) => x + y, 0),
+      },
     },
     seed,
     startedAt: new Date(started).toISOString(),

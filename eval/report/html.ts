@@ -133,15 +133,28 @@ export function renderReportHtml(report: EvalReport): string {
   const overall = r.metrics.filter((m) => m.segment === undefined);
   const segRows = r.metrics.filter((m) => m.segment !== undefined);
   const modelKeys = r.models.map((m) => ({ model: m.id }));
-  const segKeys = [...new Set(segRows.map((m) => m.segment!))].flatMap((segment) => r.models.filter((m) => segRows.some((x) => x.model === m.id && x.segment === segment)).map((m) => ({ model: m.id, segment })));
+  const segKeys = [...new Set(segRows.map((m) => m.segment!))].flatMap((segment) =>
+    r.models.filter((m) => segRows.some((x) => x.model === m.id && x.segment === segment)).map((m) => ({ model: m.id, segment })),
+  );
   const fact = (field: string, label: string, value: string): string => `<dt>${esc(label)}</dt><dd data-field="${field}">${esc(value)}</dd>`;
-  const stats = Object.entries(r.dataset.stats).map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td data-stat="${esc(k)}">${esc(String(v))}</td></tr>`).join('');
+  const stats = Object.entries(r.dataset.stats)
+    .map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td data-stat="${esc(k)}">${esc(String(v))}</td></tr>`)
+    .join('');
   const models = r.models
-    .map((m) => `<tr class="${m.role}" data-model="${esc(m.id)}"><th scope="row">${esc(m.id)}</th><td>${esc(m.role)}</td><td>${esc(m.version)}</td><td>${m.trainMs !== undefined ? esc(formatMs(m.trainMs)) : '–'}</td><td style="text-align:left"><pre>${esc(Object.entries(m.params).map(([k, v]) => `${k} = ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('\n'))}</pre></td></tr>`)
+    .map(
+      (m) =>
+        `<tr class="${m.role}" data-model="${esc(m.id)}"><th scope="row">${esc(m.id)}</th><td>${esc(m.role)}</td><td>${esc(m.version)}</td><td>${m.trainMs !== undefined ? esc(formatMs(m.trainMs)) : '–'}</td><td style="text-align:left"><pre>${esc(
+          Object.entries(m.params)
+            .map(([k, v]) => `${k} = ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+            .join('\n'),
+        )}</pre></td></tr>`,
+    )
     .join('');
   const title = `${r.protocol} · ${reportName(r)} · seed ${r.seed}`;
   const metricsBy = (d: 'lower' | 'zero'): string => [...new Set(overall.map((m) => m.metric))].filter((m) => metricDirection(m) === d).join(', ');
-  const directions = [metricsBy('lower') && `lower is better for ${metricsBy('lower')}`, metricsBy('zero') && `closest to 0 is best for ${metricsBy('zero')}`, 'higher is better otherwise'].filter(Boolean).join('; ');
+  const directions = [metricsBy('lower') && `lower is better for ${metricsBy('lower')}`, metricsBy('zero') && `closest to 0 is best for ${metricsBy('zero')}`, 'higher is better otherwise']
+    .filter(Boolean)
+    .join('; ');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">

@@ -45,7 +45,11 @@ export function protocolSlug(p: ProtocolId): string {
 }
 
 /** A name as it appears in a report file name: lower case, runs of other characters as `-`. */
-export const nameSlug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '') || 'dataset';
+export const nameSlug = (s: string): string =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9.]+/g, '-')
+    .replace(/^-+|-+$/g, '') || 'dataset';
 
 /** The run's name: `--name`, else the dataset name. */
 export function reportName(r: Pick<EvalReport, 'name' | 'dataset'>): string {

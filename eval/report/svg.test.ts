@@ -34,8 +34,23 @@ describe('lineChart', () => {
     xLabel: 'K',
     attrs: { 'data-metric': 'ndcg', 'data-target': 'a"b' },
     series: [
-      { name: 'model-a', points: [{ x: 5, y: 0.1 }, { x: 10, y: 0.2 }, { x: 20, y: 0.4 }], emphasis: true },
-      { name: 'model-<b>', points: [{ x: 20, y: 0.3 }, { x: 5, y: 0.05 }, { x: 10, y: 0.1 }] },
+      {
+        name: 'model-a',
+        points: [
+          { x: 5, y: 0.1 },
+          { x: 10, y: 0.2 },
+          { x: 20, y: 0.4 },
+        ],
+        emphasis: true,
+      },
+      {
+        name: 'model-<b>',
+        points: [
+          { x: 20, y: 0.3 },
+          { x: 5, y: 0.05 },
+          { x: 10, y: 0.1 },
+        ],
+      },
     ],
   });
 
@@ -50,7 +65,9 @@ describe('lineChart', () => {
   });
 
   it('places higher values higher (smaller y) and x in order', () => {
-    const pts = all(/data-x="(\d+)" data-y="([\d.]+)" cx="([\d.]+)" cy="([\d.]+)"/, svg).slice(0, 3).map((m) => ({ x: Number(m[1]), cx: Number(m[3]), cy: Number(m[4]) }));
+    const pts = all(/data-x="(\d+)" data-y="([\d.]+)" cx="([\d.]+)" cy="([\d.]+)"/, svg)
+      .slice(0, 3)
+      .map((m) => ({ x: Number(m[1]), cx: Number(m[3]), cy: Number(m[4]) }));
     expect(pts.map((p) => p.x)).toEqual([5, 10, 20]);
     expect(pts[0]!.cx).toBeLessThan(pts[1]!.cx);
     expect(pts[1]!.cx).toBeLessThan(pts[2]!.cx);

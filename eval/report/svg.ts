@@ -61,7 +61,9 @@ export interface LineSeries {
 const M = { top: 34, right: 16, bottom: 72, left: 64 };
 
 function attrText(attrs: Readonly<Record<string, string>> | undefined): string {
-  return Object.entries(attrs ?? {}).map(([k, v]) => ` ${k.replace(/[^a-zA-Z0-9_:-]/g, '')}="${escapeXml(v)}"`).join('');
+  return Object.entries(attrs ?? {})
+    .map(([k, v]) => ` ${k.replace(/[^a-zA-Z0-9_:-]/g, '')}="${escapeXml(v)}"`)
+    .join('');
 }
 
 /** Extra height for legend rows beyond the two the bottom margin holds. */
@@ -70,7 +72,10 @@ const legendExtra = (series: number): number => 14 * Math.max(0, Math.ceil(serie
 function frame(kind: string, f: ChartFrame, body: string, yTicks: number[], y: (v: number) => number, w: number, h: number, series: number): string {
   const total = h + legendExtra(series);
   const grid = yTicks
-    .map((t) => `<line class="grid" x1="${M.left}" x2="${w - M.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#ddd"/><text x="${M.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" font-size="11">${escapeXml(formatTick(t))}</text>`)
+    .map(
+      (t) =>
+        `<line class="grid" x1="${M.left}" x2="${w - M.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#ddd"/><text x="${M.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" font-size="11">${escapeXml(formatTick(t))}</text>`,
+    )
     .join('');
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" class="chart ${kind}" role="img" aria-label="${escapeXml(f.title)}" width="${w}" height="${total}" viewBox="0 0 ${w} ${total}"${attrText(f.attrs)}>` +
@@ -102,7 +107,10 @@ export function lineChart(f: ChartFrame & { readonly xLabel: string; readonly se
   const w = f.width ?? 560;
   const h = f.height ?? 300;
   const xs = [...new Set(f.series.flatMap((s) => s.points.map((p) => p.x)))].sort((a, b) => a - b);
-  const { ticks, y } = yScale(f.series.flatMap((s) => s.points.map((p) => p.y)), h);
+  const { ticks, y } = yScale(
+    f.series.flatMap((s) => s.points.map((p) => p.y)),
+    h,
+  );
   const x0 = xs[0] ?? 0;
   const span = (xs[xs.length - 1] ?? 1) - x0 || 1;
   const pad = 24;
@@ -115,12 +123,28 @@ export function lineChart(f: ChartFrame & { readonly xLabel: string; readonly se
       const c = seriesColour(i);
       const line = `<polyline class="line" fill="none" stroke="${c}" stroke-width="${s.emphasis ? 3 : 1.6}" points="${pts.map((p) => `${x(p.x).toFixed(1)},${y(p.y).toFixed(1)}`).join(' ')}"/>`;
       const dots = pts
-        .map((p) => `<circle class="point" data-x="${p.x}" data-y="${p.y}" cx="${x(p.x).toFixed(1)}" cy="${y(p.y).toFixed(1)}" r="${s.emphasis ? 4.5 : 3.5}" fill="${c}"><title>${escapeXml(`${s.name}: ${formatTick(p.x)} → ${p.y}`)}</title></circle>`)
+        .map(
+          (p) =>
+            `<circle class="point" data-x="${p.x}" data-y="${p.y}" cx="${x(p.x).toFixed(1)}" cy="${y(p.y).toFixed(1)}" r="${s.emphasis ? 4.5 : 3.5}" fill="${c}"><title>${escapeXml(`${s.name}: ${formatTick(p.x)} → ${p.y}`)}</title></circle>`,
+        )
         .join('');
       return `<g class="series" data-series="${escapeXml(s.name)}">${line}${dots}</g>`;
     })
     .join('');
-  return frame('line', f, `${axis}${xTitle}${series}${legend(f.series.map((s) => s.name), w, h)}`, ticks, y, w, h, f.series.length);
+  return frame(
+    'line',
+    f,
+    `${axis}${xTitle}${series}${legend(
+      f.series.map((s) => s.name),
+      w,
+      h,
+    )}`,
+    ticks,
+    y,
+    w,
+    h,
+    f.series.length,
+  );
 }
 
 export interface BarGroup {
@@ -133,7 +157,10 @@ export interface BarGroup {
 export function barChart(f: ChartFrame & { readonly seriesNames: readonly string[]; readonly groups: readonly BarGroup[] }): string {
   const w = f.width ?? 560;
   const h = f.height ?? 300;
-  const { ticks, y } = yScale(f.groups.flatMap((g) => Object.values(g.values)), h);
+  const { ticks, y } = yScale(
+    f.groups.flatMap((g) => Object.values(g.values)),
+    h,
+  );
   const groupW = (w - M.left - M.right) / Math.max(1, f.groups.length);
   const barW = (groupW * 0.8) / Math.max(1, f.seriesNames.length);
   const body = f.groups

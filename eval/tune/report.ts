@@ -26,7 +26,10 @@ export function tuneTable(r: TuneResult): string {
   const rows = [...r.trials].sort((a, b) => compareTrials(a, b, r.target));
   const head = `| rank | trial | phase | NDCG@${r.k} purchase | NDCG@${r.k} click | P@${r.k} purchase | P@${r.k} click | settings | ms |\n|---|---|---|---|---|---|---|---|---|`;
   const body = rows
-    .map((t, i) => `| ${i + 1} | ${t.index}${t.index === 0 ? ' (default)' : ''}${t.index === r.chosen ? ' **chosen**' : ''} | ${t.phase} | ${t.ndcg.purchase.toFixed(4)} | ${t.ndcg.click.toFixed(4)} | ${t.precision.purchase.toFixed(4)} | ${t.precision.click.toFixed(4)} | ${t.description} | ${t.ms} |`)
+    .map(
+      (t, i) =>
+        `| ${i + 1} | ${t.index}${t.index === 0 ? ' (default)' : ''}${t.index === r.chosen ? ' **chosen**' : ''} | ${t.phase} | ${t.ndcg.purchase.toFixed(4)} | ${t.ndcg.click.toFixed(4)} | ${t.precision.purchase.toFixed(4)} | ${t.precision.click.toFixed(4)} | ${t.description} | ${t.ms} |`,
+    )
     .join('\n');
   return `# tune · ${r.name} · seed ${r.seed}\n\n${tuneStatement(r)}\n\n${head}\n${body}\n`;
 }

@@ -173,7 +173,7 @@ export async function runTune(opts: TuneOptions = {}): Promise<TuneResult> {
     };
     for (const [i, settings] of points.entries()) await evaluate(settings, i < anchors ? 'anchor' : 'random');
     let best = [...results].sort((a, b) => compareTrials(a, b, target))[0]!;
-    for (let improved = true; improved && results.length < trials; ) {
+    for (let improved = true; improved && results.length < trials;) {
       improved = false;
       for (const move of coordinateMoves(best.settings)) {
         if (results.length >= trials) break;

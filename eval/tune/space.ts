@@ -153,12 +153,11 @@ export function settingsStrategy(id: string, s: TrialSettings): Strategy {
 
 /** One line describing a point, e.g. `commercial 0.4 + affinity 0.3; recent 0.1 nb 0.6 trending fresh 0.1; λ 0.8 cap 3; max 200` (no `|`: it sits in a Markdown table). */
 export function describeSettings(s: TrialSettings): string {
-  const w = TUNED_SCORERS.filter((id) => (s.weights[id] ?? 0) > 0).map((id) => `${id.split('/')[1]} ${s.weights[id]}`).join(' + ');
-  const r = [
-    s.recent !== null ? `recent ${s.recent}` : '',
-    s.neighbourhood !== null ? `nb ${s.neighbourhood}` : '',
-    s.trending ? 'trending' : '',
-    s.fresh !== null ? `fresh ${s.fresh}` : '',
-  ].filter(Boolean).join(' ');
+  const w = TUNED_SCORERS.filter((id) => (s.weights[id] ?? 0) > 0)
+    .map((id) => `${id.split('/')[1]} ${s.weights[id]}`)
+    .join(' + ');
+  const r = [s.recent !== null ? `recent ${s.recent}` : '', s.neighbourhood !== null ? `nb ${s.neighbourhood}` : '', s.trending ? 'trending' : '', s.fresh !== null ? `fresh ${s.fresh}` : '']
+    .filter(Boolean)
+    .join(' ');
   return `${w}; ${r}; λ ${s.lambda} cap ${s.maxPerCategory}; max ${s.candidates}`;
 }

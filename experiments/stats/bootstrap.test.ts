@@ -151,7 +151,10 @@ describe('bootstrapRatioComparison', () => {
     const b = simulateArm(rng, 60, 0.12, 20);
     const [ra, rb] = referenceReplicates([a, b], 300, 17);
     const diffs = ra!.map((x, i) => rb![i]! - x).sort();
-    const lifts = ra!.map((x, i) => rb![i]! / x - 1).filter(Number.isFinite).sort();
+    const lifts = ra!
+      .map((x, i) => rb![i]! / x - 1)
+      .filter(Number.isFinite)
+      .sort();
     const r = bootstrapRatioComparison(a, b, { resamples: 300, seed: 17 });
     expect(r.differenceCi).toEqual({ lower: quantileSorted(diffs, 0.025), upper: quantileSorted(diffs, 0.975) });
     expect(r.relativeCi).toEqual({ lower: quantileSorted(lifts, 0.025), upper: quantileSorted(lifts, 0.975) });

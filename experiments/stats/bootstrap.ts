@@ -75,11 +75,7 @@ export function bootstrapRatio(sample: RatioSample, options: BootstrapOptions = 
 }
 
 /** Percentile bootstrap intervals for both arms, their difference and the relative lift of B. */
-export function bootstrapRatioComparison(
-  a: RatioSample,
-  b: RatioSample,
-  options: BootstrapOptions = {},
-): RatioComparisonBootstrapResult {
+export function bootstrapRatioComparison(a: RatioSample, b: RatioSample, options: BootstrapOptions = {}): RatioComparisonBootstrapResult {
   const { resamples, alpha, seed } = resolve(options);
   const dataA = prepare(a, 'a');
   const dataB = prepare(b, 'b');

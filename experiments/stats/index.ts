@@ -44,9 +44,4 @@ export type { AdjustedPValues } from './corrections';
 export { sampleRatioMismatch } from './srm';
 export type { SrmOptions, SrmResult } from './srm';
 export { bootstrapRatio, bootstrapRatioComparison, quantileSorted } from './bootstrap';
-export type {
-  BootstrapOptions,
-  RatioBootstrapResult,
-  RatioComparisonBootstrapResult,
-  RatioSample,
-} from './bootstrap';
+export type { BootstrapOptions, RatioBootstrapResult, RatioComparisonBootstrapResult, RatioSample } from './bootstrap';

@@ -32,7 +32,6 @@ export interface WelchTestResult {
   readonly pValue: number;
 }
 
-
 /** Welch's t-test of H0: μ_A = μ_B from per-arm summaries (variance with divisor n − 1). */
 export function welchTTest(a: SampleSummary, b: SampleSummary, options?: TestOptions): WelchTestResult {
   const opts = resolveOptions(options);

@@ -31,7 +31,10 @@ describe('twoProportionZTest', () => {
 
   it("uses the pooled SE for z, so z² is Pearson's X² of the 2×2 table", () => {
     // Pearson X² from the table's expected counts, E = row total × column total / N (N = 22,071, 293 MIs).
-    const table = [[104, 11037 - 104], [189, 11034 - 189]];
+    const table = [
+      [104, 11037 - 104],
+      [189, 11034 - 189],
+    ];
     const rows = [11037, 11034];
     const cols = [293, 22071 - 293];
     let x2 = 0;

@@ -30,7 +30,6 @@ export interface ProportionCounts {
  */
 export type ProportionTestResult = LiftTestResult;
 
-
 /** Two-proportion z-test of H0: p_A = p_B. */
 export function twoProportionZTest(counts: ProportionCounts, options?: TestOptions): ProportionTestResult {
   const opts = resolveOptions(options);

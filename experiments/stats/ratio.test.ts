@@ -56,7 +56,6 @@ describe('ratio metrics with the delta method', () => {
     expect(delta / runs).toBeGreaterThan(0.02);
     expect(delta / runs).toBeLessThan(0.09);
     expect(naive / runs).toBeGreaterThan(0.12);
-
   });
 
   it('rejects arms it cannot estimate', () => {

@@ -29,7 +29,6 @@ export interface RatioEstimate {
 /** Estimates R_A, R_B; delta-method intervals for R_B − R_A and R_B / R_A − 1 (see the header). */
 export type RatioTestResult = LiftTestResult;
 
-
 /** R and its delta-method variance for one arm. Throws RangeError on fewer than 2 units or Σn = 0. */
 export function ratioEstimate(u: RatioUnits, arm = 'arm'): RatioEstimate {
   const N = u.numerator.length;

@@ -31,11 +31,7 @@ export interface SrmResult {
  * Chi-square SRM test of `observedCounts` (units per arm) against `expectedWeights` (the configured
  * split, any positive scale: [50, 50], [1, 1] and [0.5, 0.5] are the same).
  */
-export function sampleRatioMismatch(
-  observedCounts: readonly number[],
-  expectedWeights: readonly number[],
-  options: SrmOptions = {},
-): SrmResult {
+export function sampleRatioMismatch(observedCounts: readonly number[], expectedWeights: readonly number[], options: SrmOptions = {}): SrmResult {
   const threshold = options.threshold ?? 0.001;
   if (!(threshold > 0 && threshold < 1)) throw new RangeError(`threshold must be in (0, 1), got ${threshold}`);
   const k = observedCounts.length;

@@ -55,9 +55,7 @@ export function interval(estimate: number, se: number, dist: SymmetricDistributi
     return { lower: estimate - q * se, upper: estimate + q * se };
   }
   const q = dist.quantile(1 - alpha);
-  return alternative === 'greater'
-    ? { lower: estimate - q * se, upper: Infinity }
-    : { lower: -Infinity, upper: estimate + q * se };
+  return alternative === 'greater' ? { lower: estimate - q * se, upper: Infinity } : { lower: -Infinity, upper: estimate + q * se };
 }
 
 /** Maps both ends of an interval through an increasing function (e.g. exp(·) − 1). */

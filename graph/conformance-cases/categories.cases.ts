@@ -40,10 +40,7 @@ export function categoryCases(open: OpenHarness): void {
       expect(chains.get('s:orphan')).toEqual(['s:unrecorded', 's:orphan']);
       expect(chains.get('s:unrecorded')).toEqual(['s:unrecorded']);
       await store.upsertCategories([cat('s:appliances.kitchen', null, 'kitchen')]);
-      expect((await store.categoryAncestors(['s:appliances.kitchen.washer'])).get('s:appliances.kitchen.washer')).toEqual([
-        's:appliances.kitchen',
-        's:appliances.kitchen.washer',
-      ]);
+      expect((await store.categoryAncestors(['s:appliances.kitchen.washer'])).get('s:appliances.kitchen.washer')).toEqual(['s:appliances.kitchen', 's:appliances.kitchen.washer']);
     }));
 
   it('cuts a parent cycle instead of looping', () =>

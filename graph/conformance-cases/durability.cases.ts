@@ -14,9 +14,7 @@ async function snapshot(store: GraphStore) {
     trending: await store.trending(10),
     fresh: await store.fresh(10),
     neighbourhood: plain(await store.neighbourhood(['A', 'B'])),
-    stats: [...stats.values()]
-      .map((s) => ({ ...s, totals: Array.from(s.totals), decayed: Array.from(s.decayed) }))
-      .sort((a, b) => (a.itemId < b.itemId ? -1 : 1)),
+    stats: [...stats.values()].map((s) => ({ ...s, totals: Array.from(s.totals), decayed: Array.from(s.decayed) })).sort((a, b) => (a.itemId < b.itemId ? -1 : 1)),
     profile: await store.userProfile('u1', 10),
     users: await store.getUsers(['u1', 'u4', 'shopper']),
     items: await store.getItems(items),

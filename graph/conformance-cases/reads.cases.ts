@@ -10,10 +10,16 @@ import { T0, HOUR, ev, item, ix, many, totalsOf, weight, withStore, type OpenHar
  */
 export async function buildSmallGraph(store: GraphStore): Promise<void> {
   const rows: [string, string][] = [
-    ['u1', 'A'], ['u1', 'B'], ['u1', 'C'],
-    ['u2', 'A'], ['u2', 'B'],
-    ['u3', 'B'], ['u3', 'D'],
-    ['u4', 'A'], ['u4', 'C'], ['u4', 'E'],
+    ['u1', 'A'],
+    ['u1', 'B'],
+    ['u1', 'C'],
+    ['u2', 'A'],
+    ['u2', 'B'],
+    ['u3', 'B'],
+    ['u3', 'D'],
+    ['u4', 'A'],
+    ['u4', 'C'],
+    ['u4', 'E'],
   ];
   await store.ingestEvents(rows.map(([u, i], j) => ev(`g${j}`, u, 'view', i, T0 + j * HOUR)));
   await store.ingestEvents([ev('g-imp', 'u4', 'impression', 'D', T0 + 20 * HOUR)]);
@@ -211,12 +217,7 @@ export function readCases(open: OpenHarness): void {
 
   it('fresh: available items by createdAt, newest first', () =>
     withStore(open, async ({ store }) => {
-      await store.upsertItems([
-        item('F1', { createdAt: T0 + 1 }),
-        item('F2', { createdAt: T0 + 3, available: false }),
-        item('F3', { createdAt: T0 + 2 }),
-        item('F4', { createdAt: T0 + 5 }),
-      ]);
+      await store.upsertItems([item('F1', { createdAt: T0 + 1 }), item('F2', { createdAt: T0 + 3, available: false }), item('F3', { createdAt: T0 + 2 }), item('F4', { createdAt: T0 + 5 })]);
       await store.ingestEvents([ev('e1', 'u1', 'view', 'F5', T0 + 4)]);
       expect(await store.fresh(10)).toEqual(['F4', 'F5', 'F3', 'F1']);
       expect(await store.fresh(2)).toEqual(['F4', 'F5']);

@@ -54,11 +54,7 @@ export function writeCases(open: OpenHarness): void {
   it('creates bare users and items for unknown ids, and leaves known ones alone', () =>
     withStore(open, async ({ store }) => {
       await store.upsertItems([item('known', { title: 'Kettle', price: 20, createdAt: T0 - HOUR })]);
-      await store.ingestEvents([
-        ev('e1', 'nu', 'view', 'ni', T0 + 5000),
-        ev('e2', 'nu', 'click', 'ni', T0 + 1000),
-        ev('e3', 'nu', 'view', 'known', T0 + 6000),
-      ]);
+      await store.ingestEvents([ev('e1', 'nu', 'view', 'ni', T0 + 5000), ev('e2', 'nu', 'click', 'ni', T0 + 1000), ev('e3', 'nu', 'view', 'known', T0 + 6000)]);
       const users = await store.getUsers(['nu', 'nobody']);
       expect([...users.keys()]).toEqual(['nu']);
       expect(users.get('nu')).toEqual({ id: 'nu', demographics: {}, preferences: [] });

@@ -3,7 +3,16 @@ import { ErrorCode } from '../../errors/codes';
 import { admit, checkRows, validateCeiling } from './ceiling';
 
 const ev = (eventId: string, userId: string, itemId: string | null): InteractionEvent => ({
-  eventId, userId, type: 'view', itemId, ts: 1, value: 0, dwellMs: null, session: null, referrer: null, query: null,
+  eventId,
+  userId,
+  type: 'view',
+  itemId,
+  ts: 1,
+  value: 0,
+  dwellMs: null,
+  session: null,
+  referrer: null,
+  query: null,
 });
 
 describe('admit', () => {
@@ -20,7 +29,10 @@ describe('admit', () => {
     const batch = [ev('a', 'u1', 'i1'), ev('b', 'u1', 'i2'), ev('c', 'u2', 'i3'), ev('d', 'u1', null)];
     const plan = admit(batch, { users: 0, items: 0, events: 0 }, { maxUsers: 1, maxItems: 1, maxEvents: 3 }, nothingKnown);
     expect(plan.admitted).toEqual([0, 3]);
-    expect(plan.refused.map((r) => [r.index, r.full])).toEqual([[1, 'items'], [2, 'users']]);
+    expect(plan.refused.map((r) => [r.index, r.full])).toEqual([
+      [1, 'items'],
+      [2, 'users'],
+    ]);
     const full = admit(batch, { users: 0, items: 0, events: 2 }, { maxUsers: 9, maxItems: 9, maxEvents: 3 }, nothingKnown);
     expect(full.admitted).toEqual([0]);
     expect(full.refused.map((r) => r.full)).toEqual(['events', 'events', 'events']);
@@ -45,7 +57,9 @@ describe('checkRows / validateCeiling', () => {
   it('throws STORE_FULL naming the ceiling only when the new rows pass it', () => {
     const c = { maxUsers: 3, maxItems: 3, maxEvents: 3 };
     expect(() => checkRows('users', 1, { users: 2, items: 0, events: 0 }, c)).not.toThrow();
-    expect(() => checkRows('users', 2, { users: 2, items: 0, events: 0 }, c)).toThrow(expect.objectContaining({ code: ErrorCode.STORE_FULL, details: expect.objectContaining({ full: 'users', max: 3 }) }));
+    expect(() => checkRows('users', 2, { users: 2, items: 0, events: 0 }, c)).toThrow(
+      expect.objectContaining({ code: ErrorCode.STORE_FULL, details: expect.objectContaining({ full: 'users', max: 3 }) }),
+    );
     expect(() => checkRows('items', 0, { users: 0, items: 9, events: 0 }, c)).not.toThrow();
   });
 

@@ -34,9 +34,7 @@ describe('DecayedTable', () => {
     const asOf = 25 * H;
     for (let row = 0; row < 5; row++) {
       for (let col = 0; col < 2; col++) {
-        const expected = events
-          .filter((e) => e.row === row && e.col === col)
-          .reduce((sum, e) => sum + e.x * Math.pow(2, -(asOf - e.ts) / H), 0);
+        const expected = events.filter((e) => e.row === row && e.col === col).reduce((sum, e) => sum + e.x * Math.pow(2, -(asOf - e.ts) / H), 0);
         expect(table.valueAt(row, col, asOf)).toBeCloseTo(expected, 9);
       }
     }

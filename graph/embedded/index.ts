@@ -114,7 +114,15 @@ function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, categories: 
 
     async upsertUsers(users: readonly UserRecord[]) {
       open();
-      checkRows('users', newIds(users.map((u) => u.id), ix.users), rows(), ceiling);
+      checkRows(
+        'users',
+        newIds(
+          users.map((u) => u.id),
+          ix.users,
+        ),
+        rows(),
+        ceiling,
+      );
       write('users', () => tail.local(() => writer.upsertUsers(users)));
       for (const u of users) ix.addUser(u.id);
       return users.length;
@@ -122,7 +130,15 @@ function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, categories: 
 
     async upsertItems(items: readonly ItemRecord[]) {
       open();
-      checkRows('items', newIds(items.map((it) => it.id), ix.items), rows(), ceiling);
+      checkRows(
+        'items',
+        newIds(
+          items.map((it) => it.id),
+          ix.items,
+        ),
+        rows(),
+        ceiling,
+      );
       write('items', () => tail.local(() => writer.upsertItems(items)));
       for (const it of items) ix.putItem(it);
       return items.length;
@@ -159,9 +175,7 @@ function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, categories: 
         is[j] = itemOf(e);
       });
       if (n === 0 && plan.refused.length > 0) return { inserted: 0, duplicates: [], refused: plan.refused };
-      const r = write('events', () =>
-        tail.local(() => writer.insertEvents(events, { user: (j) => (us[j] as number) >= 0, item: (j) => (is[j] as number) >= 0 })),
-      );
+      const r = write('events', () => tail.local(() => writer.insertEvents(events, { user: (j) => (us[j] as number) >= 0, item: (j) => (is[j] as number) >= 0 })));
       for (const u of r.newUsers) ix.addUser(u);
       for (const it of r.newItems) ix.putItem(bareItem(it.id, it.createdAt));
       ix.queryCount += r.newQueries;
@@ -278,4 +292,3 @@ function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, categories: 
     },
   };
 }
-

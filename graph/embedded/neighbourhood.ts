@@ -215,8 +215,11 @@ export function pickTop(cands: Int32Array, cnt: Int32Array, limit: number, name:
   const tied =
     ties.length <= need
       ? ties
-      : selectTop(ties.length, need, () => true, (a, b) => name(ties[a] as number) < name(ties[b] as number)).map(
-          (t) => ties[t] as number,
-        );
+      : selectTop(
+          ties.length,
+          need,
+          () => true,
+          (a, b) => name(ties[a] as number) < name(ties[b] as number),
+        ).map((t) => ties[t] as number);
   return kept.concat(tied).sort(order);
 }

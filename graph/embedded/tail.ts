@@ -47,9 +47,7 @@ export function createStoreTail(db: SqliteDb, ix: MemoryIndex): StoreTail {
   const maxChange = db.prepare('SELECT COALESCE(MAX(seq), 0) FROM store_changes').pluck();
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   const changesAfter = db.prepare('SELECT seq, kind, key FROM store_changes WHERE seq > ? ORDER BY seq LIMIT ?').raw();
-  const eventsAfter = db
-    .prepare('SELECT rowid, event_id, user_id, type, item_id, ts, value, dwell_ms, session, referrer, query FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?')
-    .raw();
+  const eventsAfter = db.prepare('SELECT rowid, event_id, user_id, type, item_id, ts, value, dwell_ms, session, referrer, query FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?').raw();
   const selectItem = db.prepare(`SELECT ${ITEM_COLUMNS} FROM items WHERE id = ?`).raw();
 
   let eventCursor = maxEvent.get() as number;

@@ -2,8 +2,7 @@ import { selectTop } from './topk';
 
 describe('selectTop', () => {
   const scores = [5, 1, 9, 9, 3, 7, 2, 8, 6, 4, 0, 9];
-  const before = (a: number, b: number): boolean =>
-    (scores[a] as number) > (scores[b] as number) || (scores[a] === scores[b] && a < b);
+  const before = (a: number, b: number): boolean => (scores[a] as number) > (scores[b] as number) || (scores[a] === scores[b] && a < b);
 
   it('returns the best k in order, ties by the given order', () => {
     expect(selectTop(scores.length, 4, () => true, before)).toEqual([2, 3, 11, 7]);

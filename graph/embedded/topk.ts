@@ -2,12 +2,7 @@
  * Top-k selection with a bounded binary heap: O(n log k) instead of sorting n.
  * `before(a, b)` is true when candidate a ranks ahead of b (a strict order).
  */
-export function selectTop(
-  n: number,
-  k: number,
-  include: (i: number) => boolean,
-  before: (a: number, b: number) => boolean,
-): number[] {
+export function selectTop(n: number, k: number, include: (i: number) => boolean, before: (a: number, b: number) => boolean): number[] {
   if (k <= 0) return [];
   // Min-heap by rank: heap[0] is the worst kept candidate.
   const heap: number[] = [];

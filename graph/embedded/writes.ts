@@ -47,9 +47,7 @@ export function createSqlWriter(db: SqliteDb): SqlWriter {
     `INSERT INTO users (id, demographics, preferences) VALUES (?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET demographics = excluded.demographics, preferences = excluded.preferences`,
   );
-  const bareUser = db.prepare(
-    `INSERT INTO users (id, demographics, preferences) VALUES (?, '{}', '[]') ON CONFLICT (id) DO NOTHING`,
-  );
+  const bareUser = db.prepare(`INSERT INTO users (id, demographics, preferences) VALUES (?, '{}', '[]') ON CONFLICT (id) DO NOTHING`);
   const upsertItem = db.prepare(
     `INSERT INTO items (id, title, categories, brand, price, available, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET title = excluded.title, categories = excluded.categories,
@@ -61,18 +59,12 @@ export function createSqlWriter(db: SqliteDb): SqlWriter {
      VALUES (?, '', '[]', NULL, NULL, 1, ?) ON CONFLICT (id) DO NOTHING`,
   );
   const deleteItemCategories = db.prepare(`DELETE FROM item_category WHERE item_id = ?`);
-  const insertItemCategory = db.prepare(
-    `INSERT INTO item_category (item_id, category) VALUES (?, ?) ON CONFLICT DO NOTHING`,
-  );
-  const upsertQuery = db.prepare(
-    `INSERT INTO queries (text, terms) VALUES (?, ?) ON CONFLICT (text) DO UPDATE SET terms = excluded.terms`,
-  );
+  const insertItemCategory = db.prepare(`INSERT INTO item_category (item_id, category) VALUES (?, ?) ON CONFLICT DO NOTHING`);
+  const upsertQuery = db.prepare(`INSERT INTO queries (text, terms) VALUES (?, ?) ON CONFLICT (text) DO UPDATE SET terms = excluded.terms`);
   const queryExists = db.prepare(`SELECT 1 FROM queries WHERE text = ?`).pluck();
   const bareQuery = db.prepare(`INSERT INTO queries (text, terms) VALUES (?, ?) ON CONFLICT (text) DO NOTHING`);
   const deleteQueryTerms = db.prepare(`DELETE FROM query_terms WHERE query = ?`);
-  const insertQueryTerm = db.prepare(
-    `INSERT INTO query_terms (term, query) VALUES (?, ?) ON CONFLICT DO NOTHING`,
-  );
+  const insertQueryTerm = db.prepare(`INSERT INTO query_terms (term, query) VALUES (?, ?) ON CONFLICT DO NOTHING`);
   /** INSERT of `rows` events returning the ids actually inserted (prepared once per size). */
   const insertEventStmts = new Map<number, Statement>();
   const insertEventsStmt = (rows: number): Statement => {
@@ -117,15 +109,7 @@ export function createSqlWriter(db: SqliteDb): SqlWriter {
 
   const itemsTx = db.transaction((items: readonly ItemRecord[]) => {
     for (const it of items) {
-      upsertItem.run(
-        it.id,
-        it.title,
-        JSON.stringify(it.categories),
-        it.brand,
-        it.price,
-        it.available ? 1 : 0,
-        it.createdAt,
-      );
+      upsertItem.run(it.id, it.title, JSON.stringify(it.categories), it.brand, it.price, it.available ? 1 : 0, it.createdAt);
       deleteItemCategories.run(it.id);
       for (const c of it.categories) insertItemCategory.run(it.id, c);
     }

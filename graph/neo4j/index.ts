@@ -12,17 +12,7 @@ import type { CategoryRecord, ItemRecord, QueryRecord, UserRecord } from '../../
 import type { GraphStore, IngestResult, NeighbourhoodOptions, UserProfile } from '../port';
 import { readCategoryChains, readCategoryItems, writeCategories } from './categories';
 import * as Q from './cypher';
-import {
-  assembleItemStats,
-  assembleNeighbourhood,
-  duplicatesOf,
-  itemFromRow,
-  num,
-  planIngest,
-  planWrites,
-  userFromRow,
-  withDegrees,
-} from './values';
+import { assembleItemStats, assembleNeighbourhood, duplicatesOf, itemFromRow, num, planIngest, planWrites, userFromRow, withDegrees } from './values';
 
 /** Default half-life of decayed item statistics: 7 days. */
 export const DEFAULT_STATS_HALF_LIFE_MS = 7 * 24 * 3600 * 1000;

@@ -1,17 +1,6 @@
 import neo4j from 'neo4j-driver';
 import { eventTypeIndex, type InteractionEvent } from '../../domain/events';
-import {
-  assembleItemStats,
-  assembleNeighbourhood,
-  duplicatesOf,
-  itemFromRow,
-  num,
-  numOrNull,
-  planIngest,
-  planWrites,
-  userFromRow,
-  withDegrees,
-} from './values';
+import { assembleItemStats, assembleNeighbourhood, duplicatesOf, itemFromRow, num, numOrNull, planIngest, planWrites, userFromRow, withDegrees } from './values';
 
 const e = (eventId: string, type: InteractionEvent['type'], itemId: string | null, query: string | null = null): InteractionEvent => ({
   eventId,
@@ -67,13 +56,7 @@ describe('ingest planning', () => {
   });
 
   it('derives bare nodes, interactions, searches and LED_TO counts', () => {
-    const w = planWrites([
-      e('a', 'view', 'i1'),
-      e('bb', 'search', 'i1', 'red kettle'),
-      e('ccc', 'search', 'i1', 'red kettle'),
-      e('dddd', 'search', null, 'mug'),
-      e('eeeee', 'search', 'i2', null),
-    ]);
+    const w = planWrites([e('a', 'view', 'i1'), e('bb', 'search', 'i1', 'red kettle'), e('ccc', 'search', 'i1', 'red kettle'), e('dddd', 'search', null, 'mug'), e('eeeee', 'search', 'i2', null)]);
     expect(w.users).toEqual(['u1']);
     expect(w.items).toEqual([
       { id: 'i1', createdAt: 1001 },
@@ -101,7 +84,14 @@ describe('assembly', () => {
       ],
       2,
     );
-    const out = withDegrees(nb, new Map([['A', 3], ['C', 2], ['D', 1]]));
+    const out = withDegrees(
+      nb,
+      new Map([
+        ['A', 3],
+        ['C', 2],
+        ['D', 1],
+      ]),
+    );
     expect([...out.co.keys()]).toEqual(['C', 'D']);
     expect(Array.from(out.co.get('C') ?? [])).toEqual([2, 1]);
     expect(Array.from(out.co.get('D') ?? [])).toEqual([0, 1]);

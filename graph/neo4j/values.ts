@@ -132,18 +132,13 @@ export function assembleNeighbourhood(
     v[r.k] = r.co;
     totals.set(r.id, (totals.get(r.id) ?? 0) + r.co);
   }
-  const kept = [...co.keys()]
-    .sort((a, b) => (totals.get(b) as number) - (totals.get(a) as number) || (a < b ? -1 : a > b ? 1 : 0))
-    .slice(0, limit);
+  const kept = [...co.keys()].sort((a, b) => (totals.get(b) as number) - (totals.get(a) as number) || (a < b ? -1 : a > b ? 1 : 0)).slice(0, limit);
   const out = new Map<string, Float32Array>();
   for (const id of kept) out.set(id, co.get(id) as Float32Array);
   return { seeds, co: out, totals };
 }
 
-export function withDegrees(
-  nb: { seeds: readonly string[]; co: Map<string, Float32Array> },
-  degrees: ReadonlyMap<string, number>,
-): Neighbourhood {
+export function withDegrees(nb: { seeds: readonly string[]; co: Map<string, Float32Array> }, degrees: ReadonlyMap<string, number>): Neighbourhood {
   const degree = new Map<string, number>();
   for (const id of [...nb.seeds, ...nb.co.keys()]) degree.set(id, degrees.get(id) ?? 0);
   return { seeds: nb.seeds, co: nb.co, degree };

@@ -109,12 +109,7 @@ export async function* readMappedCsv(file: string, mapping: unknown, opts: ReadM
  * Malformed rows are reported in the summary (and on the log) and skipped; the import goes on.
  * Throws IMPORT_FILE_NOT_FOUND before anything is written when the file is missing.
  */
-export async function importCsv(
-  store: GraphStore,
-  file: string,
-  mapping: unknown,
-  opts: ImportOptions = {},
-): Promise<ImportSummary> {
+export async function importCsv(store: GraphStore, file: string, mapping: unknown, opts: ImportOptions = {}): Promise<ImportSummary> {
   const m = parseMapping(mapping);
   const run = await startRun(store, m.name, file, opts);
   let records = 0;

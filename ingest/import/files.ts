@@ -9,8 +9,7 @@ import { CodedError } from '../../errors/errors';
  * `reason`) when `path` does not exist, is not a file, or cannot be read. `what` names it in the message.
  */
 export async function inputFileSize(path: string, what = 'input file'): Promise<number> {
-  const problem = (reason: string): CodedError =>
-    new CodedError(ErrorCode.IMPORT_FILE_NOT_FOUND, `${what} ${path} ${reason}`, { file: path, reason });
+  const problem = (reason: string): CodedError => new CodedError(ErrorCode.IMPORT_FILE_NOT_FOUND, `${what} ${path} ${reason}`, { file: path, reason });
   let size: number;
   try {
     const st = await stat(path);

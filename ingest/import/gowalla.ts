@@ -30,12 +30,11 @@ export interface GowallaOptions extends ImportOptions {
 const INT = /^\d+$/;
 
 /** Parse one line into events, or the first problem. Empty lines give no events. */
-export function gowallaLineEvents(
-  line: string,
-  lineNo: number,
-  o: { split: GowallaSplit; type: EventType; idPrefix: string; now: number },
-): { events: InteractionEvent[] } | { error: RowError } {
-  const tokens = line.trim().split(/\s+/).filter((t) => t !== '');
+export function gowallaLineEvents(line: string, lineNo: number, o: { split: GowallaSplit; type: EventType; idPrefix: string; now: number }): { events: InteractionEvent[] } | { error: RowError } {
+  const tokens = line
+    .trim()
+    .split(/\s+/)
+    .filter((t) => t !== '');
   const [user, ...items] = tokens;
   if (user === undefined) return { events: [] };
   if (!INT.test(user)) return { error: rowError(lineNo, 'userId', `"${user}" is not an integer id`) };

@@ -7,10 +7,7 @@ import { CodedError } from '../../errors/errors';
 import { EVENT_TYPES, isEventType, type EventType } from '../../domain/events';
 
 /** Fields a row can provide. */
-export const MAPPED_FIELDS = [
-  'userId', 'itemId', 'type', 'ts', 'value', 'dwellMs', 'session', 'referrer', 'query',
-  'category', 'price', 'title', 'brand',
-] as const;
+export const MAPPED_FIELDS = ['userId', 'itemId', 'type', 'ts', 'value', 'dwellMs', 'session', 'referrer', 'query', 'category', 'price', 'title', 'brand'] as const;
 export type MappedField = (typeof MAPPED_FIELDS)[number];
 
 /** A column: its name (from the header or `columns`) or its 0-based index. */
@@ -23,10 +20,7 @@ export type FieldColumns = Readonly<Partial<Record<Exclude<MappedField, 'categor
   readonly category?: ColumnRef | readonly ColumnRef[];
 };
 
-export type EventIdSpec =
-  | { readonly column: ColumnRef }
-  | { readonly concat: readonly ColumnRef[]; readonly separator: string }
-  | { readonly hash: readonly ColumnRef[] };
+export type EventIdSpec = { readonly column: ColumnRef } | { readonly concat: readonly ColumnRef[]; readonly separator: string } | { readonly hash: readonly ColumnRef[] };
 
 export const NUMERIC_FIELDS: ReadonlySet<MappedField> = new Set(['value', 'dwellMs', 'price']);
 

@@ -41,7 +41,12 @@ describe('parseMapping', () => {
   it('defaults: tsUnit auto in UTC, the default null tokens, no fallbacks, value on every type, flat categories', () => {
     const { tsUnit: _unit, ...noUnit } = base;
     expect(parseMapping(noUnit)).toMatchObject({
-      tsUnit: 'auto', tsZone: 'UTC', nullValues: [...DEFAULT_NULL_VALUES], fallbacks: {}, valueTypes: null, categoryPath: null,
+      tsUnit: 'auto',
+      tsZone: 'UTC',
+      nullValues: [...DEFAULT_NULL_VALUES],
+      fallbacks: {},
+      valueTypes: null,
+      categoryPath: null,
     });
     expect(DEFAULT_NULL_VALUES).toEqual(expect.arrayContaining(['NA', 'null']));
   });

@@ -41,9 +41,26 @@
  */
 import type { EventType } from '../../domain/events';
 import {
-  DEFAULT_NULL_VALUES, LINE_REF, MAPPED_FIELDS, bool, columnRef, isObject, mappingError, parseConstants, parseEventId,
-  parseEventTypes, parseFallbacks, parseFields, parseValueTypes, separator, str, stringList,
-  type ColumnRef, type EventIdSpec, type FieldColumns, type MappedField,
+  DEFAULT_NULL_VALUES,
+  LINE_REF,
+  MAPPED_FIELDS,
+  bool,
+  columnRef,
+  isObject,
+  mappingError,
+  parseConstants,
+  parseEventId,
+  parseEventTypes,
+  parseFallbacks,
+  parseFields,
+  parseValueTypes,
+  separator,
+  str,
+  stringList,
+  type ColumnRef,
+  type EventIdSpec,
+  type FieldColumns,
+  type MappedField,
 } from './mapping-keys';
 import { TS_UNITS, parseZone, type TsUnit } from './timestamp';
 
@@ -74,9 +91,26 @@ export interface CsvMapping {
 }
 
 const TOP_KEYS = new Set([
-  'name', 'description', 'delimiter', 'quote', 'header', 'columns', 'trim', 'fields', 'constants', 'nullValues',
-  'fallbacks', 'tsUnit', 'tsZone', 'eventTypes', 'ignore', 'valueTypes', 'categorySeparator', 'categoryPath',
-  'idPrefix', 'eventId',
+  'name',
+  'description',
+  'delimiter',
+  'quote',
+  'header',
+  'columns',
+  'trim',
+  'fields',
+  'constants',
+  'nullValues',
+  'fallbacks',
+  'tsUnit',
+  'tsZone',
+  'eventTypes',
+  'ignore',
+  'valueTypes',
+  'categorySeparator',
+  'categoryPath',
+  'idPrefix',
+  'eventId',
 ]);
 
 /**

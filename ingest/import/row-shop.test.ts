@@ -12,8 +12,14 @@ const row = (over: Partial<Record<string, string>> = {}): string[] =>
     (h) =>
       over[h] ??
       ({
-        event_time: '2019-10-01 00:00:00 UTC', event_type: 'purchase', product_id: '44600062', category_id: '2103807459595387724',
-        category_code: 'appliances.kitchen.washer', brand: 'shiseido', price: '35.79', user_id: '541312140',
+        event_time: '2019-10-01 00:00:00 UTC',
+        event_type: 'purchase',
+        product_id: '44600062',
+        category_id: '2103807459595387724',
+        category_code: 'appliances.kitchen.washer',
+        brand: 'shiseido',
+        price: '35.79',
+        user_id: '541312140',
         user_session: '72d76fde-8bb3-4e00-8c23-a032dfb5f8a0',
       }[h] as string),
   );
@@ -27,11 +33,19 @@ describe('shop-export rows', () => {
   it('reads the REES46 example row: UTC time, prefixed ids, item facts, the hierarchy', () => {
     const out = event(conv.convert(row(), 2));
     expect(out.event).toMatchObject({
-      userId: 'shop:541312140', itemId: 'shop:44600062', type: 'purchase', ts: Date.UTC(2019, 9, 1), value: 35.79,
+      userId: 'shop:541312140',
+      itemId: 'shop:44600062',
+      type: 'purchase',
+      ts: Date.UTC(2019, 9, 1),
+      value: 35.79,
       session: '72d76fde-8bb3-4e00-8c23-a032dfb5f8a0',
     });
     expect(out.item).toEqual({
-      id: 'shop:44600062', categories: ['shop:appliances.kitchen.washer', 'shop:2103807459595387724'], title: null, price: 35.79, brand: 'shiseido',
+      id: 'shop:44600062',
+      categories: ['shop:appliances.kitchen.washer', 'shop:2103807459595387724'],
+      title: null,
+      price: 35.79,
+      brand: 'shiseido',
     });
     expect(out.categories).toEqual([
       { id: 'shop:appliances', parent: null, name: 'appliances' },

@@ -57,9 +57,7 @@ describe('taobao preset rows', () => {
   it('honours an idPrefix override', () => {
     const conv = createRowConverter(TAOBAO_MAPPING, resolveColumns(TAOBAO_MAPPING, null), NOW, 'tb/');
     const out = event(conv.convert(['1', '2', '3', 'pv', '1511544070'], 1));
-    expect([out.event.eventId, out.event.userId, out.event.itemId, out.item?.categories]).toEqual([
-      'tb/1:2:pv:1511544070', 'tb/1', 'tb/2', ['tb/3'],
-    ]);
+    expect([out.event.eventId, out.event.userId, out.event.itemId, out.item?.categories]).toEqual(['tb/1:2:pv:1511544070', 'tb/1', 'tb/2', ['tb/3']]);
   });
 
   it.each([
@@ -82,8 +80,17 @@ describe('generic mappings', () => {
   const shop = parseMapping({
     name: 'shop',
     fields: {
-      userId: 'uid', itemId: 'sku', type: 'ev', ts: 'when', value: 'amount', dwellMs: 'dwell',
-      query: 'q', category: 'cats', price: 'price', title: 'name', session: 'sid',
+      userId: 'uid',
+      itemId: 'sku',
+      type: 'ev',
+      ts: 'when',
+      value: 'amount',
+      dwellMs: 'dwell',
+      query: 'q',
+      category: 'cats',
+      price: 'price',
+      title: 'name',
+      session: 'sid',
     },
     constants: { referrer: 'newsletter' },
     tsUnit: 'iso',
@@ -95,13 +102,22 @@ describe('generic mappings', () => {
   const header = ['uid', 'sku', 'ev', 'when', 'amount', 'dwell', 'q', 'cats', 'price', 'name', 'sid'];
   const conv = createRowConverter(shop, resolveColumns(shop, header), NOW);
   const row = (over: Partial<Record<string, string>>): string[] =>
-    header.map((h) => over[h] ?? { uid: 'u1', sku: 's1', ev: 'buy', when: '2023-05-01T10:00:00Z', amount: '19.5', dwell: '', q: '', cats: 'shoes| red ', price: '9.75', name: 'Red shoe', sid: 'x' }[h] ?? '');
+    header.map(
+      (h) => over[h] ?? { uid: 'u1', sku: 's1', ev: 'buy', when: '2023-05-01T10:00:00Z', amount: '19.5', dwell: '', q: '', cats: 'shoes| red ', price: '9.75', name: 'Red shoe', sid: 'x' }[h] ?? '',
+    );
 
   it('maps every kind of field', () => {
     const out = event(conv.convert(row({}), 2));
     expect(out.event).toMatchObject({
-      userId: 'u1', itemId: 's1', type: 'purchase', ts: Date.parse('2023-05-01T10:00:00Z'),
-      value: 19.5, dwellMs: null, session: 'x', referrer: 'newsletter', query: null,
+      userId: 'u1',
+      itemId: 's1',
+      type: 'purchase',
+      ts: Date.parse('2023-05-01T10:00:00Z'),
+      value: 19.5,
+      dwellMs: null,
+      session: 'x',
+      referrer: 'newsletter',
+      query: null,
     });
     expect(out.event.eventId).toMatch(/^[0-9a-f]{32}$/);
     expect(out.item).toEqual({ id: 's1', categories: ['shoes', 'red'], title: 'Red shoe', price: 9.75, brand: null });

@@ -124,7 +124,11 @@ export function createRowConverter(m: CsvMapping, cols: ResolvedColumns, now: nu
       if (tsSource !== null) {
         ts = parseTs(tsSource, m.tsUnit, zone);
         if (!Number.isFinite(ts)) {
-          return fail(line, 'ts', `"${tsSource}" is not a timestamp (tsUnit ${m.tsUnit}: ${m.tsUnit === 's' || m.tsUnit === 'ms' ? 'epoch number' : 'e.g. 2019-10-01 00:00:00 UTC, 2019-10-01T08:00:00+08:00, 1569888000'})`);
+          return fail(
+            line,
+            'ts',
+            `"${tsSource}" is not a timestamp (tsUnit ${m.tsUnit}: ${m.tsUnit === 's' || m.tsUnit === 'ms' ? 'epoch number' : 'e.g. 2019-10-01 00:00:00 UTC, 2019-10-01T08:00:00+08:00, 1569888000'})`,
+          );
         }
       }
       // Only the named types carry a value: a view's price is the item's, not revenue.

@@ -40,7 +40,16 @@ function fakeStore() {
 }
 
 const ev = (id: string, itemId: string, ts: number): InteractionEvent => ({
-  eventId: id, userId: 'u', type: 'view', itemId, ts, value: 0, dwellMs: null, session: null, referrer: null, query: null,
+  eventId: id,
+  userId: 'u',
+  type: 'view',
+  itemId,
+  ts,
+  value: 0,
+  dwellMs: null,
+  session: null,
+  referrer: null,
+  query: null,
 });
 const patch = (id: string, categories: string[], title: string | null = null) => ({ id, categories, title, price: null, brand: null });
 
@@ -73,10 +82,7 @@ describe('createEventSink', () => {
     await sink.add(ev('e3', 'i3', 3), patch('i3', ['a.b']), [a, ab]);
     await sink.add(ev('e4', 'i4', 4), patch('i4', ['a.b']), [a, { ...ab, parent: null }]);
     await sink.flush();
-    expect(calls).toEqual([
-      'upsertCategories:a<,a.b<a', 'getItems:2', 'upsertItems:2', 'ingestEvents:2',
-      'upsertCategories:a.b<', 'getItems:2', 'upsertItems:2', 'ingestEvents:2',
-    ]);
+    expect(calls).toEqual(['upsertCategories:a<,a.b<a', 'getItems:2', 'upsertItems:2', 'ingestEvents:2', 'upsertCategories:a.b<', 'getItems:2', 'upsertItems:2', 'ingestEvents:2']);
     expect(sink.totals().categoriesUpserted).toBe(3);
   });
 
@@ -90,7 +96,12 @@ describe('createEventSink', () => {
 describe('mergeItem', () => {
   const known: ItemRecord = { id: 'i', title: 'Lamp', categories: ['a'], brand: 'B', price: 5, available: false, createdAt: 1 };
   const pending = (over: Partial<{ categories: Set<string>; title: string | null; price: number | null }>) => ({
-    categories: new Set<string>(), title: null, price: null, brand: null, firstTs: 99, ...over,
+    categories: new Set<string>(),
+    title: null,
+    price: null,
+    brand: null,
+    firstTs: 99,
+    ...over,
   });
 
   it('keeps what the store knows when the rows add nothing', () => {
@@ -99,7 +110,9 @@ describe('mergeItem', () => {
 
   it('unions categories and takes given values, keeping availability and createdAt', () => {
     expect(mergeItem('i', known, pending({ categories: new Set(['b']), price: 7 }))).toEqual({
-      ...known, categories: ['a', 'b'], price: 7,
+      ...known,
+      categories: ['a', 'b'],
+      price: 7,
     });
   });
 });

@@ -70,11 +70,7 @@ export function mergeItem(id: string, known: ItemRecord | undefined, p: PendingI
     price: p.price ?? known.price,
     brand: p.brand ?? known.brand,
   };
-  const changed =
-    !sameList(categories, known.categories) ||
-    merged.title !== known.title ||
-    merged.price !== known.price ||
-    merged.brand !== known.brand;
+  const changed = !sameList(categories, known.categories) || merged.title !== known.title || merged.price !== known.price || merged.brand !== known.brand;
   return changed ? merged : null;
 }
 

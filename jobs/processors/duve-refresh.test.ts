@@ -34,7 +34,18 @@ describe('the DUVE refresh processor', () => {
 
   it('treats a corrupt model artifact as unrecoverable: one attempt, no retry', async () => {
     let calls = 0;
-    q.process('duve:refresh@a', duveRefreshProcessor({ refresh: async () => { calls++; throw new CorruptModelError('models/duve/7', 'Unexpected end of JSON input'); } }, quiet));
+    q.process(
+      'duve:refresh@a',
+      duveRefreshProcessor(
+        {
+          refresh: async () => {
+            calls++;
+            throw new CorruptModelError('models/duve/7', 'Unexpected end of JSON input');
+          },
+        },
+        quiet,
+      ),
+    );
     const done = nextOutcome(q);
     await q.add('duve:refresh@a', {}, { jobId: 'r2', backoffMs: 5 });
     expect(await done).toMatchObject({ status: 'failed', attempts: 1, unrecoverable: true, error: expect.stringContaining('models/duve/7 is corrupt') });

@@ -25,7 +25,10 @@ export function duveRefreshProcessor(service: Pick<UserValueService, 'refresh'>,
       logger.warn({ job: job.id, attempt: job.attempt, err: (err as Error).message }, 'DUVE refresh failed; it will be retried');
       throw err;
     }
-    logger.info({ job: job.id, users: out.users, changes: out.changes, model: out.modelVersion, ms: Math.round(out.ms), ...(out.swappedFrom ? { swappedFrom: out.swappedFrom } : {}) }, 'DUVE refresh done');
+    logger.info(
+      { job: job.id, users: out.users, changes: out.changes, model: out.modelVersion, ms: Math.round(out.ms), ...(out.swappedFrom ? { swappedFrom: out.swappedFrom } : {}) },
+      'DUVE refresh done',
+    );
     onDone?.(out);
   };
 }

@@ -22,12 +22,7 @@ export interface LtrRetrainLogger {
   warn(obj: object, msg?: string): void;
 }
 
-export function ltrRetrainProcessor(
-  store: GraphStore,
-  opts: TrainRankerOptions,
-  logger: LtrRetrainLogger,
-  onDone?: (r: TrainRankerResult) => void,
-): JobProcessor<Record<string, never>> {
+export function ltrRetrainProcessor(store: GraphStore, opts: TrainRankerOptions, logger: LtrRetrainLogger, onDone?: (r: TrainRankerResult) => void): JobProcessor<Record<string, never>> {
   return async (job) => {
     let r: TrainRankerResult;
     try {
@@ -38,13 +33,21 @@ export function ltrRetrainProcessor(
       throw err;
     }
     const best = Math.max(...r.fit.validation.trials.map((t) => t.ndcg));
-    logger.info({ job: job.id, version: r.version, dir: r.dir, lists: r.fit.trainLists, trees: r.fit.bestIteration, validNdcg: Number(best.toFixed(4)), ms: Math.round(r.fit.trainMs) }, 'ranker retrained and published');
+    logger.info(
+      { job: job.id, version: r.version, dir: r.dir, lists: r.fit.trainLists, trees: r.fit.bestIteration, validNdcg: Number(best.toFixed(4)), ms: Math.round(r.fit.trainMs) },
+      'ranker retrained and published',
+    );
     onDone?.(r);
   };
 }
 
 /** Register the processor and its repeatable schedule; returns the job name. */
-export async function scheduleLtrRetrain(queue: JobQueue, store: GraphStore, opts: TrainRankerOptions, s: { everyMs: number; logger: LtrRetrainLogger; onDone?: (r: TrainRankerResult) => void }): Promise<string> {
+export async function scheduleLtrRetrain(
+  queue: JobQueue,
+  store: GraphStore,
+  opts: TrainRankerOptions,
+  s: { everyMs: number; logger: LtrRetrainLogger; onDone?: (r: TrainRankerResult) => void },
+): Promise<string> {
   const name = LTR_RETRAIN_JOB;
   queue.process(name, ltrRetrainProcessor(store, opts, s.logger, s.onDone));
   await queue.repeat(name, {}, { everyMs: s.everyMs, scheduleId: name });

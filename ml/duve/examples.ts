@@ -96,7 +96,8 @@ export function buildDuveExamples(histories: readonly DuveHistory[], o: DuveExam
   if (refs.length === 0) throw new RangeError('DUVE examples: no reference time');
   for (let i = 0; i < refs.length; i++) {
     if (i > 0 && !(refs[i]! > refs[i - 1]!)) throw new RangeError('DUVE examples: reference times must be strictly ascending');
-    if (refs[i]! + o.horizonMs > o.trainEnd) throw new RangeError(`DUVE examples: the label window at ${new Date(refs[i]!).toISOString()} ends after the training end ${new Date(o.trainEnd).toISOString()}`);
+    if (refs[i]! + o.horizonMs > o.trainEnd)
+      throw new RangeError(`DUVE examples: the label window at ${new Date(refs[i]!).toISOString()} ends after the training end ${new Date(o.trainEnd).toISOString()}`);
   }
   const baseMs = refs[0]!;
   const layout = createDuveLayout({ types: o.types, embeddingDims: o.embeddingDims, embeddingHalfLifeDays: o.embeddingHalfLifeDays, embeddingSeed: o.embeddingSeed });
@@ -116,7 +117,10 @@ export function buildDuveExamples(histories: readonly DuveHistory[], o: DuveExam
       if (e.value > 0) withValue.add(e.type);
     }
     if (evs.length === 0) continue;
-    const sorted = evs.map((e, i) => ({ e, i })).sort((a, b) => a.e.ts - b.e.ts || a.i - b.i).map((x) => x.e);
+    const sorted = evs
+      .map((e, i) => ({ e, i }))
+      .sort((a, b) => a.e.ts - b.e.ts || a.i - b.i)
+      .map((x) => x.e);
     const times = sorted.map((e) => e.ts);
     // Prefix sums for the labels of overlapping windows.
     const pBuy = [0];

@@ -104,7 +104,14 @@ export function buildDuveManifest(m: DuveModel, meta: { model: string; version: 
 export function duveModelFromManifest(man: DuveManifest): DuveModel {
   if (man.format !== 'duve-value-head' || man.formatVersion !== 1) throw new Error('not a duve-value-head v1 manifest');
   const p = man.params;
-  return { ...p, theta: Float64Array.from(p.theta), featureMean: Float64Array.from(p.featureMean), featureStd: Float64Array.from(p.featureStd), weights: Float64Array.from(p.weights), bias: Float64Array.from(p.bias) };
+  return {
+    ...p,
+    theta: Float64Array.from(p.theta),
+    featureMean: Float64Array.from(p.featureMean),
+    featureStd: Float64Array.from(p.featureStd),
+    weights: Float64Array.from(p.weights),
+    bias: Float64Array.from(p.bias),
+  };
 }
 
 export interface DuveExportOptions {
@@ -124,7 +131,12 @@ export interface DuveExportOptions {
 export async function exportDuveModel(m: DuveModel, o: DuveExportOptions = {}): Promise<{ dir: string; version: number; manifest: DuveManifest }> {
   const meta = { model: o.modelId ?? 'duve/value', training: o.training ?? {}, createdBy: o.createdBy ?? 'trainDuve' };
   let manifest: DuveManifest | undefined;
-  const out = await publishArtifact(join(o.root ?? 'models', o.name ?? 'duve'), { [DUVE_ONNX]: encodeOnnxModel(duveOnnxSpec(m)) }, (version) => (manifest = buildDuveManifest(m, { ...meta, version })), DUVE_MANIFEST);
+  const out = await publishArtifact(
+    join(o.root ?? 'models', o.name ?? 'duve'),
+    { [DUVE_ONNX]: encodeOnnxModel(duveOnnxSpec(m)) },
+    (version) => (manifest = buildDuveManifest(m, { ...meta, version })),
+    DUVE_MANIFEST,
+  );
   return { ...out, manifest: manifest! };
 }
 

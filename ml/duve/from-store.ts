@@ -82,7 +82,16 @@ export async function trainDuveFromStore(store: GraphStore, o: TrainDuveFromStor
   const out = await exportDuveModel(model, {
     root: dirname(o.modelDir),
     name: basename(o.modelDir),
-    training: { source: `${store.kind} store`, events, firstEvent: new Date(first).toISOString(), lastEvent: new Date(last).toISOString(), trainEnd: new Date(trainEnd).toISOString(), horizonDays, stepDays, ...stats },
+    training: {
+      source: `${store.kind} store`,
+      events,
+      firstEvent: new Date(first).toISOString(),
+      lastEvent: new Date(last).toISOString(),
+      trainEnd: new Date(trainEnd).toISOString(),
+      horizonDays,
+      stepDays,
+      ...stats,
+    },
     createdBy: 'recgate train duve',
   });
   return { dir: out.dir, version: out.version, users: byUser.size, events, examples: stats.examples, halfLivesDays: duveHalfLivesDays(model), trainMs: stats.trainMs };

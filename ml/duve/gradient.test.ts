@@ -36,8 +36,16 @@ describe('DUVE gradient', () => {
     const a = scanDecayedSums(ex, rates, allocDecayedSums(ex));
     const h = 1e-6;
     for (let k = 0; k < 3; k++) {
-      const up = scanDecayedSums(ex, rates.map((r, q) => (q === k ? r + h : r)), allocDecayedSums(ex));
-      const dn = scanDecayedSums(ex, rates.map((r, q) => (q === k ? r - h : r)), allocDecayedSums(ex));
+      const up = scanDecayedSums(
+        ex,
+        rates.map((r, q) => (q === k ? r + h : r)),
+        allocDecayedSums(ex),
+      );
+      const dn = scanDecayedSums(
+        ex,
+        rates.map((r, q) => (q === k ? r - h : r)),
+        allocDecayedSums(ex),
+      );
       for (let i = 0; i < ex.n; i += 7) {
         const o = i * 3 + k;
         expect((up.c[o]! - dn.c[o]!) / (2 * h)).toBeCloseTo(-a.d[o]!, 4);

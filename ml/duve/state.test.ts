@@ -5,16 +5,7 @@
 import type { EventType } from '../../domain/events';
 import { mulberry32 } from '../random';
 import { hashItemId, itemVector } from './item-vector';
-import {
-  batchDecayedSums,
-  createDuveLayout,
-  createDuveReading,
-  createDuveState,
-  observeEvent,
-  readDuveEmbedding,
-  readDuveState,
-  type DuveEvent,
-} from './state';
+import { batchDecayedSums, createDuveLayout, createDuveReading, createDuveState, observeEvent, readDuveEmbedding, readDuveState, type DuveEvent } from './state';
 
 const DAY = 24 * 3600 * 1000;
 const T0 = Date.UTC(2021, 5, 1);

@@ -193,7 +193,17 @@ export interface DuveReading {
 
 export function createDuveReading(layout: DuveLayout): DuveReading {
   const K = layout.types.length;
-  return { t: Number.NaN, firstTs: Infinity, lastTs: -Infinity, decayedCount: new Float64Array(K), decayedValue: new Float64Array(K), count: new Float64Array(K), value: new Float64Array(K), embeddingWeight: 0, embeddingNorm: 0 };
+  return {
+    t: Number.NaN,
+    firstTs: Infinity,
+    lastTs: -Infinity,
+    decayedCount: new Float64Array(K),
+    decayedValue: new Float64Array(K),
+    count: new Float64Array(K),
+    value: new Float64Array(K),
+    embeddingWeight: 0,
+    embeddingNorm: 0,
+  };
 }
 
 /**

@@ -61,7 +61,13 @@ describe('DUVE training on synthetic data with a known decay structure', () => {
     const b = score(none.model);
     const base = perType.stats.positiveRate;
     expect(a.y.some((v) => v === 1) && a.y.some((v) => v === 0)).toBe(true);
-    expect(logLoss(a.p, a.y)).toBeLessThan(0.8 * logLoss(a.p.map(() => base), a.y));
+    expect(logLoss(a.p, a.y)).toBeLessThan(
+      0.8 *
+        logLoss(
+          a.p.map(() => base),
+          a.y,
+        ),
+    );
     expect(auc(a.p, a.y)).toBeGreaterThan(0.8);
     expect(logLoss(a.p, a.y)).toBeLessThan(logLoss(b.p, b.y));
     expect(auc(a.p, a.y)).toBeGreaterThan(auc(b.p, b.y));

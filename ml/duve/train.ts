@@ -126,7 +126,13 @@ export function trainDuve(histories: readonly DuveHistory[], o: DuveTrainOptions
   if (ex.n === 0) throw new RangeError('DUVE training: no example (no user has history before a reference time)');
   const hw = o.headWeights ?? {};
   const h0 = Math.min(bounds[1], Math.max(bounds[0], o.initialHalfLifeDays ?? horizonMs / DAY_MS));
-  const { problem, params0 } = buildDuveProblem(ex, { decayMode, bounds, l2: o.l2 ?? 1e-3, headWeights: [hw.purchase ?? 1, hw.purchases ?? 1, hw.events ?? 1, hw.spend ?? 1], theta0: thetaOfHalfLife(h0, bounds) });
+  const { problem, params0 } = buildDuveProblem(ex, {
+    decayMode,
+    bounds,
+    l2: o.l2 ?? 1e-3,
+    headWeights: [hw.purchase ?? 1, hw.purchases ?? 1, hw.events ?? 1, hw.spend ?? 1],
+    theta0: thetaOfHalfLife(h0, bounds),
+  });
   const F = problem.features.length;
   const nTheta = thetaCount(decayMode, ex.K);
   const params = Float64Array.from(params0);
@@ -143,10 +149,38 @@ export function trainDuve(histories: readonly DuveHistory[], o: DuveTrainOptions
     }
     return c > 0 ? s / c : 0;
   };
-  const base = Math.min(1 - 1e-6, Math.max(1e-6, meanOf(ex.purchased, () => true, (v) => v)));
+  const base = Math.min(
+    1 - 1e-6,
+    Math.max(
+      1e-6,
+      meanOf(
+        ex.purchased,
+        () => true,
+        (v) => v,
+      ),
+    ),
+  );
   params[B] = log(base / (1 - base));
-  params[B + 1] = log(Math.max(1e-6, meanOf(ex.purchases, () => true, (v) => v)));
-  params[B + 2] = log(Math.max(1e-6, meanOf(ex.events, () => true, (v) => v)));
+  params[B + 1] = log(
+    Math.max(
+      1e-6,
+      meanOf(
+        ex.purchases,
+        () => true,
+        (v) => v,
+      ),
+    ),
+  );
+  params[B + 2] = log(
+    Math.max(
+      1e-6,
+      meanOf(
+        ex.events,
+        () => true,
+        (v) => v,
+      ),
+    ),
+  );
   params[B + 3] = meanOf(ex.spend, (i) => ex.spend[i]! > 0, log);
 
   // Adam (Kingma & Ba 2015), full batch.
@@ -226,7 +260,11 @@ export function trainDuve(histories: readonly DuveHistory[], o: DuveTrainOptions
       examples: ex.n,
       users: ex.userIds.length,
       refTimes: o.refTimes.length,
-      positiveRate: meanOf(ex.purchased, () => true, (x) => x),
+      positiveRate: meanOf(
+        ex.purchased,
+        () => true,
+        (x) => x,
+      ),
       iterations,
       loss: losses,
       trainMs: Math.round(performance.now() - started),

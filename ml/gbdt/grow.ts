@@ -263,10 +263,7 @@ export function growTree(ctx: GrowContext, rows: Uint32Array, grad: Float32Array
     histOf[small] = r;
     histOf[large] = parentSlot;
     for (const leaf of [l, r]) {
-      best[leaf] =
-        depth[leaf]! < o.maxDepth
-          ? findBest(ctx, ctx.hists[histOf[leaf]!]!, sumG[leaf]!, sumH[leaf]!, leafEnd[leaf]! - leafStart[leaf]!, feats, o)
-          : NONE;
+      best[leaf] = depth[leaf]! < o.maxDepth ? findBest(ctx, ctx.hists[histOf[leaf]!]!, sumG[leaf]!, sumH[leaf]!, leafEnd[leaf]! - leafStart[leaf]!, feats, o) : NONE;
     }
   }
   const leafValue = new Float32Array(leaves);

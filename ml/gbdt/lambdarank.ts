@@ -171,18 +171,7 @@ interface Scratch {
   readonly h: Float64Array;
 }
 
-function groupLambdas(
-  score: ArrayLike<number>,
-  y: Int32Array,
-  start: number,
-  len: number,
-  inv: number,
-  k: number,
-  norm: boolean,
-  s: Scratch,
-  grad: Float32Array,
-  hess: Float32Array,
-): void {
+function groupLambdas(score: ArrayLike<number>, y: Int32Array, start: number, len: number, inv: number, k: number, norm: boolean, s: Scratch, grad: Float32Array, hess: Float32Array): void {
   const { order, disc, g, h, e, ys, ss, gain } = s;
   rankGroup(score, start, len, order);
   // Everything the pair loop reads, copied in rank order (sequential access, no row lookups).

@@ -54,18 +54,16 @@ export function createGbdtModel(objective: GbdtObjective, featureNames: readonly
         objective,
         featureNames: [...names],
         baseScore,
-        trees: frozenTrees.map(
-          (t): GbdtTreeJson => ({
-            splitFeature: Array.from(t.splitFeature),
-            threshold: Array.from(t.threshold),
-            defaultLeft: Array.from(t.defaultLeft),
-            leftChild: Array.from(t.leftChild),
-            rightChild: Array.from(t.rightChild),
-            splitGain: Array.from(t.splitGain),
-            leafValue: Array.from(t.leafValue),
-            leafCount: Array.from(t.leafCount),
-          }),
-        ),
+        trees: frozenTrees.map((t): GbdtTreeJson => ({
+          splitFeature: Array.from(t.splitFeature),
+          threshold: Array.from(t.threshold),
+          defaultLeft: Array.from(t.defaultLeft),
+          leftChild: Array.from(t.leftChild),
+          rightChild: Array.from(t.rightChild),
+          splitGain: Array.from(t.splitGain),
+          leafValue: Array.from(t.leafValue),
+          leafCount: Array.from(t.leafCount),
+        })),
       };
     },
   };

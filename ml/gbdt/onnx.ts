@@ -50,7 +50,14 @@ export function gbdtToOnnx(model: GbdtModel, opts: GbdtOnnxOptions = {}): Uint8A
   const targetNode: number[] = [];
   const targetWeight: number[] = [];
   // onnxruntime wants at least one tree: a model without trees exports one zero leaf.
-  const zeroLeaf = { splitFeature: new Int32Array(0), leftChild: new Int32Array(0), rightChild: new Int32Array(0), threshold: new Float32Array(0), defaultLeft: new Uint8Array(0), leafValue: new Float32Array(1) };
+  const zeroLeaf = {
+    splitFeature: new Int32Array(0),
+    leftChild: new Int32Array(0),
+    rightChild: new Int32Array(0),
+    threshold: new Float32Array(0),
+    defaultLeft: new Uint8Array(0),
+    leafValue: new Float32Array(1),
+  };
   const trees = model.trees.length > 0 ? model.trees : [zeroLeaf];
   trees.forEach((t, ti) => {
     const m = t.splitFeature.length;
@@ -96,7 +103,10 @@ export function gbdtToOnnx(model: GbdtModel, opts: GbdtOnnxOptions = {}): Uint8A
     ints('nodes_missing_value_tracks_true', nodesMissingTrue),
     ints('target_treeids', targetTree),
     ints('target_nodeids', targetNode),
-    ints('target_ids', targetTree.map(() => 0)),
+    ints(
+      'target_ids',
+      targetTree.map(() => 0),
+    ),
     floats('target_weights', targetWeight),
   );
   const d = model.featureNames.length;

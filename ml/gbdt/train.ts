@@ -54,12 +54,7 @@ function pickFeatures(d: number, fraction: number, rnd: () => number): Int32Arra
  * round; otherwise every round's tree is kept. `onIteration` is called after every round with
  * the 0-based round and the metrics.
  */
-export function trainGbdt(
-  train: GbdtDataset,
-  params?: Partial<GbdtParams>,
-  valid?: GbdtDataset,
-  onIteration?: (i: number, trainMetric: number, validMetric?: number) => void,
-): GbdtTrainResult {
+export function trainGbdt(train: GbdtDataset, params?: Partial<GbdtParams>, valid?: GbdtDataset, onIteration?: (i: number, trainMetric: number, validMetric?: number) => void): GbdtTrainResult {
   const p = resolveParams(params);
   checkDataset(train, 'train', p);
   if (valid) checkDataset(valid, 'valid', p, train.d);

@@ -119,7 +119,10 @@ export function replenishableCategories(events: readonly InteractionEvent[], ite
       if (repeat.has(key)) repeats.set(c, (repeats.get(c) ?? 0) + 1);
     }
   }
-  return [...pairs.entries()].filter(([c, n]) => n >= minSupport && (repeats.get(c) ?? 0) / n >= minRate).map(([c]) => c).sort();
+  return [...pairs.entries()]
+    .filter(([c, n]) => n >= minSupport && (repeats.get(c) ?? 0) / n >= minRate)
+    .map(([c]) => c)
+    .sort();
 }
 
 /** Every interaction of the store before `end`, sorted by time, with synthetic event ids. */
@@ -148,7 +151,9 @@ export async function trainRankerFromStore(store: GraphStore, o: TrainRankerOpti
   const validCut = end - horizon;
   const trainCuts = Array.from({ length: nCuts }, (_, k) => validCut - (nCuts - k) * step).filter((c) => c > first);
   if (trainCuts.length === 0) {
-    throw new RangeError(`the data spans ${((end - first) / DAY).toFixed(2)} days: a ${horizon / DAY}-day validation window and at least one ${step / DAY}-day training cut need more; lower horizonDays/stepDays`);
+    throw new RangeError(
+      `the data spans ${((end - first) / DAY).toFixed(2)} days: a ${horizon / DAY}-day validation window and at least one ${step / DAY}-day training cut need more; lower horizonDays/stepDays`,
+    );
   }
   const scorerIds = o.scorerIds ?? DEFAULT_LTR_SCORERS;
   const itemIds = [...new Set(events.map((e) => e.itemId!))];
@@ -167,11 +172,14 @@ export async function trainRankerFromStore(store: GraphStore, o: TrainRankerOpti
     candidates: { ...template.candidates, repurchase: replenishable.length > 0 ? { categories: replenishable } : null },
   });
   const silent = { debug() {}, info() {}, warn() {}, error() {} };
-  const registry = await createScorerRegistry(o.plugins.filter((p) => scorerIds.includes(p.id)), {
-    logger: silent,
-    defaultTimeoutMs: 60_000,
-    loadModel: () => Promise.reject(new Error('first-stage scorers of the ranker cannot declare ONNX models here')),
-  });
+  const registry = await createScorerRegistry(
+    o.plugins.filter((p) => scorerIds.includes(p.id)),
+    {
+      logger: silent,
+      defaultTimeoutMs: 60_000,
+      loadModel: () => Promise.reject(new Error('first-stage scorers of the ranker cannot declare ONNX models here')),
+    },
+  );
   const seed = o.seed ?? 42;
   const common = { horizonMs: horizon, strategy, registry, scorerIds, grades: o.grades ?? DEFAULT_GRADES, negatives: o.negatives ?? 20, seed };
   let fit: LtrFitResult;
@@ -189,7 +197,11 @@ export async function trainRankerFromStore(store: GraphStore, o: TrainRankerOpti
   } finally {
     await registry.close();
   }
-  log(`validation NDCG@${fit.validation.k}: ${fit.validation.trials.map((t) => t.ndcg.toFixed(4)).join(' / ')} (best ${fit.bestIteration} trees); columns alone: ${Object.entries(fit.validation.columns).map(([k, v]) => `${k}=${v.toFixed(4)}`).join(' ')}`);
+  log(
+    `validation NDCG@${fit.validation.k}: ${fit.validation.trials.map((t) => t.ndcg.toFixed(4)).join(' / ')} (best ${fit.bestIteration} trees); columns alone: ${Object.entries(fit.validation.columns)
+      .map(([k, v]) => `${k}=${v.toFixed(4)}`)
+      .join(' ')}`,
+  );
   const onnx = gbdtToOnnx(fit.model, { inputName: LTR_INPUT, outputName: LTR_OUTPUT });
   const importance = fit.model.featureImportance();
   const cuts = { train: trainCuts.map((c) => new Date(c).toISOString()), validation: new Date(validCut).toISOString(), horizonDays: horizon / DAY };

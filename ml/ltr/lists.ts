@@ -86,12 +86,7 @@ function windowGrades(events: readonly InteractionEvent[], from: number, to: num
  * Build the lists for every cut. `events` must be sorted by ts; `items` and `categories` are the
  * catalogue (an item's record enters the scratch store with its first event).
  */
-export async function buildLtrLists(
-  events: readonly InteractionEvent[],
-  items: ReadonlyMap<string, ItemRecord>,
-  categories: readonly CategoryRecord[],
-  o: ListOptions,
-): Promise<LtrLists> {
+export async function buildLtrLists(events: readonly InteractionEvent[], items: ReadonlyMap<string, ItemRecord>, categories: readonly CategoryRecord[], o: ListOptions): Promise<LtrLists> {
   const grades = o.grades ?? DEFAULT_GRADES;
   const negatives = o.negatives ?? 20;
   const maxNeg = o.maxNegativesPerList ?? 100;

@@ -110,10 +110,14 @@ export function buildMfManifest(model: MfModel, meta: StagedManifest, version: n
 export async function stageMfArtifact(root: string, name: string, model: MfModel, meta: StagedManifest): Promise<StagedArtifact> {
   checkModel(model, meta);
   const manifest = (version: number, metrics: Readonly<Record<string, number>>): MfManifest => buildMfManifest(model, { ...meta, metrics }, version);
-  const staged = await stageFiles(join(root, name), {
-    [MF_EMBEDDINGS]: Buffer.concat([toLittleEndian(model.users), toLittleEndian(model.items)]),
-    [MF_MANIFEST]: JSON.stringify(manifest(0, meta.metrics)),
-  }, MF_MANIFEST);
+  const staged = await stageFiles(
+    join(root, name),
+    {
+      [MF_EMBEDDINGS]: Buffer.concat([toLittleEndian(model.users), toLittleEndian(model.items)]),
+      [MF_MANIFEST]: JSON.stringify(manifest(0, meta.metrics)),
+    },
+    MF_MANIFEST,
+  );
   return {
     dir: staged.dir,
     publish: (metrics = meta.metrics) => staged.publish((version) => manifest(version, metrics)),

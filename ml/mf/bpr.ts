@@ -104,10 +104,7 @@ export interface BprTrainResult {
  * L(u, p, n) for the rows at offsets uo (in `users`), po and no (in `items`), and its gradient
  * written into gu, gp, gn (length `dims`). Returns the loss. The training loop calls exactly this.
  */
-export function bprTripleGradient(
-  users: FloatArray, uo: number, items: FloatArray, po: number, no: number, dims: number, l2: number,
-  gu: Float64Array, gp: Float64Array, gn: Float64Array,
-): number {
+export function bprTripleGradient(users: FloatArray, uo: number, items: FloatArray, po: number, no: number, dims: number, l2: number, gu: Float64Array, gp: Float64Array, gn: Float64Array): number {
   let x = 0;
   let sq = 0;
   for (let k = 0; k < dims; k++) {

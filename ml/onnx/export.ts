@@ -49,9 +49,7 @@ function valueInfo(spec: OnnxTensorSpec): onnx.IValueInfoProto {
 }
 
 function attribute(name: string, value: number): onnx.IAttributeProto {
-  return Number.isInteger(value)
-    ? { name, type: onnx.AttributeProto.AttributeType.INT, i: value }
-    : { name, type: onnx.AttributeProto.AttributeType.FLOAT, f: value };
+  return Number.isInteger(value) ? { name, type: onnx.AttributeProto.AttributeType.INT, i: value } : { name, type: onnx.AttributeProto.AttributeType.FLOAT, f: value };
 }
 
 /** Serialise a graph to ONNX bytes. */
@@ -87,13 +85,7 @@ export function encodeOnnxModel(spec: OnnxGraphSpec): Uint8Array {
  * A linear model y = sigmoid?(concat(inputs) · w + b) over named float inputs of the given
  * widths, batch-dynamic. Used by plugins that serve logistic heads.
  */
-export function linearModelSpec(opts: {
-  inputs: ReadonlyArray<{ name: string; width: number }>;
-  weights: Float32Array;
-  bias: number;
-  sigmoid?: boolean;
-  output?: string;
-}): OnnxGraphSpec {
+export function linearModelSpec(opts: { inputs: ReadonlyArray<{ name: string; width: number }>; weights: Float32Array; bias: number; sigmoid?: boolean; output?: string }): OnnxGraphSpec {
   const width = opts.inputs.reduce((s, i) => s + i.width, 0);
   if (opts.weights.length !== width) throw new Error(`weights has ${opts.weights.length} values, inputs total ${width}`);
   const out = opts.output ?? 'score';

@@ -10,7 +10,10 @@ describe('ONNX export round trip through onnxruntime-node', () => {
 
   it('serves a linear logistic model with the exported weights', async () => {
     const spec = linearModelSpec({
-      inputs: [{ name: 'user', width: 2 }, { name: 'item', width: 1 }],
+      inputs: [
+        { name: 'user', width: 2 },
+        { name: 'item', width: 1 },
+      ],
       weights: new Float32Array([0.5, -1, 2]),
       bias: 0.25,
       sigmoid: true,

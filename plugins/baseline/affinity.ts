@@ -20,7 +20,14 @@ export interface AffinityOptions {
 }
 
 const DEFAULT_WEIGHTS: Partial<Record<EventType, number>> = {
-  add_to_cart: 3, wishlist: 2, like: 1.5, click: 1, view: 0.5, dwell: 0.5, share: 1, comment: 1,
+  add_to_cart: 3,
+  wishlist: 2,
+  like: 1.5,
+  click: 1,
+  view: 0.5,
+  dwell: 0.5,
+  share: 1,
+  comment: 1,
 };
 
 export function createAffinityScorer(opts: AffinityOptions = {}) {

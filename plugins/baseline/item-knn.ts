@@ -21,7 +21,12 @@ export interface ItemKnnOptions {
 }
 
 const DEFAULT_TYPE_WEIGHTS: Partial<Record<EventType, number>> = {
-  purchase: 3, add_to_cart: 2.5, wishlist: 2, like: 1.5, click: 1, view: 0.5,
+  purchase: 3,
+  add_to_cart: 2.5,
+  wishlist: 2,
+  like: 1.5,
+  click: 1,
+  view: 0.5,
 };
 
 export function createItemKnnScorer(opts: ItemKnnOptions = {}) {

@@ -55,7 +55,7 @@ describe('baseline/item-knn', () => {
     const w2 = (0.5 * 0.5) / Math.sqrt(9);
     expect(out[0]).toBeCloseTo((w1 * 2 + w2 * 3) / Math.sqrt(16), 5);
     expect(out[1]).toBe(0);
-    expect(out[2]).toBeCloseTo(w2 * 1 / Math.sqrt(1), 5);
+    expect(out[2]).toBeCloseTo((w2 * 1) / Math.sqrt(1), 5);
   });
 });
 

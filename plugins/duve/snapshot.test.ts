@@ -3,7 +3,19 @@ import type { UserValue } from '../../domain/user-value';
 import { createFirstK, createValueSnapshot, decodeValueCursor } from './snapshot';
 
 const value = (userId: string, v: number, segment: UserValue['segment'] = 'at-risk'): UserValue => ({
-  userId, value: v, valueUnit: 'spend', expectedSpend: v, expectedPurchases: 0, expectedEvents: 0, purchaseProbability: 0.1, horizonDays: 30, segment, drivers: [], modelVersion: 'duve/value@1', asOf: 0, lastEventAt: 0,
+  userId,
+  value: v,
+  valueUnit: 'spend',
+  expectedSpend: v,
+  expectedPurchases: 0,
+  expectedEvents: 0,
+  purchaseProbability: 0.1,
+  horizonDays: 30,
+  segment,
+  drivers: [],
+  modelVersion: 'duve/value@1',
+  asOf: 0,
+  lastEventAt: 0,
 });
 
 describe('createFirstK', () => {
@@ -21,7 +33,10 @@ describe('createFirstK', () => {
 describe('published values', () => {
   it('publishes first values, segment moves and moves of at least minDelta', () => {
     const s = createValueSnapshot({ minDelta: 1 });
-    expect(s.apply([value('a', 10), value('b', 5)], 'refresh').map((c) => [c.userId, c.previousValue])).toEqual([['a', null], ['b', null]]);
+    expect(s.apply([value('a', 10), value('b', 5)], 'refresh').map((c) => [c.userId, c.previousValue])).toEqual([
+      ['a', null],
+      ['b', null],
+    ]);
     expect(s.apply([value('a', 10.5)], 'event')).toEqual([]);
     expect(s.apply([value('a', 12)], 'event').map((c) => c.delta)).toEqual([1.5]);
     expect(s.apply([value('b', 5, 'dormant')], 'refresh').map((c) => [c.previousSegment, c.segment])).toEqual([['at-risk', 'dormant']]);

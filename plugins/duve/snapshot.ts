@@ -72,7 +72,7 @@ export function createFirstK<T>(k: number, cmp: (a: T, b: T) => number): { offer
       if (k <= 0) return;
       if (heap.length < k) {
         heap.push(x);
-        for (let i = heap.length - 1; i > 0; ) {
+        for (let i = heap.length - 1; i > 0;) {
           const p = (i - 1) >> 1;
           if (!worse(i, p)) break;
           swap(i, p);
@@ -82,7 +82,7 @@ export function createFirstK<T>(k: number, cmp: (a: T, b: T) => number): { offer
       }
       if (cmp(x, heap[0]!) >= 0) return;
       heap[0] = x;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;

@@ -5,7 +5,15 @@ import { LTR_BASE_FEATURES, ltrFeatureNames, ltrFeatures, type LtrInput } from '
 
 const HOUR = 3600 * 1000;
 const NOW = Date.UTC(2024, 0, 10);
-const rec = (id: string, categories: string[], brand: string | null = null, price: number | null = null): ItemRecord => ({ id, title: id, categories, brand, price, available: true, createdAt: NOW - 100 * HOUR });
+const rec = (id: string, categories: string[], brand: string | null = null, price: number | null = null): ItemRecord => ({
+  id,
+  title: id,
+  categories,
+  brand,
+  price,
+  available: true,
+  createdAt: NOW - 100 * HOUR,
+});
 
 /** A hand-made request: two candidates, a history of three events. */
 function handMade(): { input: LtrInput; ids: string[] } {

@@ -18,16 +18,7 @@ import { EVENT_TYPES, eventTypeIndex, type EventType } from '../../domain/events
 import type { FeatureRows } from '../sdk/features';
 
 /** The feature keys the ranker reads. */
-export const LTR_FEATURE_KEYS = [
-  'user.history',
-  'user.historyItems',
-  'item.meta',
-  'item.stats',
-  'pair.coInteraction',
-  'pair.retrieval',
-  'category.ancestors',
-  'scores.firstStage',
-] as const;
+export const LTR_FEATURE_KEYS = ['user.history', 'user.historyItems', 'item.meta', 'item.stats', 'pair.coInteraction', 'pair.retrieval', 'category.ancestors', 'scores.firstStage'] as const;
 
 export type LtrInput = FeatureRows<typeof LTR_FEATURE_KEYS>;
 
@@ -43,10 +34,38 @@ const CART = eventTypeIndex('add_to_cart');
 const PURCHASE = eventTypeIndex('purchase');
 const WISHLIST = eventTypeIndex('wishlist');
 
-const ITEM_COLS = ['item.traffic.decayed', 'item.cart.decayed', 'item.purchase.decayed', 'item.traffic.total', 'item.cart.total', 'item.purchase.total', 'item.users', 'item.cvr', 'item.cartRate', 'item.revenue.decayed', 'item.hoursSinceLast', 'item.ageHours', 'item.price'];
+const ITEM_COLS = [
+  'item.traffic.decayed',
+  'item.cart.decayed',
+  'item.purchase.decayed',
+  'item.traffic.total',
+  'item.cart.total',
+  'item.purchase.total',
+  'item.users',
+  'item.cvr',
+  'item.cartRate',
+  'item.revenue.decayed',
+  'item.hoursSinceLast',
+  'item.ageHours',
+  'item.price',
+];
 const UI_COLS = ['ui.views', 'ui.carts', 'ui.wishlists', 'ui.purchases', 'ui.events', 'ui.hoursSinceLast', 'ui.hoursSinceFirst', 'ui.decayed'];
 const CAT_COLS = Array.from({ length: CATEGORY_LEVELS }, (_, k) => [`cat${k}.share`, `cat${k}.decayedShare`, `cat${k}.hoursSinceLast`, `cat${k}.items`, `cat${k}.carts`]).flat();
-const OTHER_COLS = ['brand.share', 'price.rel', 'co.sum', 'co.max', 'co.cosine', 'co.degree', ...RANKED_RETRIEVERS.map((r) => `ret.${r}`), 'ret.count', 'user.events', 'user.items', 'user.hoursSinceLast', 'user.purchases', 'user.carts'];
+const OTHER_COLS = [
+  'brand.share',
+  'price.rel',
+  'co.sum',
+  'co.max',
+  'co.cosine',
+  'co.degree',
+  ...RANKED_RETRIEVERS.map((r) => `ret.${r}`),
+  'ret.count',
+  'user.events',
+  'user.items',
+  'user.hoursSinceLast',
+  'user.purchases',
+  'user.carts',
+];
 
 /** Columns that do not depend on the first-stage scorers, in order. */
 export const LTR_BASE_FEATURES: readonly string[] = [...ITEM_COLS, ...UI_COLS, ...CAT_COLS, ...OTHER_COLS];

@@ -48,7 +48,15 @@ export function makeFeatureFixture(opts: FixtureOptions = {}): Fixture {
   const meta: (ItemRecord | null)[] = itemIds.map((id, i) =>
     rnd() < sparsity / 2
       ? null
-      : { id, title: `Item ${i}`, categories: [`cat-${i % 5}`], brand: i % 3 === 0 ? null : `brand-${i % 4}`, price: i % 4 === 0 ? null : 5 + rnd() * 200, available: true, createdAt: now - rnd() * 60 * day },
+      : {
+          id,
+          title: `Item ${i}`,
+          categories: [`cat-${i % 5}`],
+          brand: i % 3 === 0 ? null : `brand-${i % 4}`,
+          price: i % 4 === 0 ? null : 5 + rnd() * 200,
+          available: true,
+          createdAt: now - rnd() * 60 * day,
+        },
   );
   const stats: (ItemStats | null)[] = itemIds.map((itemId) => {
     if (rnd() < sparsity) return null;

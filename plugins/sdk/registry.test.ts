@@ -56,10 +56,7 @@ describe('scorer registry checks at boot', () => {
 
   it('closes in reverse registration order', async () => {
     const order: string[] = [];
-    const reg = await createScorerRegistry(
-      [plugin({ id: 'ns/a', onClose: () => order.push('a') }), plugin({ id: 'ns/b', onClose: () => order.push('b') })],
-      { logger: silent, loadModel: noModels },
-    );
+    const reg = await createScorerRegistry([plugin({ id: 'ns/a', onClose: () => order.push('a') }), plugin({ id: 'ns/b', onClose: () => order.push('b') })], { logger: silent, loadModel: noModels });
     await reg.close();
     expect(order).toEqual(['b', 'a']);
   });

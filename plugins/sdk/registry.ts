@@ -75,11 +75,11 @@ async function checkModel(plugin: ScorerPlugin, loadModel: RegistryOptions['load
     const declared = [...plugin.model.inputs].sort();
     const actual = [...session.inputNames].sort();
     if (declared.length !== actual.length || declared.some((d, i) => d !== actual[i])) {
-      throw new CodedError(
-        ErrorCode.MODEL_INPUT_MISMATCH,
-        `scorer ${plugin.id}: declared model inputs [${declared.join(', ')}] but ${plugin.model.uri} has [${actual.join(', ')}]`,
-        { scorerId: plugin.id, declared, actual },
-      );
+      throw new CodedError(ErrorCode.MODEL_INPUT_MISMATCH, `scorer ${plugin.id}: declared model inputs [${declared.join(', ')}] but ${plugin.model.uri} has [${actual.join(', ')}]`, {
+        scorerId: plugin.id,
+        declared,
+        actual,
+      });
     }
   } finally {
     await session.close();

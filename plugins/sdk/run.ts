@@ -59,9 +59,7 @@ async function runOne(r: RegisteredScorer, input: RunScorersInput): Promise<Scor
   });
   try {
     const scores = await Promise.race([
-      Promise.resolve().then(() =>
-        r.scorer.score({ userId: input.userId, itemIds: input.itemIds, features: pick(input.features, r.features) as never, now: input.now, signal: ctl.signal }),
-      ),
+      Promise.resolve().then(() => r.scorer.score({ userId: input.userId, itemIds: input.itemIds, features: pick(input.features, r.features) as never, now: input.now, signal: ctl.signal })),
       deadline,
     ]);
     const ms = performance.now() - started;

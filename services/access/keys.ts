@@ -34,7 +34,6 @@ export interface IssuedKey {
   readonly secret: string;
 }
 
-
 export function newSecret(): string {
   return `rgk_${randomBytes(32).toString('base64url')}`;
 }
@@ -54,7 +53,15 @@ interface Row {
 
 export function toRecord(r: Row): ApiKeyRecord {
   if (!isRole(r.role)) throw new CodedError(ErrorCode.CONFIG_INVALID, `access database: key ${r.id} has unknown role "${r.role}"`, { field: 'role' });
-  return { id: r.id, name: r.name, role: r.role, segments: r.segments === null ? null : (JSON.parse(r.segments) as UserSegment[]), createdAt: r.created_at, rotatedAt: r.rotated_at, revokedAt: r.revoked_at };
+  return {
+    id: r.id,
+    name: r.name,
+    role: r.role,
+    segments: r.segments === null ? null : (JSON.parse(r.segments) as UserSegment[]),
+    createdAt: r.created_at,
+    rotatedAt: r.rotated_at,
+    revokedAt: r.revoked_at,
+  };
 }
 
 const bad = (field: string, message: string): CodedError => new CodedError(ErrorCode.BAD_USER_INPUT, `${field}: ${message}`, { field });

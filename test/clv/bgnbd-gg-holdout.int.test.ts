@@ -33,7 +33,14 @@ describe('clv/bgnbd-gg in value/holdout on CDNOW customers 1..3000', () => {
     await cleanup();
   });
 
-  const spy = (model: ValueModel, out: ValuePredictions[]): ValueModel => ({ info: model.info, predict: async (ctx) => { const p = await model.predict(ctx); out.push(p); return p; } });
+  const spy = (model: ValueModel, out: ValuePredictions[]): ValueModel => ({
+    info: model.info,
+    predict: async (ctx) => {
+      const p = await model.predict(ctx);
+      out.push(p);
+      return p;
+    },
+  });
   const overall = (r: EvalReport, model: string, metric: string, target: string): number =>
     r.metrics.find((m) => m.model === model && m.metric === metric && m.target === target && m.segment === undefined)!.value;
 

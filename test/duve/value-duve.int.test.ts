@@ -19,9 +19,17 @@ let file: string;
 let altered: string;
 const seen: ValuePredictions[] = [];
 
-const spy = (model: ValueModel): ValueModel => ({ info: model.info, predict: async (ctx) => { const p = await model.predict(ctx); seen.push(p); return p; } });
+const spy = (model: ValueModel): ValueModel => ({
+  info: model.info,
+  predict: async (ctx) => {
+    const p = await model.predict(ctx);
+    seen.push(p);
+    return p;
+  },
+});
 const models = (artifactRoot?: string): ValueModel[] => [spy(createDuveValueModel({ iterations: 60, ...(artifactRoot ? { artifactRoot } : {}) })), createRepeatCalibrationModel()];
-const value = (r: EvalReport, model: string, metric: string, target: string): number => r.metrics.find((m) => m.model === model && m.metric === metric && m.target === target && m.segment === undefined)!.value;
+const value = (r: EvalReport, model: string, metric: string, target: string): number =>
+  r.metrics.find((m) => m.model === model && m.metric === metric && m.target === target && m.segment === undefined)!.value;
 
 let a: EvalReport;
 let b: EvalReport;

@@ -33,7 +33,26 @@ beforeAll(async () => {
   });
   try {
     await evalCommand().parseAsync(
-      ['events/temporal', '--file', file, '--mapping', mapping, '--cut', new Date(cut).toISOString(), '--name', 'shop run', '--negatives', '10', '--bootstrap', '200', '--seed', '5', '--out', join(dir, 'reports'), '--no-progress'],
+      [
+        'events/temporal',
+        '--file',
+        file,
+        '--mapping',
+        mapping,
+        '--cut',
+        new Date(cut).toISOString(),
+        '--name',
+        'shop run',
+        '--negatives',
+        '10',
+        '--bootstrap',
+        '200',
+        '--seed',
+        '5',
+        '--out',
+        join(dir, 'reports'),
+        '--no-progress',
+      ],
       { from: 'user' },
     );
   } finally {

@@ -28,8 +28,7 @@ afterAll(async () => {
   await cleanup();
 });
 
-const rows = (r: EvalReport, f: Partial<MetricRow>): MetricRow[] =>
-  r.metrics.filter((m) => Object.entries(f).every(([k, v]) => (m as unknown as Record<string, unknown>)[k] === v));
+const rows = (r: EvalReport, f: Partial<MetricRow>): MetricRow[] => r.metrics.filter((m) => Object.entries(f).every(([k, v]) => (m as unknown as Record<string, unknown>)[k] === v));
 
 describe('events/temporal on the first 5,000 Taobao rows', () => {
   const cut = TAOBAO_WINDOW.end - 2 * 24 * 3600 * 1000;
@@ -127,7 +126,11 @@ describe('events/temporal on the first 5,000 Taobao rows', () => {
   });
 
   it('reports segments by training history and names where the candidate loses', () => {
-    const segs = new Set(rows(a, { model: 'strategy:default', metric: 'ndcg', k: 10, target: 'click' }).map((m) => m.segment).filter(Boolean));
+    const segs = new Set(
+      rows(a, { model: 'strategy:default', metric: 'ndcg', k: 10, target: 'click' })
+        .map((m) => m.segment)
+        .filter(Boolean),
+    );
     expect([...segs].every((s) => /^history:(0|1-29|30-99|100\+)$/.test(s!))).toBe(true);
     expect(segs.size).toBeGreaterThan(1);
     expect(a.notes.some((n) => n.startsWith('strategy:default '))).toBe(true);

@@ -49,8 +49,7 @@ afterAll(async () => {
   await cleanup();
 });
 
-const rows = (r: EvalReport, f: Partial<MetricRow>): MetricRow[] =>
-  r.metrics.filter((m) => Object.entries(f).every(([k, v]) => (m as unknown as Record<string, unknown>)[k] === v));
+const rows = (r: EvalReport, f: Partial<MetricRow>): MetricRow[] => r.metrics.filter((m) => Object.entries(f).every(([k, v]) => (m as unknown as Record<string, unknown>)[k] === v));
 const overall = (r: EvalReport, model: string, metric: string, target?: string, k?: number): number =>
   rows(r, { model, metric, ...(target !== undefined ? { target } : {}), ...(k !== undefined ? { k } : {}), segment: undefined })[0]!.value;
 const duveParams = (r: EvalReport): Record<string, unknown> => (r.models[0]!.params.trained as Record<string, Record<string, unknown>>)['duve/purchase']!;

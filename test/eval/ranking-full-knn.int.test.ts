@@ -26,14 +26,30 @@ import { createScorerRegistry, type ScorerRegistry } from '../../plugins/sdk/reg
 
 // Train: 8 users over items i0..i9; i9 is only co-interacted with nothing (u7 has just it).
 const TRAIN: Record<string, string[]> = {
-  'u0': ['i0', 'i1', 'i2'], 'u1': ['i1', 'i2', 'i3'], 'u2': ['i0', 'i3', 'i4'], 'u3': ['i4', 'i5'],
-  'u4': ['i2', 'i5', 'i6'], 'u5': ['i6', 'i7', 'i0'], 'u6': ['i8', 'i1'], 'u7': ['i9'],
+  u0: ['i0', 'i1', 'i2'],
+  u1: ['i1', 'i2', 'i3'],
+  u2: ['i0', 'i3', 'i4'],
+  u3: ['i4', 'i5'],
+  u4: ['i2', 'i5', 'i6'],
+  u5: ['i6', 'i7', 'i0'],
+  u6: ['i8', 'i1'],
+  u7: ['i9'],
 };
 // Test: i10 appears only here (in the catalogue, never reached by a neighbour).
 const TEST: Record<string, string[]> = {
-  'u0': ['i3', 'i5'], 'u1': ['i0'], 'u2': ['i1', 'i6'], 'u3': ['i2'], 'u4': ['i0'], 'u5': ['i1'], 'u6': ['i4'], 'u7': ['i10'],
+  u0: ['i3', 'i5'],
+  u1: ['i0'],
+  u2: ['i1', 'i6'],
+  u3: ['i2'],
+  u4: ['i0'],
+  u5: ['i1'],
+  u6: ['i4'],
+  u7: ['i10'],
 };
-const pairs = (rows: Record<string, string[]>, sep: string): string => Object.entries(rows).flatMap(([u, items]) => items.map((i) => `${u}${sep}${i}`)).join('\n');
+const pairs = (rows: Record<string, string[]>, sep: string): string =>
+  Object.entries(rows)
+    .flatMap(([u, items]) => items.map((i) => `${u}${sep}${i}`))
+    .join('\n');
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const noModel = async (): Promise<never> => {
@@ -144,7 +160,10 @@ describe('ranking/full on pair files', () => {
   });
 
   it('refuses duve/purchase and unknown ids with EVAL_ARGUMENT_INVALID naming the model', async () => {
-    for (const [id, why] of [['duve/purchase', 'DUVE engine'], ['acme/nothing', 'unknown model']] as const) {
+    for (const [id, why] of [
+      ['duve/purchase', 'DUVE engine'],
+      ['acme/nothing', 'unknown model'],
+    ] as const) {
       const err = await runRankingFull({ ...base(), models: [id] }).catch((e: unknown) => e as { code: string; message: string; details: unknown });
       expect(err).toMatchObject({ code: ErrorCode.EVAL_ARGUMENT_INVALID, details: { flag: '--models', model: id } });
       expect((err as { message: string }).message).toContain(why);

@@ -86,7 +86,10 @@ describe('ranking/full on a Gowalla slice', () => {
 
   it('reports every metric at every K, coverage and history segments, for both models', () => {
     expect(first.protocol).toBe('ranking/full');
-    expect(first.models.map((m) => [m.id, m.role])).toEqual([['mf/bpr', 'candidate'], ['baseline/popularity', 'baseline']]);
+    expect(first.models.map((m) => [m.id, m.role])).toEqual([
+      ['mf/bpr', 'candidate'],
+      ['baseline/popularity', 'baseline'],
+    ]);
     const split = parseSplit(readFileSync(trainFile, 'utf8'), readFileSync(testFile, 'utf8'));
     expect(first.dataset.stats).toMatchObject({ users: split.numUsers, items: split.numItems, evaluatedUsers: USERS });
     for (const model of ['mf/bpr', 'baseline/popularity']) {

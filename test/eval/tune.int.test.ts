@@ -112,7 +112,9 @@ describe('tune', () => {
     const coordinate = base.trials.filter((t) => t.phase === 'coordinate');
     const bestBefore = [...base.trials.filter((t) => t.phase !== 'coordinate')].sort((a, b) => b.ndcg.purchase - a.ndcg.purchase || b.ndcg.click - a.ndcg.click || a.index - b.index)[0]!;
     const first = coordinate[0]!;
-    const differing = Object.keys(first.settings).filter((key) => JSON.stringify(first.settings[key as keyof typeof first.settings]) !== JSON.stringify(bestBefore.settings[key as keyof typeof first.settings]));
+    const differing = Object.keys(first.settings).filter(
+      (key) => JSON.stringify(first.settings[key as keyof typeof first.settings]) !== JSON.stringify(bestBefore.settings[key as keyof typeof first.settings]),
+    );
     if (differing[0] === 'weights') {
       const w = TUNED_SCORERS.filter((id) => first.settings.weights[id] !== bestBefore.settings.weights[id]);
       expect(w).toHaveLength(1);

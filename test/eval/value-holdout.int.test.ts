@@ -19,7 +19,14 @@ let altered: string;
 
 /** A model that records what the wrapped model predicted. */
 function spy(model: ValueModel, out: ValuePredictions[]): ValueModel {
-  return { info: model.info, predict: async (ctx) => { const p = await model.predict(ctx); out.push(p); return p; } };
+  return {
+    info: model.info,
+    predict: async (ctx) => {
+      const p = await model.predict(ctx);
+      out.push(p);
+      return p;
+    },
+  };
 }
 
 beforeAll(async () => {

@@ -8,7 +8,16 @@ import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { assignVariant } from '../../experiments/assignment';
-import { ArchiveExperimentDocument, CreateExperimentDocument, ExperimentResultsDocument, ExperimentFeedDocument, ExperimentsDocument, RecordEventsDocument, StartExperimentDocument, StopExperimentDocument } from '../generated/graphql';
+import {
+  ArchiveExperimentDocument,
+  CreateExperimentDocument,
+  ExperimentResultsDocument,
+  ExperimentFeedDocument,
+  ExperimentsDocument,
+  RecordEventsDocument,
+  StartExperimentDocument,
+  StopExperimentDocument,
+} from '../generated/graphql';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 
 let t: TestGateway;
@@ -23,7 +32,14 @@ beforeAll(async () => {
   writeFileSync(join(strategiesDir, 'needs-duve.json'), JSON.stringify({ id: 'needs-duve', scorers: [{ id: 'duve/purchase', weight: 1 }] }));
   t = await startTestGateway({ env: { STRATEGIES_DIR: strategiesDir } });
   const now = Date.now();
-  const events = Array.from({ length: 40 }, (_, i) => ({ eventId: `x-${i}`, userId: `u${i % 10}`, type: i % 5 === 0 ? 'purchase' : 'view', itemId: `i${i % 13}`, ts: new Date(now - (40 - i) * 60_000).toISOString(), ...(i % 5 === 0 ? { value: 10 } : {}) }));
+  const events = Array.from({ length: 40 }, (_, i) => ({
+    eventId: `x-${i}`,
+    userId: `u${i % 10}`,
+    type: i % 5 === 0 ? 'purchase' : 'view',
+    itemId: `i${i % 13}`,
+    ts: new Date(now - (40 - i) * 60_000).toISOString(),
+    ...(i % 5 === 0 ? { value: 10 } : {}),
+  }));
   expect((await t.gql(RecordEventsDocument, { events })).data?.recordEvents.accepted).toBe(40);
 });
 
@@ -45,11 +61,33 @@ describe('experiments over GraphQL', () => {
   });
 
   it('refuses to start bad drafts, naming the field', async () => {
-    const sum = (await t.gql(CreateExperimentDocument, { input: { name: 'bad sum', variants: [{ key: 'a', weight: 0.5, strategyId: 'default' }, { key: 'b', weight: 0.6, strategyId: 'commercial-only' }], primaryMetrics: ['GMV_PER_IMPRESSION'] } })).data!.createExperiment;
+    const sum = (
+      await t.gql(CreateExperimentDocument, {
+        input: {
+          name: 'bad sum',
+          variants: [
+            { key: 'a', weight: 0.5, strategyId: 'default' },
+            { key: 'b', weight: 0.6, strategyId: 'commercial-only' },
+          ],
+          primaryMetrics: ['GMV_PER_IMPRESSION'],
+        },
+      })
+    ).data!.createExperiment;
     expect(sum.status).toBe('DRAFT');
     const r1 = await t.gql(StartExperimentDocument, { id: sum.id });
     expect(r1.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'variants' });
-    const missing = (await t.gql(CreateExperimentDocument, { input: { name: 'needs duve', variants: [{ key: 'a', weight: 0.5, strategyId: 'needs-duve' }, { key: 'b', weight: 0.5, strategyId: 'default' }], primaryMetrics: ['CTR'] } })).data!.createExperiment;
+    const missing = (
+      await t.gql(CreateExperimentDocument, {
+        input: {
+          name: 'needs duve',
+          variants: [
+            { key: 'a', weight: 0.5, strategyId: 'needs-duve' },
+            { key: 'b', weight: 0.5, strategyId: 'default' },
+          ],
+          primaryMetrics: ['CTR'],
+        },
+      })
+    ).data!.createExperiment;
     const r2 = await t.gql(StartExperimentDocument, { id: missing.id });
     expect(r2.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'variants[0].strategyId' });
     const r3 = await t.gql(CreateExperimentDocument, { input: { name: ' ', variants, primaryMetrics: ['CTR'] } });
@@ -59,8 +97,12 @@ describe('experiments over GraphQL', () => {
     expect((await t.gql(ArchiveExperimentDocument, { id: sum.id })).data?.archiveExperiment.status).toBe('ARCHIVED');
   });
 
-  it('assigns users stickily by hash, serves their variant\'s strategy and logs every exposure', async () => {
-    const created = (await t.gql(CreateExperimentDocument, { input: { name: 'LTV 5/5/90', hypothesis: 'commercial-only lifts GMV per impression', variants, primaryMetrics: ['GMV_PER_IMPRESSION', 'CTR'], salt: 'salt-1' } })).data!.createExperiment;
+  it("assigns users stickily by hash, serves their variant's strategy and logs every exposure", async () => {
+    const created = (
+      await t.gql(CreateExperimentDocument, {
+        input: { name: 'LTV 5/5/90', hypothesis: 'commercial-only lifts GMV per impression', variants, primaryMetrics: ['GMV_PER_IMPRESSION', 'CTR'], salt: 'salt-1' },
+      })
+    ).data!.createExperiment;
     expect(created).toMatchObject({ status: 'DRAFT', salt: 'salt-1', guardrails: ['P99_LATENCY_MS', 'DIVERSITY'], attributionWindowHours: 24, start: null });
     const started = (await t.gql(StartExperimentDocument, { id: created.id })).data!.startExperiment;
     expect(started.status).toBe('RUNNING');

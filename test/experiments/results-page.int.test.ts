@@ -30,7 +30,20 @@ beforeAll(async () => {
   const now = Date.now();
   const seed = Array.from({ length: 60 }, (_, i) => ({ eventId: `s-${i}`, userId: `w${i % 12}`, type: 'view', itemId: `i${i % 17}`, ts: new Date(now - (61 - i) * 60_000).toISOString() }));
   await t.gql(RecordEventsDocument, { events: seed });
-  const created = (await t.gql(CreateExperimentDocument, { input: { name: 'Results page <test>', hypothesis: 'commercial-only & co', variants: [{ key: 'control', weight: 0.5, strategyId: 'default' }, { key: 'challenger', weight: 0.5, strategyId: 'commercial-only' }], primaryMetrics: ['CTR', 'CONVERSION_RATE', 'GMV_PER_IMPRESSION'], salt: 'page' } })).data!.createExperiment;
+  const created = (
+    await t.gql(CreateExperimentDocument, {
+      input: {
+        name: 'Results page <test>',
+        hypothesis: 'commercial-only & co',
+        variants: [
+          { key: 'control', weight: 0.5, strategyId: 'default' },
+          { key: 'challenger', weight: 0.5, strategyId: 'commercial-only' },
+        ],
+        primaryMetrics: ['CTR', 'CONVERSION_RATE', 'GMV_PER_IMPRESSION'],
+        salt: 'page',
+      },
+    })
+  ).data!.createExperiment;
   experimentId = created.id;
   await t.gql(StartExperimentDocument, { id: experimentId });
   const reactions = [];
@@ -51,7 +64,7 @@ afterAll(async () => {
 });
 
 describe('experiment results page', () => {
-  it('shows the API\'s numbers, the SRM status and one chart line per variant', async () => {
+  it("shows the API's numbers, the SRM status and one chart line per variant", async () => {
     const api = (await t.gql(ExperimentResultsDocument, { id: experimentId })).data!.experimentResults;
     expect(api.variants.reduce((a, v) => a + v.users, 0)).toBe(40);
     const page = await browser.newPage();
@@ -63,7 +76,9 @@ describe('experiment results page', () => {
     // Variant table: header order and every cell.
     const headers = await page.$$eval('#variants thead th[data-variant]', (ths) => ths.map((th) => th.getAttribute('data-variant')));
     expect(headers).toEqual(api.variants.map((v) => v.key));
-    const rows = await page.$$eval('#variants tbody tr', (trs) => trs.map((tr) => ({ metric: tr.getAttribute('data-metric'), cells: [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent) })));
+    const rows = await page.$$eval('#variants tbody tr', (trs) =>
+      trs.map((tr) => ({ metric: tr.getAttribute('data-metric'), cells: [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent) })),
+    );
     const byMetric = new Map(rows.map((r) => [r.metric, r.cells]));
     expect(byMetric.get('users')).toEqual(api.variants.map((v) => String(v.users)));
     expect(byMetric.get('impressions')).toEqual(api.variants.map((v) => String(v.impressions)));
@@ -76,7 +91,17 @@ describe('experiment results page', () => {
     expect(comps).toHaveLength(api.comparisons.length);
     api.comparisons.forEach((c, i) => {
       expect(comps[i]).toEqual([
-        c.metric, c.variant, c.test, fmt(c.absoluteLift), `[${fmt(c.absoluteCiLower)}, ${fmt(c.absoluteCiUpper)}]`, pct(c.relativeLift), `[${pct(c.relativeCiLower)}, ${pct(c.relativeCiUpper)}]`, fmt(c.pValue), fmt(c.holmPValue), fmt(c.bonferroniPValue), c.significant ? 'yes' : 'no',
+        c.metric,
+        c.variant,
+        c.test,
+        fmt(c.absoluteLift),
+        `[${fmt(c.absoluteCiLower)}, ${fmt(c.absoluteCiUpper)}]`,
+        pct(c.relativeLift),
+        `[${pct(c.relativeCiLower)}, ${pct(c.relativeCiUpper)}]`,
+        fmt(c.pValue),
+        fmt(c.holmPValue),
+        fmt(c.bonferroniPValue),
+        c.significant ? 'yes' : 'no',
       ]);
     });
     expect(await page.getAttribute('#srm', 'data-mismatch')).toBe(String(api.srm.mismatch));

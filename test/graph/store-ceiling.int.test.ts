@@ -19,7 +19,16 @@ const T0 = Date.UTC(2026, 0, 1);
 const NOW = T0 + 3600_000;
 const raw = (eventId: string, userId: string, itemId: string, type = 'view') => ({ eventId, userId, itemId, type, ts: T0 + Number(eventId.replace(/\D/g, '') || 0) * 1000 });
 const ev = (eventId: string, userId: string, itemId: string): InteractionEvent => ({
-  eventId, userId, type: 'click', itemId, ts: T0, value: 0, dwellMs: null, session: null, referrer: null, query: null,
+  eventId,
+  userId,
+  type: 'click',
+  itemId,
+  ts: T0,
+  value: 0,
+  dwellMs: null,
+  session: null,
+  referrer: null,
+  query: null,
 });
 
 let dir: string;
@@ -78,7 +87,12 @@ describe('embedded store ceilings', () => {
   it('refuses a whole upsert that would pass the ceiling (nothing written) and accepts updates of known rows', async () => {
     const store = await openStore({ maxUsers: 2, maxItems: 1 });
     await store.upsertUsers([{ id: 'u1', demographics: {}, preferences: [] }]);
-    await expect(store.upsertUsers([{ id: 'u2', demographics: {}, preferences: [] }, { id: 'u3', demographics: {}, preferences: [] }])).rejects.toMatchObject({ code: ErrorCode.STORE_FULL, details: { full: 'users' } });
+    await expect(
+      store.upsertUsers([
+        { id: 'u2', demographics: {}, preferences: [] },
+        { id: 'u3', demographics: {}, preferences: [] },
+      ]),
+    ).rejects.toMatchObject({ code: ErrorCode.STORE_FULL, details: { full: 'users' } });
     expect((await store.counts()).users).toBe(1);
     const item = { id: 'i1', title: 't', categories: [], brand: null, price: 1, available: true, createdAt: T0 };
     await store.upsertItems([item]);

@@ -49,7 +49,11 @@ async function readState(store: GraphStore, itemIds: string[], userIds: string[]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([id, st]) => ({ ...st, id, decayed: [...st.decayed].map(round), decayedRevenue: round(st.decayedRevenue) })),
     items: itemIds.map((id) => items.get(id) ?? null),
-    profiles: profiles.map((p) => ({ known: p.known, history: [...p.history].sort((a, b) => a.ts - b.ts || a.itemId.localeCompare(b.itemId) || a.type.localeCompare(b.type)), purchased: [...p.purchased].sort() })),
+    profiles: profiles.map((p) => ({
+      known: p.known,
+      history: [...p.history].sort((a, b) => a.ts - b.ts || a.itemId.localeCompare(b.itemId) || a.type.localeCompare(b.type)),
+      purchased: [...p.purchased].sort(),
+    })),
     trending: await store.trending(20),
     fresh: await store.fresh(20),
     latest: await store.latestEventTs(),

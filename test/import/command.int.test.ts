@@ -58,10 +58,13 @@ describe('import command', () => {
   it('a bad mapping file fails with IMPORT_MAPPING_INVALID before the store is opened', async () => {
     const mapping = await writeLines(dir, 'bad.mapping.json', ['{ "fields": { "user": "u" }, "tsUnit": "s", "eventId": { "column": 0 } }']);
     let opens = 0;
-    const cmd = importCommand(async () => {
-      opens += 1;
-      throw new Error('should not open');
-    }, { stdout: { write: () => true }, log: captureLog().log });
+    const cmd = importCommand(
+      async () => {
+        opens += 1;
+        throw new Error('should not open');
+      },
+      { stdout: { write: () => true }, log: captureLog().log },
+    );
     await expect(cmd.parseAsync(['csv', 'x.csv', '--mapping', mapping], { from: 'user' })).rejects.toMatchObject({
       code: ErrorCode.IMPORT_MAPPING_INVALID,
       details: { key: 'fields.user' },

@@ -24,7 +24,10 @@ export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<v
 
 /** Non-empty lines of a text file. */
 export async function readLines(file: string): Promise<string[]> {
-  return (await readFile(file, 'utf8')).split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
+  return (await readFile(file, 'utf8'))
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''))
+    .filter((l) => l.trim() !== '');
 }
 
 /** Write lines to `dir/name` (newline-terminated) and return the path. */

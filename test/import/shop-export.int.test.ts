@@ -19,7 +19,15 @@ const EVENTS = join(FIXTURE_DIR, 'events.csv');
 const MAPPING = join(__dirname, '../../ingest/import/examples/shop-export.mapping.json');
 
 interface Row {
-  time: string; type: string; product: string; catId: string; code: string; brand: string; price: number; user: string; session: string;
+  time: string;
+  type: string;
+  product: string;
+  catId: string;
+  code: string;
+  brand: string;
+  price: number;
+  user: string;
+  session: string;
 }
 
 /** The fixture read independently of the importer (it has no quoted fields). */
@@ -95,8 +103,15 @@ describe('import csv --mapping shop-export.mapping.json', () => {
     const prefixes = new Set([...codes].flatMap((c) => c.split('.').map((_, k, all) => all.slice(0, k + 1).join('.'))));
     const catIds = new Set(rows.map((r) => r.catId));
     expect(summary).toMatchObject({
-      source: 'shop-export', lines: rows.length, events: rows.length, inserted: rows.length, duplicates: 0, ignored: 0,
-      rowErrors: 0, itemsUpserted: 50, categoriesUpserted: prefixes.size + catIds.size,
+      source: 'shop-export',
+      lines: rows.length,
+      events: rows.length,
+      inserted: rows.length,
+      duplicates: 0,
+      ignored: 0,
+      rowErrors: 0,
+      itemsUpserted: 50,
+      categoriesUpserted: prefixes.size + catIds.size,
     });
     expect(log.at(-1)).toMatch(new RegExp(`^\\[import shop-export\\] done: ${rows.length} rows -> ${rows.length} events .* 0 row errors \\(0\\.0%\\)`));
 
@@ -146,7 +161,14 @@ describe('import csv --mapping shop-export.mapping.json', () => {
     const messy = `\uFEFF${text
       .trimEnd()
       .split('\n')
-      .map((l, k) => (k % 3 === 0 ? `${l},` : l.split(',').map((c) => `"${c}"`).join(',')))
+      .map((l, k) =>
+        k % 3 === 0
+          ? `${l},`
+          : l
+              .split(',')
+              .map((c) => `"${c}"`)
+              .join(','),
+      )
       .join('\r\n')}\r\n`;
     const file = join(dir, 'messy.csv');
     await writeFile(file, messy);

@@ -18,7 +18,13 @@ it('import taobao stops with STORE_FULL at STORE_MAX_EVENTS, keeps the events th
   let closed = false;
   const open = async () => {
     const store = await createEmbeddedGraphStore({ path, synchronous: 'NORMAL', ceiling: { maxEvents: 250 } });
-    return { ...store, close: async () => { closed = true; await store.close(); } };
+    return {
+      ...store,
+      close: async () => {
+        closed = true;
+        await store.close();
+      },
+    };
   };
   const cmd = importCommand(open, { stdout: { write: () => undefined }, log: captureLog().log });
   await expect(cmd.parseAsync(['taobao', file, '--no-progress', '--batch-size', '100'], { from: 'user' })).rejects.toMatchObject({

@@ -70,7 +70,11 @@ describe('learned ranker on a shop export', () => {
     try {
       const res = await gw.raw(`{ feed(userId: "shop:541312140", limit: 5) { coldStart strategy { id } items { itemId score contributions { scorerId weight raw } } degraded { scorerId code } } }`);
       expect(res.errors).toBeUndefined();
-      const feed = (res.data as { feed: { coldStart: boolean; strategy: { id: string }; items: Array<{ itemId: string; contributions: Array<{ scorerId: string; weight: number; raw: number }> }>; degraded: unknown[] } }).feed;
+      const feed = (
+        res.data as {
+          feed: { coldStart: boolean; strategy: { id: string }; items: Array<{ itemId: string; contributions: Array<{ scorerId: string; weight: number; raw: number }> }>; degraded: unknown[] };
+        }
+      ).feed;
       expect(feed.strategy.id).toBe('learned');
       expect(feed.degraded).toEqual([]);
       expect(feed.items.length).toBe(5);
@@ -88,7 +92,31 @@ describe('learned ranker on a shop export', () => {
 
     const out = join(dir, 'reports');
     await evalCommand().parseAsync(
-      ['events/temporal', '--file', EVENTS, '--mapping', MAPPING, '--eval-days', '1', '--ranker', '--ranker-cuts', '2', '--models', 'default', '--name', 'shop ranker', '--negatives', '10', '--bootstrap', '50', '--seed', '3', '--out', out, '--no-progress'],
+      [
+        'events/temporal',
+        '--file',
+        EVENTS,
+        '--mapping',
+        MAPPING,
+        '--eval-days',
+        '1',
+        '--ranker',
+        '--ranker-cuts',
+        '2',
+        '--models',
+        'default',
+        '--name',
+        'shop ranker',
+        '--negatives',
+        '10',
+        '--bootstrap',
+        '50',
+        '--seed',
+        '3',
+        '--out',
+        out,
+        '--no-progress',
+      ],
       { from: 'user' },
     );
     const json = readdirSync(out).find((f) => f.endsWith('.json') && f.includes('shop-ranker'));

@@ -62,10 +62,14 @@ describe('Redis value-change log: outage and reset', () => {
     await log.append([sampleChange(0)]);
     let ended: Error | undefined;
     let endedCalls = 0;
-    const stop = await log.subscribe(undefined, () => undefined, (err) => {
-      endedCalls++;
-      ended = err;
-    });
+    const stop = await log.subscribe(
+      undefined,
+      () => undefined,
+      (err) => {
+        endedCalls++;
+        ended = err;
+      },
+    );
     redis = await restartRedis(redis);
     await log.append([sampleChange(1)]).catch(() => log.append([sampleChange(1)]));
     await until('subscription ended', () => endedCalls > 0, 10_000);

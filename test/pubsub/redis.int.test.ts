@@ -14,8 +14,7 @@ import { useRedisForThisFile } from '../support/redis';
 const redisUrl = useRedisForThisFile();
 
 const freshKey = (): string => `recgate-test:${randomUUID()}:value-changes`;
-const open = (key: string, retentionMs?: number): ValueChangeLog =>
-  createRedisValueChangeLog({ url: redisUrl(), key, ...(retentionMs ? { retentionMs } : {}), onError: () => undefined });
+const open = (key: string, retentionMs?: number): ValueChangeLog => createRedisValueChangeLog({ url: redisUrl(), key, ...(retentionMs ? { retentionMs } : {}), onError: () => undefined });
 
 async function until(what: string, ok: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -48,7 +48,18 @@ export interface TestGateway {
 export async function startTestGateway(opts: { plugins?: ScorerPlugin[]; strategy?: Strategy; env?: Record<string, string> } = {}): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'recgate-test-'));
   // DUVE_MODEL_DIR defaults to an empty folder of this gateway: DUVE is off unless a test hands it a model.
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DB_PATH: join(dir, 'store.db'), DUVE_MODEL_DIR: join(dir, 'models', 'duve'), LTR_MODEL_DIR: join(dir, 'models', 'ltr'), STRATEGIES_DIR: join(dir, 'strategies'), EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'), ACCESS_DB_PATH: join(dir, 'access.db'), LOG_LEVEL: 'silent', ...opts.env });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DB_PATH: join(dir, 'store.db'),
+    DUVE_MODEL_DIR: join(dir, 'models', 'duve'),
+    LTR_MODEL_DIR: join(dir, 'models', 'ltr'),
+    STRATEGIES_DIR: join(dir, 'strategies'),
+    EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'),
+    ACCESS_DB_PATH: join(dir, 'access.db'),
+    LOG_LEVEL: 'silent',
+    ...opts.env,
+  });
   const store = await createGraphStore({ kind: 'embedded', path: config.dbPath, ceiling: { maxUsers: config.storeMaxUsers, maxItems: config.storeMaxItems, maxEvents: config.storeMaxEvents } });
   let gateway: Gateway;
   try {

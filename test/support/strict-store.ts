@@ -8,9 +8,26 @@ import type { GraphStore } from '../../graph/port';
 type Method = Exclude<keyof GraphStore, 'kind' | 'statsHalfLifeMs'>;
 
 const METHODS: readonly Method[] = [
-  'migrate', 'upsertUsers', 'upsertItems', 'upsertQueries', 'upsertCategories', 'ingestEvents', 'getUsers', 'getItems',
-  'getQueries', 'userProfile', 'neighbourhood', 'itemStats', 'trending', 'fresh', 'scanInteractions', 'categoryAncestors', 'categoryItems',
-  'latestEventTs', 'counts', 'close',
+  'migrate',
+  'upsertUsers',
+  'upsertItems',
+  'upsertQueries',
+  'upsertCategories',
+  'ingestEvents',
+  'getUsers',
+  'getItems',
+  'getQueries',
+  'userProfile',
+  'neighbourhood',
+  'itemStats',
+  'trending',
+  'fresh',
+  'scanInteractions',
+  'categoryAncestors',
+  'categoryItems',
+  'latestEventTs',
+  'counts',
+  'close',
 ];
 
 export function strictStore(impl: Partial<Pick<GraphStore, Method>>): GraphStore {

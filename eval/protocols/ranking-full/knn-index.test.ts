@@ -5,7 +5,11 @@ import { buildKnnIndex, transpose } from './knn-index';
 function randomSplit(seed: number, users: number, items: number): Csr {
   const rnd = mulberry32(seed);
   const rows = new Map<number, number[]>();
-  for (let u = 0; u < users; u++) rows.set(u, Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => Math.floor(rnd() * rnd() * items)));
+  for (let u = 0; u < users; u++)
+    rows.set(
+      u,
+      Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => Math.floor(rnd() * rnd() * items)),
+    );
   return toCsr(rows, users);
 }
 
@@ -37,7 +41,16 @@ describe('buildKnnIndex', () => {
   const brute = bruteSims(train, numItems);
 
   it('transposes user -> items into item -> users', () => {
-    const t = transpose(toCsr(new Map([[0, [2, 0]], [1, [2]]]), 2), 3);
+    const t = transpose(
+      toCsr(
+        new Map([
+          [0, [2, 0]],
+          [1, [2]],
+        ]),
+        2,
+      ),
+      3,
+    );
     expect(Array.from(t.indptr)).toEqual([0, 1, 1, 3]);
     expect(Array.from(t.items)).toEqual([0, 0, 1]);
   });
@@ -63,7 +76,10 @@ describe('buildKnnIndex', () => {
       const all = [...brute].filter(([k]) => Number(k.split(',')[0]) === s).map(([k, v]) => [Number(k.split(',')[1]), v] as [number, number]);
       // Rank with a tolerance so float noise in the reference cannot reorder exact ties.
       all.sort((a, b) => (Math.abs(a[1] - b[1]) > 1e-12 ? b[1] - a[1] : a[0] - b[0]));
-      const want = all.slice(0, n).map(([c]) => c).sort((a, b) => a - b);
+      const want = all
+        .slice(0, n)
+        .map(([c]) => c)
+        .sort((a, b) => a - b);
       expect(rowOf(ix, s).map(([c]) => c)).toEqual(want);
     }
     expect(() => buildKnnIndex(train, numItems, { neighbours: -1 })).toThrow(RangeError);

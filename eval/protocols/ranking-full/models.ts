@@ -58,8 +58,16 @@ export interface PrepareContext {
 /** Registered plugins that run unchanged on the features ranking/full offers. */
 const PLUGINS: Readonly<Record<string, { module: string; factory: string; score: string }>> = {
   'baseline/popularity': { module: require.resolve('../../../plugins/baseline/popularity'), factory: 'createPopularityScorer', score: 'train interactions per item (item.stats totals)' },
-  'baseline/commercial': { module: require.resolve('../../../plugins/baseline/commercial'), factory: 'createCommercialScorer', score: 'smoothed conversion x order value from item.stats (every train interaction is a click: no purchases)' },
-  'baseline/affinity': { module: require.resolve('../../../plugins/baseline/affinity'), factory: 'createAffinityScorer', score: "the user's own interactions with the item (all masked here: 0 on every ranked item)" },
+  'baseline/commercial': {
+    module: require.resolve('../../../plugins/baseline/commercial'),
+    factory: 'createCommercialScorer',
+    score: 'smoothed conversion x order value from item.stats (every train interaction is a click: no purchases)',
+  },
+  'baseline/affinity': {
+    module: require.resolve('../../../plugins/baseline/affinity'),
+    factory: 'createAffinityScorer',
+    score: "the user's own interactions with the item (all masked here: 0 on every ranked item)",
+  },
   'baseline/rfm': { module: require.resolve('../../../plugins/baseline/rfm'), factory: 'createRfmScorer', score: 'RFM cell + price-tier affinity (no purchases or prices in a split: constant)' },
 };
 
@@ -92,14 +100,21 @@ function prepareItemKnn(m: RankingModelOption, role: 'candidate' | 'baseline', c
   const t0 = performance.now();
   const index = buildKnnIndex(ctx.split.train, ctx.split.numItems, { neighbours });
   const buildMs = Math.round(performance.now() - t0);
-  ctx.log(`baseline/item-knn: neighbour index of ${index.neighbours.length} pairs (${neighbours === 0 ? 'all co-interacted items' : `top ${neighbours} per item`}) built in ${(buildMs / 1000).toFixed(1)} s`);
+  ctx.log(
+    `baseline/item-knn: neighbour index of ${index.neighbours.length} pairs (${neighbours === 0 ? 'all co-interacted items' : `top ${neighbours} per item`}) built in ${(buildMs / 1000).toFixed(1)} s`,
+  );
   return {
     id: m.id,
     spec: { module: require.resolve('./knn-scorer'), factory: 'createFullItemKnnScorer', options: { index, itemIds: ctx.split.itemIds } },
     info: {
       id: m.id,
       role,
-      params: { similarity: 'co(s,c)/sqrt(deg(s)deg(c)), co = distinct train users of both', seeds: 'every train item of the user', neighboursPerItem: neighbours === 0 ? 'all' : neighbours, pairs: index.neighbours.length },
+      params: {
+        similarity: 'co(s,c)/sqrt(deg(s)deg(c)), co = distinct train users of both',
+        seeds: 'every train item of the user',
+        neighboursPerItem: neighbours === 0 ? 'all' : neighbours,
+        pairs: index.neighbours.length,
+      },
       trainMs: buildMs,
     },
   };
@@ -121,7 +136,12 @@ async function prepareBpr(m: RankingModelOption, role: 'candidate' | 'baseline',
   return {
     id: m.id,
     spec: { module: bprModule, factory: 'createBprScorer', options: { artifactDir: train.staged.dir } },
-    info: { id: m.id, role, params: { ...train.result.hyper, seed: ctx.seed, optimiser: 'sgd', sampler: samplerText(train.result.hyper.negativeCandidates) }, trainMs: Math.round(train.result.trainMs) },
+    info: {
+      id: m.id,
+      role,
+      params: { ...train.result.hyper, seed: ctx.seed, optimiser: 'sgd', sampler: samplerText(train.result.hyper.negativeCandidates) },
+      trainMs: Math.round(train.result.trainMs),
+    },
     train,
   };
 }

@@ -28,7 +28,7 @@ export interface NotesInput {
 
 /** How `mf/bpr` drew its negatives, in words. */
 export function samplerText(candidates: number): string {
-  const pool = 'uniform over the items not in the user\'s train list';
+  const pool = "uniform over the items not in the user's train list";
   return candidates > 1 ? `dynamic: the highest-scored of ${candidates} draws ${pool}` : `one draw ${pool}`;
 }
 
@@ -36,7 +36,7 @@ const pct = (a: number, b: number): string => `${a >= b ? '+' : ''}${(((a - b) /
 
 export function rankingFullNotes(n: NotesInput): string[] {
   const notes = [
-    'Protocol ranking/full: every user with at least one test item ranks every catalogue item (ids 0..largest id in train or test) except the items in that user\'s train list, which are masked to -Infinity; ties go to the lower item index.',
+    "Protocol ranking/full: every user with at least one test item ranks every catalogue item (ids 0..largest id in train or test) except the items in that user's train list, which are masked to -Infinity; ties go to the lower item index.",
     `Metrics at K = ${n.ks.join(', ')}: Recall@K = hits/|test items|, Precision@K = hits/K, HitRate@K = 1 if any hit, NDCG@K with binary relevance and IDCG over min(K, |test items|); averaged over the evaluated users (n). coverage@${n.coverageK} = distinct items in any user's top ${n.coverageK} / catalogue size.`,
     `Segments by train-history length (${n.segments.map((s) => s.label).join(', ')}) report Recall and NDCG at K = ${Math.max(...n.ks)}.`,
     `Every model is a ScorerPlugin registered with createScorerRegistry and called through score({ userId, itemIds, features, now, signal }) once per user with the whole catalogue as candidates; ${n.format === 'lists' ? 'ids are gowalla:<n> as the gateway importer writes them' : "ids are the pair files' own strings, mapped to dense indices in order of first appearance (train, then test); ties in the ranking go to the earlier-seen item"}.`,

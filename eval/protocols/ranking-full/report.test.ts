@@ -23,8 +23,14 @@ describe('metricRows', () => {
     writeUserMetrics([7, 5], (i) => i === 5, 1, ks, values, w);
     const top = Int32Array.of(5, 6, 7, 5); // coverageK 2: items {5, 6, 7} of 10
     const rows = metricRows({
-      model: 'm', result: { values, top }, ks, coverageK: 2, numItems: 10,
-      historyLength: Int32Array.of(3, 40), segments: historySegments([10]), segmentMetrics: ['recall'],
+      model: 'm',
+      result: { values, top },
+      ks,
+      coverageK: 2,
+      numItems: 10,
+      historyLength: Int32Array.of(3, 40),
+      segments: historySegments([10]),
+      segmentMetrics: ['recall'],
     });
     const get = (metric: string, k: number, segment?: string) => rows.find((r) => r.metric === metric && r.k === k && r.segment === segment);
     expect(get('recall', 1)).toEqual({ model: 'm', metric: 'recall', k: 1, value: 0.5, n: 2 });

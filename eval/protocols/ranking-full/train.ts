@@ -44,9 +44,7 @@ export async function trainBprStep(split: InteractionSplit, opts: TrainStepOptio
   bar.stop();
   const h = result.history;
   const meanEpochMs = h.length > 0 ? h.reduce((s, e) => s + e.ms, 0) / h.length : 0;
-  opts.log(
-    `mf/bpr trained: ${h.length} epochs in ${(result.trainMs / 1000).toFixed(1)} s (${(meanEpochMs / 1000).toFixed(2)} s/epoch), final loss ${h.at(-1)?.loss.toFixed(5) ?? 'n/a'}`,
-  );
+  opts.log(`mf/bpr trained: ${h.length} epochs in ${(result.trainMs / 1000).toFixed(1)} s (${(meanEpochMs / 1000).toFixed(2)} s/epoch), final loss ${h.at(-1)?.loss.toFixed(5) ?? 'n/a'}`);
   const staged = await stageMfArtifact(opts.modelsDir, BPR_ARTIFACT_NAME, result.model, {
     model: 'mf/bpr',
     userIds: [...split.userIds],

@@ -27,7 +27,11 @@ async function main(): Promise<void> {
         return;
       }
       evaluator.evaluate(msg.users).then(
-        (models) => post({ type: 'result', id: msg.id, models }, models.flatMap((m) => [m.values.buffer as ArrayBuffer, m.top.buffer as ArrayBuffer])),
+        (models) =>
+          post(
+            { type: 'result', id: msg.id, models },
+            models.flatMap((m) => [m.values.buffer as ArrayBuffer, m.top.buffer as ArrayBuffer]),
+          ),
         (err: unknown) => post({ type: 'error', message: (err as Error)?.stack ?? String(err) }),
       );
     });
