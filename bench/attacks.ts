@@ -1,6 +1,6 @@
 /**
  * Attack run (a script, not a test): the requests of issue 10 against a real gateway (child
- * process, demo data, keys and limits on, loopback only). Prints one row per attack (expected
+ * process, demo data, keys and limits on, the production RATE_LIMITS defaults, loopback only). Prints one row per attack (expected
  * refusal, HTTP status + code, time, server RSS before/after) and writes JSON to bench/results/.
  *
  *   npm run bench:attacks
@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bearer, createKey, gatewayEnv, post, startChild, type ChildGateway } from './child-gateway';
+import { DEFAULT_RATE_LIMITS, formatRateLimits } from '../services/access/rate-limit-config';
 import { rssMiB } from './stats';
 
 interface GqlError {
@@ -48,7 +49,33 @@ interface Recorded {
 const now = (): string => new Date().toISOString();
 const ev = (id: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ eventId: id, userId: 'demo-u-0001', itemId: 'demo-i-0001', type: 'view', ts: now(), ...extra });
 
-function attacks(url: string, keys: Record<'admin' | 'frontend' | 'ingest' | 'analyst', string>): Attack[] {
+const FLOOD = 100;
+interface Flood {
+  served: number;
+  refused: number;
+  codes: string[];
+  retryAfter: string[];
+  otherStatus: number;
+}
+/** `FLOOD` concurrent requests from one key, then one from `other`; the reply's json is the tally. */
+async function flood(url: string, key: string, other: string): Promise<Reply> {
+  const t0 = performance.now();
+  const body = JSON.stringify({ query: '{ eventTypes }' });
+  const send = (k: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(k) }, body, signal: AbortSignal.timeout(30_000) });
+  const replies = await Promise.all(Array.from({ length: FLOOD }, () => send(key)));
+  const refused = replies.filter((r) => r.status === 429);
+  const codes = await Promise.all(refused.map(async (r) => ((await r.json()) as { errors?: GqlError[] }).errors?.[0]?.extensions?.code ?? '?'));
+  const tally: Flood = {
+    served: replies.filter((r) => r.status === 200).length,
+    refused: refused.length,
+    codes: [...new Set(codes)],
+    retryAfter: [...new Set(refused.map((r) => r.headers.get('retry-after') ?? 'none'))],
+    otherStatus: (await send(other)).status,
+  };
+  return { status: refused[0]?.status ?? 200, json: tally, ms: Math.round((performance.now() - t0) * 10) / 10, text: '' };
+}
+
+function attacks(url: string, keys: Record<'admin' | 'frontend' | 'ingest' | 'analyst' | 'flood', string>): Attack[] {
   const q = (query: string, variables?: unknown) => JSON.stringify({ query, variables });
   const recorded = (acceptedWanted: number, rejectedWanted: number) => (r: Reply) => {
     const d = dataOf<Recorded>(r)?.recordEvents;
@@ -196,6 +223,24 @@ function attacks(url: string, keys: Record<'admin' | 'frontend' | 'ingest' | 'an
         };
       },
     },
+    {
+      request: `flood: ${FLOOD} concurrent requests from one analyst key (default ${DEFAULT_RATE_LIMITS.analyst.ratePerSec}/s burst ${DEFAULT_RATE_LIMITS.analyst.burst}), then another analyst key`,
+      expected: '429 RATE_LIMITED + Retry-After past the burst; the other key 200',
+      send: () => flood(url, keys.flood, keys.analyst),
+      judge: (r) => {
+        const f = r.json as Flood;
+        return {
+          observed: `${f.served}× 200, ${f.refused}× 429 ${f.codes.join(',')} (Retry-After ${f.retryAfter.join(',')} s); other key ${f.otherStatus}`,
+          pass:
+            f.served >= DEFAULT_RATE_LIMITS.analyst.burst &&
+            f.refused > 0 &&
+            f.served + f.refused === FLOOD &&
+            f.codes.join() === 'RATE_LIMITED' &&
+            f.retryAfter.every((s) => Number(s) >= 1) &&
+            f.otherStatus === 200,
+        };
+      },
+    },
   ];
 }
 
@@ -203,8 +248,16 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'recgate-attacks-'));
   let gw: ChildGateway | undefined;
   try {
-    const env = gatewayEnv(dir);
-    const keys = { admin: createKey(env, 'admin'), frontend: createKey(env, 'frontend'), ingest: createKey(env, 'ingest'), analyst: createKey(env, 'analyst') };
+    // The production defaults (empty RATE_LIMITS), not the benches' high limits: the flood row meets the analyst default.
+    const env = gatewayEnv(dir, { RATE_LIMITS: '' });
+    const keys = {
+      admin: createKey(env, 'admin'),
+      frontend: createKey(env, 'frontend'),
+      ingest: createKey(env, 'ingest'),
+      analyst: createKey(env, 'analyst'),
+      flood: createKey(env, 'analyst', 'bench-flood'),
+    };
+    console.log(`RATE_LIMITS defaults: ${formatRateLimits(DEFAULT_RATE_LIMITS)}`);
     console.log('starting the gateway with --demo (trains DUVE on first start)');
     gw = await startChild(env, ['--demo']);
     const pid = gw.child.pid!;

@@ -19,7 +19,15 @@ export interface ChildGateway {
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
 }
 
-/** The environment of a gateway whose files all live in `dir` (created); `extra` overrides. */
+/**
+ * RATE_LIMITS of the bench gateways: on (the bucket code runs on every request), at 10,000/s burst
+ * 20,000 for every role, far above what these benches send from one key (keys-load ~350 req/s at
+ * 50 connections on 2 cores, durability's writers, http-audit's burst), so no request is refused.
+ * bench:attacks runs the production defaults instead.
+ */
+export const BENCH_RATE_LIMITS = 'frontend=10000/s:20000,ingest=10000/s:20000,analyst=10000/s:20000,admin=10000/s:20000,partner=10000/s:20000,monitor=10000/s:20000';
+
+/** The environment of a gateway whose files all live in `dir` (created; rate limits at BENCH_RATE_LIMITS); `extra` overrides. */
 export function gatewayEnv(dir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   mkdirSync(dir, { recursive: true });
   return {
@@ -32,6 +40,7 @@ export function gatewayEnv(dir: string, extra: Record<string, string> = {}): Nod
     STRATEGIES_DIR: join(dir, 'strategies'),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
+    RATE_LIMITS: BENCH_RATE_LIMITS,
     ...extra,
   };
 }

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { InteractionEvent } from '../domain/events';
 import { createGraphStore } from '../graph/factory';
 import { seededRandom } from '../plugins/sdk/fixtures';
-import { bearer, createKey, gatewayEnv, post, startChild } from './child-gateway';
+import { BENCH_RATE_LIMITS, bearer, createKey, gatewayEnv, post, startChild } from './child-gateway';
 
 interface Args {
   rounds: number;
@@ -57,6 +57,7 @@ async function main(): Promise<void> {
   try {
     const env = gatewayEnv(dir);
     const key = createKey(env, 'ingest');
+    console.log(`keys on (ingest key), RATE_LIMITS=${BENCH_RATE_LIMITS} (on, above the writers' load: a 429 would stop the run)`);
     for (let round = 1; round <= args.rounds; round++) {
       const gw = await startChild(env);
       const acked: InteractionEvent[] = [];
@@ -119,7 +120,7 @@ async function main(): Promise<void> {
     const resultsDir = join(__dirname, '..', '..', 'bench', 'results');
     mkdirSync(resultsDir, { recursive: true });
     const file = join(resultsDir, `durability-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, `${JSON.stringify({ startedAt: new Date().toISOString(), node: process.version, args, rounds: results }, null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify({ startedAt: new Date().toISOString(), node: process.version, args, rateLimits: BENCH_RATE_LIMITS, rounds: results }, null, 2)}\n`);
     console.log(`written ${file}`);
     if (results.some((r) => r.lost > 0 || r.acknowledged === 0)) process.exitCode = 1;
   } finally {

@@ -27,6 +27,7 @@ import { createGraphStore } from '../graph/factory';
 import type { GraphStore } from '../graph/port';
 import { mulberry32 } from '../ml/random';
 import { startGateway, type Gateway } from '../server/gateway';
+import { BENCH_RATE_LIMITS } from './child-gateway';
 import { rssMiB, summarise } from './stats';
 
 interface Args {
@@ -65,6 +66,8 @@ async function start(store: GraphStore, dir: string, modelDir: string): Promise<
     LOG_LEVEL: 'silent',
     DUVE_REFRESH_MINUTES: '1440',
     VALUE_CHANGE_MIN_DELTA: '0',
+    // Rate limits on, above the bench: one admin key sends every request back to back.
+    RATE_LIMITS: BENCH_RATE_LIMITS,
   });
   const gateway = await startGateway({ config, store, logger: pino({ level: 'silent' }) });
   keyOf.set(gateway.url, gateway.access.keys.create({ name: 'bench', role: 'admin' }).secret);

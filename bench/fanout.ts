@@ -35,6 +35,7 @@ import { startGateway, type Gateway } from '../server/gateway';
 import { newPartnerKey } from '../services/partners';
 import { startRedis, type RunningRedis } from '../test/support/redis';
 import type { FanoutClientResult } from './fanout-clients';
+import { BENCH_RATE_LIMITS } from './child-gateway';
 import { rssMiB } from './stats';
 
 interface Args {
@@ -100,6 +101,8 @@ async function startBenchGateway(redisUrl: string | undefined): Promise<BenchGat
     PARTNERS_FILE: partnersFile,
     ACCESS_DB_PATH: join(dir, 'access.db'),
     LOG_LEVEL: 'silent',
+    // Rate limits on, above the bench: every client connects with the one partner key (one token per connect).
+    RATE_LIMITS: BENCH_RATE_LIMITS,
   });
   const store = await createGraphStore({ kind: 'embedded', path: config.dbPath });
   const valueChanges = createValueChangeLog({ redisUrl, key: `recgate-bench:${randomUUID()}`, retentionMs: 3_600_000 });

@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditServer } from 'graphql-http';
-import { createKey, gatewayEnv, startChild, type ChildGateway } from './child-gateway';
+import { BENCH_RATE_LIMITS, createKey, gatewayEnv, startChild, type ChildGateway } from './child-gateway';
 
 interface Pass {
   summary: Record<string, number>;
@@ -45,7 +45,7 @@ async function audit(label: string, extraEnv: Record<string, string>, all: boole
         response: r.status === 'ok' ? undefined : { status: r.response.status, contentType: r.response.headers.get('content-type'), body: (await r.response.text().catch(() => '')).slice(0, 300) },
       })),
     );
-    console.log(`\n${label}\n`);
+    console.log(`\n${label}\n\nRATE_LIMITS=${env.RATE_LIMITS ?? ''} (on, above the audit's burst from one admin key)\n`);
     console.log('| status | audit | reason |\n|---|---|---|');
     for (const r of rows.filter((x) => all || x.status !== 'ok'))
       console.log(
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const resultsDir = join(__dirname, '..', '..', 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `http-audit-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ startedAt: new Date().toISOString(), node: process.version, production, development }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ startedAt: new Date().toISOString(), node: process.version, rateLimits: BENCH_RATE_LIMITS, production, development }, null, 2)}\n`);
   console.log(`written ${file}`);
   if ((production.summary.errors ?? 0) > 0) process.exitCode = 1;
 }

@@ -6,8 +6,9 @@
  *
  * Two gateways (child processes, `serve --demo`, each on its own copy of the generated demo
  * catalogue; the second reuses the first's DUVE model): ON has keys and the default limits and is
- * called with a frontend key; OFF runs with AUTH=off NODE_ENV=development and every MAX_* raised
- * to its largest accepted value (the limit code still runs, nothing binds). autocannon POSTs
+ * called with a frontend key, and per-key rate limits on at BENCH_RATE_LIMITS (printed; above this
+ * load); OFF runs with AUTH=off NODE_ENV=development and every MAX_* and RATE_LIMITS raised to its
+ * largest accepted value (the limit code still runs, nothing binds). autocannon POSTs
  * feed(userId, limit 10) for seeded random demo users; at each connection count the runs
  * alternate ON, OFF, ON, OFF… so both see the same machine. `--off auth` or `--off limits` turns
  * only one of the two off on the OFF gateway, to tell their costs apart (default both).
@@ -16,7 +17,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '../plugins/sdk/fixtures';
-import { bearer, createKey, gatewayEnv, post, startChild, type ChildGateway } from './child-gateway';
+import { BENCH_RATE_LIMITS, bearer, createKey, gatewayEnv, post, startChild, type ChildGateway } from './child-gateway';
 import { load, type LoadResult } from './http';
 import { rssMiB } from './stats';
 
@@ -48,6 +49,7 @@ const LIMITS_OFF = {
   MAX_QUERY_DIRECTIVES: '10000',
   MAX_QUERY_COST: '100000000',
   MAX_FEED_COST: '1000000000',
+  RATE_LIMITS: ['frontend', 'ingest', 'analyst', 'admin', 'partner', 'monitor'].map((r) => `${r}=1000000/s:1000000`).join(','),
 };
 
 const pct = (on: number, off: number): string => `${on >= off ? '+' : ''}${Math.round(((on - off) / off) * 1000) / 10} %`;
@@ -57,9 +59,9 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const dir = mkdtempSync(join(tmpdir(), 'recgate-keys-load-'));
   const gws: ChildGateway[] = [];
-  const out: Record<string, unknown> = { startedAt: new Date().toISOString(), node: process.version, args, loadavgStart: loadavg() };
+  const out: Record<string, unknown> = { startedAt: new Date().toISOString(), node: process.version, args, rateLimitsOn: BENCH_RATE_LIMITS, loadavgStart: loadavg() };
   try {
-    console.log('starting ON (keys + default limits, --demo; trains DUVE once)');
+    console.log(`starting ON (keys + default limits + RATE_LIMITS=${BENCH_RATE_LIMITS}, --demo; trains DUVE once)`);
     const onEnv = gatewayEnv(join(dir, 'on'));
     const key = createKey(onEnv, 'frontend');
     const on = await startChild(onEnv, ['--demo']);

@@ -6,6 +6,7 @@
 import { ErrorCode } from '../errors/codes';
 import { CodedError } from '../errors/errors';
 import { DEFAULT_STORE_CEILING } from '../graph/embedded/ceiling';
+import { DEFAULT_RATE_LIMITS, formatRateLimits, parseRateLimits, type RateLimitSetting } from '../services/access/rate-limit-config';
 
 export interface Config {
   readonly host: string;
@@ -33,6 +34,8 @@ export interface Config {
   readonly accessDbPath: string;
   /** `off` only with NODE_ENV=development (checked at load). */
   readonly auth: 'on' | 'off';
+  /** Per-role token buckets per API key; `off` only with NODE_ENV=development (checked at load). */
+  readonly rateLimits: RateLimitSetting;
   readonly valueChangeRetentionHours: number;
   readonly strategiesDir: string;
   readonly experimentsDbPath: string;
@@ -206,6 +209,14 @@ export const ENV_TABLE: readonly EnvEntry[] = [
     meaning: '`off` disables API keys (every request acts with every scope); honoured only with NODE_ENV=development, else the process refuses to start',
     parse: oneOf('on', 'off'),
   },
+  {
+    env: 'RATE_LIMITS',
+    key: 'rateLimits',
+    default: formatRateLimits(DEFAULT_RATE_LIMITS),
+    meaning:
+      'Per-key token buckets by role, `<role>=<rate>/s:<burst>` comma-separated, merged over the defaults; one token per HTTP request or WebSocket connect; past it 429 RATE_LIMITED. `off` is honoured only with NODE_ENV=development',
+    parse: parseRateLimits,
+  },
   { env: 'VALUE_CHANGE_RETENTION_HOURS', key: 'valueChangeRetentionHours', default: '24', meaning: 'How long value changes stay in the log for partners to resume from a cursor', parse: positive },
   {
     env: 'LOG_LEVEL',
@@ -238,6 +249,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (cfg.auth === 'off' && !cfg.development) {
     throw new CodedError(ErrorCode.CONFIG_INVALID, 'AUTH=off is honoured only with NODE_ENV=development', { field: 'AUTH' });
+  }
+  if (cfg.rateLimits === 'off' && !cfg.development) {
+    throw new CodedError(ErrorCode.CONFIG_INVALID, 'RATE_LIMITS=off is honoured only with NODE_ENV=development', { field: 'RATE_LIMITS' });
   }
   return Object.freeze(cfg);
 }

@@ -18,6 +18,11 @@ export enum ErrorCode {
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   /** The key is valid but its role lacks the scope; `extensions.field` names the operation and `extensions.scope` the scope it needs (HTTP 403). */
   FORBIDDEN = 'FORBIDDEN',
+  /**
+   * The key is past its role's rate limit (RATE_LIMITS): HTTP 429 with `Retry-After` (s);
+   * `extensions.retryAfterMs`, `limit` (`<rate>/s burst <n>`) and `role`. Over graphql-ws the connect is closed with 1013.
+   */
+  RATE_LIMITED = 'RATE_LIMITED',
   /** Unexpected failure; details are masked outside development. */
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
   /** The graph store could not be reached or refused the write; nothing was acknowledged. */

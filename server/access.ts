@@ -2,7 +2,8 @@
  * Access control on HTTP and in Apollo (the policy lives in services/access/):
  * - `requireKey`: Express middleware before body parsing; a missing, unknown or revoked key is
  *   answered 401 UNAUTHENTICATED without reading the body; with a scope, a key without it gets
- *   403 FORBIDDEN naming the scope.
+ *   403 FORBIDDEN naming the scope. With a rate-limit gate, an authenticated key over its role's
+ *   limit gets 429 RATE_LIMITED (server/rate-limit.ts) before the scope check and the body.
  * - `accessPlugin`: after the operation resolves, every root field is checked against the rule
  *   table (403 FORBIDDEN naming the field and the scope), and every root mutation field is
  *   written to the audit log with the key that ran it and its outcome.
@@ -16,6 +17,7 @@ import { CodedError } from '../errors/errors';
 import type { Access, Principal } from '../services/access/access';
 import { firstForbidden, rootFields, type RootType, type Scope } from '../services/access/scopes';
 import type { GatewayContext } from '../services/context';
+import type { RateLimitGate } from './rate-limit';
 
 /** The key of a request: `Authorization: Bearer <key>`, else `x-api-key`. */
 export function apiKeyOf(headers: { authorization?: string | undefined; [h: string]: string | string[] | undefined }): string | undefined {
@@ -30,8 +32,8 @@ export function apiKeyOf(headers: { authorization?: string | undefined; [h: stri
 
 const body = (code: ErrorCode, message: string, extra: Record<string, unknown> = {}) => ({ errors: [{ message, extensions: { code, ...extra } }] });
 
-/** Authenticate (and optionally require a scope) before anything else reads the request. Sets `res.locals.principal`. */
-export function requireKey(access: Access, scope?: Scope) {
+/** Authenticate (then take a rate-limit token, then optionally require a scope) before anything else reads the request. Sets `res.locals.principal`. */
+export function requireKey(access: Access, scope?: Scope, rate?: Pick<RateLimitGate, 'admit'> | null) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const key = apiKeyOf(req.headers);
     const principal = access.authenticate(key);
@@ -40,6 +42,7 @@ export function requireKey(access: Access, scope?: Scope) {
       res.status(401).set('WWW-Authenticate', 'Bearer realm="recgate"').json(body(ErrorCode.UNAUTHENTICATED, message));
       return;
     }
+    if (rate && !rate.admit(principal, res)) return;
     if (scope !== undefined && !principal.scopes.has(scope)) {
       res.status(403).json(body(ErrorCode.FORBIDDEN, `${req.path} needs scope ${scope} (this key's role is ${principal.role})`, { scope }));
       return;
@@ -108,11 +111,12 @@ export function accessPlugin(access: Access, logger: Logger): ApolloServerPlugin
   };
 }
 
-/** `/healthz`: liveness (`{ status: 'ok' }`) for anyone; a key with health:read passes on to the detailed view. */
-export function healthGate(access: Access) {
+/** `/healthz`: liveness (`{ status: 'ok' }`) for anyone; a key with health:read passes on to the detailed view (under its rate limit). */
+export function healthGate(access: Access, rate?: Pick<RateLimitGate, 'admit'> | null) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const principal = access.authenticate(apiKeyOf(req.headers));
     if (principal !== null && principal.scopes.has('health:read')) {
+      if (rate && !rate.admit(principal, res)) return;
       next();
       return;
     }

@@ -48,6 +48,9 @@ import { accessPlugin, healthGate, principalOf, requireKey } from './access';
 import { startStoreSync, type StoreSync } from './store-sync';
 import { openOutbox, type Outbox } from '../pubsub/outbox';
 import { checkReadiness, readinessHandler } from './readiness';
+import { createRateLimiter } from '../services/access/rate-limit';
+import { formatRateLimits } from '../services/access/rate-limit-config';
+import { createRateLimitGate } from './rate-limit';
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -154,13 +157,17 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const partners = loadPartnersFile(config.partnersFile);
     access = openAccess({ dbPath: config.accessDbPath, partners, disabled: config.auth === 'off', clock });
     if (access.disabled) logger.warn('AUTH=off (NODE_ENV=development): API KEYS ARE NOT CHECKED; every request acts with every scope');
+    // Per-key token buckets (RATE_LIMITS): one token per HTTP request on a keyed route and per WebSocket connect.
+    const rate = config.rateLimits === 'off' ? null : createRateLimitGate({ limiter: createRateLimiter({ limits: config.rateLimits }), metrics, logger: logger.child({ component: 'rate-limit' }) });
+    if (rate === null) logger.warn('RATE_LIMITS=off (NODE_ENV=development): API keys are not rate limited');
+    else logger.info({ rateLimits: formatRateLimits(config.rateLimits) }, 'per-key rate limits (<role>=<rate>/s:<burst>)');
 
     const app = express();
     const httpServer = createServer(app);
     // Body size, tokens, depth, aliases, directives, cost, feed cost, hidden suggestions (server/limits.ts).
     const limits = createRequestLimits(requestLimitOptions(config, catalog.strategies.values()));
     // graphql-ws for partners (userValueChanged) on the same port and path as HTTP, under the same parse and validation limits.
-    const subscriptions = attachSubscriptionServer({ httpServer, schema, access, valueChanges, logger, development: config.development, limits });
+    const subscriptions = attachSubscriptionServer({ httpServer, schema, access, valueChanges, logger, development: config.development, limits, rateLimit: rate });
     const apollo = new ApolloServer<GatewayContext>({
       schema,
       // On for every environment: the access plugin lets only keys with schema:read (admin) see it.
@@ -200,7 +207,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     };
     let storeSync: StoreSync | null = null;
     // Liveness stays open; the detailed view below needs a key with health:read.
-    app.get('/healthz', healthGate(access));
+    app.get('/healthz', healthGate(access, rate));
     app.get('/healthz', async (_req, res) => {
       try {
         const counts = await store.counts();
@@ -219,10 +226,16 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     });
     app.get('/readyz', readinessHandler(store, valueChanges, outbox));
     app.get('/experiments/:id', serveResultsPage);
-    app.get('/metrics', requireKey(access, 'metrics:read'), async (_req, res) => {
+    app.get('/metrics', requireKey(access, 'metrics:read', rate), async (_req, res) => {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
-    app.use('/graphql', requireKey(access), limits.jsonBody, expressMiddleware(apollo, { context: async ({ res }) => createRequestContext(services, principalOf(res)) }), limits.bodyErrors);
+    app.use(
+      '/graphql',
+      requireKey(access, undefined, rate),
+      limits.jsonBody,
+      expressMiddleware(apollo, { context: async ({ res }) => createRequestContext(services, principalOf(res)) }),
+      limits.bodyErrors,
+    );
 
     httpServer.listen(config.port, config.host);
     await once(httpServer, 'listening');

@@ -1,7 +1,8 @@
 /**
  * graphql-ws on the gateway's HTTP server, same port and path as HTTP (`/graphql`, ws://).
  * Keys go in `connectionParams: { apiKey }`: a missing, unknown or revoked key is closed with 4403
- * Forbidden before any operation; a known key whose role lacks the subscription's scope gets
+ * Forbidden before any operation, and a key over its rate limit (one token per connect) with 1013
+ * Try Again Later and a RATE_LIMITED reason; a known key whose role lacks the subscription's scope gets
  * FORBIDDEN naming the field and the scope (services/access/scopes.ts). Only subscriptions are served here (queries and
  * mutations go over HTTP). Errors leave formatted as on HTTP: a public code, masked internals.
  */
@@ -20,6 +21,7 @@ import { limitRefusal } from './limits';
 import type { Access, Principal } from '../services/access/access';
 import { firstForbidden, rootFields } from '../services/access/scopes';
 import { createSharedSubscribe } from './shared-execution';
+import type { RateLimitGate } from './rate-limit';
 
 export interface SubscriptionServerOptions {
   readonly httpServer: Server;
@@ -36,6 +38,8 @@ export interface SubscriptionServerOptions {
   readonly path?: string;
   /** The HTTP request limits' parse options and validation rules (server/limits.ts). Default: none. */
   readonly limits?: { readonly parseOptions: ParseOptions; readonly validationRules: readonly ValidationRule[] };
+  /** Per-key rate limit: one token per connect; over it the socket is closed with 1013 (Try Again Later). Default: none. */
+  readonly rateLimit?: Pick<RateLimitGate, 'check'> | null;
 }
 
 export interface SubscriptionServer {
@@ -74,6 +78,12 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): Subsc
         const principal = opts.access.authenticate(ctx.connectionParams?.apiKey);
         if (!principal) {
           log.info({ remote: ctx.extra.request.socket.remoteAddress }, 'connection refused: missing, unknown or revoked API key');
+          return false;
+        }
+        const limited = opts.rateLimit?.check(principal) ?? null;
+        if (limited !== null) {
+          // 1013 Try Again Later: graphql-ws clients retry it with backoff (4403 would read as a bad key). Returning false then closes nothing more.
+          ctx.extra.socket.close(1013, `RATE_LIMITED: retry after ${limited.retryAfterSeconds} s (${limited.limit})`);
           return false;
         }
         principalOf.set(ctx, principal);

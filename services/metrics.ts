@@ -20,6 +20,8 @@ export interface GatewayMetrics {
   observeStoreFull(full: StoreFullKind, n: number): void;
   /** Read the store's rows and ceilings on every scrape (recgate_store_rows / _ceiling_rows). */
   trackStore(read: () => Promise<StoreUsage>): void;
+  /** Count one request or connect refused with RATE_LIMITED for a key of `role`. */
+  observeRateLimited(role: string): void;
 }
 
 export function createGatewayMetrics(opts: { defaultMetrics?: boolean } = {}): GatewayMetrics {
@@ -57,6 +59,12 @@ export function createGatewayMetrics(opts: { defaultMetrics?: boolean } = {}): G
     labelNames: ['full'],
     registers: [registry],
   });
+  const rateLimited = new Counter({
+    name: 'recgate_access_rate_limited_total',
+    help: 'HTTP requests and WebSocket connects refused with RATE_LIMITED, by the role of the key',
+    labelNames: ['role'],
+    registers: [registry],
+  });
   let readStore: (() => Promise<StoreUsage>) | null = null;
   let usage: Promise<StoreUsage | null> | null = null;
   /** One store read per scrape, shared by both gauges. */
@@ -91,6 +99,9 @@ export function createGatewayMetrics(opts: { defaultMetrics?: boolean } = {}): G
     registry,
     observeStoreFull(full, n) {
       storeRefusals.inc({ full }, n);
+    },
+    observeRateLimited(role) {
+      rateLimited.inc({ role });
     },
     trackStore(read) {
       readStore = read;

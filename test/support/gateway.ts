@@ -2,7 +2,8 @@
  * Start a real gateway (HTTP on a free loopback port) over a fresh embedded SQLite file, and a
  * typed GraphQL client for it. Each call gets its own temp directory; `stop` removes it.
  * Auth is on, as in production: an admin key is created at start and sent with every request
- * unless a call passes `{ key: <another key> }` or `{ key: null }` (no key).
+ * unless a call passes `{ key: <another key> }` or `{ key: null }` (no key). Rate limits are on, at
+ * TEST_RATE_LIMITS (high: tests send bursts from one key); a test of the limits passes RATE_LIMITS.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,9 +15,12 @@ import { loadConfig } from '../../config/config';
 import { createGraphStore } from '../../graph/factory';
 import type { GraphStore } from '../../graph/port';
 import type { Strategy } from '../../pipeline/strategy';
-import type { Role } from '../../services/access/scopes';
+import { ROLES, type Role } from '../../services/access/scopes';
 import type { ScorerPlugin } from '../../plugins/sdk/contract';
 import { startGateway, type Gateway } from '../../server/gateway';
+
+/** Every role at 100,000/s burst 100,000: on, and never reached by a test's requests. */
+export const TEST_RATE_LIMITS = ROLES.map((r) => `${r}=100000/s:100000`).join(',');
 
 export interface GqlResponse<T> {
   data?: T | null;
@@ -58,6 +62,7 @@ export async function startTestGateway(opts: { plugins?: ScorerPlugin[]; strateg
     EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'),
     ACCESS_DB_PATH: join(dir, 'access.db'),
     LOG_LEVEL: 'silent',
+    RATE_LIMITS: TEST_RATE_LIMITS,
     ...opts.env,
   });
   const store = await createGraphStore({ kind: 'embedded', path: config.dbPath, ceiling: { maxUsers: config.storeMaxUsers, maxItems: config.storeMaxItems, maxEvents: config.storeMaxEvents } });
