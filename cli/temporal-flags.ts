@@ -24,6 +24,13 @@ export function positive(raw: string): number {
   return n;
 }
 
+/** A commander parser: a number in [0, 1). */
+export function fraction(raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || n >= 1) throw new InvalidArgumentError('must be a number in [0, 1)');
+  return n;
+}
+
 /** A commander parser: a positive integer. */
 export function count(raw: string): number {
   const n = Number(raw);

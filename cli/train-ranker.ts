@@ -13,7 +13,7 @@ import { trainRankerFromStore, type TrainRankerOptions } from '../ml/ltr/from-st
 import type { GraphStore } from '../graph/port';
 import { loadStrategyFile } from '../pipeline/strategy';
 import { bundledScorers } from '../server/bundled';
-import { count, positive } from './temporal-flags';
+import { count, fraction, positive } from './temporal-flags';
 
 function grades(raw: string): Record<string, number> {
   const out: Record<string, number> = {};
@@ -55,6 +55,8 @@ export function addTrainRanker(train: Command): Command {
     .option('--grades <list>', 'relevance grade per event type (default purchase=3,add_to_cart=2,wishlist=1,click=1,view=1)', grades)
     .option('--negatives <n>', 'random negatives added to each list', count, 20)
     .option('--trees <n>', 'most boosting rounds', count, 300)
+    .option('--prune-tolerance <f>', 'largest relative loss of validation NDCG@10 accepted to score only the top 50/100/150 candidates by one first-stage score (0: no loss accepted)', fraction, 0.01)
+    .option('--no-prune', 'the trees score every candidate (slower feeds)')
     .option('--retrieval <file>', 'strategy file whose retrievers build the lists (default: the built-in learned template)')
     .option('--strategy-out <file>', 'also write the learned strategy (retrievers + ranker + replenishable categories) to this file')
     .option('--seed <n>', 'seed of negatives, bagging and feature sampling', count, 42)
@@ -67,6 +69,8 @@ export function addTrainRanker(train: Command): Command {
         grades?: Record<string, number>;
         negatives: number;
         trees: number;
+        pruneTolerance: number;
+        prune: boolean;
         retrieval?: string;
         strategyOut?: string;
         seed: number;
@@ -87,6 +91,7 @@ export function addTrainRanker(train: Command): Command {
             ...(opts.retrieval ? { strategy: loadStrategyFile(opts.retrieval) } : {}),
             negatives: opts.negatives,
             trees: opts.trees,
+            prune: opts.prune ? { tolerance: opts.pruneTolerance } : false,
             seed: opts.seed,
             log,
           };

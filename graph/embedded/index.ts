@@ -35,6 +35,8 @@ export interface EmbeddedGraphStoreOptions {
   readonly synchronous?: 'FULL' | 'NORMAL';
   /** Row ceilings past which growth is refused with STORE_FULL. Default DEFAULT_STORE_CEILING (per field). */
   readonly ceiling?: Partial<StoreCeiling>;
+  /** How long a category's best-seller list is reused after new interactions arrive (ms). Default 5000; 0: recomputed after every write (deterministic replays). */
+  readonly categoryCacheMs?: number;
 }
 
 /**
@@ -65,13 +67,13 @@ export async function createEmbeddedGraphStore(opts: EmbeddedGraphStoreOptions):
     db.close();
     throw err;
   }
-  return assemble(db, writer, ix, categories, tail, halfLife, ceiling);
+  return assemble(db, writer, ix, categories, tail, halfLife, ceiling, opts.categoryCacheMs);
 }
 
-function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, categories: CategoryIndex, tail: StoreTail, halfLife: number, ceiling: StoreCeiling): GraphStore {
+function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, categories: CategoryIndex, tail: StoreTail, halfLife: number, ceiling: StoreCeiling, categoryCacheMs?: number): GraphStore {
   const walk = createNeighbourhoodWalker(ix);
   const rankings = createRankings(ix);
-  const categoryItems = createCategoryItems(db, ix, categories);
+  const categoryItems = createCategoryItems(db, ix, categories, categoryCacheMs !== undefined ? { maxAgeMs: categoryCacheMs } : {});
   const selectUser = db.prepare('SELECT id, demographics, preferences FROM users WHERE id = ?').raw();
   const selectQuery = db.prepare('SELECT text, terms FROM queries WHERE text = ?').raw();
   const eventStored = db.prepare('SELECT 1 FROM events WHERE event_id = ?').pluck();

@@ -17,6 +17,7 @@ import type { CategoryRecord, ItemRecord } from '../../domain/catalog';
 import type { InteractionEvent } from '../../domain/events';
 import type { GraphStore } from '../../graph/port';
 import { parseStrategy, type Strategy } from '../../pipeline/strategy';
+import type { PruneOptions } from './prune';
 import { LTR_FORMAT, LTR_INPUT, LTR_ONNX, LTR_OUTPUT, LTR_TREES, type LtrManifest } from '../../plugins/ltr/artifact';
 import { LTR_SCORER_ID } from '../../plugins/ltr/scorer';
 import type { ScorerPlugin } from '../../plugins/sdk/contract';
@@ -76,6 +77,8 @@ export interface TrainRankerOptions {
   readonly grid?: ReadonlyArray<Partial<GbdtParams>>;
   /** Most boosting rounds. Default 300. */
   readonly trees?: number;
+  /** Second-stage pruning search (ml/ltr/prune.ts); false: the trees score every candidate. Default: PRUNE_TOPS within 1% of validation NDCG. */
+  readonly prune?: PruneOptions | false;
   readonly seed?: number;
   /** Repeat-purchase rate that makes a category replenishable. Default 0.2. */
   readonly repurchaseRate?: number;
@@ -193,7 +196,7 @@ export async function trainRankerFromStore(store: GraphStore, o: TrainRankerOpti
     trainRecall = train.positives > 0 ? 1 - train.missedPositives / train.positives : 0;
     validRecall = valid.positives > 0 ? 1 - valid.missedPositives / valid.positives : 0;
     log(`${train.groups.length} training lists (${train.y.length} rows), ${valid.groups.length} validation lists; candidate recall of positives ${trainRecall.toFixed(3)} / ${validRecall.toFixed(3)}`);
-    fit = fitLtr(train, valid, { ...(o.grid ? { grid: o.grid } : {}), ...(o.trees ? { trees: o.trees } : {}), seed });
+    fit = fitLtr(train, valid, { ...(o.grid ? { grid: o.grid } : {}), ...(o.trees ? { trees: o.trees } : {}), ...(o.prune !== undefined ? { prune: o.prune } : {}), seed });
   } finally {
     await registry.close();
   }
@@ -202,6 +205,14 @@ export async function trainRankerFromStore(store: GraphStore, o: TrainRankerOpti
       .map(([k, v]) => `${k}=${v.toFixed(4)}`)
       .join(' ')}`,
   );
+  if (fit.prune) {
+    const p = fit.prune.prune;
+    log(
+      p
+        ? `second stage scores the top ${p.top} candidates by ${p.scorerId}: validation NDCG@${fit.validation.k} ${fit.prune.tried.find((t) => t.scorerId === p.scorerId && t.top === p.top)!.ndcg.toFixed(4)} against ${fit.prune.full.toFixed(4)} scoring all (tolerance ${fit.prune.tolerance * 100}%)`
+        : `second stage scores every candidate: each pruning tried loses more than ${fit.prune.tolerance * 100}% of validation NDCG@${fit.validation.k} (${fit.prune.full.toFixed(4)})`,
+    );
+  }
   const onnx = gbdtToOnnx(fit.model, { inputName: LTR_INPUT, outputName: LTR_OUTPUT });
   const importance = fit.model.featureImportance();
   const cuts = { train: trainCuts.map((c) => new Date(c).toISOString()), validation: new Date(validCut).toISOString(), horizonDays: horizon / DAY };
@@ -219,6 +230,7 @@ export async function trainRankerFromStore(store: GraphStore, o: TrainRankerOpti
       halfLifeMs: 72 * 3600 * 1000,
       grades: o.grades ?? DEFAULT_GRADES,
       onnx: { file: LTR_ONNX, input: LTR_INPUT, output: LTR_OUTPUT },
+      prune: fit.prune?.prune ?? null,
       importance,
       training: {
         source: `${store.kind} store`,
@@ -227,6 +239,7 @@ export async function trainRankerFromStore(store: GraphStore, o: TrainRankerOpti
         cuts,
         params: fit.params,
         validation: fit.validation,
+        prune: fit.prune,
         trainLists: fit.trainLists,
         trainRows: fit.trainRows,
         trainMs: Math.round(fit.trainMs),

@@ -97,7 +97,12 @@ export async function buildLtrLists(events: readonly InteractionEvent[], items: 
   const needed = new Set<FeatureKey>([...LTR_FEATURE_KEYS.filter((k) => k !== 'scores.firstStage'), ...members.flatMap((m) => m.reg.features)]);
 
   const dir = await mkdtemp(join(tmpdir(), 'recgate-ltr-'));
-  const store: GraphStore = await createEmbeddedGraphStore({ path: join(dir, 'replay.db'), synchronous: 'NORMAL', ...(o.statsHalfLifeMs ? { statsHalfLifeMs: o.statsHalfLifeMs } : {}) });
+  const store: GraphStore = await createEmbeddedGraphStore({
+    path: join(dir, 'replay.db'),
+    synchronous: 'NORMAL',
+    categoryCacheMs: 0,
+    ...(o.statsHalfLifeMs ? { statsHalfLifeMs: o.statsHalfLifeMs } : {}),
+  });
   const xs: Float32Array[] = [];
   const ys: number[] = [];
   const groups: number[] = [];

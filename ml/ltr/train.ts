@@ -7,6 +7,7 @@
  */
 import { ndcgAt, trainGbdt, type GbdtModel, type GbdtParams } from '../gbdt';
 import type { LtrLists } from './lists';
+import { choosePrune, type PruneChoice, type PruneOptions } from './prune';
 
 /** Settings tried on the validation lists (the first is the default). */
 export const LTR_GRID: ReadonlyArray<Partial<GbdtParams>> = [
@@ -22,6 +23,8 @@ export interface LtrFitOptions {
   /** NDCG cut-off of the objective and the selection metric. Default 10. */
   readonly ndcgAt?: number;
   readonly seed?: number;
+  /** Pruning of the second stage, chosen on the validation lists (ml/ltr/prune.ts); false: score every candidate. Default: PRUNE_TOPS within 1%. */
+  readonly prune?: PruneOptions | false;
   /** Progress: setting index, round, validation NDCG. */
   readonly onRound?: (setting: number, round: number, valid?: number) => void;
 }
@@ -38,6 +41,8 @@ export interface LtrFitResult {
     readonly lists: number;
     readonly rows: number;
   };
+  /** The pruning check on the validation lists (null when turned off). */
+  readonly prune: PruneChoice | null;
   readonly trainLists: number;
   readonly trainRows: number;
   readonly trainMs: number;
@@ -79,6 +84,7 @@ export function fitLtr(train: LtrLists, valid: LtrLists, o: LtrFitOptions = {}):
   const base: Partial<GbdtParams> = { objective: 'lambdarank', trees: o.trees ?? 300, ndcgAt: k, seed: o.seed ?? 42, earlyStoppingRounds: 30, baggingFraction: 0.9 };
   const trials: Array<{ params: Partial<GbdtParams>; bestIteration: number; ndcg: number }> = [];
   let best = -1;
+  let bestModel: GbdtModel | undefined;
   // A small shop's first lists cannot fill leaves of the grid's size: scale the leaf minimum
   // down with the data (never below 5 rows), so a tiny store still gets a model that splits.
   const leafCap = Math.max(5, Math.floor(train.y.length / 100));
@@ -87,10 +93,15 @@ export function fitLtr(train: LtrLists, valid: LtrLists, o: LtrFitOptions = {}):
     const r = trainGbdt(dataset(train), { ...base, ...p }, dataset(valid), (i, _t, v) => o.onRound?.(s, i, v));
     const ndcg = ndcgAt(r.model.predict(valid.x, valid.y.length), valid.y, valid.groups, k);
     trials.push({ params: p, bestIteration: r.bestIteration, ndcg });
-    if (best < 0 || ndcg > trials[best]!.ndcg) best = s;
+    if (best < 0 || ndcg > trials[best]!.ndcg) {
+      best = s;
+      bestModel = r.model;
+    }
   });
   const chosen = trials[best]!;
   if (chosen.bestIteration === 0) throw new RangeError('no setting found a split that improves the validation lists: too little data to learn a ranker');
+  const scorerIds = valid.featureNames.filter((n) => n.startsWith('score:')).map((n) => n.slice('score:'.length));
+  const prune = o.prune === false ? null : choosePrune(bestModel!, valid, scorerIds, { k, ...o.prune });
   const all = concat(train, valid);
   const refit = trainGbdt(dataset(all), { ...base, ...chosen.params, trees: Math.max(1, chosen.bestIteration), earlyStoppingRounds: 0 }, undefined, (i) => o.onRound?.(grid.length, i));
   const columns: Record<string, number> = {};
@@ -102,6 +113,7 @@ export function fitLtr(train: LtrLists, valid: LtrLists, o: LtrFitOptions = {}):
     params: { ...base, ...chosen.params, trees: Math.max(1, chosen.bestIteration) },
     bestIteration: chosen.bestIteration,
     validation: { k, trials, columns, lists: valid.groups.length, rows: valid.y.length },
+    prune,
     trainLists: all.groups.length,
     trainRows: all.y.length,
     trainMs: performance.now() - started,

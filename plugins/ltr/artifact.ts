@@ -4,6 +4,7 @@
  * `manifest.json` (what a server needs to build the feature vector the model was trained on).
  * Versions only go up; the highest is served.
  */
+import type { LtrPrune } from './prune';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { publishedVersions } from '../../ml/artifacts';
@@ -32,6 +33,8 @@ export interface LtrManifest {
   /** Relevance grade per event type used for the labels. */
   readonly grades: Readonly<Record<string, number>>;
   readonly onnx: { readonly file: string; readonly input: string; readonly output: string };
+  /** Score only the top candidates by one first-stage score (chosen on validation by `train ranker`); absent or null: score every candidate. */
+  readonly prune?: LtrPrune | null;
   /** Feature importance (gain, splits), strongest first. */
   readonly importance: ReadonlyArray<{ readonly feature: string; readonly gain: number; readonly splits: number }>;
   /** Training data, cuts, parameters and validation results. */
@@ -57,6 +60,11 @@ export async function readLtrManifest(dir: string): Promise<LtrManifest> {
   if (!Number.isInteger(m.version) || m.version < 1) throw new LtrArtifactError(dir, 'version must be a positive integer');
   if (!Array.isArray(m.scorerIds) || !Array.isArray(m.featureNames) || m.featureNames.length === 0) throw new LtrArtifactError(dir, 'scorerIds and featureNames must be arrays');
   if (!(m.halfLifeMs > 0)) throw new LtrArtifactError(dir, 'halfLifeMs must be positive');
+  if (m.prune !== undefined && m.prune !== null) {
+    const p = m.prune as unknown as Record<string, unknown>;
+    if (typeof p.scorerId !== 'string' || !m.scorerIds.includes(p.scorerId)) throw new LtrArtifactError(dir, 'prune.scorerId must be one of scorerIds');
+    if (!Number.isInteger(p.top) || (p.top as number) < 1) throw new LtrArtifactError(dir, 'prune.top must be a positive integer');
+  }
   return m;
 }
 

@@ -111,4 +111,18 @@ describe('ltr featuriser', () => {
       expect(Array.from(back.subarray((n - 1 - i) * d, (n - i) * d))).toEqual(Array.from(all.subarray(i * d, (i + 1) * d)));
     }
   });
+
+  it('with rows, writes exactly the rows of those candidates, in that order, and refuses an index outside the list', () => {
+    const f = makeFeatureFixture({ n: 30, seed: 3 });
+    const input = f.features as unknown as LtrInput;
+    const opts = { scorerIds: ['fixture/a', 'fixture/b'] };
+    const d = ltrFeatureNames(opts.scorerIds).length;
+    const all = ltrFeatures(input, f.itemIds, f.now, opts);
+    const rows = [17, 2, 29, 2];
+    const some = ltrFeatures(input, f.itemIds, f.now, opts, rows);
+    expect(some.length).toBe(rows.length * d);
+    rows.forEach((i, j) => expect(Array.from(some.subarray(j * d, (j + 1) * d))).toEqual(Array.from(all.subarray(i * d, (i + 1) * d))));
+    expect(ltrFeatures(input, f.itemIds, f.now, opts, []).length).toBe(0);
+    expect(() => ltrFeatures(input, f.itemIds, f.now, opts, [30])).toThrow(/rows\[0\] = 30/);
+  });
 });

@@ -14,7 +14,7 @@
  * - `ret.<retriever>`: rank in each retriever's list;
  * - `user.*`: history length, breadth, recency, purchases.
  */
-import { EVENT_TYPES, eventTypeIndex, type EventType } from '../../domain/events';
+import { eventTypeIndex, type EventType } from '../../domain/events';
 import type { FeatureRows } from '../sdk/features';
 
 /** The feature keys the ranker reads. */
@@ -78,24 +78,22 @@ export function ltrFeatureNames(scorerIds: readonly string[]): string[] {
 const log1p = Math.log1p;
 const hours = (ms: number): number => log1p(Math.max(0, ms) / HOUR);
 
+/** A user's events on one item, or (summed over its items) one category. */
 interface Touch {
   count: number;
   decayed: number;
   last: number;
   first: number;
-  byType: Float64Array;
+  /** View + click events. */
+  traffic: number;
+  carts: number;
+  wishlists: number;
+  purchases: number;
+  /** Distinct history items (categories only). */
+  items: number;
 }
 
-function touch(map: Map<string, Touch>, key: string, typeIdx: number, ts: number, w: number): Touch {
-  let t = map.get(key);
-  if (!t) map.set(key, (t = { count: 0, decayed: 0, last: -Infinity, first: Infinity, byType: new Float64Array(EVENT_TYPES.length) }));
-  t.count += 1;
-  t.decayed += w;
-  t.last = Math.max(t.last, ts);
-  t.first = Math.min(t.first, ts);
-  t.byType[typeIdx]! += 1;
-  return t;
-}
+const newTouch = (): Touch => ({ count: 0, decayed: 0, last: -Infinity, first: Infinity, traffic: 0, carts: 0, wishlists: 0, purchases: 0, items: 0 });
 
 /** Options of the featuriser; fixed per trained model (stored in its manifest). */
 export interface LtrFeatureOptions {
@@ -107,10 +105,17 @@ export interface LtrFeatureOptions {
 
 /**
  * The feature matrix (row-major, n × d) for the candidates `itemIds`, as of `now`.
- * d = ltrFeatureNames(opts.scorerIds).length.
+ * d = ltrFeatureNames(opts.scorerIds).length. With `rows` (indices into itemIds), only those
+ * candidates get a row, in that order (rows.length × d): the per-row cost is paid only for them.
  */
-export function ltrFeatures(input: LtrInput, itemIds: readonly string[], now: number, opts: LtrFeatureOptions): Float32Array {
-  const n = itemIds.length;
+export function ltrFeatures(input: LtrInput, itemIds: readonly string[], now: number, opts: LtrFeatureOptions, rows?: ArrayLike<number>): Float32Array {
+  const n = rows ? rows.length : itemIds.length;
+  if (rows) {
+    for (let j = 0; j < rows.length; j++) {
+      const i = rows[j]!;
+      if (!Number.isInteger(i) || i < 0 || i >= itemIds.length) throw new RangeError(`ltrFeatures: rows[${j}] = ${i} is not a candidate index below ${itemIds.length}`);
+    }
+  }
   const names = ltrFeatureNames(opts.scorerIds);
   const d = names.length;
   const x = new Float32Array(n * d).fill(Number.NaN);
@@ -120,10 +125,10 @@ export function ltrFeatures(input: LtrInput, itemIds: readonly string[], now: nu
   const anc = input['category.ancestors'];
   const chainOf = (cat: string): readonly string[] => anc.get(cat) ?? [cat];
 
-  // Per-user aggregates, once per request.
+  // Per-user aggregates, once per request: events by item first, then each distinct item's
+  // totals added to every category on its chains (each category once per item).
   const byItem = new Map<string, Touch>();
   const byCat = new Map<string, Touch>();
-  const catItems = new Map<string, Set<string>>();
   const byBrand = new Map<string, number>();
   let userLast = -Infinity;
   let purchases = 0;
@@ -133,27 +138,44 @@ export function ltrFeatures(input: LtrInput, itemIds: readonly string[], now: nu
   for (const h of history) {
     const ti = eventTypeIndex(h.type as EventType);
     const w = Math.exp((-Math.LN2 * Math.max(0, now - h.ts)) / halfLife);
-    touch(byItem, h.itemId, ti, h.ts, w);
-    userLast = Math.max(userLast, h.ts);
-    if (ti === PURCHASE) purchases += 1;
-    if (ti === CART) carts += 1;
-    const it = hItems.get(h.itemId);
-    if (!it) continue;
-    if (it.brand) byBrand.set(it.brand, (byBrand.get(it.brand) ?? 0) + 1);
-    if (it.price !== null && it.price > 0) {
-      priceSum += Math.log(it.price);
-      priceN += 1;
+    let t = byItem.get(h.itemId);
+    if (!t) byItem.set(h.itemId, (t = newTouch()));
+    t.count += 1;
+    t.decayed += w;
+    if (h.ts > t.last) t.last = h.ts;
+    if (h.ts < t.first) t.first = h.ts;
+    if (ti === VIEW || ti === CLICK) t.traffic += 1;
+    else if (ti === CART) {
+      t.carts += 1;
+      carts += 1;
+    } else if (ti === WISHLIST) t.wishlists += 1;
+    else if (ti === PURCHASE) {
+      t.purchases += 1;
+      purchases += 1;
     }
-    const seen = new Set<string>();
-    for (const cat of it.categories) {
-      for (const c of chainOf(cat)) {
-        if (seen.has(c)) continue;
-        seen.add(c);
-        touch(byCat, c, ti, h.ts, w);
-        let s = catItems.get(c);
-        if (!s) catItems.set(c, (s = new Set()));
-        s.add(h.itemId);
-      }
+    if (h.ts > userLast) userLast = h.ts;
+  }
+  const cats: string[] = [];
+  for (const [itemId, t] of byItem) {
+    const it = hItems.get(itemId);
+    if (!it) continue;
+    if (it.brand) byBrand.set(it.brand, (byBrand.get(it.brand) ?? 0) + t.count);
+    if (it.price !== null && it.price > 0) {
+      priceSum += t.count * Math.log(it.price);
+      priceN += t.count;
+    }
+    cats.length = 0;
+    for (const cat of it.categories) for (const c of chainOf(cat)) if (!cats.includes(c)) cats.push(c);
+    for (const c of cats) {
+      let ct = byCat.get(c);
+      if (!ct) byCat.set(c, (ct = newTouch()));
+      ct.count += t.count;
+      ct.decayed += t.decayed;
+      if (t.last > ct.last) ct.last = t.last;
+      if (t.first < ct.first) ct.first = t.first;
+      ct.carts += t.carts;
+      ct.purchases += t.purchases;
+      ct.items += 1;
     }
   }
   let totalDecayed = 0;
@@ -180,8 +202,9 @@ export function ltrFeatures(input: LtrInput, itemIds: readonly string[], now: nu
     x[pos] = Number.isFinite(v) ? v : Number.NaN;
     pos += 1;
   };
-  for (let i = 0; i < n; i++) {
-    const row = i * d;
+  for (let j = 0; j < n; j++) {
+    const i = rows ? rows[j]! : j;
+    const row = j * d;
     pos = row;
     for (const col of firstCols) put(col ? col[i]! : Number.NaN);
     // item.*
@@ -207,10 +230,10 @@ export function ltrFeatures(input: LtrInput, itemIds: readonly string[], now: nu
     // ui.*
     const t = byItem.get(itemIds[i]!);
     if (t) {
-      put(t.byType[VIEW]! + t.byType[CLICK]!);
-      put(t.byType[CART]!);
-      put(t.byType[WISHLIST]!);
-      put(t.byType[PURCHASE]!);
+      put(t.traffic);
+      put(t.carts);
+      put(t.wishlists);
+      put(t.purchases);
       put(t.count);
       put(hours(now - t.last));
       put(hours(now - t.first));
@@ -232,8 +255,8 @@ export function ltrFeatures(input: LtrInput, itemIds: readonly string[], now: nu
       put(c ? c.count / Math.max(1, H) : 0);
       put(c && totalDecayed > 0 ? c.decayed / totalDecayed : 0);
       put(c ? hours(now - c.last) : Number.NaN);
-      put(catItems.get(cat)?.size ?? 0);
-      put(c ? c.byType[CART]! + c.byType[PURCHASE]! : 0);
+      put(c ? c.items : 0);
+      put(c ? c.carts + c.purchases : 0);
     }
     // brand, price vs the user's own
     put(m?.brand ? (byBrand.get(m.brand) ?? 0) / Math.max(1, H) : Number.NaN);

@@ -1,8 +1,9 @@
 /**
  * `ltr/lambdamart`: the learned ranker. A second-stage scorer: it reads the strategy's other
  * scorers' raw outputs plus item, user-item, category, co-interaction and retrieval features
- * (plugins/ltr/features.ts), and scores every candidate with a LambdaMART tree ensemble served by
- * onnxruntime-node (TreeEnsembleRegressor). Trained by `train ranker` (ml/ltr).
+ * (plugins/ltr/features.ts), and scores the candidates with a LambdaMART tree ensemble served by
+ * onnxruntime-node (TreeEnsembleRegressor): every candidate, or, when the artifact says so, only
+ * the top ones by one first-stage score (plugins/ltr/prune.ts). Trained by `train ranker` (ml/ltr).
  *
  * In a strategy, give it the weight and list the first-stage scorers with weight 0: they run as
  * its features and show in the explanation with weight 0.
@@ -15,6 +16,7 @@ import { defineScorer, type ScorerPlugin } from '../sdk/contract';
 import type { ModelSession } from '../sdk/model';
 import { LTR_INPUT, LTR_OUTPUT, latestLtrDir, readLtrManifest, type LtrManifest } from './artifact';
 import { LTR_FEATURE_KEYS, ltrFeatureNames, ltrFeatures } from './features';
+import { mergePruned, preRankOrder } from './prune';
 
 export const LTR_SCORER_ID = 'ltr/lambdamart';
 
@@ -93,12 +95,22 @@ export function createLtrScorer(opts: LtrScorerOptions): ScorerPlugin<typeof LTR
               .catch((err: unknown) => ctx.logger.warn({ err: (err as Error).message }, 'learned ranker: new version not loaded'))
               .finally(() => (checking = false));
           }
-          const x = ltrFeatures(features, itemIds, now, { scorerIds: cur.manifest.scorerIds, halfLifeMs: cur.manifest.halfLifeMs });
+          // Pruning (chosen on validation by train ranker): the trees score only the top
+          // candidates by one first-stage score. When that scorer did not answer, all are scored.
+          const prune = cur.manifest.prune;
+          let order: Uint32Array | undefined;
+          if (prune && itemIds.length > prune.top) {
+            const first = features['scores.firstStage'];
+            const col = first.columns[first.scorerIds.indexOf(prune.scorerId)] ?? null;
+            if (col) order = preRankOrder(col);
+          }
+          const rows = order?.subarray(0, prune!.top);
+          const x = ltrFeatures(features, itemIds, now, { scorerIds: cur.manifest.scorerIds, halfLifeMs: cur.manifest.halfLifeMs }, rows);
           if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
-          const out = await cur.session.run({ [LTR_INPUT]: { data: x, dims: [itemIds.length, d] } });
+          const out = await cur.session.run({ [LTR_INPUT]: { data: x, dims: [rows ? rows.length : itemIds.length, d] } });
           const y = out[LTR_OUTPUT] ?? Object.values(out)[0];
           if (!y) throw new Error('the model returned no output');
-          return Float32Array.from(y.data);
+          return order && rows ? mergePruned(itemIds.length, order, rows, y.data) : Float32Array.from(y.data);
         },
         async close() {
           await live.session.close();
