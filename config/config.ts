@@ -28,6 +28,7 @@ export interface Config {
   readonly redisUrl: string | undefined;
   readonly duveModelDir: string;
   readonly ltrModelDir: string;
+  readonly modelsDir: string;
   readonly duveRefreshMinutes: number;
   readonly valueChangeMinDelta: number;
   readonly partnersFile: string | undefined;
@@ -184,6 +185,13 @@ export const ENV_TABLE: readonly EnvEntry[] = [
     default: 'models/ltr',
     meaning:
       'Folder of versioned learned-ranker artifacts (`<n>/manifest.json` + `model.onnx`, from `train ranker`); the highest version is served as `ltr/lambdamart`. None, or an unreadable one: the scorer is absent and strategies naming it are skipped',
+    parse: text,
+  },
+  {
+    env: 'MODELS_DIR',
+    key: 'modelsDir',
+    default: 'models',
+    meaning: "Folder that a scorer plugin's relative model paths (`model.uri`, `ctx.loadModel`) resolve against, instead of the working directory",
     parse: text,
   },
   { env: 'DUVE_REFRESH_MINUTES', key: 'duveRefreshMinutes', default: '15', meaning: 'Period of the DUVE refresh job (recompute every user value, republish changes)', parse: positive },

@@ -44,6 +44,8 @@ export enum ErrorCode {
   UNKNOWN_FEATURE = 'UNKNOWN_FEATURE',
   /** Registration: the plugin's declared ONNX inputs differ from the model's. */
   MODEL_INPUT_MISMATCH = 'MODEL_INPUT_MISMATCH',
+  /** Registration: a declared ONNX input's layout (float32 [N, columns]) differs from the model's type or shape. */
+  MODEL_SHAPE_MISMATCH = 'MODEL_SHAPE_MISMATCH',
   /** Registration: a plugin's id, version or options are malformed, or setup failed. */
   INVALID_PLUGIN = 'INVALID_PLUGIN',
   /** A strategy names a scorer or retriever that is not registered, or bad weights. */

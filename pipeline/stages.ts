@@ -5,6 +5,7 @@
  * Zero-weight scorers are run only when a second stage exists (their outputs are its features,
  * and they appear in the explanation with weight 0). Failures are isolated per scorer.
  */
+import type { ScorerSettings } from '../plugins/sdk/contract';
 import type { FeatureKey, FeatureValues } from '../plugins/sdk/features';
 import { SECOND_STAGE_FEATURE } from '../plugins/sdk/features';
 import type { RegisteredScorer, ScorerRegistry } from '../plugins/sdk/registry';
@@ -18,6 +19,8 @@ export interface StrategyMember {
   readonly weight: number;
   readonly normalize?: 'minmax' | 'none';
   readonly stage: 1 | 2;
+  /** The strategy entry's settings for this scorer (`ScoreRequest.settings`); absent: `{}`. */
+  readonly settings?: ScorerSettings;
 }
 
 /** The strategy's scorers, resolved in the registry (throws RangeError on an unregistered id). */
@@ -26,7 +29,7 @@ export function strategyMembers(strategy: Strategy, registry: ScorerRegistry): S
     const reg = registry.get(s.id);
     if (!reg) throw new RangeError(`strategy ${strategy.id} names unregistered scorer ${s.id}`);
     const stage: 1 | 2 = reg.features.includes(SECOND_STAGE_FEATURE) ? 2 : 1;
-    return { reg, weight: s.weight, stage, ...(s.normalize ? { normalize: s.normalize } : {}) };
+    return { reg, weight: s.weight, stage, ...(s.normalize ? { normalize: s.normalize } : {}), ...(s.settings ? { settings: s.settings } : {}) };
   });
   const twoStage = all.some((m) => m.stage === 2 && m.weight > 0);
   return all.filter((m) => m.weight > 0 || (twoStage && m.stage === 1));
@@ -63,7 +66,14 @@ export async function scoreCandidates(members: readonly StrategyMember[], input:
     if (group.length === 0) return [];
     const outcomes = await runScorers(
       group.map((m) => m.reg),
-      { userId: input.userId, itemIds: input.itemIds, features, now: input.now, ...(input.signal ? { signal: input.signal } : {}) },
+      {
+        userId: input.userId,
+        itemIds: input.itemIds,
+        features,
+        now: input.now,
+        ...(input.signal ? { signal: input.signal } : {}),
+        ...(group.some((m) => m.settings) ? { settings: group.map((m) => m.settings) } : {}),
+      },
     );
     return outcomes.map((o, i) => {
       const m = group[i]!;

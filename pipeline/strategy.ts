@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ErrorCode } from '../errors/codes';
 import { CodedError } from '../errors/errors';
+import type { ScorerSettings } from '../plugins/sdk/contract';
 import type { ScorerRegistry } from '../plugins/sdk/registry';
+import { parseScorerSettings } from './scorer-settings';
 
 export interface StrategyScorer {
   /** Registered scorer id. */
@@ -19,6 +21,11 @@ export interface StrategyScorer {
    * clamped to [0, 1], for a scorer whose scale means something across users (a probability).
    */
   readonly normalize?: 'minmax' | 'none';
+  /**
+   * Settings handed to the scorer on every request of this strategy (`ScoreRequest.settings`):
+   * a plain JSON object of at most 16 KiB (pipeline/scorer-settings.ts). Default none (`{}`).
+   */
+  readonly settings?: ScorerSettings;
 }
 
 export interface Strategy {
@@ -120,7 +127,8 @@ export function parseStrategy(input: unknown): Strategy {
     if (!o || typeof o.id !== 'string') throw bad(`scorers[${i}].id`, 'must be a string');
     const normalize = o.normalize ?? 'minmax';
     if (normalize !== 'minmax' && normalize !== 'none') throw bad(`scorers[${i}].normalize`, 'must be "minmax" or "none"');
-    return { id: o.id, weight: num(o.weight, `scorers[${i}].weight`, 0, 1000), ...(normalize === 'none' ? { normalize: 'none' as const } : {}) };
+    const settings = parseScorerSettings(o.settings, `strategy.scorers[${i}].settings`);
+    return { id: o.id, weight: num(o.weight, `scorers[${i}].weight`, 0, 1000), ...(normalize === 'none' ? { normalize: 'none' as const } : {}), ...(settings ? { settings } : {}) };
   });
   if (scorers.every((x) => x.weight === 0)) throw bad('scorers', 'at least one weight must be positive');
   const method = div.method ?? d.diversity.method;
@@ -185,7 +193,9 @@ export function loadStrategyFile(path: string): Strategy {
 /** Check that every scorer the strategy names is registered. */
 export function checkStrategy(strategy: Strategy, registry: ScorerRegistry): void {
   strategy.scorers.forEach((s, i) => {
-    if (!registry.get(s.id)) throw bad(`scorers[${i}].id`, `scorer "${s.id}" is not registered`);
+    if (registry.get(s.id)) return;
+    const skip = registry.skipped.find((k) => k.id === s.id);
+    throw bad(`scorers[${i}].id`, skip ? `scorer "${s.id}" was skipped at boot (${skip.code}: ${skip.reason})` : `scorer "${s.id}" is not registered`);
   });
 }
 

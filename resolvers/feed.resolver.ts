@@ -37,7 +37,8 @@ export class FeedResolver {
     const surface = context?.surface ?? 'home';
     const assigned = ctx.experiments.assign(id.value, surface);
     const service = (assigned.strategyId !== null ? ctx.feeds.get(assigned.strategyId) : undefined) ?? ctx.feed;
-    const result = await service.feed({ userId: id.value, limit: limit ?? undefined, exclude });
+    // The request's end (client gone) aborts the scorers still running for it.
+    const result = await service.feed({ userId: id.value, limit: limit ?? undefined, exclude, signal: ctx.requestSignal() });
     const latencyMs = performance.now() - started;
     ctx.metrics.observeFeed(result, latencyMs / 1000);
     if (assigned.assignments.length > 0) {

@@ -4,7 +4,7 @@
  */
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -123,16 +123,20 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   if (userValues === null) logger.warn({ modelDir: config.duveModelDir }, 'DUVE is off: no model artifact (train one with `node dist/cli/main.js train duve`)');
   const plugins = [...(opts.plugins ?? bundledScorers())];
   if (userValues !== null && !plugins.some((p) => p.id === 'duve/purchase')) {
-    plugins.push(createDuvePurchaseScorer(() => userValues.engine(), { modelUri: artifact!.onnxPath }) as unknown as ScorerPlugin);
+    // Operator paths (DUVE_MODEL_DIR, LTR_MODEL_DIR) are relative to the working directory: made absolute so MODELS_DIR does not apply to them.
+    plugins.push(createDuvePurchaseScorer(() => userValues.engine(), { modelUri: resolve(artifact!.onnxPath) }) as unknown as ScorerPlugin);
   }
   if (!plugins.some((p) => p.id === LTR_SCORER_ID)) {
-    const ranker = await loadLtrPlugin(config.ltrModelDir, logger);
+    const ranker = await loadLtrPlugin(resolve(config.ltrModelDir), logger);
     if (ranker) plugins.push(ranker as unknown as ScorerPlugin);
   }
+  // A plugin whose model is missing or wrong, or whose setup fails, is skipped (logged); strategies naming it are skipped too.
   const registry = await createScorerRegistry(plugins, {
     logger: logger.child({ component: 'scorer' }),
     defaultTimeoutMs: config.scorerTimeoutMs,
     loadModel: loadOnnxModel,
+    modelsDir: config.modelsDir,
+    skipFailing: true,
   });
   let experimentStore: ExperimentStore | undefined;
   let exposureLog: ExposureLog | undefined;
@@ -233,7 +237,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       '/graphql',
       requireKey(access, undefined, rate),
       limits.jsonBody,
-      expressMiddleware(apollo, { context: async ({ res }) => createRequestContext(services, principalOf(res)) }),
+      expressMiddleware(apollo, { context: async ({ res }) => createRequestContext(services, principalOf(res), res) }),
       limits.bodyErrors,
     );
 

@@ -36,6 +36,31 @@ export interface GatewayContext extends GatewayServices {
   /** The holder of the request's API key (checked before the body is read). */
   readonly principal: Principal;
   readonly loaders: { readonly item: DataLoader<string, ItemRecord | null> };
+  /**
+   * A signal aborted when the HTTP request ends: the client went away before the answer, or the
+   * answer was sent. Scorers see it through `ScoreRequest.signal`. Made on the first call (a
+   * method, not a getter: Apollo copies the context with Object.assign), so requests that never
+   * ask pay nothing. Never aborts when the context has no HTTP response (in-process).
+   */
+  requestSignal(): AbortSignal;
+}
+
+/** The part of an HTTP response the context watches (node:http's ServerResponse). */
+export interface RequestEnd {
+  once(event: 'close', listener: () => void): unknown;
+  /** True once the response is fully handed to the OS. */
+  readonly writableFinished: boolean;
+  /** True once the response or its socket is gone. */
+  readonly destroyed: boolean;
+}
+
+function endSignal(res: RequestEnd | undefined): AbortSignal {
+  const ctl = new AbortController();
+  if (res === undefined) return ctl.signal;
+  const reason = (): Error => new Error(res.writableFinished ? 'the request was answered' : 'the client went away before the answer');
+  if (res.destroyed || res.writableFinished) ctl.abort(reason());
+  else res.once('close', () => ctl.abort(reason()));
+  return ctl.signal;
 }
 
 /** The context of a graphql-ws operation (one per connection and operation). */
@@ -47,10 +72,17 @@ export interface PartnerContext {
   readonly maxPending: number;
 }
 
-export function createRequestContext(services: GatewayServices, principal: Principal): GatewayContext {
+/** `res`: the HTTP response whose end aborts `signal`. Default none (the signal never aborts). */
+export function createRequestContext(services: GatewayServices, principal: Principal, res?: RequestEnd): GatewayContext {
   const item = new DataLoader<string, ItemRecord | null>(async (ids) => {
     const found = await services.store.getItems(ids);
     return ids.map((id) => found.get(id) ?? null);
   });
-  return { ...services, principal, loaders: { item } };
+  let signal: AbortSignal | undefined;
+  return {
+    ...services,
+    principal,
+    loaders: { item },
+    requestSignal: () => (signal ??= endSignal(res)),
+  };
 }

@@ -17,6 +17,7 @@ export async function loadOnnxModel(uri: string): Promise<ModelSession> {
   return {
     inputNames: [...session.inputNames],
     outputNames: [...session.outputNames],
+    inputInfo: session.inputMetadata.map((m) => ({ name: m.name, dtype: m.isTensor ? m.type : null, shape: m.isTensor ? [...m.shape] : [] })),
     async run(feeds) {
       const input: Record<string, ort.Tensor> = {};
       for (const [name, t] of Object.entries(feeds)) input[name] = new ort.Tensor('float32', t.data, [...t.dims]);

@@ -4,6 +4,9 @@
  * ```ts
  * import { describeScorerConformance } from '<gateway>/plugins/sdk/conformance';
  * describeScorerConformance(createMyScorer());
+ * // an ONNX scorer: hand it the gateway's own loader, so the model is checked as at boot
+ * import { loadOnnxModel } from '<gateway>/ml/onnx/session';
+ * describeScorerConformance(createMyOnnxScorer(), { loadModel: loadOnnxModel, modelsDir: __dirname });
  * ```
  *
  * It checks what the gateway relies on: the declaration registers, `setup` returns a scorer,
@@ -11,16 +14,27 @@
  * the same input gives the same output, it answers within its deadline on a 200-candidate
  * request, and `close` works.
  */
-import type { ScorerPlugin } from './contract';
+import type { ScorerPlugin, ScorerSettings } from './contract';
 import { makeFeatureFixture, type Fixture } from './fixtures';
+import type { ModelSession } from './model';
 import { createScorerRegistry, type ScorerRegistry } from './registry';
 import { checkScores } from './run';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 export interface ConformanceOptions {
-  /** Settings handed to setup. Default {}. */
-  readonly settings?: Readonly<Record<string, unknown>>;
+  /** Setup-time settings (`ctx.settings`). Default {}. */
+  readonly settings?: ScorerSettings;
+  /** Per-request settings (`ScoreRequest.settings`), as a strategy entry would give them. Default {}. */
+  readonly requestSettings?: ScorerSettings;
+  /**
+   * Opens ONNX models, for a plugin that declares or loads one: pass the gateway's loader
+   * (`loadOnnxModel` from ml/onnx/session) so the model is checked (names, shapes) as at boot.
+   * Default: none (a plugin that opens a model fails with a message saying to pass it).
+   */
+  readonly loadModel?: (uri: string) => Promise<ModelSession>;
+  /** Folder that relative model paths resolve against, like the gateway's MODELS_DIR. Default: the working directory. */
+  readonly modelsDir?: string;
   /** Deadline checked on the 200-candidate request. Default: the plugin's timeoutMs, else 50 ms. */
   readonly budgetMs?: number;
 }
@@ -31,9 +45,12 @@ export function describeScorerConformance(plugin: ScorerPlugin, opts: Conformanc
     beforeAll(async () => {
       registry = await createScorerRegistry([plugin], {
         logger: silent,
-        loadModel: async () => {
-          throw new Error('this suite does not load models; use the registry test for ONNX plugins');
-        },
+        loadModel:
+          opts.loadModel ??
+          (async () => {
+            throw new Error('this plugin opens a model: pass describeScorerConformance(plugin, { loadModel: loadOnnxModel }) (ml/onnx/session)');
+          }),
+        ...(opts.modelsDir !== undefined ? { modelsDir: opts.modelsDir } : {}),
         ...(opts.settings ? { settings: { [plugin.id]: opts.settings } } : {}),
       });
     });
@@ -45,7 +62,7 @@ export function describeScorerConformance(plugin: ScorerPlugin, opts: Conformanc
       const r = registry.get(plugin.id)!;
       const features: Record<string, unknown> = {};
       for (const k of r.features) features[k] = f.features[k];
-      return r.scorer.score({ userId: f.userId, itemIds: f.itemIds, features: features as never, now: f.now, signal });
+      return r.scorer.score({ userId: f.userId, itemIds: f.itemIds, features: features as never, now: f.now, signal, settings: opts.requestSettings ?? {} });
     };
 
     it('registers with a namespaced id, semver version and known features', () => {

@@ -30,13 +30,27 @@ export interface PluginLogger {
   error(obj: object, msg?: string): void;
 }
 
+/**
+ * Settings of a scorer: plain JSON (null, booleans, finite numbers, strings, arrays, plain
+ * objects), frozen. A scorer reads what it knows and keeps its own default for the rest.
+ */
+export type ScorerSettings = Readonly<Record<string, unknown>>;
+
 /** What the registry hands a plugin at setup. Plugins get I/O only through this. */
 export interface ScorerContext {
   readonly logger: PluginLogger;
-  /** Open the plugin's declared ONNX model (already checked against `model.inputs`). */
+  /**
+   * Open an ONNX model (the declared one is already checked against `model.inputs`). A relative
+   * path resolves against the registry's models folder (the gateway's MODELS_DIR), not the
+   * working directory; absolute paths and `file:` URIs are taken as they are.
+   */
   loadModel(uri: string): Promise<ModelSession>;
-  /** Plugin-specific settings from the strategy/config, if any. Default `{}`. */
-  readonly settings: Readonly<Record<string, unknown>>;
+  /**
+   * Setup-time settings of this plugin, the same for every strategy (`RegistryOptions.settings`;
+   * the conformance suite's `settings` option). Default `{}`. Per-strategy values reach each
+   * request as `ScoreRequest.settings` instead.
+   */
+  readonly settings: ScorerSettings;
 }
 
 export interface ScoreRequest<F extends readonly FeatureKey[]> {
@@ -47,8 +61,18 @@ export interface ScoreRequest<F extends readonly FeatureKey[]> {
   readonly features: FeatureRows<F>;
   /** Data time of the request (ms): the newest event the store has seen, or now. */
   readonly now: number;
-  /** Aborted when the scorer's deadline passes or the request ends; stop work when it fires. */
+  /**
+   * Aborted when the scorer's deadline passes or the request ends (the client went away, or it
+   * was answered); stop work when it fires. `signal.reason` says which.
+   */
   readonly signal: AbortSignal;
+  /**
+   * The serving strategy's settings for this scorer (`scorers[i].settings` in the strategy file),
+   * so one plugin can serve several strategies or experiment arms with different parameters.
+   * The gateway always sets it (`{}` when the strategy gives none; the same frozen object on
+   * every request); it is optional only so hand-made requests (tests) may leave it out.
+   */
+  readonly settings?: ScorerSettings;
 }
 
 export type ScorerHealth = { status: 'ready' } | { status: 'degraded' | 'failed'; code: string };
@@ -66,12 +90,30 @@ export interface Scorer<F extends readonly FeatureKey[]> {
   close?(): Promise<void>;
 }
 
+/**
+ * One ONNX input with its feature-vector layout: a float32 matrix of shape [rows, columns.length],
+ * one row per candidate, the columns in this order.
+ */
+export interface ModelInputDeclaration {
+  /** The input's name in the ONNX graph. */
+  readonly name: string;
+  /** Names of the feature columns, in order; the input's width is their number. */
+  readonly columns: readonly string[];
+}
+
 /** An ONNX model the plugin serves, checked at registration. */
 export interface ModelDeclaration {
-  /** Path or file URI of the .onnx file. */
+  /**
+   * The .onnx file: an absolute path, a `file:` URI, or a path relative to the registry's models
+   * folder (the gateway's MODELS_DIR, default `models`), never to the working directory.
+   */
   readonly uri: string;
-  /** Input names the plugin will feed; must equal the model's inputs (order-insensitive). */
-  readonly inputs: readonly string[];
+  /**
+   * The inputs the plugin will feed; their names must equal the model's (order-insensitive).
+   * An input given with its `columns` is also checked for shape and dtype: the model must take
+   * float32 [N, columns.length] (MODEL_SHAPE_MISMATCH otherwise). A bare name checks the name only.
+   */
+  readonly inputs: ReadonlyArray<string | ModelInputDeclaration>;
 }
 
 export interface ScorerPlugin<F extends readonly FeatureKey[] = readonly FeatureKey[]> {
@@ -81,7 +123,7 @@ export interface ScorerPlugin<F extends readonly FeatureKey[] = readonly Feature
   readonly version: string;
   /** Declared inputs; unknown keys fail registration (UNKNOWN_FEATURE). */
   readonly features: F;
-  /** Optional ONNX model; its inputs are checked at registration (MODEL_INPUT_MISMATCH). */
+  /** Optional ONNX model; its inputs are checked at registration (MODEL_INPUT_MISMATCH, MODEL_SHAPE_MISMATCH). */
   readonly model?: ModelDeclaration;
   /** Per-request deadline in ms. Default: the gateway's SCORER_TIMEOUT_MS (50). */
   readonly timeoutMs?: number;

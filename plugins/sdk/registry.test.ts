@@ -60,4 +60,45 @@ describe('scorer registry checks at boot', () => {
     await reg.close();
     expect(order).toEqual(['b', 'a']);
   });
+
+  it('with skipFailing, skips a plugin whose model is missing or whose setup fails, logs why, and keeps the others', async () => {
+    const logged: Array<Record<string, unknown>> = [];
+    const logger = { ...silent, error: (o: object) => logged.push(o as Record<string, unknown>) };
+    const withModel = plugin({ id: 'ns/model', model: { uri: 'nowhere.onnx', inputs: ['x'] } });
+    const failing = plugin({ id: 'ns/setup', setup: async () => Promise.reject(new Error('no weights')) });
+    const reg = await createScorerRegistry([plugin({ id: 'ns/ok' }), withModel, failing], { logger, loadModel: noModels, skipFailing: true });
+    expect(reg.list().map((r) => r.id)).toEqual(['ns/ok']);
+    expect(reg.skipped.map((s) => [s.id, s.code])).toEqual([
+      ['ns/model', ErrorCode.INVALID_PLUGIN],
+      ['ns/setup', ErrorCode.INVALID_PLUGIN],
+    ]);
+    expect(reg.skipped[0]!.reason).toMatch(/cannot open model .*nowhere\.onnx: no models/);
+    expect(reg.skipped[1]!.reason).toMatch(/setup failed: no weights/);
+    expect(logged.map((o) => o.scorerId)).toEqual(['ns/model', 'ns/setup']);
+    await reg.close();
+  });
+
+  it('with skipFailing, still fails on a declaration error', async () => {
+    expect(await codeOf(createScorerRegistry([plugin({}), plugin({})], { logger: silent, loadModel: noModels, skipFailing: true }))).toBe(ErrorCode.DUPLICATE_SCORER_ID);
+  });
+
+  it('resolves relative model paths against modelsDir, for the declaration and for ctx.loadModel', async () => {
+    const opened: string[] = [];
+    const loadModel = async (uri: string) => {
+      opened.push(uri);
+      return { inputNames: ['x'], outputNames: ['y'], run: async () => ({}), close: async () => {} };
+    };
+    const p = plugin({
+      model: { uri: 'acme/m.onnx', inputs: ['x'] },
+      async setup(ctx) {
+        await ctx.loadModel('acme/m.onnx');
+        await ctx.loadModel('/abs/m.onnx');
+        await ctx.loadModel('file:///abs/u.onnx');
+        return { score: async ({ itemIds }) => new Float32Array(itemIds.length) };
+      },
+    });
+    const reg = await createScorerRegistry([p], { logger: silent, loadModel, modelsDir: '/srv/models' });
+    expect(opened).toEqual(['/srv/models/acme/m.onnx', '/srv/models/acme/m.onnx', '/abs/m.onnx', 'file:///abs/u.onnx']);
+    await reg.close();
+  });
 });

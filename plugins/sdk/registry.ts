@@ -2,11 +2,13 @@
  * The scorer registry: checks every plugin once at boot (before the server listens), sets it
  * up, and closes the live scorers in reverse order.
  */
+import { resolve } from 'node:path';
 import { ErrorCode } from '../../errors/codes';
 import { CodedError } from '../../errors/errors';
-import type { PluginLogger, Scorer, ScorerId, ScorerPlugin } from './contract';
+import type { PluginLogger, Scorer, ScorerContext, ScorerId, ScorerPlugin, ScorerSettings } from './contract';
 import { isFeatureKey, type FeatureKey } from './features';
 import type { ModelSession } from './model';
+import { checkModelDeclaration, resolveModelUri } from './model-check';
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9.-]*$/;
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
@@ -21,9 +23,20 @@ export interface RegisteredScorer {
   readonly scorer: Scorer<readonly FeatureKey[]>;
 }
 
+/** A plugin left out at registration (only with `skipFailing`), and why. */
+export interface SkippedScorer {
+  readonly id: string;
+  readonly version: string;
+  /** INVALID_PLUGIN (model file missing or unreadable, setup failed), MODEL_INPUT_MISMATCH or MODEL_SHAPE_MISMATCH. */
+  readonly code: ErrorCode;
+  readonly reason: string;
+}
+
 export interface ScorerRegistry {
   get(id: string): RegisteredScorer | undefined;
   list(): readonly RegisteredScorer[];
+  /** Plugins skipped at registration, in declaration order (empty unless `skipFailing`). */
+  readonly skipped: readonly SkippedScorer[];
   /** Close every scorer in reverse registration order; errors are logged, not thrown. */
   close(): Promise<void>;
 }
@@ -32,10 +45,19 @@ export interface RegistryOptions {
   readonly logger: PluginLogger;
   /** Deadline for scorers that declare none. Default 50 ms. */
   readonly defaultTimeoutMs?: number;
-  /** Opens ONNX models; the gateway passes the onnxruntime-node loader. */
+  /** Opens ONNX models (given resolved paths); the gateway passes the onnxruntime-node loader. */
   readonly loadModel: (uri: string) => Promise<ModelSession>;
-  /** Settings per scorer id, handed to `setup`. Default none. */
-  readonly settings?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Setup-time settings per scorer id, handed to `setup` as `ctx.settings`. Default none (`{}`). */
+  readonly settings?: Readonly<Record<string, ScorerSettings>>;
+  /** Folder that relative model paths (`model.uri`, `ctx.loadModel`) resolve against. Default: the working directory; the gateway passes MODELS_DIR. */
+  readonly modelsDir?: string;
+  /**
+   * Skip a plugin whose model file is missing, unreadable or does not match its declaration, or
+   * whose setup fails, logging the reason and listing it in `skipped`, instead of failing the
+   * whole registration. Declaration errors (id, version, duplicate id, unknown feature) always
+   * fail. Default false (the gateway passes true).
+   */
+  readonly skipFailing?: boolean;
 }
 
 function invalid(plugin: { id?: unknown }, message: string): CodedError {
@@ -63,32 +85,38 @@ export function checkDeclaration(plugin: ScorerPlugin, seen: ReadonlySet<string>
   if (typeof plugin.setup !== 'function') throw invalid(plugin, 'setup must be a function');
 }
 
-async function checkModel(plugin: ScorerPlugin, loadModel: RegistryOptions['loadModel']): Promise<void> {
+async function checkModel(plugin: ScorerPlugin, loadModel: RegistryOptions['loadModel'], modelsDir: string): Promise<void> {
   if (!plugin.model) return;
+  const uri = resolveModelUri(plugin.model.uri, modelsDir);
   let session: ModelSession;
   try {
-    session = await loadModel(plugin.model.uri);
+    session = await loadModel(uri);
   } catch (err) {
-    throw invalid(plugin, `cannot open model ${plugin.model.uri}: ${(err as Error).message}`);
+    throw invalid(plugin, `cannot open model ${uri}: ${(err as Error).message}`);
   }
   try {
-    const declared = [...plugin.model.inputs].sort();
-    const actual = [...session.inputNames].sort();
-    if (declared.length !== actual.length || declared.some((d, i) => d !== actual[i])) {
-      throw new CodedError(ErrorCode.MODEL_INPUT_MISMATCH, `scorer ${plugin.id}: declared model inputs [${declared.join(', ')}] but ${plugin.model.uri} has [${actual.join(', ')}]`, {
-        scorerId: plugin.id,
-        declared,
-        actual,
-      });
-    }
+    await checkModelDeclaration(plugin, uri, session);
   } finally {
     await session.close();
   }
 }
 
+async function setUp(p: ScorerPlugin, opts: RegistryOptions, modelsDir: string, loadModel: ScorerContext['loadModel']): Promise<RegisteredScorer> {
+  await checkModel(p, opts.loadModel, modelsDir);
+  let scorer: Scorer<readonly FeatureKey[]>;
+  try {
+    scorer = await p.setup({ logger: opts.logger, loadModel, settings: opts.settings?.[p.id] ?? {} });
+  } catch (err) {
+    throw invalid(p, `setup failed: ${(err as Error).message}`);
+  }
+  if (!scorer || typeof scorer.score !== 'function') throw invalid(p, 'setup must return an object with score()');
+  return { id: p.id, version: p.version, features: [...p.features], timeoutMs: p.timeoutMs ?? opts.defaultTimeoutMs ?? 50, scorer };
+}
+
 /**
- * Check and set up every plugin, in order. On any failure, scorers already set up are closed
- * and the error is rethrown: the gateway must not start half-registered.
+ * Check and set up every plugin, in order. On a failure, scorers already set up are closed and
+ * the error is rethrown, unless `skipFailing` is set and the failure is the plugin's model or
+ * setup: then that plugin alone is skipped.
  */
 export async function createScorerRegistry(plugins: readonly ScorerPlugin[], opts: RegistryOptions): Promise<ScorerRegistry> {
   const seen = new Set<string>();
@@ -97,6 +125,9 @@ export async function createScorerRegistry(plugins: readonly ScorerPlugin[], opt
     seen.add(p.id);
   }
   const live: RegisteredScorer[] = [];
+  const skipped: SkippedScorer[] = [];
+  const modelsDir = resolve(opts.modelsDir ?? '.');
+  const loadModel = (uri: string): Promise<ModelSession> => opts.loadModel(resolveModelUri(uri, modelsDir));
   const close = async (): Promise<void> => {
     for (const r of [...live].reverse()) {
       try {
@@ -109,15 +140,13 @@ export async function createScorerRegistry(plugins: readonly ScorerPlugin[], opt
   };
   try {
     for (const p of plugins) {
-      await checkModel(p, opts.loadModel);
-      let scorer: Scorer<readonly FeatureKey[]>;
       try {
-        scorer = await p.setup({ logger: opts.logger, loadModel: opts.loadModel, settings: opts.settings?.[p.id] ?? {} });
+        live.push(await setUp(p, opts, modelsDir, loadModel));
       } catch (err) {
-        throw invalid(p, `setup failed: ${(err as Error).message}`);
+        if (!opts.skipFailing || !(err instanceof CodedError)) throw err;
+        skipped.push({ id: p.id, version: p.version, code: err.code, reason: err.message });
+        opts.logger.error({ scorerId: p.id, version: p.version, code: err.code, reason: err.message }, 'scorer plugin skipped: strategies naming it are not served');
       }
-      if (!scorer || typeof scorer.score !== 'function') throw invalid(p, 'setup must return an object with score()');
-      live.push({ id: p.id, version: p.version, features: [...p.features], timeoutMs: p.timeoutMs ?? opts.defaultTimeoutMs ?? 50, scorer });
     }
   } catch (err) {
     await close();
@@ -127,6 +156,7 @@ export async function createScorerRegistry(plugins: readonly ScorerPlugin[], opt
   return {
     get: (id) => byId.get(id),
     list: () => [...live],
+    skipped,
     close,
   };
 }

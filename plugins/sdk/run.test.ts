@@ -72,4 +72,65 @@ describe('runScorers isolates failures', () => {
     const [o] = await runScorers(registry.list(), { userId: 'u', itemIds: ['a'], features: {}, now: 0 });
     expect(o).toMatchObject({ ok: false, code: ErrorCode.SCORER_FAILED, message: 'sync' });
   });
+
+  it('hands each scorer its own settings, and a frozen {} when it has none', async () => {
+    const seen: unknown[] = [];
+    const echo = (id: string): ScorerPlugin =>
+      defineScorer({
+        id: id as `${string}/${string}`,
+        version: '1.0.0',
+        features: [] as const,
+        async setup() {
+          return {
+            score: async ({ itemIds, settings }) => {
+              seen.push(settings);
+              return new Float32Array(itemIds.length).fill(Number(settings?.['level'] ?? -1));
+            },
+          };
+        },
+      }) as ScorerPlugin;
+    const registry = await createScorerRegistry([echo('t/a'), echo('t/b')], { logger: silent, loadModel: noModels });
+    const out = await runScorers(registry.list(), { userId: 'u', itemIds: ['x'], features: {}, now: 0, settings: [undefined, { level: 7 }] });
+    expect(out.map((o) => (o.ok ? o.scores[0] : null))).toEqual([-1, 7]);
+    expect(seen[0]).toEqual({});
+    expect(Object.isFrozen(seen[0])).toBe(true);
+    seen.length = 0;
+    await runScorers(registry.list(), { userId: 'u', itemIds: ['x'], features: {}, now: 0 });
+    expect(seen).toEqual([{}, {}]);
+    expect(seen[0]).toBe(seen[1]);
+  });
+
+  it("passes the request's abort on, also when the request had already ended", async () => {
+    const reasons: unknown[] = [];
+    const registry = await createScorerRegistry(
+      [
+        plugin(
+          't/waits',
+          (n, signal) =>
+            new Promise((resolve) => {
+              const done = (): void => {
+                reasons.push(signal.reason);
+                resolve(new Float32Array(n));
+              };
+              if (signal.aborted) done();
+              else signal.addEventListener('abort', done, { once: true });
+            }),
+          5000,
+        ),
+      ],
+      { logger: silent, loadModel: noModels },
+    );
+    const ended = new AbortController();
+    ended.abort(new Error('client gone'));
+    const started = performance.now();
+    const [early] = await runScorers(registry.list(), { userId: 'u', itemIds: ['a'], features: {}, now: 0, signal: ended.signal });
+    const live = new AbortController();
+    const pending = runScorers(registry.list(), { userId: 'u', itemIds: ['a'], features: {}, now: 0, signal: live.signal });
+    setTimeout(() => live.abort(new Error('client gone later')), 20);
+    const [late] = await pending;
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(early!.ok && late!.ok).toBe(true);
+    expect(reasons.map((r) => (r as Error).message)).toEqual(['client gone', 'client gone later']);
+    await registry.close();
+  });
 });

@@ -4,6 +4,7 @@
  * fails the request.
  */
 import { ErrorCode } from '../../errors/codes';
+import type { ScorerSettings } from './contract';
 import type { FeatureKey, FeatureValues } from './features';
 import type { RegisteredScorer } from './registry';
 
@@ -23,9 +24,14 @@ export interface RunScorersInput {
   /** Loaded features (a superset of what each scorer declared). */
   readonly features: Partial<FeatureValues>;
   readonly now: number;
-  /** The request's own signal (client gone, server draining). */
+  /** The request's own signal (client gone, request answered); each scorer's signal follows it. Default none. */
   readonly signal?: AbortSignal;
+  /** Settings per scorer, aligned with the `scorers` array (the strategy's `scorers[i].settings`). Default none: every scorer gets `{}`. */
+  readonly settings?: ReadonlyArray<ScorerSettings | undefined>;
 }
+
+/** The settings a scorer gets when its strategy entry has none: one frozen object, no per-request allocation. */
+const NO_SETTINGS: ScorerSettings = Object.freeze({});
 
 class Deadline extends Error {}
 
@@ -45,11 +51,13 @@ export function checkScores(scores: unknown, expected: number): string | null {
   return null;
 }
 
-async function runOne(r: RegisteredScorer, input: RunScorersInput): Promise<ScorerOutcome> {
+async function runOne(r: RegisteredScorer, input: RunScorersInput, settings: ScorerSettings): Promise<ScorerOutcome> {
   const started = performance.now();
   const ctl = new AbortController();
   const onParentAbort = (): void => ctl.abort(input.signal?.reason);
-  input.signal?.addEventListener('abort', onParentAbort, { once: true });
+  // A request that already ended fires no further 'abort' event: pass its state on now.
+  if (input.signal?.aborted) onParentAbort();
+  else input.signal?.addEventListener('abort', onParentAbort, { once: true });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -59,7 +67,7 @@ async function runOne(r: RegisteredScorer, input: RunScorersInput): Promise<Scor
   });
   try {
     const scores = await Promise.race([
-      Promise.resolve().then(() => r.scorer.score({ userId: input.userId, itemIds: input.itemIds, features: pick(input.features, r.features) as never, now: input.now, signal: ctl.signal })),
+      Promise.resolve().then(() => r.scorer.score({ userId: input.userId, itemIds: input.itemIds, features: pick(input.features, r.features) as never, now: input.now, signal: ctl.signal, settings })),
       deadline,
     ]);
     const ms = performance.now() - started;
@@ -78,5 +86,5 @@ async function runOne(r: RegisteredScorer, input: RunScorersInput): Promise<Scor
 
 /** Run every scorer concurrently; resolves when each has answered or hit its deadline. */
 export function runScorers(scorers: readonly RegisteredScorer[], input: RunScorersInput): Promise<ScorerOutcome[]> {
-  return Promise.all(scorers.map((s) => runOne(s, input)));
+  return Promise.all(scorers.map((s, i) => runOne(s, input, input.settings?.[i] ?? NO_SETTINGS)));
 }

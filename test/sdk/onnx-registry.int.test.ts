@@ -6,6 +6,7 @@ import { encodeOnnxModel, linearModelSpec } from '../../ml/onnx/export';
 import { loadOnnxModel } from '../../ml/onnx/session';
 import { defineScorer, type ScorerPlugin } from '../../plugins/sdk/contract';
 import { createScorerRegistry } from '../../plugins/sdk/registry';
+import { createStatsOnnxScorer, STATS_COLUMNS, writeLogisticModel } from '../support/onnx-scorer';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -56,5 +57,37 @@ describe('registry: ONNX model declarations (real onnxruntime-node session)', ()
     const p = { ...onnxPlugin(['x']), model: { uri: join(dir, 'missing.onnx'), inputs: ['x'] } };
     const err = await createScorerRegistry([p], { logger: silent, loadModel: loadOnnxModel }).catch((e) => e);
     expect(err.code).toBe(ErrorCode.INVALID_PLUGIN);
+  });
+
+  describe('shapes against the declared feature-vector layout', () => {
+    writeLogisticModel(dir, 'five.onnx', 5);
+    writeLogisticModel(dir, 'six.onnx', 6);
+    // The same 5-wide model with its width left symbolic in the file: only a probe can tell.
+    const spec = linearModelSpec({ inputs: [{ name: 'item_features', width: 5 }], weights: new Float32Array(5), bias: 0 });
+    writeFileSync(join(dir, 'open.onnx'), encodeOnnxModel({ ...spec, inputs: [{ name: 'item_features', dims: ['N', 'W'] }] }));
+
+    it('refuses a 5-wide model against a 6-column featuriser, naming scorer, input, expected and actual shape', async () => {
+      const err = await createScorerRegistry([createStatsOnnxScorer({ uri: 'five.onnx' })], { logger: silent, loadModel: loadOnnxModel, modelsDir: dir }).catch((e) => e);
+      expect(err.code).toBe(ErrorCode.MODEL_SHAPE_MISMATCH);
+      expect(err.message).toMatch(/scorer acme\/stats-logit: model input "item_features" has shape \[N, 5\], 5 wide; the declared layout needs float32 \[N, 6\]/);
+      expect(err.details).toEqual({ scorerId: 'acme/stats-logit', input: 'item_features', expected: { dtype: 'float32', shape: ['N', 6] }, actual: { dtype: 'float32', shape: ['N', 5] } });
+    });
+
+    it('accepts the 6-wide model and serves it', async () => {
+      const reg = await createScorerRegistry([createStatsOnnxScorer({ uri: 'six.onnx' })], { logger: silent, loadModel: loadOnnxModel, modelsDir: dir });
+      const scores = await reg.get('acme/stats-logit')!.scorer.score({ userId: 'u', itemIds: ['a'], features: { 'item.stats': [null] } as never, now: 0, signal: new AbortController().signal });
+      expect(scores[0]).toBeCloseTo(1 / (1 + Math.E), 6);
+      await reg.close();
+    });
+
+    it('refuses a model whose width is symbolic by a failed probe batch, and accepts the matching layout', async () => {
+      const err = await createScorerRegistry([createStatsOnnxScorer({ uri: 'open.onnx' })], { logger: silent, loadModel: loadOnnxModel, modelsDir: dir }).catch((e) => e);
+      expect(err.code).toBe(ErrorCode.MODEL_SHAPE_MISMATCH);
+      expect(err.message).toMatch(/refused a probe batch/);
+      expect(err.details.actual).toEqual({ dtype: 'float32', shape: ['N', 'W'] });
+      const reg = await createScorerRegistry([createStatsOnnxScorer({ uri: 'open.onnx', columns: STATS_COLUMNS.slice(0, 5) })], { logger: silent, loadModel: loadOnnxModel, modelsDir: dir });
+      expect(reg.list()).toHaveLength(1);
+      await reg.close();
+    });
   });
 });

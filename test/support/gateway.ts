@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadConfig } from '../../config/config';
 import { createGraphStore } from '../../graph/factory';
 import type { GraphStore } from '../../graph/port';
@@ -49,7 +49,16 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-export async function startTestGateway(opts: { plugins?: ScorerPlugin[]; strategy?: Strategy; env?: Record<string, string> } = {}): Promise<TestGateway> {
+export interface TestGatewayOptions {
+  readonly plugins?: ScorerPlugin[];
+  readonly strategy?: Strategy;
+  /** Environment on top of the test defaults. */
+  readonly env?: Record<string, string>;
+  /** The gateway's logger. Default: a silent pino. */
+  readonly logger?: Logger;
+}
+
+export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'recgate-test-'));
   // DUVE_MODEL_DIR defaults to an empty folder of this gateway: DUVE is off unless a test hands it a model.
   const config = loadConfig({
@@ -71,7 +80,7 @@ export async function startTestGateway(opts: { plugins?: ScorerPlugin[]; strateg
     gateway = await startGateway({
       config,
       store,
-      logger: pino({ level: 'silent' }),
+      logger: opts.logger ?? pino({ level: 'silent' }),
       ...(opts.plugins ? { plugins: opts.plugins } : {}),
       ...(opts.strategy ? { strategy: opts.strategy } : {}),
     });
