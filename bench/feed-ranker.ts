@@ -14,7 +14,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createGraphStore } from '../graph/factory';
 import { importTaobao } from '../ingest/import/presets';
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
           const result = await load(g.url, c, args.duration, body, auth(g));
           runs.push({ connections: c, round, strategy: name, result });
           console.log(
-            `   c=${c} round ${round + 1} ${name.padEnd(8)} p50/p95/p99 ${result.latencyMs.p50}/${result.latencyMs.p95}/${result.latencyMs.p99} ms, ${result.reqPerSec} req/s, errors ${result.errors}, non-2xx ${result.non2xx}`,
+            `   c=${c} round ${round + 1} ${name.padEnd(8)} p50/p95/p99 ${result.latencyMs.p50}/${result.latencyMs.p95}/${result.latencyMs.p99} ms, ${result.reqPerSec} req/s, errors ${result.errors}, non-2xx ${result.non2xx}, load average ${loadavg()[0]!.toFixed(1)}`,
           );
         }
       }
@@ -135,9 +135,17 @@ async function main(): Promise<void> {
         defaultP99: p99('default'),
         learnedP99: p99('learned'),
         p99Ratio: Math.round((p99('learned') / p99('default')) * 100) / 100,
+        // Each round compares runs seconds apart on the same machine; the median round is the figure least moved by other processes' load.
+        p99RatioPerRound: of('learned').map((r) => Math.round((r.result.latencyMs.p99 / of('default').find((x) => x.round === r.round)!.result.latencyMs.p99) * 100) / 100),
       };
     });
-    for (const p of pooled) console.log(`   c=${p.connections}: p99 default ${p.defaultP99} ms, learned ${p.learnedP99} ms (worst round each): ratio ${p.p99Ratio}`);
+    for (const p of pooled) {
+      const median = [...p.p99RatioPerRound].sort((a, b) => a - b)[Math.floor((p.p99RatioPerRound.length - 1) / 2)];
+      console.log(
+        `   c=${p.connections}: p99 default ${p.defaultP99} ms, learned ${p.learnedP99} ms (worst round each): ratio ${p.p99Ratio}; per round ${p.p99RatioPerRound.join(', ')} (median ${median})`,
+      );
+    }
+    out.loadAverage = loadavg();
     out.runs = runs;
     out.pooled = pooled;
     out.serverRssMiB = { default: rssMiB(a.child.pid!), learned: rssMiB(b.child.pid!) };
