@@ -57,6 +57,13 @@ export function ltrExtension(o: LtrExtensionOptions = {}): (ctx: TemporalTrainin
           .map(([k, v]) => `${k} ${v.toFixed(4)}`)
           .join(', ')}.`,
         `Learned ranker feature importance (gain, relative to the top feature): ${top.join(', ')}.`,
+        ...(r.fit.prune
+          ? [
+              r.fit.prune.prune
+                ? `Learned ranker pruning, chosen on validation: the trees score the top ${r.fit.prune.prune.top} candidates by ${r.fit.prune.prune.scorerId} (validation NDCG@${r.fit.validation.k} ${r.fit.prune.tried.find((t) => t.scorerId === r.fit.prune!.prune!.scorerId && t.top === r.fit.prune!.prune!.top)!.ndcg.toFixed(4)} against ${r.fit.prune.full.toFixed(4)} scoring every candidate; tolerance ${r.fit.prune.tolerance * 100}%); the rest rank below them in that score's order.`
+                : `Learned ranker pruning: none (every pruning tried lost more than ${r.fit.prune.tolerance * 100}% of validation NDCG@${r.fit.validation.k}); the trees score every candidate.`,
+            ]
+          : []),
       ],
       close: async () => {},
     };
