@@ -4,7 +4,8 @@
  *   npm run bench -- [--gowalla ../shared/data/gowalla/train.txt] [--duration 10] [--connections 1,10,50]
  *
  * 1. Ingest: Gowalla train (810k events) into a fresh embedded store; events/s and RSS.
- * 2. Serve: the real gateway in a child process on that store (cold open time, RSS).
+ * 2. Serve: the real gateway in a child process on that store (cold open time, RSS), keys and
+ *    limits on as in production: the load sends a frontend key (default rate limits).
  * 3. Load: autocannon over real HTTP on loopback, POST feed(userId) for random Gowalla users
  *    (seeded), 200 candidates per request, at each connection count; p50/p95/p99 and req/s.
  *    In the same run, at the same connection count, a trivial `{ __typename }` through the same
@@ -19,6 +20,7 @@ import { buildSchema, graphql } from 'graphql';
 import { importGowalla } from '../ingest/import/gowalla';
 import { createGraphStore } from '../graph/factory';
 import { seededRandom } from '../plugins/sdk/fixtures';
+import { createKey } from './child-gateway';
 import { freePort, load, waitHealthy, type LoadResult } from './http';
 import { rssMiB, summarise, type LatencySummary } from './stats';
 
@@ -78,9 +80,20 @@ async function main(): Promise<void> {
     console.log('2/3 start the gateway (child process) on that store');
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
+    // Keys and limits on, as in production: a frontend key, default rate limits (frontend 500/s burst 1000).
+    const gatewayFeedEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      DB_PATH: dbPath,
+      EXPERIMENTS_DB_PATH: `${dbPath}.experiments`,
+      ACCESS_DB_PATH: `${dbPath}.access`,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    };
+    const headers = { authorization: `Bearer ${createKey(gatewayFeedEnv, 'frontend', 'bench')}` };
     const t0 = performance.now();
     child = spawn(process.execPath, [join(__dirname, '..', 'cli', 'main.js'), 'serve'], {
-      env: { ...process.env, DB_PATH: dbPath, EXPERIMENTS_DB_PATH: `${dbPath}.experiments`, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      env: gatewayFeedEnv,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     await waitHealthy(base, child, 120_000);
@@ -89,21 +102,23 @@ async function main(): Promise<void> {
 
     const rnd = seededRandom(7);
     const feedBody = (): string => JSON.stringify({ query: FEED, variables: { u: `gowalla:${Math.floor(rnd() * args.users)}` } });
-    const probe = (await (await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: feedBody() })).json()) as {
+    const probe = (await (await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: feedBody() })).json()) as {
       data?: { feed: { candidateCount: number; items: unknown[] } };
+      errors?: unknown;
     };
+    if (!probe.data) throw new Error(`probe failed: ${JSON.stringify(probe.errors)}`);
     console.log(`   probe: ${probe.data?.feed.items.length} items from ${probe.data?.feed.candidateCount} candidates`);
     const trivial = JSON.stringify({ query: '{ __typename }' });
 
     console.log(`3/3 load: ${args.duration} s per run`);
     const runs: Array<{ connections: number; feed: LoadResult; httpFloor: LoadResult }> = [];
-    await load(`${base}/graphql`, 10, 3, feedBody); // warm-up
+    await load(`${base}/graphql`, 10, 3, feedBody, headers); // warm-up
     for (const c of args.connections) {
-      const feed = await load(`${base}/graphql`, c, args.duration, feedBody);
-      const httpFloor = await load(`${base}/graphql`, c, Math.max(3, Math.round(args.duration / 2)), () => trivial);
+      const feed = await load(`${base}/graphql`, c, args.duration, feedBody, headers);
+      const httpFloor = await load(`${base}/graphql`, c, Math.max(3, Math.round(args.duration / 2)), () => trivial, headers);
       runs.push({ connections: c, feed, httpFloor });
       console.log(
-        `   c=${String(c).padStart(2)}  feed p50/p95/p99 ${feed.latencyMs.p50}/${feed.latencyMs.p95}/${feed.latencyMs.p99} ms, ${feed.reqPerSec} req/s, errors ${feed.errors}` +
+        `   c=${String(c).padStart(2)}  feed p50/p95/p99 ${feed.latencyMs.p50}/${feed.latencyMs.p95}/${feed.latencyMs.p99} ms, ${feed.reqPerSec} req/s, errors ${feed.errors}, non-2xx ${feed.non2xx}` +
           `  | floor {__typename} p50/p99 ${httpFloor.latencyMs.p50}/${httpFloor.latencyMs.p99} ms, ${httpFloor.reqPerSec} req/s`,
       );
     }
