@@ -5,7 +5,7 @@ import { latestLtrScorer } from '../plugins/ltr/scorer';
 import type { PluginLogger, ScorerPlugin } from '../plugins/sdk/contract';
 
 export function bundledScorers(): ScorerPlugin[] {
-  return [createCommercialScorer(), createItemKnnScorer(), createAffinityScorer()] as ScorerPlugin[];
+  return [createCommercialScorer(), createItemKnnScorer(), createAffinityScorer()];
 }
 
 /**
@@ -24,7 +24,7 @@ export async function loadLtrPlugin(dir: string, logger: PluginLogger, watchEver
     }
     const session = await loadOnnxModel(plugin.model!.uri);
     await session.close();
-    return plugin as unknown as ScorerPlugin;
+    return plugin;
   } catch (err) {
     logger.error({ modelDir: dir, err: (err as Error).message }, 'learned ranker artifact not served');
     return null;

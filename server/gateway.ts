@@ -124,11 +124,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const plugins = [...(opts.plugins ?? bundledScorers())];
   if (userValues !== null && !plugins.some((p) => p.id === 'duve/purchase')) {
     // Operator paths (DUVE_MODEL_DIR, LTR_MODEL_DIR) are relative to the working directory: made absolute so MODELS_DIR does not apply to them.
-    plugins.push(createDuvePurchaseScorer(() => userValues.engine(), { modelUri: resolve(artifact!.onnxPath) }) as unknown as ScorerPlugin);
+    plugins.push(createDuvePurchaseScorer(() => userValues.engine(), { modelUri: resolve(artifact!.onnxPath) }));
   }
   if (!plugins.some((p) => p.id === LTR_SCORER_ID)) {
     const ranker = await loadLtrPlugin(resolve(config.ltrModelDir), logger);
-    if (ranker) plugins.push(ranker as unknown as ScorerPlugin);
+    if (ranker) plugins.push(ranker);
   }
   // A plugin whose model is missing or wrong, or whose setup fails, is skipped (logged); strategies naming it are skipped too.
   const registry = await createScorerRegistry(plugins, {

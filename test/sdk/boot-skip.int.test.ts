@@ -35,7 +35,7 @@ describe('boot with a broken scorer plugin', () => {
   writeLogisticModel(join(models, 'acme'), 'five.onnx', 5);
   writeFileSync(join(strategies, 'onnx.json'), JSON.stringify({ id: 'onnx', scorers: [{ id: 'acme/missing', weight: 1 }] }));
   const plugins = (): ScorerPlugin[] => [
-    createCommercialScorer() as ScorerPlugin,
+    createCommercialScorer(),
     createStatsOnnxScorer({ id: 'acme/missing', uri: 'acme/missing.onnx' }),
     createStatsOnnxScorer({ id: 'acme/narrow', uri: 'acme/five.onnx' }),
   ];

@@ -1,7 +1,7 @@
 /** A client that goes away aborts the scorers still working for it (ScoreRequest.signal), long before their deadline. */
 import { print } from 'graphql';
 import { parseStrategy } from '../../pipeline/strategy';
-import { defineScorer, type ScorerPlugin } from '../../plugins/sdk/contract';
+import { defineScorer } from '../../plugins/sdk';
 import { FeedDocument, RecordEventsDocument } from '../generated/graphql';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 
@@ -31,7 +31,7 @@ describe('the request signal reaches the scorer', () => {
             }),
         };
       },
-    }) as ScorerPlugin;
+    });
     t = await startTestGateway({ plugins: [slow], strategy: parseStrategy({ id: 'slow', scorers: [{ id: 'test/slow', weight: 1 }] }) });
     const ts = new Date(Date.now() - 60_000).toISOString();
     const events = Array.from({ length: 6 }, (_, k) => ({ eventId: `a${k}`, userId: `u${k % 2}`, type: 'view', itemId: `i${k % 3}`, ts }));

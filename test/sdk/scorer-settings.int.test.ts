@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineScorer, type ScorerPlugin } from '../../plugins/sdk/contract';
+import { defineScorer } from '../../plugins/sdk';
 import { FeedDocument, RecordEventsDocument } from '../generated/graphql';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 
@@ -14,7 +14,7 @@ const picker = defineScorer({
   async setup() {
     return { score: async ({ itemIds, settings }) => Float32Array.from(itemIds, (id) => (id === settings?.['pick'] ? 1 : 0)) };
   },
-}) as ScorerPlugin;
+});
 
 describe('scorer settings from the strategy file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'settings-strategy-'));

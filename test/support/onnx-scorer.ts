@@ -1,19 +1,17 @@
 /**
- * A small ONNX scorer for SDK tests, written as a data scientist would: a logistic model over a
- * declared layout of item-statistics columns, with its model file written in code (no binary
- * blobs in the repository).
+ * A small ONNX scorer for SDK tests, written as a data scientist would, against the SDK's entry
+ * point only: a logistic model over a declared layout of item-statistics columns (read by event
+ * type name), with its model file written in code (no binary blobs in the repository).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EVENT_TYPES, type EventType } from '../../domain/events';
-import type { ItemStats } from '../../domain/catalog';
 import { encodeOnnxModel, linearModelSpec } from '../../ml/onnx/export';
-import { defineScorer, type ScorerPlugin } from '../../plugins/sdk/contract';
+import { defineScorer, eventCount, type EventType, type ItemStats, type ScorerPlugin } from '../../plugins/sdk';
 
 const count =
   (type: EventType) =>
   (s: ItemStats): number =>
-    Math.log1p(s.totals[EVENT_TYPES.indexOf(type)] ?? 0);
+    Math.log1p(eventCount(s, type));
 
 /** Every column the featuriser knows, by name. */
 export const STATS_COLUMN_VALUES: Readonly<Record<string, (s: ItemStats) => number>> = {
@@ -60,5 +58,5 @@ export function createStatsOnnxScorer(opts: { uri: string; columns?: readonly st
         close: () => model.close(),
       };
     },
-  }) as ScorerPlugin;
+  });
 }
