@@ -3,30 +3,8 @@
  * Plain data, no I/O.
  */
 
-/** Every interaction type the gateway accepts (architecture doc, section 6, plus `search`). */
-export const EVENT_TYPES = [
-  'view',
-  'click',
-  'add_to_cart',
-  'purchase',
-  'wishlist',
-  'comment',
-  'like',
-  'gift',
-  'share',
-  'follow',
-  'dwell',
-  'scroll',
-  'replay',
-  'host_mention',
-  'exit',
-  'impression',
-  'ad_click',
-  'selling_point_click',
-  'search',
-] as const;
-
-export type EventType = (typeof EVENT_TYPES)[number];
+export { EVENT_TYPES, type EventType, type Interaction } from '../plugins/sdk/records';
+import { EVENT_TYPES, type EventType } from '../plugins/sdk/records';
 
 const TYPE_INDEX: ReadonlyMap<string, number> = new Map(EVENT_TYPES.map((t, i) => [t, i]));
 
@@ -60,14 +38,6 @@ export interface InteractionEvent {
   readonly referrer: string | null;
   /** Normalised query text for `search` events (and for clicks that came from a search). */
   readonly query: string | null;
-}
-
-/** A compact row of a user's history, newest first when returned by the store. */
-export interface Interaction {
-  readonly itemId: string;
-  readonly type: EventType;
-  readonly ts: number;
-  readonly value: number;
 }
 
 /** Normalise free query text: lower case, single spaces, trimmed. */

@@ -3,8 +3,7 @@
  * registry rejects unknown keys at boot, and the pipeline loads only what some scorer asked for,
  * in one batched store call per feature kind per request.
  */
-import type { Interaction } from '../../domain/events';
-import type { ItemRecord, ItemStats, UserRecord } from '../../domain/catalog';
+import type { Interaction, ItemRecord, ItemStats, UserRecord } from './records';
 
 /** Co-interaction rows of the candidates against the user's recent items (the seeds). */
 export interface CoInteractionFeature {

@@ -2,9 +2,8 @@
  * Synthetic, seeded feature values for scorer tests and the conformance suite. Shapes match
  * exactly what the pipeline hands a scorer.
  */
-import { EVENT_TYPES, type EventType, type Interaction } from '../../domain/events';
-import type { ItemRecord, ItemStats } from '../../domain/catalog';
-import { mulberry32 } from '../../ml/random';
+import { EVENT_TYPES, type EventType, type Interaction, type ItemRecord, type ItemStats } from './records';
+import { mulberry32 } from './random';
 import type { FeatureValues } from './features';
 
 /** Seeded uniform [0, 1) generator (mulberry32). */

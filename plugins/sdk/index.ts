@@ -1,8 +1,10 @@
 /**
- * The scorer SDK's one entry point: everything a plugin author needs, and nothing of the
- * gateway's internals (the registry and the deadline runner stay gateway-side). The record types
- * a feature carries (item, user, interaction, statistics) are re-exported here, so a scorer
- * imports only this module.
+ * The scorer SDK's one entry point: everything a plugin author needs. The SDK owns the records
+ * features carry (item, user, interaction, statistics) and the event-type vocabulary
+ * (records.ts; the gateway's domain/ re-exports them), so a scorer imports only this module and
+ * the SDK's own modules import nothing from the gateway. The registry, its model checks and the
+ * deadline runner (registry.ts, model-check.ts, run.ts) are the gateway's side of the folder; the
+ * conformance suite reaches them (and errors/) to register a plugin as the gateway does.
  */
 export { defineScorer } from './contract';
 export type { ModelDeclaration, ModelInputDeclaration, PluginLogger, Scorer, ScorerContext, ScorerHealth, ScorerId, ScorerPlugin, ScorerSettings, ScoreRequest } from './contract';
@@ -11,8 +13,7 @@ export type { CoInteractionFeature, FeatureKey, FeatureRows, FeatureValues, Firs
 export type { DenseTensor, ModelInputInfo, ModelSession } from './model';
 export { EVENT_TYPES, eventCount, eventCounts, eventTypeIndex } from './stats';
 export type { EventType, StatsKind } from './stats';
-export type { Interaction } from '../../domain/events';
-export type { ItemRecord, ItemStats, UserRecord } from '../../domain/catalog';
+export type { Interaction, ItemRecord, ItemStats, UserRecord } from './records';
 export { makeFeatureFixture, seededRandom } from './fixtures';
 export type { Fixture, FixtureOptions } from './fixtures';
 export { describeScorerConformance } from './conformance';

@@ -8,8 +8,7 @@
  * const hot = eventCount(stats, 'click', 'decayed');          // time-decayed count
  * ```
  */
-import { EVENT_TYPES, type EventType } from '../../domain/events';
-import type { ItemStats } from '../../domain/catalog';
+import { EVENT_TYPES, type EventType, type ItemStats } from './records';
 
 export { EVENT_TYPES, type EventType };
 
