@@ -54,10 +54,14 @@ export interface RequestEnd {
   readonly destroyed: boolean;
 }
 
+// Made once: an Error per request would capture a stack trace on the feed's path for nothing.
+const ANSWERED = new Error('the request was answered');
+const CLIENT_GONE = new Error('the client went away before the answer');
+
 function endSignal(res: RequestEnd | undefined): AbortSignal {
   const ctl = new AbortController();
   if (res === undefined) return ctl.signal;
-  const reason = (): Error => new Error(res.writableFinished ? 'the request was answered' : 'the client went away before the answer');
+  const reason = (): Error => (res.writableFinished ? ANSWERED : CLIENT_GONE);
   if (res.destroyed || res.writableFinished) ctl.abort(reason());
   else res.once('close', () => ctl.abort(reason()));
   return ctl.signal;
