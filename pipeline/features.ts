@@ -5,6 +5,7 @@
 import { eventTypeIndex, type EventType } from '../domain/events';
 import type { GraphStore, UserProfile } from '../graph/port';
 import type { CoInteractionFeature, FeatureKey, FeatureValues } from '../plugins/sdk/features';
+import type { UserValueState } from '../plugins/sdk/records';
 import { RETRIEVERS, historyItemRecords, recentDistinctItems, type Candidates } from './candidates';
 
 /** Interaction strength, used to pick the strongest type a user had with a seed item. */
@@ -30,6 +31,11 @@ export interface FeatureInput {
   readonly candidates: Candidates;
   readonly now: number;
   readonly seeds: number;
+  /**
+   * The user's DUVE state, for `user.value`: the request's user id and a reader of its state
+   * (the gateway's DUVE engine). Default none: `user.value` is null.
+   */
+  readonly userValue?: { readonly userId: string; readonly read: (userId: string) => Promise<UserValueState | null> } | undefined;
 }
 
 export async function loadFeatures(input: FeatureInput): Promise<Partial<FeatureValues>> {
@@ -46,6 +52,7 @@ export async function loadFeatures(input: FeatureInput): Promise<Partial<Feature
   const historyItems = needed.has('user.historyItems') || needed.has('category.ancestors') ? (candidates.historyItems ?? (await historyItemRecords(input.store, profile))) : null;
   if (historyItems && needed.has('user.historyItems')) out['user.historyItems'] = historyItems;
   if (needed.has('pair.retrieval')) out['pair.retrieval'] = { retrievers: RETRIEVERS, ranks: candidates.ranks };
+  if (needed.has('user.value')) out['user.value'] = input.userValue ? await input.userValue.read(input.userValue.userId) : null;
   if (needed.has('category.ancestors')) {
     const missing = new Set<string>();
     const want = (cats: readonly string[]): void => {

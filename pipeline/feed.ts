@@ -6,6 +6,7 @@
 import type { ErrorCode } from '../errors/codes';
 import type { GraphStore } from '../graph/port';
 import type { FeatureKey } from '../plugins/sdk/features';
+import type { UserValueState } from '../plugins/sdk/records';
 import type { ScorerRegistry } from '../plugins/sdk/registry';
 import { blend, type Contribution } from './blend';
 import { retrieveCandidates, type RetrieverId } from './candidates';
@@ -58,12 +59,24 @@ export interface FeedService {
   readonly digest: string;
 }
 
-export function createFeedService(deps: { store: GraphStore; registry: ScorerRegistry; strategy: Strategy; clock?: () => number }): FeedService {
+export interface FeedServiceDeps {
+  readonly store: GraphStore;
+  readonly registry: ScorerRegistry;
+  readonly strategy: Strategy;
+  /** Server clock (ms). Default Date.now. */
+  readonly clock?: () => number;
+  /** Reads a user's DUVE state for scorers that declare `user.value`. Default none (the feature is null). */
+  readonly userValue?: ((userId: string) => Promise<UserValueState | null>) | undefined;
+}
+
+export function createFeedService(deps: FeedServiceDeps): FeedService {
   const { store, registry, strategy } = deps;
   const clock = deps.clock ?? Date.now;
   const members = strategyMembers(strategy, registry);
   const needed = new Set<FeatureKey>(members.flatMap((m) => m.reg.features));
   const digest = strategyDigest(strategy, registry);
+  // Only a strategy with a scorer that reads DUVE state pays for it (one object per request).
+  const readValue = needed.has('user.value') ? deps.userValue : undefined;
 
   async function feed(req: FeedRequest): Promise<FeedResult> {
     const limit = req.limit ?? strategy.limit;
@@ -71,7 +84,8 @@ export function createFeedService(deps: { store: GraphStore; registry: ScorerReg
     const now = latest > 0 ? Math.min(latest, clock()) : clock();
     const candidates = await retrieveCandidates(store, strategy, profile, req.exclude ?? []);
     const n = candidates.itemIds.length;
-    const features = await loadFeatures({ store, needed, profile, candidates, now, seeds: strategy.candidates.neighbourhood?.seeds ?? 20 });
+    const userValue = readValue ? { userId: req.userId, read: readValue } : undefined;
+    const features = await loadFeatures({ store, needed, profile, candidates, now, seeds: strategy.candidates.neighbourhood?.seeds ?? 20, userValue });
     const { columns, degraded, timings } = await scoreCandidates(members, { userId: req.userId, itemIds: candidates.itemIds, features, now, signal: req.signal });
 
     let scores: Float64Array;

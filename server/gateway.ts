@@ -145,7 +145,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const strategy = opts.strategy ?? (config.strategyFile ? loadStrategyFile(config.strategyFile) : DEFAULT_STRATEGY);
     const catalog = loadStrategyCatalog(strategy, opts.strategiesDir ?? config.strategiesDir, registry);
     for (const skip of catalog.skipped) logger.warn(skip, 'strategy file not served here');
-    const feeds = new Map([...catalog.strategies].map(([id, s]) => [id, createFeedService({ store, registry, strategy: s, clock })] as const));
+    // `user.value` for scorers that declare it: the served DUVE engine's state of the user, null without DUVE.
+    const readUserValue = userValues === null ? undefined : async (userId: string) => (await userValues.engine().values([userId])).get(userId) ?? null;
+    const feeds = new Map([...catalog.strategies].map(([id, s]) => [id, createFeedService({ store, registry, strategy: s, clock, userValue: readUserValue })] as const));
     const feed = feeds.get(strategy.id)!;
     mkdirSync(dirname(config.experimentsDbPath), { recursive: true });
     experimentStore = createSqliteExperimentStore(config.experimentsDbPath);

@@ -3,7 +3,7 @@
  * registry rejects unknown keys at boot, and the pipeline loads only what some scorer asked for,
  * in one batched store call per feature kind per request.
  */
-import type { Interaction, ItemRecord, ItemStats, UserRecord } from './records';
+import type { Interaction, ItemRecord, ItemStats, UserRecord, UserValueState } from './records';
 
 /** Co-interaction rows of the candidates against the user's recent items (the seeds). */
 export interface CoInteractionFeature {
@@ -65,6 +65,8 @@ export interface FeatureValues {
   'pair.retrieval': RetrievalFeature;
   /** The other scorers' raw outputs (makes the declaring scorer run in a second stage). */
   'scores.firstStage': FirstStageScores;
+  /** The user's DUVE state; null when the gateway serves no DUVE model or DUVE has not seen the user. */
+  'user.value': UserValueState | null;
 }
 
 export type FeatureKey = keyof FeatureValues;
@@ -79,6 +81,7 @@ export const FEATURE_KEYS: readonly FeatureKey[] = [
   'category.ancestors',
   'pair.retrieval',
   'scores.firstStage',
+  'user.value',
 ];
 
 /** The key that makes a scorer run after the others, on their outputs. */

@@ -81,6 +81,23 @@ export function makeFeatureFixture(opts: FixtureOptions = {}): Fixture {
   const ranks = retrievers.map(() => Int32Array.from(itemIds, () => (rnd() < 0.5 ? Math.floor(rnd() * n) : -1)));
   const firstStage = { scorerIds: ['fixture/a', 'fixture/b'], columns: [Float32Array.from(itemIds, () => rnd()), rnd() < 0.5 ? null : Float32Array.from(itemIds, () => rnd() * 10)] };
   const rows = itemIds.map(() => (rnd() < sparsity ? null : Float32Array.from(seeds, () => Math.floor(rnd() * 5))));
+  // Drawn last, so the values above stay what they were before this feature existed.
+  const p = rnd();
+  const value: FeatureValues['user.value'] =
+    history.length === 0
+      ? null
+      : {
+          value: p * 120,
+          valueUnit: 'spend',
+          expectedSpend: p * 120,
+          expectedPurchases: p * 2,
+          expectedEvents: 5 + p * 40,
+          purchaseProbability: p,
+          horizonDays: 30,
+          segment: p > 0.5 ? 'high' : 'growing',
+          modelVersion: 'duve/value@fixture',
+          lastEventAt: now - 3600 * 1000,
+        };
   return {
     userId: 'fixture-user',
     itemIds,
@@ -102,6 +119,7 @@ export function makeFeatureFixture(opts: FixtureOptions = {}): Fixture {
       'category.ancestors': ancestors,
       'pair.retrieval': { retrievers, ranks },
       'scores.firstStage': firstStage,
+      'user.value': value,
     },
   };
 }

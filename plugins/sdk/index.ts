@@ -13,7 +13,7 @@ export type { CoInteractionFeature, FeatureKey, FeatureRows, FeatureValues, Firs
 export type { DenseTensor, ModelInputInfo, ModelSession } from './model';
 export { EVENT_TYPES, eventCount, eventCounts, eventTypeIndex } from './stats';
 export type { EventType, StatsKind } from './stats';
-export type { Interaction, ItemRecord, ItemStats, UserRecord } from './records';
+export type { Interaction, ItemRecord, ItemStats, UserRecord, UserValueState } from './records';
 export { makeFeatureFixture, seededRandom } from './fixtures';
 export type { Fixture, FixtureOptions } from './fixtures';
 export { describeScorerConformance } from './conformance';

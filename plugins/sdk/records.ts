@@ -75,3 +75,26 @@ export interface ItemStats {
   /** Newest interaction (ms), 0 if none. */
   readonly lastTs: number;
 }
+
+/**
+ * A user's state from DUVE (the dynamic user value evaluator), as the gateway serves it on
+ * `userValue`: present when the gateway serves a DUVE model and has seen the user.
+ */
+export interface UserValueState {
+  /** Expected spend over the horizon when the model has money, else expected purchases. */
+  readonly value: number;
+  readonly valueUnit: 'spend' | 'purchases';
+  readonly expectedSpend: number;
+  readonly expectedPurchases: number;
+  /** Expected tracked events over the horizon (engagement depth). */
+  readonly expectedEvents: number;
+  /** P(at least one purchase over the horizon). */
+  readonly purchaseProbability: number;
+  readonly horizonDays: number;
+  /** Value segment (e.g. `high`, `growing`, `at_risk`). */
+  readonly segment: string;
+  /** `duve/value@<artifact version>`. */
+  readonly modelVersion: string;
+  /** Newest tracked event folded into the state (ms). */
+  readonly lastEventAt: number;
+}
