@@ -225,6 +225,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           sync: storeSync?.status() ?? null,
           strategy: feed.digest,
           scorers: registry.list().map((r) => `${r.id}@${r.version}`),
+          // Plugins left out at boot (missing or mismatched model, failed setup), with why.
+          skippedScorers: registry.skipped.map((k) => ({ id: `${k.id}@${k.version}`, code: k.code, reason: k.reason })),
         });
       } catch (err) {
         res.status(503).json({ status: 'unavailable', error: (err as Error).message });

@@ -60,6 +60,13 @@ describe('boot with a broken scorer plugin', () => {
     const strategySkip = lines.find((l) => l.msg === 'strategy file not served here');
     expect(strategySkip?.reason).toMatch(/scorer "acme\/missing" was skipped at boot \(INVALID_PLUGIN: .*missing\.onnx/);
     expect(t.gateway.registry.list().map((r) => r.id)).toEqual(['baseline/commercial']);
+    const health = (await (await t.get('/healthz')).json()) as { scorers: string[]; skippedScorers: Array<{ id: string; code: string; reason: string }> };
+    expect(health.scorers).toEqual(['baseline/commercial@1.0.0']);
+    expect(health.skippedScorers.map((k) => [k.id, k.code])).toEqual([
+      ['acme/missing@1.0.0', 'INVALID_PLUGIN'],
+      ['acme/narrow@1.0.0', 'MODEL_SHAPE_MISMATCH'],
+    ]);
+    expect(health.skippedScorers[0]!.reason).toContain('missing.onnx');
 
     const ts = new Date(Date.now() - 60_000).toISOString();
     const events = Array.from({ length: 12 }, (_, k) => ({ eventId: `b${k}`, userId: `u${k % 3}`, type: k % 4 === 0 ? 'purchase' : 'view', itemId: `i${k % 6}`, ts, value: k % 4 === 0 ? 10 : 0 }));
