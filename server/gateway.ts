@@ -124,7 +124,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const plugins = [...(opts.plugins ?? bundledScorers())];
   if (userValues !== null && !plugins.some((p) => p.id === 'duve/purchase')) {
     // Operator paths (DUVE_MODEL_DIR, LTR_MODEL_DIR) are relative to the working directory: made absolute so MODELS_DIR does not apply to them.
-    plugins.push(createDuvePurchaseScorer(() => userValues.engine(), { modelUri: resolve(artifact!.onnxPath) }));
+    plugins.push(createDuvePurchaseScorer(() => userValues.engine(), { modelUri: resolve(artifact!.onnxPath), columns: artifact!.model.features.map((f) => f.name) }));
   }
   if (!plugins.some((p) => p.id === LTR_SCORER_ID)) {
     const ranker = await loadLtrPlugin(resolve(config.ltrModelDir), logger);

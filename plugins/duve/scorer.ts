@@ -30,6 +30,11 @@ import type { DuveEngine } from './engine';
 export interface DuvePurchaseOptions {
   /** The ONNX value head of the engine's model version. */
   readonly modelUri: string;
+  /**
+   * Names of the value head's input columns (the model's raw feature layout): registration then
+   * checks the ONNX input is float32 [N, columns.length]. Default: the input is checked by name only.
+   */
+  readonly columns?: readonly string[];
   /** Weight of the item conversion prior against the user's own engagement. Default 0.5. */
   readonly beta?: number;
   /** Prior strength of the conversion rate, in visits. Default 20. */
@@ -51,7 +56,7 @@ export function createDuvePurchaseScorer(current: () => DuveEngine, opts: DuvePu
     id: 'duve/purchase',
     version: '1.0.0',
     features: ['user.history', 'item.stats'] as const,
-    model: { uri: opts.modelUri, inputs: [DUVE_INPUT] },
+    model: { uri: opts.modelUri, inputs: [opts.columns ? { name: DUVE_INPUT, columns: opts.columns } : DUVE_INPUT] },
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     async setup() {
       return {
