@@ -10,7 +10,7 @@ import { loadOnnxModel } from '../../ml/onnx/session';
 import { describeScorerConformance, makeFeatureFixture } from '../../plugins/sdk';
 import { createScorerRegistry } from '../../plugins/sdk/registry';
 import { createCategoryBoostScorer } from './category-boost';
-import { createOnnxLogitScorer, LOGIT_COLUMNS } from './onnx-logit';
+import { createOnnxLogitScorer, LOGIT_LAYOUT } from './onnx-logit';
 import { createMyScorer } from './quick-start';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -18,8 +18,8 @@ const models = mkdtempSync(join(tmpdir(), 'doc-examples-'));
 mkdirSync(join(models, 'acme'));
 const writeModel = (file: string, width: number): void =>
   writeFileSync(join(models, 'acme', file), encodeOnnxModel(linearModelSpec({ inputs: [{ name: 'item_features', width }], weights: new Float32Array(width).fill(0.3), bias: -2, sigmoid: true })));
-writeModel('logit.onnx', LOGIT_COLUMNS.length);
-writeModel('narrow.onnx', LOGIT_COLUMNS.length - 1);
+writeModel('logit.onnx', LOGIT_LAYOUT.columns.length);
+writeModel('narrow.onnx', LOGIT_LAYOUT.columns.length - 1);
 afterAll(() => rmSync(models, { recursive: true, force: true }));
 
 describeScorerConformance(createCategoryBoostScorer(), { requestSettings: { boost: 2 } });

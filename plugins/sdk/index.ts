@@ -11,6 +11,8 @@ export type { ModelDeclaration, ModelInputDeclaration, PluginLogger, Scorer, Sco
 export { FEATURE_KEYS, isFeatureKey } from './features';
 export type { CoInteractionFeature, FeatureKey, FeatureRows, FeatureValues, FirstStageScores, RetrievalFeature } from './features';
 export type { DenseTensor, ModelInputInfo, ModelSession } from './model';
+export { defineLayout } from './layout';
+export type { ColumnFn, FeatureLayout } from './layout';
 export { EVENT_TYPES, eventCount, eventCounts, eventTypeIndex } from './stats';
 export type { EventType, StatsKind } from './stats';
 export type { Interaction, ItemRecord, ItemStats, UserRecord, UserValueState } from './records';

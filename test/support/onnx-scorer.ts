@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeOnnxModel, linearModelSpec } from '../../ml/onnx/export';
-import { defineScorer, eventCount, type EventType, type ItemStats, type ScorerPlugin } from '../../plugins/sdk';
+import { defineLayout, defineScorer, eventCount, type EventType, type ItemStats, type ScorerPlugin } from '../../plugins/sdk';
 
 const count =
   (type: EventType) =>
@@ -35,24 +35,19 @@ export function writeLogisticModel(dir: string, file: string, width: number, inp
 
 /** A scorer feeding `columns` of each candidate's stats to the model at `uri` (relative to the models folder, or absolute). */
 export function createStatsOnnxScorer(opts: { uri: string; columns?: readonly string[]; id?: `${string}/${string}` }): ScorerPlugin {
-  const columns = opts.columns ?? STATS_COLUMNS;
-  const values = columns.map((c) => STATS_COLUMN_VALUES[c]!);
+  // A candidate without statistics is a row of zeros.
+  const layout = defineLayout<ItemStats | null>(Object.fromEntries((opts.columns ?? STATS_COLUMNS).map((c) => [c, (s: ItemStats | null) => (s ? STATS_COLUMN_VALUES[c]!(s) : 0)])));
   return defineScorer({
     id: opts.id ?? 'acme/stats-logit',
     version: '1.0.0',
     features: ['item.stats'] as const,
-    model: { uri: opts.uri, inputs: [{ name: 'item_features', columns }] },
+    model: { uri: opts.uri, inputs: [{ name: 'item_features', columns: layout.columns }] },
     timeoutMs: 200,
     async setup(ctx) {
       const model = await ctx.loadModel(opts.uri);
       return {
-        async score({ itemIds, features }) {
-          const w = values.length;
-          const x = new Float32Array(itemIds.length * w);
-          features['item.stats'].forEach((s, i) => {
-            if (s) values.forEach((f, j) => (x[i * w + j] = f(s)));
-          });
-          const out = await model.run({ item_features: { data: x, dims: [itemIds.length, w] } });
+        async score({ features }) {
+          const out = await model.run({ item_features: layout.tensor(features['item.stats']) });
           return Float32Array.from(out.score!.data);
         },
         close: () => model.close(),
