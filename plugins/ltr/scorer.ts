@@ -56,7 +56,7 @@ export function createLtrScorer(opts: LtrScorerOptions): ScorerPlugin<typeof LTR
     id: LTR_SCORER_ID,
     version: `1.${manifest.version}.0`,
     features: LTR_FEATURE_KEYS,
-    model: { uri: join(opts.dir, manifest.onnx.file), inputs: [LTR_INPUT] },
+    model: { uri: join(opts.dir, manifest.onnx.file), inputs: [{ name: LTR_INPUT, columns: expected }] },
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     async setup(ctx) {
       let live: Live = { manifest, session: await ctx.loadModel(join(opts.dir, manifest.onnx.file)) };
