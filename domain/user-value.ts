@@ -2,6 +2,7 @@
  * A user's value as the gateway serves it (DUVE's forecast, read from the live online state),
  * and a change of it as partners receive it. Plain data: no model code here.
  */
+import type { UserValueState } from '../plugins/sdk/records';
 import type { EventType } from './events';
 
 /** DUVE segments (definitions in ml/duve/model.ts and the README). */
@@ -17,18 +18,9 @@ export interface ValueDriver {
   readonly decayedCount: number;
 }
 
-export interface UserValue {
+/** The SDK's `UserValueState` (what scorers read) plus what the API and partners get. */
+export interface UserValue extends UserValueState {
   readonly userId: string;
-  /** The value score partners filter on: expected spend over the horizon when the model has money, else expected purchases. */
-  readonly value: number;
-  readonly valueUnit: 'spend' | 'purchases';
-  readonly expectedSpend: number;
-  readonly expectedPurchases: number;
-  /** Engagement depth: expected tracked events over the horizon. */
-  readonly expectedEvents: number;
-  /** P(at least one purchase over the horizon). */
-  readonly purchaseProbability: number;
-  readonly horizonDays: number;
   readonly segment: UserSegment;
   /** Tracked types by |purchaseLogit|, largest first. */
   readonly drivers: readonly ValueDriver[];
