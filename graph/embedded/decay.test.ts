@@ -40,6 +40,21 @@ describe('DecayedTable', () => {
     }
   });
 
+  it('reads a whole row exactly as valueAt reads each column, and zeros for an empty row', () => {
+    const rand = rng(11);
+    const table = new DecayedTable(4, H, 8);
+    for (let j = 0; j < 200; j++) table.add(Math.floor(rand() * 6), Math.floor(rand() * 4), Math.floor(rand() * 10 * H), rand());
+    const out = new Float64Array(4);
+    for (let row = 0; row < 8; row++) {
+      out.fill(7);
+      table.rowAt(row, 12 * H, out, 3);
+      for (let col = 0; col < 3; col++) expect(out[col]).toBe(table.valueAt(row, col, 12 * H));
+      expect(out[3]).toBe(7);
+    }
+    table.rowAt(7, 12 * H, out);
+    expect(Array.from(out)).toEqual([0, 0, 0, 0]);
+  });
+
   it('keeps the reference at the newest event of the row and reads 0 for empty rows', () => {
     const table = new DecayedTable(1, H, 4);
     expect(table.ref(2)).toBe(-Infinity);

@@ -86,6 +86,18 @@ export class DecayedTable {
     return (this.values[row * this.cols + col] as number) * decayFactor(asOf - ref, this.halfLifeMs);
   }
 
+  /** Columns [0, n) of a row as of `asOf`, written to `out`: the values valueAt gives, with one decay factor for the row. */
+  rowAt(row: number, asOf: number, out: Float64Array, n: number = this.cols): void {
+    const ref = this.refs[row] as number;
+    if (ref === -Infinity) {
+      out.fill(0, 0, n);
+      return;
+    }
+    const f = decayFactor(asOf - ref, this.halfLifeMs);
+    const base = row * this.cols;
+    for (let c = 0; c < n; c++) out[c] = (this.values[base + c] as number) * f;
+  }
+
   /**
    * log of a column's value as of time 0 shifted by a constant: ln(v) + ln2 * ref / halfLife.
    * Orders rows exactly like `valueAt` at any common asOf, without underflow. -Infinity when 0.

@@ -19,7 +19,7 @@ export function itemStats(ix: MemoryIndex, ids: readonly string[]): Map<string, 
     const i = ix.items.get(id);
     if (i < 0 || out.has(id)) continue;
     const decayed = new Float64Array(TYPE_COUNT);
-    for (let t = 0; t < TYPE_COUNT; t++) decayed[t] = ix.decayed.valueAt(i, t, asOf);
+    ix.decayed.rowAt(i, asOf, decayed, TYPE_COUNT);
     out.set(id, {
       itemId: id,
       totals: ix.totals.slice(i * TYPE_COUNT, (i + 1) * TYPE_COUNT),
