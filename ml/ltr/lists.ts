@@ -24,6 +24,7 @@ import type { Strategy } from '../../pipeline/strategy';
 import type { FeatureKey, FeatureValues } from '../../plugins/sdk/features';
 import type { ScorerRegistry } from '../../plugins/sdk/registry';
 import { LTR_FEATURE_KEYS, ltrFeatureNames, ltrFeatures } from '../../plugins/ltr/features';
+import { preRankOrder } from '../../plugins/ltr/prune';
 import { mulberry32 } from '../random';
 
 /** Relevance grade per event type; types not listed are grade 0. */
@@ -43,7 +44,17 @@ export interface LtrLists {
   /** Per group: positives in the window the candidates missed (retrieval recall loss). */
   readonly missedPositives: number;
   readonly positives: number;
+  /**
+   * Per first-stage scorer id, per row: the row's rank (0 = best) by that score among the whole
+   * retrieved candidate list the gateway would have scored, before negatives were subsampled;
+   * NOT_RETRIEVED for the random negatives. The pruning check (ml/ltr/prune.ts) reads these, so
+   * "the top K" means what it means when serving. Absent: ranks within the list are used.
+   */
+  readonly preRanks?: Readonly<Record<string, Uint32Array>>;
 }
+
+/** preRanks value of a row the retrievers did not propose (a random negative). */
+export const NOT_RETRIEVED = 0xffffffff;
 
 export interface ListOptions {
   /** Cut times (ms), ascending. */
@@ -104,6 +115,8 @@ export async function buildLtrLists(events: readonly InteractionEvent[], items: 
     ...(o.statsHalfLifeMs ? { statsHalfLifeMs: o.statsHalfLifeMs } : {}),
   });
   const xs: Float32Array[] = [];
+  const preRankParts = new Map<string, Uint32Array[]>(o.scorerIds.map((id) => [id, []]));
+  const firstNeeded = new Set<FeatureKey>(members.flatMap((m) => m.reg.features));
   const ys: number[] = [];
   const groups: number[] = [];
   const meta: Array<{ userId: string; cut: number }> = [];
@@ -166,6 +179,15 @@ export async function buildLtrLists(events: readonly InteractionEvent[], items: 
           const j = Math.floor(rng() * (k + 1));
           [itemIds[k], itemIds[j]] = [itemIds[j]!, itemIds[k]!];
         }
+        // Each row's rank by each first-stage score in the whole retrieved list, as serving would see it.
+        const fullFeatures = await loadFeatures({ store, needed: firstNeeded, profile, candidates: retrieved, now, seeds: o.strategy.candidates.neighbourhood?.seeds ?? 20 });
+        const fullStage = await scoreCandidates(members, { userId, itemIds: retrieved.itemIds, features: fullFeatures, now });
+        for (const id of o.scorerIds) {
+          const col = fullStage.columns.find((c) => c.scorerId === id)?.raw;
+          const rankOf = new Map<string, number>();
+          if (col) preRankOrder(col).forEach((i, r) => rankOf.set(retrieved.itemIds[i]!, r));
+          preRankParts.get(id)!.push(Uint32Array.from(itemIds, (itemId) => rankOf.get(itemId) ?? NOT_RETRIEVED));
+        }
         const candidates = await candidatesFor(store, o.strategy, profile, itemIds, Math.max(o.strategy.candidates.max, 1000));
         const features = await loadFeatures({ store, needed, profile, candidates, now, seeds: o.strategy.candidates.neighbourhood?.seeds ?? 20 });
         const stage = await scoreCandidates(members, { userId, itemIds, features, now });
@@ -190,5 +212,15 @@ export async function buildLtrLists(events: readonly InteractionEvent[], items: 
     x.set(b, off);
     off += b.length;
   }
-  return { featureNames, x, y: Float32Array.from(ys), groups: Uint32Array.from(groups), meta, missedPositives: missed, positives };
+  const preRanks: Record<string, Uint32Array> = {};
+  for (const [id, parts] of preRankParts) {
+    const r = new Uint32Array(n);
+    let at = 0;
+    for (const part of parts) {
+      r.set(part, at);
+      at += part.length;
+    }
+    preRanks[id] = r;
+  }
+  return { featureNames, x, y: Float32Array.from(ys), groups: Uint32Array.from(groups), meta, missedPositives: missed, positives, preRanks };
 }

@@ -1,6 +1,6 @@
 import type { GbdtModel } from '../gbdt';
 import { mulberry32 } from '../random';
-import type { LtrLists } from './lists';
+import { NOT_RETRIEVED, type LtrLists } from './lists';
 import { choosePrune, prunedNdcg } from './prune';
 
 /** Lists whose positives all sit in the top 30 by `score:good`; `score:bad` is noise; the model scores by good + small noise. */
@@ -51,5 +51,26 @@ describe('choosing the second stage pruning on validation', () => {
     const col = 1;
     expect(prunedNdcg(scores, l, col, 40, 10)).toBe(prunedNdcg(scores, l, col, 1000, 10));
     expect(prunedNdcg(scores, l, col, 10, 10)).toBeLessThanOrEqual(prunedNdcg(scores, l, col, 40, 10));
+  });
+
+  it('counts the top K in the whole retrieved list when the lists carry pre-ranks', () => {
+    // One list of 3 rows; the positive is first within the list by the column, but 60th in the retrieved list.
+    const l: LtrLists = {
+      featureNames: ['score:a', 'other'],
+      x: Float32Array.from([9, 0, 1, 0, 2, 0]),
+      y: Float32Array.from([1, 0, 0]),
+      groups: Uint32Array.from([3]),
+      meta: [{ userId: 'u', cut: 0 }],
+      missedPositives: 0,
+      positives: 1,
+      preRanks: { a: Uint32Array.from([60, 3, NOT_RETRIEVED]) },
+    };
+    const scores = Float32Array.from([5, 1, 0]);
+    // Within the list the positive is kept at top 2; counted in the retrieved list it is pruned at 50 and kept at 100.
+    expect(prunedNdcg(scores, l, 0, 2, 10)).toBe(1);
+    expect(prunedNdcg(scores, l, 0, 50, 10, 'a')).toBeLessThan(1);
+    expect(prunedNdcg(scores, l, 0, 100, 10, 'a')).toBe(1);
+    const c = choosePrune(modelOf(scores), l, ['a'], { tops: [50, 100], tolerance: 0 });
+    expect(c.prune).toEqual({ scorerId: 'a', top: 100 });
   });
 });

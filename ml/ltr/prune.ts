@@ -1,7 +1,8 @@
 /**
  * Choose the learned ranker's pruning on the validation lists: score only the top K candidates
  * by one first-stage score (plugins/ltr/prune.ts), the smallest K whose validation NDCG@k stays
- * within a tolerance of scoring every candidate. Measured with the model that never saw the
+ * within a tolerance of scoring every candidate. "Top K" is counted in the whole retrieved list
+ * (the lists' preRanks), as when serving, not in the subsampled validation list. Measured with the model that never saw the
  * validation lists (the chosen setting's trial model), so the choice is honest.
  */
 import { ndcgAt, type GbdtModel } from '../gbdt';
@@ -29,14 +30,24 @@ export interface PruneChoice {
   readonly tried: ReadonlyArray<{ readonly scorerId: string; readonly top: number; readonly ndcg: number }>;
 }
 
-/** NDCG@k when only each list's `top` rows by column `col` keep the model's score. */
-export function prunedNdcg(scores: Float32Array, lists: LtrLists, col: number, top: number, k: number): number {
+/**
+ * NDCG@k when only the rows within the top `top` by one first-stage score keep the model's score:
+ * ranks in the whole retrieved list (`lists.preRanks[scorerId]`) when the lists carry them, else
+ * ranks within each list by column `col`. The other rows go below, in that order.
+ */
+export function prunedNdcg(scores: Float32Array, lists: LtrLists, col: number, top: number, k: number, scorerId?: string): number {
   const d = lists.featureNames.length;
   const s = Float64Array.from(scores);
+  const full = scorerId !== undefined ? lists.preRanks?.[scorerId] : undefined;
   let start = 0;
   for (let q = 0; q < lists.groups.length; q++) {
     const len = lists.groups[q]!;
-    if (len > top) {
+    if (full) {
+      for (let r = 0; r < len; r++) {
+        const rank = full[start + r]!;
+        if (rank >= top) s[start + r] = -1e30 - Math.min(rank, 1e9);
+      }
+    } else if (len > top) {
       const pre = new Float32Array(len);
       for (let r = 0; r < len; r++) pre[r] = lists.x[(start + r) * d + col]!;
       const order = preRankOrder(pre);
@@ -57,7 +68,7 @@ export function choosePrune(model: GbdtModel, valid: LtrLists, scorerIds: readon
   for (const scorerId of scorerIds) {
     const col = valid.featureNames.indexOf(`score:${scorerId}`);
     if (col < 0) continue;
-    for (const top of o.tops ?? PRUNE_TOPS) tried.push({ scorerId, top, ndcg: prunedNdcg(scores, valid, col, top, k) });
+    for (const top of o.tops ?? PRUNE_TOPS) tried.push({ scorerId, top, ndcg: prunedNdcg(scores, valid, col, top, k, scorerId) });
   }
   const ok = tried.filter((t) => t.ndcg >= full * (1 - tolerance)).sort((a, b) => a.top - b.top || b.ndcg - a.ndcg);
   const best = ok[0];

@@ -62,6 +62,7 @@ export function columnNdcg(l: LtrLists, col: number, k: number): number {
   return ndcgAt(s, l.y, l.groups, k);
 }
 
+/** Training + validation lists for the refit (pre-ranks are only read on validation, so they are dropped). */
 function concat(a: LtrLists, b: LtrLists): LtrLists {
   const x = new Float32Array(a.x.length + b.x.length);
   x.set(a.x);
