@@ -5,12 +5,12 @@
  *
  *   npm run bench:attacks
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bearer, createKey, gatewayEnv, post, startChild, type ChildGateway } from './child-gateway';
 import { DEFAULT_RATE_LIMITS, formatRateLimits } from '../services/access/rate-limit-config';
-import { rssMiB } from './stats';
+import { rssMiB, writeBenchResult } from './stats';
 
 interface GqlError {
   message?: string;
@@ -278,10 +278,7 @@ async function main(): Promise<void> {
     console.log('\n| request | expected | HTTP status + code | ok | time (ms) | server RSS before → after (MiB) |\n|---|---|---|---|---|---|');
     for (const r of rows) console.log(`| ${r.request} | ${r.expected} | ${r.observed.replace(/\|/g, '\\|')} | ${r.pass ? 'yes' : 'NO'} | ${r.ms} | ${r.rssBeforeMiB} → ${r.rssAfterMiB} |`);
     console.log(`\nserver healthy after the run: ${alive}; ${rows.filter((r) => r.pass).length}/${rows.length} as expected`);
-    const resultsDir = join(__dirname, '..', '..', 'bench', 'results');
-    mkdirSync(resultsDir, { recursive: true });
-    const file = join(resultsDir, `attacks-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, `${JSON.stringify({ startedAt: new Date().toISOString(), node: process.version, rows, aliveAfter: alive }, null, 2)}\n`);
+    const file = writeBenchResult('attacks', { startedAt: new Date().toISOString(), node: process.version, rows, aliveAfter: alive });
     console.log(`written ${file}`);
     if (rows.some((r) => !r.pass) || !alive) process.exitCode = 1;
   } finally {

@@ -9,13 +9,14 @@
  *
  *   npm run bench:durability -- [--rounds 3] [--writers 4] [--batch 100] [--min-ms 3000] [--max-ms 6000]
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InteractionEvent } from '../domain/events';
 import { createGraphStore } from '../graph/factory';
 import { seededRandom } from '../plugins/sdk/fixtures';
 import { BENCH_RATE_LIMITS, bearer, createKey, gatewayEnv, post, startChild } from './child-gateway';
+import { writeBenchResult } from './stats';
 
 interface Args {
   rounds: number;
@@ -117,10 +118,7 @@ async function main(): Promise<void> {
     }
     console.log('\n| round | kill -9 after (ms) | sent | acknowledged | found | lost | events in store (all rounds) | restart to healthy (ms) |\n|---|---|---|---|---|---|---|---|');
     for (const r of results) console.log(`| ${r.round} | ${r.killAfterMs} | ${r.sent} | ${r.acknowledged} | ${r.found} | ${r.lost} | ${r.storedEvents} | ${r.restartMs} |`);
-    const resultsDir = join(__dirname, '..', '..', 'bench', 'results');
-    mkdirSync(resultsDir, { recursive: true });
-    const file = join(resultsDir, `durability-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, `${JSON.stringify({ startedAt: new Date().toISOString(), node: process.version, args, rateLimits: BENCH_RATE_LIMITS, rounds: results }, null, 2)}\n`);
+    const file = writeBenchResult('durability', { startedAt: new Date().toISOString(), node: process.version, args, rateLimits: BENCH_RATE_LIMITS, rounds: results });
     console.log(`written ${file}`);
     if (results.some((r) => r.lost > 0 || r.acknowledged === 0)) process.exitCode = 1;
   } finally {

@@ -16,7 +16,7 @@
  *    single-event mutations: what recordEvents costs without the value update.
  * 5. The refresh job's body (every user recomputed and compared) timed in-process.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
@@ -28,7 +28,7 @@ import type { GraphStore } from '../graph/port';
 import { mulberry32 } from '../ml/random';
 import { startGateway, type Gateway } from '../server/gateway';
 import { BENCH_RATE_LIMITS } from './child-gateway';
-import { rssMiB, summarise } from './stats';
+import { rssMiB, summarise, writeBenchResult } from './stats';
 
 interface Args {
   taobao: string;
@@ -159,10 +159,7 @@ async function main(): Promise<void> {
     console.log(row('event -> change on the value-change log', d.eventToLogMs));
     console.log(row('event -> userValue shows it (2 requests)', d.eventToQueryMs));
     console.log(`refresh of ${refresh.users} users: ${Math.round(refreshMs)} ms, ${refresh.changes} changes published`);
-    const resultsDir = join(__dirname, '..', '..', 'bench', 'results');
-    mkdirSync(resultsDir, { recursive: true });
-    const file = join(resultsDir, `duve-latency-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+    const file = writeBenchResult('duve-latency', out);
     console.log(`\nJSON: ${file}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

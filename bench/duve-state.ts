@@ -4,10 +4,9 @@
  *
  *   npm run build && node --expose-gc dist/bench/duve-state.js [--users 100000]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { EVENT_TYPES, type EventType } from '../domain/events';
 import { createDuveLayout, createDuveStateStore, duveStateBytes } from '../ml/duve/state';
+import { writeBenchResult } from './stats';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) {
@@ -51,8 +50,5 @@ for (const types of [['view', 'add_to_cart', 'wishlist', 'purchase'] as EventTyp
   results.push({ types: types.length, users: store.size, payloadBytes: payload, bytesPerUser: Math.round(perUser), mibPer100k: Math.round((perUser * 1e5) / 2 ** 20) });
   console.log(`${types.length} types x 128 dims: ${Math.round(perUser)} bytes/user measured (${payload} payload), ${((perUser * 1e5) / 2 ** 20).toFixed(1)} MiB per 100k users`);
 }
-const dir = join(__dirname, '..', '..', 'bench', 'results');
-mkdirSync(dir, { recursive: true });
-const file = join(dir, `duve-state-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, `${JSON.stringify({ node: process.version, results, kept: kept.length }, null, 2)}\n`);
+const file = writeBenchResult('duve-state', { node: process.version, results, kept: kept.length });
 console.log(`written ${file}`);

@@ -22,7 +22,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -36,7 +36,7 @@ import { newPartnerKey } from '../services/partners';
 import { startRedis, type RunningRedis } from '../test/support/redis';
 import type { FanoutClientResult } from './fanout-clients';
 import { BENCH_RATE_LIMITS } from './child-gateway';
-import { rssMiB } from './stats';
+import { rssMiB, writeBenchResult } from './stats';
 
 interface Args {
   subscribers: number[];
@@ -253,10 +253,7 @@ async function main(): Promise<void> {
     print(adapter, results);
     process.stdout.write(`load average (1/5/15 min) before ${loadBefore.join(' ')}, after ${loadAfter.join(' ')} on ${cpus().length} cores\n`);
     const out = { benchmark: 'fanout', adapter, startedAt, node: process.version, cpus: cpus().length, loadAverage: { before: loadBefore, after: loadAfter }, args, scenarios: results };
-    const dir = join(__dirname, '..', '..', 'bench', 'results');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `fanout-${adapter}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+    const file = writeBenchResult(`fanout-${adapter}`, out);
     process.stdout.write(`\nwritten ${file}\n`);
   } finally {
     await redis?.stop();

@@ -23,7 +23,7 @@ import { seededRandom } from '../plugins/sdk/fixtures';
 import { bundledScorers } from '../server/bundled';
 import { CLI, createKey } from './child-gateway';
 import { freePort, load, waitHealthy, type LoadResult } from './http';
-import { rssMiB, summarise } from './stats';
+import { rssMiB, summarise, writeBenchResult } from './stats';
 
 interface Args {
   file: string;
@@ -149,10 +149,7 @@ async function main(): Promise<void> {
     out.runs = runs;
     out.pooled = pooled;
     out.serverRssMiB = { default: rssMiB(a.child.pid!), learned: rssMiB(b.child.pid!) };
-    const resultsDir = join(__dirname, '..', '..', 'bench', 'results');
-    mkdirSync(resultsDir, { recursive: true });
-    const file = join(resultsDir, `feed-ranker-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+    const file = writeBenchResult('feed-ranker', out);
     console.log(`written ${file}`);
   } finally {
     for (const c of children) c.kill('SIGTERM');

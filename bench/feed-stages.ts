@@ -7,24 +7,20 @@
  *
  *   npm run bench:stages -- --db <store.db> [--ltr <models/ltr>] [--users 300] [--repeat 2] [default|<strategy.json> ...]
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { createGraphStore } from '../graph/factory';
 import { loadOnnxModel } from '../ml/onnx/session';
-import { retrieveCandidates } from '../pipeline/candidates';
-import { loadFeatures } from '../pipeline/features';
-import { rerank } from '../pipeline/rerank';
-import { scoreCandidates, strategyMembers } from '../pipeline/stages';
-import { blend } from '../pipeline/blend';
+import { strategyMembers } from '../pipeline/stages';
+import { createFeedService } from '../pipeline/feed';
 import { DEFAULT_STRATEGY, loadStrategyFile, type Strategy } from '../pipeline/strategy';
-import type { FeatureKey } from '../plugins/sdk/features';
 import { seededRandom } from '../plugins/sdk/fixtures';
 import type { ScorerPlugin } from '../plugins/sdk/contract';
 import { createScorerRegistry } from '../plugins/sdk/registry';
 import { bundledScorers, loadLtrPlugin } from '../server/bundled';
-import { summarise } from './stats';
+import { summarise, writeBenchResult } from './stats';
 
 interface Args {
   db: string;
@@ -78,8 +74,13 @@ async function main(): Promise<void> {
     const out: Record<string, unknown> = { startedAt: new Date().toISOString(), node: process.version, args, results: [] as unknown[] };
     for (const name of args.strategies) {
       const strategy: Strategy = name === 'default' ? DEFAULT_STRATEGY : loadStrategyFile(resolve(name));
-      const members = strategyMembers(strategy, registry);
-      const needed = new Set<FeatureKey>(members.flatMap((m) => m.reg.features));
+      // The gateway's own feed service: the stage times are the ones it reports (FeedResult.stageMs).
+      const service = createFeedService({ store, registry, strategy });
+      const secondIds = new Set<string>(
+        strategyMembers(strategy, registry)
+          .filter((m) => m.stage === 2)
+          .map((m) => m.reg.id),
+      );
       const ms: Record<Stage, number[]> = Object.fromEntries(STAGES.map((s) => [s, [] as number[]])) as Record<Stage, number[]>;
       const scorerMs = new Map<string, number[]>();
       let candidates = 0;
@@ -88,32 +89,20 @@ async function main(): Promise<void> {
       for (let pass = 0; pass <= args.repeat; pass++) {
         const cpu0 = process.cpuUsage();
         for (const userId of sample) {
-          const t: number[] = [performance.now()];
-          const mark = (): void => void t.push(performance.now());
-          const [profile, latest] = await Promise.all([store.userProfile(userId, strategy.historyLimit), store.latestEventTs()]);
-          mark();
-          const c = await retrieveCandidates(store, strategy, profile, []);
-          mark();
-          const features = await loadFeatures({ store, needed, profile, candidates: c, now: latest, seeds: strategy.candidates.neighbourhood?.seeds ?? 20 });
-          mark();
-          const first = members.filter((m) => m.stage === 1 || m.weight === 0);
-          const r = await scoreCandidates(members, { userId, itemIds: c.itemIds, features, now: latest });
-          mark();
-          const { scores } = blend(r.columns, c.itemIds.length);
-          rerank(scores, c.meta, { ...strategy.diversity, limit: strategy.limit });
-          mark();
+          const t0 = performance.now();
+          const r = await service.feed({ userId });
+          const total = performance.now() - t0;
           if (pass === 0) continue;
           requests++;
-          candidates += c.itemIds.length;
-          const secondMs = r.timings.filter((x) => !first.some((m) => m.reg.id === x.scorerId)).reduce((s, x) => s + x.ms, 0);
-          const span = (i: number): number => t[i + 1]! - t[i]!;
-          ms.profile.push(span(0));
-          ms.candidates.push(span(1));
-          ms.features.push(span(2));
+          candidates += r.candidateCount;
+          const secondMs = r.timings.filter((x) => secondIds.has(x.scorerId)).reduce((sum, x) => sum + x.ms, 0);
+          ms.profile.push(r.stageMs.profile);
+          ms.candidates.push(r.stageMs.candidates);
+          ms.features.push(r.stageMs.features);
           ms.secondStage.push(secondMs);
-          ms.firstStage.push(span(3) - secondMs);
-          ms.blendRerank.push(span(4));
-          ms.total.push(t[5]! - t[0]!);
+          ms.firstStage.push(r.stageMs.scoring - secondMs);
+          ms.blendRerank.push(r.stageMs.rerank);
+          ms.total.push(total);
           for (const x of r.timings) scorerMs.set(x.scorerId, [...(scorerMs.get(x.scorerId) ?? []), x.ms]);
         }
         const d = process.cpuUsage(cpu0);
@@ -134,10 +123,7 @@ async function main(): Promise<void> {
     }
     await registry.close();
     await store.close();
-    const resultsDir = join(__dirname, '..', '..', 'bench', 'results');
-    mkdirSync(resultsDir, { recursive: true });
-    const file = join(resultsDir, `feed-stages-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+    const file = writeBenchResult('feed-stages', out);
     console.log(`written ${file}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

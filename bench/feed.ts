@@ -13,7 +13,7 @@
  *    the execution floor.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSchema, graphql } from 'graphql';
@@ -22,7 +22,7 @@ import { createGraphStore } from '../graph/factory';
 import { seededRandom } from '../plugins/sdk/fixtures';
 import { createKey } from './child-gateway';
 import { freePort, load, waitHealthy, type LoadResult } from './http';
-import { rssMiB, summarise, type LatencySummary } from './stats';
+import { rssMiB, summarise, type LatencySummary, writeBenchResult } from './stats';
 
 interface Args {
   gowalla: string;
@@ -128,10 +128,7 @@ async function main(): Promise<void> {
     out.bareGraphqlFloor = bare;
     out.server = { ...(out.server as object), rssAfterLoadMiB: rssMiB(child.pid!) };
     out.candidatesPerRequest = probe.data?.feed.candidateCount;
-    const resultsDir = join(__dirname, '..', '..', 'bench', 'results');
-    mkdirSync(resultsDir, { recursive: true });
-    const file = join(resultsDir, `feed-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+    const file = writeBenchResult('feed', out);
     console.log(`written ${file}`);
   } finally {
     child?.kill('SIGTERM');

@@ -11,11 +11,12 @@
  *
  *   npm run bench:http-audit
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditServer } from 'graphql-http';
 import { BENCH_RATE_LIMITS, createKey, gatewayEnv, startChild, type ChildGateway } from './child-gateway';
+import { writeBenchResult } from './stats';
 
 interface Pass {
   summary: Record<string, number>;
@@ -64,10 +65,7 @@ async function audit(label: string, extraEnv: Record<string, string>, all: boole
 async function main(): Promise<void> {
   const production = await audit('production configuration (admin key: introspection allowed by schema:read)', {}, true);
   const development = await audit('NODE_ENV=development (introspection on, keys on)', { NODE_ENV: 'development' }, false);
-  const resultsDir = join(__dirname, '..', '..', 'bench', 'results');
-  mkdirSync(resultsDir, { recursive: true });
-  const file = join(resultsDir, `http-audit-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ startedAt: new Date().toISOString(), node: process.version, rateLimits: BENCH_RATE_LIMITS, production, development }, null, 2)}\n`);
+  const file = writeBenchResult('http-audit', { startedAt: new Date().toISOString(), node: process.version, rateLimits: BENCH_RATE_LIMITS, production, development });
   console.log(`written ${file}`);
   if ((production.summary.errors ?? 0) > 0) process.exitCode = 1;
 }

@@ -13,13 +13,13 @@
  * alternate ON, OFF, ON, OFF… so both see the same machine. `--off auth` or `--off limits` turns
  * only one of the two off on the OFF gateway, to tell their costs apart (default both).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '../plugins/sdk/fixtures';
 import { BENCH_RATE_LIMITS, bearer, createKey, gatewayEnv, post, startChild, type ChildGateway } from './child-gateway';
 import { load, type LoadResult } from './http';
-import { rssMiB } from './stats';
+import { rssMiB, writeBenchResult } from './stats';
 
 interface Args {
   duration: number;
@@ -123,10 +123,7 @@ async function main(): Promise<void> {
     out.pooled = pooled;
     out.serverRssMiB = { on: rssMiB(on.child.pid!), off: rssMiB(off.child.pid!) };
     out.loadavgEnd = loadavg();
-    const resultsDir = join(__dirname, '..', '..', 'bench', 'results');
-    mkdirSync(resultsDir, { recursive: true });
-    const file = join(resultsDir, `keys-load-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+    const file = writeBenchResult('keys-load', out);
     console.log(`written ${file}`);
   } finally {
     for (const g of gws) await g.stop();

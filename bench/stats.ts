@@ -1,4 +1,6 @@
 /** Small helpers for benchmark figures. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface LatencySummary {
   readonly count: number;
@@ -24,4 +26,13 @@ export function rssMiB(pid: number = process.pid): number {
   const { readFileSync } = require('node:fs') as typeof import('node:fs');
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round((Number(m[1]) / 1024) * 10) / 10 : Number.NaN;
+}
+
+/** Write a benchmark's figures to bench/results/<name>-<ISO time>.json; returns the file's path. */
+export function writeBenchResult(name: string, data: unknown): string {
+  const dir = join(__dirname, '..', '..', 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
+  return file;
 }

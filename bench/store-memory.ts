@@ -11,13 +11,14 @@
  *   npm run bench:store-memory -- [--users 200000] [--items 100000] [--events 1000000] [--anonymous 200000]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventType, InteractionEvent } from '../domain/events';
 import type { ItemRecord, UserRecord } from '../domain/catalog';
 import { createEmbeddedGraphStore } from '../graph/embedded';
 import type { GraphStore } from '../graph/port';
+import { writeBenchResult } from './stats';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) {
@@ -166,10 +167,7 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   console.table(results);
-  const outDir = join(__dirname, '..', '..', 'bench', 'results');
-  mkdirSync(outDir, { recursive: true });
-  const file = join(outDir, `store-memory-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ node: process.version, results }, null, 2)}\n`);
+  const file = writeBenchResult('store-memory', { node: process.version, results });
   console.log(`written ${file}`);
 }
 

@@ -109,23 +109,25 @@ const estimable = (v: VariantData): boolean => v.users.length >= 2 && v.users.so
 type Raw = Omit<Comparison, 'holmPValue' | 'bonferroniPValue' | 'significant'>;
 
 function compare(metric: ExperimentMetric, a: VariantData, b: VariantData, va: MetricValue, vb: MetricValue, alpha: number, seed: number, resamples: number): Raw | null {
-  const base = { metric, variant: b.key, control: a.key };
-  const pair = (lo: number, hi: number) => [lo, hi] as const;
+  type Ci = { readonly lower: number; readonly upper: number };
+  const result = (absoluteLift: number, absoluteCi: Ci, relativeLift: number, relativeCi: Ci, pValue: number, test: Raw['test']): Raw => ({
+    metric,
+    variant: b.key,
+    control: a.key,
+    absoluteLift,
+    absoluteCi: [absoluteCi.lower, absoluteCi.upper],
+    relativeLift,
+    relativeCi: [relativeCi.lower, relativeCi.upper],
+    pValue,
+    test,
+  });
   switch (metric) {
     case 'ctr':
     case 'add_to_cart_rate': {
       const units = (v: VariantData) => ({ numerator: Float64Array.from(v.users, (u) => (metric === 'ctr' ? u.clicks : u.carts)), denominator: Float64Array.from(v.users, (u) => u.impressions) });
       if (!estimable(a) || !estimable(b)) return null;
       const r = ratioDeltaTest(units(a), units(b), { alpha });
-      return {
-        ...base,
-        absoluteLift: r.absoluteLift,
-        absoluteCi: pair(r.absoluteCi.lower, r.absoluteCi.upper),
-        relativeLift: r.relativeLift,
-        relativeCi: pair(r.relativeCi.lower, r.relativeCi.upper),
-        pValue: r.pValue,
-        test: 'delta',
-      };
+      return result(r.absoluteLift, r.absoluteCi, r.relativeLift, r.relativeCi, r.pValue, 'delta');
     }
     case 'conversion_rate':
     case 'retention_7d':
@@ -133,15 +135,7 @@ function compare(metric: ExperimentMetric, a: VariantData, b: VariantData, va: M
     case 'high_value_capture': {
       if (va.denominator === null || vb.denominator === null || !(va.denominator > 0 && vb.denominator > 0)) return null;
       const r = twoProportionZTest({ successesA: va.numerator!, trialsA: va.denominator, successesB: vb.numerator!, trialsB: vb.denominator }, { alpha });
-      return {
-        ...base,
-        absoluteLift: r.absoluteLift,
-        absoluteCi: pair(r.absoluteCi.lower, r.absoluteCi.upper),
-        relativeLift: r.relativeLift,
-        relativeCi: pair(r.relativeCi.lower, r.relativeCi.upper),
-        pValue: r.pValue,
-        test: 'z',
-      };
+      return result(r.absoluteLift, r.absoluteCi, r.relativeLift, r.relativeCi, r.pValue, 'z');
     }
     case 'aov':
     case 'diversity': {
@@ -149,30 +143,14 @@ function compare(metric: ExperimentMetric, a: VariantData, b: VariantData, va: M
       const xb = metric === 'aov' ? b.orderValues : b.diversities;
       if (xa.length < 2 || xb.length < 2) return null;
       const r = welchTTest(summarize(xa), summarize(xb), { alpha });
-      return {
-        ...base,
-        absoluteLift: r.diff,
-        absoluteCi: pair(r.ci.lower, r.ci.upper),
-        relativeLift: r.relativeLift,
-        relativeCi: pair(r.relativeCi.lower, r.relativeCi.upper),
-        pValue: r.pValue,
-        test: 'welch',
-      };
+      return result(r.diff, r.ci, r.relativeLift, r.relativeCi, r.pValue, 'welch');
     }
     case 'gmv_per_impression': {
       const sample = (v: VariantData) => ({ numerator: Float64Array.from(v.users, (u) => u.gmv), denominator: Float64Array.from(v.users, (u) => u.impressions) });
       if (!estimable(a) || !estimable(b)) return null;
       const r = bootstrapRatioComparison(sample(a), sample(b), { alpha, seed, resamples });
       const { pValue } = ratioDeltaTest(sample(a), sample(b), { alpha });
-      return {
-        ...base,
-        absoluteLift: r.difference,
-        absoluteCi: pair(r.differenceCi.lower, r.differenceCi.upper),
-        relativeLift: r.relativeLift,
-        relativeCi: pair(r.relativeCi.lower, r.relativeCi.upper),
-        pValue,
-        test: 'bootstrap',
-      };
+      return result(r.difference, r.differenceCi, r.relativeLift, r.relativeCi, pValue, 'bootstrap');
     }
     case 'p99_latency_ms':
       return null;

@@ -49,6 +49,8 @@ export interface FeedResult {
   readonly candidateCount: number;
   /** Distinct first categories among the returned items / items returned (1 = all different; items without a category count as distinct). 0 for an empty feed. */
   readonly diversity: number;
+  /** Time (ms) of each step of this request: profile, candidates, features, scoring (both stages), blend and re-rank. */
+  readonly stageMs: { readonly profile: number; readonly candidates: number; readonly features: number; readonly scoring: number; readonly rerank: number };
   /** Per-scorer latency (ms) for this request, for logs and metrics. */
   readonly timings: ReadonlyArray<{ readonly scorerId: string; readonly version: string; readonly ms: number; readonly ok: boolean }>;
 }
@@ -80,14 +82,19 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
 
   async function feed(req: FeedRequest): Promise<FeedResult> {
     const limit = req.limit ?? strategy.limit;
+    const t0 = performance.now();
     const [profile, latest] = await Promise.all([store.userProfile(req.userId, strategy.historyLimit), store.latestEventTs()]);
     const now = latest > 0 ? Math.min(latest, clock()) : clock();
+    const t1 = performance.now();
     const candidates = await retrieveCandidates(store, strategy, profile, req.exclude ?? []);
+    const t2 = performance.now();
     const n = candidates.itemIds.length;
     const userValue = readValue ? { userId: req.userId, read: readValue } : undefined;
     const features = await loadFeatures({ store, needed, profile, candidates, now, seeds: strategy.candidates.neighbourhood?.seeds ?? 20, userValue });
+    const t3 = performance.now();
     const { columns, degraded, timings } = await scoreCandidates(members, { userId: req.userId, itemIds: candidates.itemIds, features, now, signal: req.signal });
 
+    const t4 = performance.now();
     let scores: Float64Array;
     let contributions: ReadonlyArray<readonly Contribution[]>;
     const fallback = columns.length === 0;
@@ -99,6 +106,7 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
       ({ scores, contributions } = blend(columns, n));
     }
     const order = rerank(scores, candidates.meta, { ...strategy.diversity, limit });
+    const t5 = performance.now();
     const items: FeedEntry[] = order.map((i, r) => ({
       rank: r + 1,
       itemId: candidates.itemIds[i]!,
@@ -116,6 +124,7 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
       items,
       degraded,
       candidateCount: n,
+      stageMs: { profile: t1 - t0, candidates: t2 - t1, features: t3 - t2, scoring: t4 - t3, rerank: t5 - t4 },
       timings,
     };
   }

@@ -180,6 +180,8 @@ export async function buildLtrLists(events: readonly InteractionEvent[], items: 
           [itemIds[k], itemIds[j]] = [itemIds[j]!, itemIds[k]!];
         }
         // Each row's rank by each first-stage score in the whole retrieved list, as serving would see it.
+        // A second scoring below is not redundant: it scores the training rows (with random negatives)
+        // on the wider neighbourhood that candidatesFor loads, so its scores differ from these.
         const fullFeatures = await loadFeatures({ store, needed: firstNeeded, profile, candidates: retrieved, now, seeds: o.strategy.candidates.neighbourhood?.seeds ?? 20 });
         const fullStage = await scoreCandidates(members, { userId, itemIds: retrieved.itemIds, features: fullFeatures, now });
         for (const id of o.scorerIds) {
