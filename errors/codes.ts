@@ -75,6 +75,18 @@ export enum ErrorCode {
    * the subscription ended. Resume from the last cursor received (nothing after it is lost).
    */
   SUBSCRIBER_TOO_SLOW = 'SUBSCRIBER_TOO_SLOW',
+  /** Publishing: the scorer manifest is malformed; `details.field` names the field (`inputs[0].columns[2]`). */
+  INVALID_MANIFEST = 'INVALID_MANIFEST',
+  /** Publishing: the probe batch failed (the model threw, an output is missing, not finite or the wrong length, or it took longer than the declared timeout); `details.problem` says which. */
+  MODEL_PROBE_FAILED = 'MODEL_PROBE_FAILED',
+  /** Publishing: the version is not above every version already published for the id (versions only go up). */
+  VERSION_NOT_HIGHER = 'VERSION_NOT_HIGHER',
+  /** Publishing: the blob is larger than MAX_MODEL_BYTES. */
+  BLOB_TOO_LARGE = 'BLOB_TOO_LARGE',
+  /** Publishing: a lifecycle change found nothing to act on (no previous version to roll back to, an id published by code). */
+  LIFECYCLE_CONFLICT = 'LIFECYCLE_CONFLICT',
+  /** The published-scorer catalog could not be read or written (Redis or the SQLite file); nothing was changed. */
+  CATALOG_UNAVAILABLE = 'CATALOG_UNAVAILABLE',
   /** Offline evaluation: a line of a split file is malformed; `details.file` and `details.line` (1-based) name it. */
   EVAL_DATA_INVALID = 'EVAL_DATA_INVALID',
   /** Offline evaluation / tuning: a command-line argument is invalid (a window, a cut, a data source, a model); `details.flag` names the flag. */
