@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeOnnxModel, linearModelSpec } from './export';
-import { loadOnnxModel } from './session';
+import { loadOnnxModel, loadOnnxModelBytes } from './session';
 
 describe('ONNX export round trip through onnxruntime-node', () => {
   const dir = mkdtempSync(join(tmpdir(), 'onnx-'));
@@ -32,5 +32,23 @@ describe('ONNX export round trip through onnxruntime-node', () => {
     expect(got[0]).toBeCloseTo(y[0]!, 5);
     expect(got[1]).toBeCloseTo(y[1]!, 5);
     await model.close();
+  });
+  it('opens the same model from its bytes, with the same metadata and outputs', async () => {
+    const bytes = encodeOnnxModel(linearModelSpec({ inputs: [{ name: 'x', width: 3 }], weights: new Float32Array([1, -2, 0.5]), bias: 1 }));
+    const file = join(dir, 'bytes.onnx');
+    writeFileSync(file, bytes);
+    const [a, b] = [await loadOnnxModel(file), await loadOnnxModelBytes(bytes)];
+    expect(b.inputInfo).toEqual(a.inputInfo);
+    expect(b.outputNames).toEqual(['score']);
+    const feed = { x: { data: new Float32Array([1, 1, 2, 0, 1, 0]), dims: [2, 3] } };
+    const [ya, yb] = [await a.run(feed), await b.run(feed)];
+    expect(Array.from(yb.score!.data)).toEqual([1, -1]);
+    expect(yb.score!.dims).toEqual([2, 1]);
+    expect(Array.from(ya.score!.data)).toEqual(Array.from(yb.score!.data));
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('refuses bytes that are not a model', async () => {
+    await expect(loadOnnxModelBytes(new TextEncoder().encode('not an onnx model'))).rejects.toThrow();
   });
 });

@@ -7,13 +7,9 @@ function toPath(uri: string): string {
   return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
 }
 
-/** Open an .onnx file (path or file: URI). Single intra-op thread: the gateway runs many requests at once. */
-export async function loadOnnxModel(uri: string): Promise<ModelSession> {
-  const session = await ort.InferenceSession.create(toPath(uri), {
-    executionProviders: ['cpu'],
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-  });
+const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1 };
+
+function wrap(session: ort.InferenceSession): ModelSession {
   return {
     inputNames: [...session.inputNames],
     outputNames: [...session.outputNames],
@@ -32,4 +28,14 @@ export async function loadOnnxModel(uri: string): Promise<ModelSession> {
       await session.release();
     },
   };
+}
+
+/** Open an .onnx file (path or file: URI). Single intra-op thread: the gateway runs many requests at once. */
+export async function loadOnnxModel(uri: string): Promise<ModelSession> {
+  return wrap(await ort.InferenceSession.create(toPath(uri), SESSION_OPTIONS));
+}
+
+/** Open a model from its bytes (a published scorer's blob), with the same options as loadOnnxModel. */
+export async function loadOnnxModelBytes(bytes: Uint8Array): Promise<ModelSession> {
+  return wrap(await ort.InferenceSession.create(bytes, SESSION_OPTIONS));
 }
