@@ -29,6 +29,10 @@ export interface Config {
   readonly duveModelDir: string;
   readonly ltrModelDir: string;
   readonly modelsDir: string;
+  /** Extra scorer plugin modules loaded at boot (PLUGINS); empty: none. */
+  readonly plugins: readonly string[];
+  /** Folder of scorer plugin modules loaded at boot (PLUGINS_DIR); undefined: none. */
+  readonly pluginsDir: string | undefined;
   readonly duveRefreshMinutes: number;
   readonly valueChangeMinDelta: number;
   readonly partnersFile: string | undefined;
@@ -79,6 +83,13 @@ function nonNegative(raw: string): number {
 }
 const text = (raw: string): string => raw;
 const optional = (raw: string): string | undefined => (raw === '' ? undefined : raw);
+const list = (raw: string): readonly string[] =>
+  Object.freeze(
+    raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  );
 function oneOf<T extends string>(...values: T[]) {
   return (raw: string): T => {
     if (!(values as string[]).includes(raw)) throw new Error(`must be one of ${values.join(', ')}`);
@@ -193,6 +204,21 @@ export const ENV_TABLE: readonly EnvEntry[] = [
     default: 'models',
     meaning: "Folder that a scorer plugin's relative model paths (`model.uri`, `ctx.loadModel`) resolve against, instead of the working directory",
     parse: text,
+  },
+  {
+    env: 'PLUGINS',
+    key: 'plugins',
+    default: '',
+    meaning:
+      'Extra scorer plugin modules loaded at boot, comma-separated: package names (resolved from the working directory) or paths to a .js/.cjs/.mjs file or a package folder (starting with `.` or `/`); one that fails to load or declare is skipped (listed in /healthz `skippedScorers`)',
+    parse: list,
+  },
+  {
+    env: 'PLUGINS_DIR',
+    key: 'pluginsDir',
+    default: '',
+    meaning: 'Folder whose every .js/.cjs/.mjs file and every subfolder with a package.json is a scorer plugin module loaded at boot, after PLUGINS; empty: none',
+    parse: optional,
   },
   { env: 'DUVE_REFRESH_MINUTES', key: 'duveRefreshMinutes', default: '15', meaning: 'Period of the DUVE refresh job (recompute every user value, republish changes)', parse: positive },
   { env: 'VALUE_CHANGE_MIN_DELTA', key: 'valueChangeMinDelta', default: '0', meaning: 'Smallest value change (or any segment change) that is published to partners', parse: nonNegative },

@@ -35,6 +35,7 @@ import { createScorerRegistry, type ScorerRegistry } from '../plugins/sdk/regist
 import { createRequestContext, type GatewayContext } from '../services/context';
 import { buildGatewaySchema } from '../schema/build';
 import { bundledScorers, loadLtrPlugin } from './bundled';
+import { loadPluginModules } from './plugin-loader';
 import { LTR_SCORER_ID } from '../plugins/ltr/scorer';
 import { formatGatewayError } from './errors';
 import { createRequestLimits, requestLimitOptions } from './limits';
@@ -130,6 +131,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const ranker = await loadLtrPlugin(resolve(config.ltrModelDir), logger);
     if (ranker) plugins.push(ranker);
   }
+  // PLUGINS / PLUGINS_DIR: a module or plugin that fails to load or declare is skipped (logged) and listed with the registry's skips.
+  const loaded = await loadPluginModules({ modules: config.plugins, dir: config.pluginsDir, takenIds: plugins.map((p) => p.id), logger: logger.child({ component: 'scorer' }) });
+  plugins.push(...loaded.plugins);
   // A plugin whose model is missing or wrong, or whose setup fails, is skipped (logged); strategies naming it are skipped too.
   const registry = await createScorerRegistry(plugins, {
     logger: logger.child({ component: 'scorer' }),
@@ -137,6 +141,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     loadModel: loadOnnxModel,
     modelsDir: config.modelsDir,
     skipFailing: true,
+    skipped: loaded.skipped,
   });
   let experimentStore: ExperimentStore | undefined;
   let exposureLog: ExposureLog | undefined;
@@ -226,7 +231,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           strategy: feed.digest,
           scorers: registry.list().map((r) => `${r.id}@${r.version}`),
           // Plugins left out at boot (missing or mismatched model, failed setup), with why.
-          skippedScorers: registry.skipped.map((k) => ({ id: `${k.id}@${k.version}`, code: k.code, reason: k.reason })),
+          skippedScorers: registry.skipped.map((k) => ({ id: k.version === '' ? k.id : `${k.id}@${k.version}`, code: k.code, reason: k.reason })),
         });
       } catch (err) {
         res.status(503).json({ status: 'unavailable', error: (err as Error).message });

@@ -23,11 +23,17 @@ export interface RegisteredScorer {
   readonly scorer: Scorer<readonly FeatureKey[]>;
 }
 
-/** A plugin left out at registration (only with `skipFailing`), and why. */
+/** A plugin left out at registration (only with `skipFailing`) or before it (`RegistryOptions.skipped`), and why. */
 export interface SkippedScorer {
+  /** The plugin's id; for a plugin module that loaded no plugin (server/plugin-loader.ts), the module's path. */
   readonly id: string;
+  /** The plugin's version; "" for a module that loaded no plugin. */
   readonly version: string;
-  /** INVALID_PLUGIN (model file missing or unreadable, setup failed), MODEL_INPUT_MISMATCH or MODEL_SHAPE_MISMATCH. */
+  /**
+   * INVALID_PLUGIN (model file missing or unreadable, setup failed; or, from the plugin loader, a
+   * module not found, throwing on load, exporting no scorer, or a malformed declaration),
+   * DUPLICATE_SCORER_ID, UNKNOWN_FEATURE (plugin loader), MODEL_INPUT_MISMATCH or MODEL_SHAPE_MISMATCH.
+   */
   readonly code: ErrorCode;
   readonly reason: string;
 }
@@ -35,7 +41,7 @@ export interface SkippedScorer {
 export interface ScorerRegistry {
   get(id: string): RegisteredScorer | undefined;
   list(): readonly RegisteredScorer[];
-  /** Plugins skipped at registration, in declaration order (empty unless `skipFailing`). */
+  /** Plugins left out before registration (`RegistryOptions.skipped`), then those skipped at it (only with `skipFailing`), in order. */
   readonly skipped: readonly SkippedScorer[];
   /** Close every scorer in reverse registration order; errors are logged, not thrown. */
   close(): Promise<void>;
@@ -58,6 +64,8 @@ export interface RegistryOptions {
    * fail. Default false (the gateway passes true).
    */
   readonly skipFailing?: boolean;
+  /** Plugins left out before registration (the plugin loader's skips), listed first in `skipped` and not logged again. Default none. */
+  readonly skipped?: readonly SkippedScorer[];
 }
 
 function invalid(plugin: { id?: unknown }, message: string): CodedError {
@@ -125,7 +133,7 @@ export async function createScorerRegistry(plugins: readonly ScorerPlugin[], opt
     seen.add(p.id);
   }
   const live: RegisteredScorer[] = [];
-  const skipped: SkippedScorer[] = [];
+  const skipped: SkippedScorer[] = [...(opts.skipped ?? [])];
   const modelsDir = resolve(opts.modelsDir ?? '.');
   const loadModel = (uri: string): Promise<ModelSession> => opts.loadModel(resolveModelUri(uri, modelsDir));
   const close = async (): Promise<void> => {
