@@ -18,6 +18,7 @@ import { evalCommand } from './eval-command';
 import { importCommand } from './import-command';
 import { keysCommand } from './keys-command';
 import { partnerKeyCommand } from './partner-key';
+import { registerScorerCommands } from './scorer-command';
 import { simulateCommand } from './simulate';
 import { trainCommand } from './train-duve';
 import { tuneCommand } from './tune-command';
@@ -99,6 +100,7 @@ program.addCommand(keysCommand(() => loadConfig().accessDbPath));
 program.addCommand(trainCommand());
 program.addCommand(simulateCommand());
 program.addCommand(tuneCommand());
+registerScorerCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CodedError) process.stderr.write(`error ${err.code}: ${err.message}\n`);
