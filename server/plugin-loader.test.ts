@@ -44,6 +44,7 @@ write(
 );
 write(join(plugins, 'h-dup.cjs'), `exports.scorers = [${cjsPlugin('baseline/commercial', 1)}, ${cjsPlugin('cjs/first', 1)}];\n`);
 write(join(plugins, 'i-factory-throws.mjs'), `export function createScorers() { throw new Error('no weights here'); }\n`);
+write(join(plugins, 'j-hangs.mjs'), `await new Promise(() => {});\nexport const scorer = null;\n`);
 write(join(plugins, 'README.md'), 'not a module\n');
 mkdirSync(join(plugins, 'lib-without-package'));
 write(join(root, 'node_modules', 'acme-scorer', 'package.json'), JSON.stringify({ name: 'acme-scorer', main: 'index.js' }));
@@ -77,6 +78,7 @@ describe('scorer plugin loader', () => {
       'g-bad.cjs',
       'h-dup.cjs',
       'i-factory-throws.mjs',
+      'j-hangs.mjs',
     ]);
   });
 
@@ -87,6 +89,7 @@ describe('scorer plugin loader', () => {
       dir: 'plugins',
       cwd: root,
       takenIds: ['baseline/commercial'],
+      loadTimeoutMs: 300,
       logger: log.logger,
     });
     expect(loaded.plugins.map((p) => `${p.id}@${p.version}`)).toEqual([
@@ -111,6 +114,7 @@ describe('scorer plugin loader', () => {
       ['baseline/commercial', '1.2.0', ErrorCode.DUPLICATE_SCORER_ID],
       ['cjs/first', '1.2.0', ErrorCode.DUPLICATE_SCORER_ID],
       [f('i-factory-throws.mjs'), '', ErrorCode.INVALID_PLUGIN],
+      [f('j-hangs.mjs'), '', ErrorCode.INVALID_PLUGIN],
     ]);
     const reasons = loaded.skipped.map((k) => k.reason);
     expect(reasons[0]).toMatch(/missing\.js: not found/);
@@ -123,6 +127,7 @@ describe('scorer plugin loader', () => {
     expect(reasons[7]).toMatch(/export 3 is not a scorer plugin object/);
     expect(reasons[8]).toMatch(/baseline\/commercial is registered twice.*h-dup\.cjs/);
     expect(reasons[10]).toMatch(/createScorers threw: no weights here/);
+    expect(reasons[11]).toMatch(/j-hangs\.mjs: did not load and declare its scorers within 300 ms/);
     // Logged once each, naming the module; a loaded module logs its scorers.
     expect(log.errors).toHaveLength(loaded.skipped.length);
     expect(log.errors.map((e) => e.obj.module)).toEqual([
@@ -134,6 +139,7 @@ describe('scorer plugin loader', () => {
       f('h-dup.cjs'),
       f('h-dup.cjs'),
       f('i-factory-throws.mjs'),
+      f('j-hangs.mjs'),
     ]);
     expect(log.infos.find((i) => i.module === f('a-cjs.cjs'))?.scorers).toEqual(['cjs/first@1.2.0', 'cjs/second@1.2.0']);
 

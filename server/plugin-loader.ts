@@ -28,6 +28,8 @@ export interface PluginLoaderOptions {
   readonly cwd?: string;
   /** Ids already registered (the bundled plugins); a loaded plugin reusing one is skipped (DUPLICATE_SCORER_ID). Default none. */
   readonly takenIds?: Iterable<string>;
+  /** Longest wait (ms) for one module to load and declare its scorers (top-level await, an async createScorers); past it the module is skipped. Default 10000. */
+  readonly loadTimeoutMs?: number;
 }
 
 export interface LoadedPlugins {
@@ -94,6 +96,16 @@ export function listPluginDir(dir: string): string[] {
     });
 }
 
+/** A module that never settles must not hold the boot: it is skipped (and left running; an import cannot be cancelled). */
+async function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(onTimeout()), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
 /** What a module declares, in this order: `createScorers(sdk)`, then `scorers` (an array), then `scorer`; named ESM exports or properties of `module.exports`. */
@@ -149,14 +161,18 @@ export async function loadPluginModules(opts: PluginLoaderOptions): Promise<Load
     let module = spec;
     let declared: unknown[];
     try {
-      module = resolvePluginModule(spec, cwd);
-      let ns: Record<string, unknown>;
-      try {
-        ns = await importModule(module);
-      } catch (err) {
-        throw moduleError(module, `failed to load: ${(err as Error).message}`);
-      }
-      declared = await declaredPlugins(module, ns);
+      const file = resolvePluginModule(spec, cwd);
+      module = file;
+      const load = async (): Promise<unknown[]> => {
+        let ns: Record<string, unknown>;
+        try {
+          ns = await importModule(file);
+        } catch (err) {
+          throw moduleError(file, `failed to load: ${(err as Error).message}`);
+        }
+        return declaredPlugins(file, ns);
+      };
+      declared = await withTimeout(load(), opts.loadTimeoutMs ?? 10_000, () => moduleError(file, `did not load and declare its scorers within ${opts.loadTimeoutMs ?? 10_000} ms`));
     } catch (err) {
       const e = coded(err, module);
       if (typeof e.details.module === 'string') module = e.details.module;
