@@ -35,6 +35,7 @@ export function gatewayEnv(dir: string, extra: Record<string, string> = {}): Nod
     DB_PATH: join(dir, 'store.db'),
     ACCESS_DB_PATH: join(dir, 'access.db'),
     EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'),
+    PUBLISHED_DB_PATH: join(dir, 'published.db'),
     DUVE_MODEL_DIR: join(dir, 'duve'),
     LTR_MODEL_DIR: join(dir, 'ltr'),
     STRATEGIES_DIR: join(dir, 'strategies'),

@@ -62,6 +62,7 @@ async function start(store: GraphStore, dir: string, modelDir: string): Promise<
     DB_PATH: join(dir, 'store.db'),
     DUVE_MODEL_DIR: modelDir,
     EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'),
+    PUBLISHED_DB_PATH: join(dir, 'published.db'),
     ACCESS_DB_PATH: join(dir, 'access.db'),
     LOG_LEVEL: 'silent',
     DUVE_REFRESH_MINUTES: '1440',

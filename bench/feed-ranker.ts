@@ -76,6 +76,7 @@ async function main(): Promise<void> {
         ...process.env,
         DB_PATH: join(sub, 'store.db'),
         EXPERIMENTS_DB_PATH: join(sub, 'experiments.db'),
+        PUBLISHED_DB_PATH: join(sub, 'published.db'),
         ACCESS_DB_PATH: join(sub, 'access.db'),
         DUVE_MODEL_DIR: join(sub, 'duve'),
         STRATEGIES_DIR: join(sub, 'strategies'),

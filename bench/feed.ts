@@ -85,6 +85,7 @@ async function main(): Promise<void> {
       ...process.env,
       DB_PATH: dbPath,
       EXPERIMENTS_DB_PATH: `${dbPath}.experiments`,
+      PUBLISHED_DB_PATH: `${dbPath}.published`,
       ACCESS_DB_PATH: `${dbPath}.access`,
       PORT: String(port),
       HOST: '127.0.0.1',

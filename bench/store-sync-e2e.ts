@@ -44,6 +44,7 @@ async function serve(dir: string, syncMs: number): Promise<Served> {
     HOST: '127.0.0.1',
     DB_PATH: join(dir, 'store.db'),
     EXPERIMENTS_DB_PATH: join(dir, 'exp.db'),
+    PUBLISHED_DB_PATH: join(dir, 'published.db'),
     ACCESS_DB_PATH: join(dir, 'access.db'),
     DUVE_MODEL_DIR: join(dir, 'models'),
     AUTH: 'off',

@@ -33,6 +33,8 @@ export interface Config {
   readonly plugins: readonly string[];
   /** Folder of scorer plugin modules loaded at boot (PLUGINS_DIR); undefined: none. */
   readonly pluginsDir: string | undefined;
+  /** Settings per plugin module name, handed to its `createScorers(sdk, settings)` (PLUGIN_SETTINGS); empty: none. */
+  readonly pluginSettings: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   readonly duveRefreshMinutes: number;
   readonly valueChangeMinDelta: number;
   readonly partnersFile: string | undefined;
@@ -44,6 +46,16 @@ export interface Config {
   readonly valueChangeRetentionHours: number;
   readonly strategiesDir: string;
   readonly experimentsDbPath: string;
+  /** SQLite file of the published-scorer catalog when REDIS_URL is unset. */
+  readonly publishedDbPath: string;
+  /** How often each gateway polls the catalog's change log (ms). */
+  readonly publishedSyncMs: number;
+  /** Largest model blob accepted by POST /blobs (bytes). */
+  readonly maxModelBytes: number;
+  /** Share of feed requests shadow-scored by published versions in shadow mode. */
+  readonly shadowSampleRate: number;
+  /** Delay before a scorer version no longer served is closed (ms). */
+  readonly scorerRetireMs: number;
   readonly maxBodyBytes: number;
   readonly maxQueryTokens: number;
   readonly maxQueryDepth: number;
@@ -90,6 +102,14 @@ const list = (raw: string): readonly string[] =>
       .map((s) => s.trim())
       .filter((s) => s !== ''),
   );
+function settingsByName(raw: string): Readonly<Record<string, Readonly<Record<string, unknown>>>> {
+  if (raw.trim() === '') return Object.freeze({});
+  const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const data: unknown = JSON.parse(raw);
+  if (!isPlain(data)) throw new Error('must be a JSON object of settings objects keyed by plugin module name');
+  for (const [name, value] of Object.entries(data)) if (!isPlain(value)) throw new Error(`"${name}" must map to a JSON object`);
+  return Object.freeze(Object.fromEntries(Object.entries(data).map(([name, value]) => [name, Object.freeze(value as Record<string, unknown>)])));
+}
 function oneOf<T extends string>(...values: T[]) {
   return (raw: string): T => {
     if (!(values as string[]).includes(raw)) throw new Error(`must be one of ${values.join(', ')}`);
@@ -144,6 +164,45 @@ export const ENV_TABLE: readonly EnvEntry[] = [
     parse: text,
   },
   { env: 'EXPERIMENTS_DB_PATH', key: 'experimentsDbPath', default: './data/experiments.db', meaning: 'SQLite file of experiments and the exposure log (created with its folder)', parse: text },
+  {
+    env: 'PUBLISHED_DB_PATH',
+    key: 'publishedDbPath',
+    default: './data/published.db',
+    meaning: 'SQLite file of the published-scorer catalog (versions, model blobs, strategies, change log) when REDIS_URL is unset; with REDIS_URL the catalog is in Redis, shared by every gateway',
+    parse: text,
+  },
+  {
+    env: 'PUBLISHED_SYNC_MS',
+    key: 'publishedSyncMs',
+    default: '1000',
+    meaning: "How often a gateway polls the catalog's change log; a publish, promote or rollback is served everywhere within about this long",
+    parse: int(50, 600000),
+  },
+  {
+    env: 'MAX_MODEL_BYTES',
+    key: 'maxModelBytes',
+    default: '33554432',
+    meaning: 'Largest model accepted by POST /blobs (32 MiB); larger answers 413 BLOB_TOO_LARGE',
+    parse: int(1024, 1024 * 1024 * 1024),
+  },
+  {
+    env: 'SHADOW_SAMPLE_RATE',
+    key: 'shadowSampleRate',
+    default: '0.2',
+    meaning: 'Share of feed requests also scored by published versions in shadow mode (after the answer, never blended), in [0, 1]',
+    parse: (raw: string): number => {
+      const n = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new Error('must be a number in [0, 1]');
+      return n;
+    },
+  },
+  {
+    env: 'SCORER_RETIRE_MS',
+    key: 'scorerRetireMs',
+    default: '30000',
+    meaning: 'After a swap, how long a scorer version no longer served stays open for requests that started before it',
+    parse: int(0, 3600000),
+  },
   { env: 'MAX_EVENTS_PER_BATCH', key: 'maxEventsPerBatch', default: '1000', meaning: 'Most events accepted by one recordEvents call', parse: int(1, 100000) },
   { env: 'FEED_MAX_LIMIT', key: 'maxFeedLimit', default: '100', meaning: 'Largest `limit` a feed query may ask for', parse: int(1, 1000) },
   { env: 'MAX_BODY_BYTES', key: 'maxBodyBytes', default: '1048576', meaning: 'Largest HTTP request body on /graphql; a larger one answers 413 PAYLOAD_TOO_LARGE', parse: int(1024, 100 * 1024 * 1024) },
@@ -219,6 +278,14 @@ export const ENV_TABLE: readonly EnvEntry[] = [
     default: '',
     meaning: 'Folder whose every .js/.cjs/.mjs file and every subfolder with a package.json is a scorer plugin module loaded at boot, after PLUGINS; empty: none',
     parse: optional,
+  },
+  {
+    env: 'PLUGIN_SETTINGS',
+    key: 'pluginSettings',
+    default: '',
+    meaning:
+      'JSON object of settings per plugin module name (file name without extension, folder name or package name), handed to its `createScorers(sdk, settings)`: `{"purchase-count":{"prior":1}}`; empty: none',
+    parse: settingsByName,
   },
   { env: 'DUVE_REFRESH_MINUTES', key: 'duveRefreshMinutes', default: '15', meaning: 'Period of the DUVE refresh job (recompute every user value, republish changes)', parse: positive },
   { env: 'VALUE_CHANGE_MIN_DELTA', key: 'valueChangeMinDelta', default: '0', meaning: 'Smallest value change (or any segment change) that is published to partners', parse: nonNegative },

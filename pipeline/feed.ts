@@ -12,6 +12,7 @@ import { blend, type Contribution } from './blend';
 import { retrieveCandidates, type RetrieverId } from './candidates';
 import { loadFeatures } from './features';
 import { rerank } from './rerank';
+import { runShadow, sampleShadow, shadowFeatures, type ShadowOptions } from './shadow';
 import { scoreCandidates, strategyMembers } from './stages';
 import { strategyDigest, type Strategy } from './strategy';
 
@@ -69,6 +70,8 @@ export interface FeedServiceDeps {
   readonly clock?: () => number;
   /** Reads a user's DUVE state for scorers that declare `user.value`. Default none (the feature is null). */
   readonly userValue?: ((userId: string) => Promise<UserValueState | null>) | undefined;
+  /** Scorers in shadow mode, scored on a sampled share of requests after ranking and never blended (pipeline/shadow.ts). Default none. */
+  readonly shadow?: ShadowOptions | undefined;
 }
 
 export function createFeedService(deps: FeedServiceDeps): FeedService {
@@ -79,6 +82,9 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
   const digest = strategyDigest(strategy, registry);
   // Only a strategy with a scorer that reads DUVE state pays for it (one object per request).
   const readValue = needed.has('user.value') ? deps.userValue : undefined;
+  // A shadowed request also loads what the shadow scorers read (only sampled requests pay for it).
+  const shadowNeeded = new Set<FeatureKey>([...needed, ...shadowFeatures(deps.shadow)]);
+  const readValueShadowed = shadowNeeded.has('user.value') ? deps.userValue : undefined;
 
   async function feed(req: FeedRequest): Promise<FeedResult> {
     const limit = req.limit ?? strategy.limit;
@@ -89,8 +95,10 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
     const candidates = await retrieveCandidates(store, strategy, profile, req.exclude ?? []);
     const t2 = performance.now();
     const n = candidates.itemIds.length;
-    const userValue = readValue ? { userId: req.userId, read: readValue } : undefined;
-    const features = await loadFeatures({ store, needed, profile, candidates, now, seeds: strategy.candidates.neighbourhood?.seeds ?? 20, userValue });
+    const shadowed = n > 0 && sampleShadow(deps.shadow);
+    const valueReader = shadowed ? readValueShadowed : readValue;
+    const userValue = valueReader ? { userId: req.userId, read: valueReader } : undefined;
+    const features = await loadFeatures({ store, needed: shadowed ? shadowNeeded : needed, profile, candidates, now, seeds: strategy.candidates.neighbourhood?.seeds ?? 20, userValue });
     const t3 = performance.now();
     const { columns, degraded, timings } = await scoreCandidates(members, { userId: req.userId, itemIds: candidates.itemIds, features, now, signal: req.signal });
 
@@ -114,6 +122,10 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
       contributions: contributions[i]!,
       sources: fallback ? [...candidates.sources[i]!, 'fallback'] : candidates.sources[i]!,
     }));
+    if (shadowed) {
+      // Detached: the answer does not wait for the shadow scorers, and the client leaving does not cancel them.
+      setImmediate(() => void runShadow(deps.shadow!, { userId: req.userId, strategyId: strategy.id, itemIds: candidates.itemIds, features, now, blended: scores, served: order }));
+    }
     const firstCategories = new Set(order.map((i) => candidates.meta[i]?.categories[0] ?? `#${candidates.itemIds[i]}`));
     return {
       userId: req.userId,

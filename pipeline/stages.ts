@@ -26,8 +26,8 @@ export interface StrategyMember {
 /** The strategy's scorers, resolved in the registry (throws RangeError on an unregistered id). */
 export function strategyMembers(strategy: Strategy, registry: ScorerRegistry): StrategyMember[] {
   const all = strategy.scorers.map((s) => {
-    const reg = registry.get(s.id);
-    if (!reg) throw new RangeError(`strategy ${strategy.id} names unregistered scorer ${s.id}`);
+    const reg = registry.get(s.id, s.version);
+    if (!reg) throw new RangeError(`strategy ${strategy.id} names unregistered scorer ${s.id}${s.version ? `@${s.version}` : ''}`);
     const stage: 1 | 2 = reg.features.includes(SECOND_STAGE_FEATURE) ? 2 : 1;
     return { reg, weight: s.weight, stage, ...(s.normalize ? { normalize: s.normalize } : {}), ...(s.settings ? { settings: s.settings } : {}) };
   });

@@ -1,15 +1,15 @@
 /**
- * The strategies a gateway can serve: the default one (STRATEGY_FILE, else DEFAULT_STRATEGY)
- * plus every `*.json` in STRATEGIES_DIR, each checked against the registry. A file whose scorers
- * are not registered here (e.g. `duve/purchase` on a gateway without a DUVE model) is skipped
- * with its reason, so an experiment that names it fails to start with that reason instead of
- * the gateway failing to boot. Experiments pick among these by id.
+ * The strategy files a gateway can serve: the default one (STRATEGY_FILE, else DEFAULT_STRATEGY)
+ * plus every `*.json` in STRATEGIES_DIR, parsed. A file that does not parse, or repeats an id, is
+ * skipped with its reason. Whether each one's scorers are registered is checked when the serving
+ * set is built (publishing/serving.ts), against the scorers from code and the published ones: a
+ * strategy naming a scorer that is not served there is skipped with the reason, so an experiment
+ * that names it fails to start with that reason instead of the gateway failing to boot.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CodedError } from '../errors/errors';
-import type { ScorerRegistry } from '../plugins/sdk/registry';
-import { checkStrategy, loadStrategyFile, type Strategy } from './strategy';
+import { loadStrategyFile, type Strategy } from './strategy';
 
 export interface StrategyCatalog {
   /** The strategy served outside experiments. */
@@ -19,8 +19,7 @@ export interface StrategyCatalog {
   readonly skipped: ReadonlyArray<{ readonly file: string; readonly reason: string }>;
 }
 
-export function loadStrategyCatalog(defaultStrategy: Strategy, dir: string | undefined, registry: ScorerRegistry): StrategyCatalog {
-  checkStrategy(defaultStrategy, registry);
+export function readStrategyFiles(defaultStrategy: Strategy, dir: string | undefined): StrategyCatalog {
   const strategies = new Map<string, Strategy>([[defaultStrategy.id, defaultStrategy]]);
   const skipped: Array<{ file: string; reason: string }> = [];
   if (dir !== undefined && existsSync(dir)) {
@@ -30,7 +29,6 @@ export function loadStrategyCatalog(defaultStrategy: Strategy, dir: string | und
       const file = join(dir, name);
       try {
         const s = loadStrategyFile(file);
-        checkStrategy(s, registry);
         if (strategies.has(s.id)) {
           skipped.push({ file, reason: `strategy id "${s.id}" is already loaded` });
           continue;

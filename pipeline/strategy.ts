@@ -13,6 +13,11 @@ import { parseScorerSettings } from './scorer-settings';
 export interface StrategyScorer {
   /** Registered scorer id. */
   readonly id: string;
+  /**
+   * A published scorer's version to serve (a canary arm pins the version under test); absent: the
+   * id's live version (a scorer loaded from code has one version, and a pin must equal it).
+   */
+  readonly version?: string;
   /** Non-negative blend weight; weights of the scorers that answer are renormalised to sum 1. */
   readonly weight: number;
   /**
@@ -128,7 +133,14 @@ export function parseStrategy(input: unknown): Strategy {
     const normalize = o.normalize ?? 'minmax';
     if (normalize !== 'minmax' && normalize !== 'none') throw bad(`scorers[${i}].normalize`, 'must be "minmax" or "none"');
     const settings = parseScorerSettings(o.settings, `strategy.scorers[${i}].settings`);
-    return { id: o.id, weight: num(o.weight, `scorers[${i}].weight`, 0, 1000), ...(normalize === 'none' ? { normalize: 'none' as const } : {}), ...(settings ? { settings } : {}) };
+    if (o.version !== undefined && (typeof o.version !== 'string' || !/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(o.version))) throw bad(`scorers[${i}].version`, 'must be a semver string (x.y.z)');
+    return {
+      id: o.id,
+      ...(typeof o.version === 'string' ? { version: o.version } : {}),
+      weight: num(o.weight, `scorers[${i}].weight`, 0, 1000),
+      ...(normalize === 'none' ? { normalize: 'none' as const } : {}),
+      ...(settings ? { settings } : {}),
+    };
   });
   if (scorers.every((x) => x.weight === 0)) throw bad('scorers', 'at least one weight must be positive');
   const method = div.method ?? d.diversity.method;
@@ -193,9 +205,10 @@ export function loadStrategyFile(path: string): Strategy {
 /** Check that every scorer the strategy names is registered. */
 export function checkStrategy(strategy: Strategy, registry: ScorerRegistry): void {
   strategy.scorers.forEach((s, i) => {
-    if (registry.get(s.id)) return;
-    const skip = registry.skipped.find((k) => k.id === s.id);
-    throw bad(`scorers[${i}].id`, skip ? `scorer "${s.id}" was skipped at boot (${skip.code}: ${skip.reason})` : `scorer "${s.id}" is not registered`);
+    if (registry.get(s.id, s.version)) return;
+    const skip = registry.skipped.find((k) => k.id === s.id && (s.version === undefined || k.version === s.version));
+    const what = s.version === undefined ? `scorer "${s.id}"` : `scorer "${s.id}" version ${s.version}`;
+    throw bad(s.version === undefined ? `scorers[${i}].id` : `scorers[${i}].version`, skip ? `${what} was skipped (${skip.code}: ${skip.reason})` : `${what} is not registered`);
   });
 }
 
@@ -204,7 +217,7 @@ export function checkStrategy(strategy: Strategy, registry: ScorerRegistry): voi
  * versions of its scorers. Two feeds with the same digest came from the same recipe.
  */
 export function strategyDigest(strategy: Strategy, registry: ScorerRegistry): string {
-  const scorers = strategy.scorers.map((s) => ({ ...s, version: registry.get(s.id)?.version ?? 'missing' }));
+  const scorers = strategy.scorers.map((s) => ({ ...s, version: registry.get(s.id, s.version)?.version ?? 'missing' }));
   const canonical = JSON.stringify({ ...strategy, scorers });
   return `${strategy.id}@${createHash('sha256').update(canonical).digest('hex').slice(0, 12)}`;
 }

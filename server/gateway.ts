@@ -25,7 +25,18 @@ import { createValueChangeLog } from '../pubsub/factory';
 import type { ValueChangeLog } from '../pubsub/port';
 import { createFeedService, type FeedService } from '../pipeline/feed';
 import { DEFAULT_STRATEGY, loadStrategyFile, type Strategy } from '../pipeline/strategy';
-import { loadStrategyCatalog } from '../pipeline/strategies';
+import { readStrategyFiles } from '../pipeline/strategies';
+import { openCatalog } from '../publishing/catalog/factory';
+import type { CatalogStore } from '../publishing/catalog/port';
+import { createAgreementRecorder } from '../publishing/agreement';
+import { createServing, type Serving } from '../publishing/serving';
+import { startCatalogSync, type CatalogSync } from '../publishing/sync';
+import { createPublishingService, type PublishingService } from '../publishing/service';
+import { parseManifest, type ScorerManifest } from '../publishing/manifest';
+import { admitScorer } from '../publishing/admission';
+import { createPublishedScorer } from '../publishing/onnx-scorer';
+import { loadOnnxModelBytes } from '../ml/onnx/session';
+import { blobUploadHandler } from './blobs';
 import { createExposureLog, type ExposureLog } from '../experiments/exposure-log';
 import { createSqliteExperimentStore } from '../experiments/sqlite';
 import { createExperimentService, type ExperimentService } from '../experiments/service';
@@ -70,6 +81,11 @@ export interface GatewayOptions {
   readonly valueChanges?: ValueChangeLog;
   /** Folder of extra strategy files. Default STRATEGIES_DIR. */
   readonly strategiesDir?: string;
+  /**
+   * How a published version becomes a plugin, from its manifest and model bytes. Default: the ONNX
+   * scorer (publishing/onnx-scorer.ts); tests wrap it to make a version fail or hang at serve time.
+   */
+  readonly publishedScorer?: (manifest: ScorerManifest, model: Uint8Array) => ScorerPlugin;
   /** Name of this instance's refresh queue (one per gateway: each holds its own online state). Default `<host>:<port>`. */
   readonly instanceId?: string;
 }
@@ -79,8 +95,13 @@ export interface Gateway {
   readonly url: string;
   readonly port: number;
   readonly httpServer: Server;
+  /** The default strategy's feed, as served now (it changes when the catalog does). */
   readonly feed: FeedService;
+  /** Scorers served now: from code and published. */
   readonly registry: ScorerRegistry;
+  /** What this instance serves, rebuilt on every catalog change. */
+  readonly serving: Serving;
+  readonly publishing: PublishingService;
   readonly metrics: GatewayMetrics;
   /** DUVE user values; null when no model artifact is served. */
   readonly userValues: UserValueService | null;
@@ -132,7 +153,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     if (ranker) plugins.push(ranker);
   }
   // PLUGINS / PLUGINS_DIR: a module or plugin that fails to load or declare is skipped (logged) and listed with the registry's skips.
-  const loaded = await loadPluginModules({ modules: config.plugins, dir: config.pluginsDir, takenIds: plugins.map((p) => p.id), logger: logger.child({ component: 'scorer' }) });
+  const loaded = await loadPluginModules({ modules: config.plugins, dir: config.pluginsDir, settings: config.pluginSettings, takenIds: plugins.map((p) => p.id), logger: logger.child({ component: 'scorer' }) });
   plugins.push(...loaded.plugins);
   // A plugin whose model is missing or wrong, or whose setup fails, is skipped (logged); strategies naming it are skipped too.
   const registry = await createScorerRegistry(plugins, {
@@ -146,19 +167,53 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   let experimentStore: ExperimentStore | undefined;
   let exposureLog: ExposureLog | undefined;
   let access: Access | undefined;
+  let catalogStore: CatalogStore | undefined;
+  let serving: Serving | undefined;
+  let catalogSync: CatalogSync | undefined;
   try {
     const strategy = opts.strategy ?? (config.strategyFile ? loadStrategyFile(config.strategyFile) : DEFAULT_STRATEGY);
-    const catalog = loadStrategyCatalog(strategy, opts.strategiesDir ?? config.strategiesDir, registry);
-    for (const skip of catalog.skipped) logger.warn(skip, 'strategy file not served here');
+    const files = readStrategyFiles(strategy, opts.strategiesDir ?? config.strategiesDir);
+    for (const skip of files.skipped) logger.warn(skip, 'strategy file not served here');
     // `user.value` for scorers that declare it: the served DUVE engine's state of the user, null without DUVE.
     const readUserValue = userValues === null ? undefined : async (userId: string) => (await userValues.engine().values([userId])).get(userId) ?? null;
-    const feeds = new Map([...catalog.strategies].map(([id, s]) => [id, createFeedService({ store, registry, strategy: s, clock, userValue: readUserValue })] as const));
-    const feed = feeds.get(strategy.id)!;
+    const metrics = createGatewayMetrics();
+    // Published scorers and strategies (Redis with REDIS_URL, else PUBLISHED_DB_PATH): what this instance serves is rebuilt from them on every change.
+    catalogStore = await openCatalog({ redisUrl: config.redisUrl, sqlitePath: config.publishedDbPath });
+    const agreement = createAgreementRecorder(metrics.registry);
+    const scorerLogger = logger.child({ component: 'scorer' });
+    serving = await createServing(
+      {
+        codeRegistry: registry,
+        bootStrategies: files,
+        makeFeed: (s, reg, shadow) => createFeedService({ store, registry: reg, strategy: s, clock, userValue: readUserValue, shadow }),
+        readBlob: (sha) => catalogStore!.getBlob(sha),
+        makePlugin: (v, bytes) => (opts.publishedScorer ?? ((m, b) => createPublishedScorer(m, b, loadOnnxModelBytes)))(v.manifest, bytes),
+        shadowSampleRate: config.shadowSampleRate,
+        recordShadow: (o) => agreement.record(o),
+        logger: scorerLogger,
+        retireAfterMs: config.scorerRetireMs,
+      },
+      await catalogStore.read(),
+    );
+    for (const skip of serving.current().skippedStrategies) logger.warn(skip, 'strategy not served here');
+    catalogSync = startCatalogSync({ catalog: catalogStore, serving, everyMs: config.publishedSyncMs, logger: scorerLogger, clock });
+    const servingNow = serving;
+    const publishing: PublishingService = createPublishingService({
+      catalog: catalogStore,
+      serving,
+      sync: catalogSync,
+      agreement,
+      parseManifest,
+      admit: admitScorer,
+      loadModelBytes: loadOnnxModelBytes,
+      maxModelBytes: config.maxModelBytes,
+      strategyBounds: requestLimitOptions(config, files.strategies.values()).feed,
+      clock,
+    });
     mkdirSync(dirname(config.experimentsDbPath), { recursive: true });
     experimentStore = createSqliteExperimentStore(config.experimentsDbPath);
     exposureLog = createExposureLog(experimentStore, { onError: (err) => logger.error({ err: err.message }, 'exposure log write failed; retrying') });
-    const experiments = await createExperimentService({ store: experimentStore, exposures: exposureLog, strategies: () => new Set(feeds.keys()), clock });
-    const metrics = createGatewayMetrics();
+    const experiments = await createExperimentService({ store: experimentStore, exposures: exposureLog, strategies: () => new Set(servingNow.current().feeds.keys()), clock });
     const ceiling = config.graphStore === 'embedded' ? { users: config.storeMaxUsers, items: config.storeMaxItems, events: config.storeMaxEvents } : null;
     metrics.trackStore(async () => {
       const c = await store.counts();
@@ -176,7 +231,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const app = express();
     const httpServer = createServer(app);
     // Body size, tokens, depth, aliases, directives, cost, feed cost, hidden suggestions (server/limits.ts).
-    const limits = createRequestLimits(requestLimitOptions(config, catalog.strategies.values()));
+    // Published strategies are held to the same feed-cost bounds (publishStrategy refuses larger ones).
+    const limits = createRequestLimits(requestLimitOptions(config, files.strategies.values()));
     // graphql-ws for partners (userValueChanged) on the same port and path as HTTP, under the same parse and validation limits.
     const subscriptions = attachSubscriptionServer({ httpServer, schema, access, valueChanges, logger, development: config.development, limits, rateLimit: rate });
     const apollo = new ApolloServer<GatewayContext>({
@@ -201,10 +257,16 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       ],
     });
     await apollo.start();
+    // `feed` and `feeds` are read once per request (the context copies them), so a request never sees half a swap.
     const services = {
       store,
-      feed,
-      feeds,
+      get feed() {
+        return servingNow.current().feed;
+      },
+      get feeds() {
+        return servingNow.current().feeds;
+      },
+      publishing,
       experiments,
       metrics,
       clock,
@@ -228,16 +290,24 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           counts,
           dependencies: (await checkReadiness({ counts: () => Promise.resolve(counts) }, valueChanges, outbox)).dependencies /* the store just answered: no second probe */,
           sync: storeSync?.status() ?? null,
-          strategy: feed.digest,
-          scorers: registry.list().map((r) => `${r.id}@${r.version}`),
-          // Plugins left out at boot (missing or mismatched model, failed setup), with why.
-          skippedScorers: registry.skipped.map((k) => ({ id: k.version === '' ? k.id : `${k.id}@${k.version}`, code: k.code, reason: k.reason })),
+          strategy: servingNow.current().feed.digest,
+          scorers: servingNow
+            .current()
+            .registry.list()
+            .map((r) => `${r.id}@${r.version}`),
+          shadowScorers: servingNow.current().shadows.map((r) => `${r.id}@${r.version}`),
+          // Plugins left out (missing or mismatched model, failed setup, a module that did not load, a published version that did not load), with why.
+          skippedScorers: servingNow.current().registry.skipped.map((k) => ({ id: k.version === '' ? k.id : `${k.id}@${k.version}`, code: k.code, reason: k.reason })),
+          skippedStrategies: servingNow.current().skippedStrategies,
+          catalog: { kind: catalogStore!.kind, ...catalogSync!.status() },
         });
       } catch (err) {
         res.status(503).json({ status: 'unavailable', error: (err as Error).message });
       }
     });
     app.get('/readyz', readinessHandler(store, valueChanges, outbox));
+    // Model uploads for publishScorer (raw bytes, MAX_MODEL_BYTES): scorers:write, rate limited, audited.
+    app.post('/blobs', requireKey(access, 'scorers:write', rate), blobUploadHandler({ publishing, audit: access.audit, maxBytes: config.maxModelBytes, logger }));
     app.get('/experiments/:id', serveResultsPage);
     app.get('/metrics', requireKey(access, 'metrics:read', rate), async (_req, res) => {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -265,13 +335,19 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     if (config.storeSyncMs > 0) {
       storeSync = startStoreSync({ store, everyMs: config.storeSyncMs, onEvents: async (events) => userValues?.onStored(events), logger: logger.child({ component: 'store-sync' }), clock });
     }
-    logger.info({ url, strategy: feed.digest }, 'gateway listening');
+    logger.info({ url, strategy: servingNow.current().feed.digest }, 'gateway listening');
     return {
       url,
       port,
       httpServer,
-      feed,
-      registry,
+      get feed() {
+        return servingNow.current().feed;
+      },
+      get registry() {
+        return servingNow.current().registry;
+      },
+      serving: servingNow,
+      publishing,
       metrics,
       userValues,
       experiments,
@@ -288,6 +364,9 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         access?.close();
         await jobs.close();
         await userValues?.close();
+        await catalogSync?.stop();
+        await serving?.close();
+        await catalogStore?.close();
         await registry.close();
         await outbox?.close();
         await valueChanges.close();

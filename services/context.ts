@@ -14,6 +14,7 @@ import type { ValueChangeLog } from '../pubsub/port';
 import type { Principal } from './access/access';
 import type { AuditLog } from './access/audit';
 import type { Partner } from './partners';
+import type { PublishingService } from '../publishing/service';
 
 export interface GatewayServices {
   readonly store: GraphStore;
@@ -27,6 +28,8 @@ export interface GatewayServices {
   readonly userValues: UserValueService | null;
   /** The audit log (read by `auditLog`; mutations are appended by server/access.ts). */
   readonly audit: AuditLog;
+  /** Runtime publishing of scorers and strategies; null when the gateway runs without a catalog (tests that pass none). */
+  readonly publishing: PublishingService | null;
   readonly limits: { readonly maxFeedLimit: number; readonly maxEventsPerBatch: number; readonly event: EventBounds };
   /** Server clock (ms); injectable for tests. */
   readonly clock: () => number;

@@ -134,6 +134,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationOut
     HOST: '127.0.0.1',
     DB_PATH: join(dir, 'store.db'),
     EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'),
+    PUBLISHED_DB_PATH: join(dir, 'published.db'),
     ACCESS_DB_PATH: join(dir, 'access.db'),
     DUVE_MODEL_DIR: join(dir, 'models', 'duve'),
     STRATEGIES_DIR: join(dir, 'strategies'),

@@ -17,6 +17,7 @@ async function serveOnce(dir: string, whileUp: (out: string) => Promise<void> = 
       PORT: '0',
       DB_PATH: join(dir, 'db.sqlite'),
       EXPERIMENTS_DB_PATH: join(dir, 'x.db'),
+      PUBLISHED_DB_PATH: join(dir, 'published.db'),
       ACCESS_DB_PATH: join(dir, 'access.db'),
       DUVE_MODEL_DIR: join(dir, 'models'),
       LOG_LEVEL: 'warn',

@@ -19,6 +19,7 @@ async function serveAndSignal(signal: NodeJS.Signals): Promise<{ code: number | 
         PORT: '0',
         DB_PATH: join(dir, 'db.sqlite'),
         EXPERIMENTS_DB_PATH: join(dir, 'x.db'),
+        PUBLISHED_DB_PATH: join(dir, 'published.db'),
         ACCESS_DB_PATH: join(dir, 'access.db'),
         DUVE_MODEL_DIR: modelDir,
         LOG_LEVEL: 'warn',

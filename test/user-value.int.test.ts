@@ -140,6 +140,7 @@ describe('DUVE user values through the gateway', () => {
         DB_PATH: dbPath,
         DUVE_MODEL_DIR: join(root, 'duve'),
         EXPERIMENTS_DB_PATH: join(root, 'experiments.db'),
+        PUBLISHED_DB_PATH: join(root, 'published.db'),
         ACCESS_DB_PATH: join(t.dir, 'access.db'),
         LOG_LEVEL: 'silent',
       }),

@@ -39,7 +39,8 @@ export interface SkippedScorer {
 }
 
 export interface ScorerRegistry {
-  get(id: string): RegisteredScorer | undefined;
+  /** The scorer serving `id`; with `version`, only that version (a published scorer's pinned version). */
+  get(id: string, version?: string): RegisteredScorer | undefined;
   list(): readonly RegisteredScorer[];
   /** Plugins left out before registration (`RegistryOptions.skipped`), then those skipped at it (only with `skipFailing`), in order. */
   readonly skipped: readonly SkippedScorer[];
@@ -162,7 +163,10 @@ export async function createScorerRegistry(plugins: readonly ScorerPlugin[], opt
   }
   const byId = new Map(live.map((r) => [r.id as string, r]));
   return {
-    get: (id) => byId.get(id),
+    get: (id, version) => {
+      const r = byId.get(id);
+      return r !== undefined && (version === undefined || r.version === version) ? r : undefined;
+    },
     list: () => [...live],
     skipped,
     close,

@@ -20,6 +20,8 @@ export const SCOPES = [
   'metrics:read',
   'health:read',
   'schema:read',
+  'scorers:read',
+  'scorers:write',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -30,7 +32,7 @@ export type Role = (typeof ROLES)[number];
 export const ROLE_SCOPES: Readonly<Record<Role, ReadonlySet<Scope>>> = {
   frontend: new Set<Scope>(['feed:read', 'catalog:read']),
   ingest: new Set<Scope>(['events:write', 'catalog:write', 'catalog:read']),
-  analyst: new Set<Scope>(['values:read', 'users:read', 'experiments:read', 'catalog:read', 'metrics:read', 'health:read']),
+  analyst: new Set<Scope>(['values:read', 'users:read', 'experiments:read', 'catalog:read', 'metrics:read', 'health:read', 'scorers:read']),
   admin: new Set<Scope>(SCOPES.filter((s) => s !== 'values:subscribe')),
   partner: new Set<Scope>(['values:subscribe']),
   monitor: new Set<Scope>(['metrics:read', 'health:read']),
@@ -52,6 +54,9 @@ export const OPERATION_RULES: Readonly<Record<RootType, Readonly<Record<string, 
     experiments: 'experiments:read',
     experimentResults: 'experiments:read',
     auditLog: 'audit:read',
+    publishedScorers: 'scorers:read',
+    publishedStrategies: 'scorers:read',
+    catalogChanges: 'scorers:read',
   },
   Mutation: {
     recordEvents: 'events:write',
@@ -62,6 +67,12 @@ export const OPERATION_RULES: Readonly<Record<RootType, Readonly<Record<string, 
     startExperiment: 'experiments:write',
     stopExperiment: 'experiments:write',
     archiveExperiment: 'experiments:write',
+    publishScorer: 'scorers:write',
+    promoteScorer: 'scorers:write',
+    rollbackScorer: 'scorers:write',
+    shadowScorer: 'scorers:write',
+    publishStrategy: 'scorers:write',
+    rollbackStrategy: 'scorers:write',
   },
   Subscription: {
     userValueChanged: 'values:subscribe',

@@ -19,6 +19,8 @@ export type Scalars = {
   EventNumber: { input: number; output: number; }
   /** When an event happened: ISO-8601 date-time text (e.g. 2026-12-01T10:00:00Z) or milliseconds since the epoch. Checked per event: an unparsable or out-of-range time rejects only that event (`events[i].ts`). */
   EventTime: { input: string | number; output: string | number; }
+  /** The `JSONObject` scalar type represents JSON objects as specified by [ECMA-404](http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf). */
+  JSONObject: { input: any; output: any; }
 };
 
 /** A key/value attribute (demographics). */
@@ -61,6 +63,29 @@ export type AuditPage = {
   entries: Array<AuditEntry>;
   /** True when more entries follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** One accepted change of the published catalog. */
+export type CatalogChangeEntry = {
+  __typename?: 'CatalogChangeEntry';
+  /** `publish`, `promote`, `rollback`, `shadow`, `unshadow`. */
+  action: Scalars['String']['output'];
+  at: Scalars['DateTime']['output'];
+  /** Name of the API key that made it. */
+  by: Scalars['String']['output'];
+  byKeyId: Scalars['String']['output'];
+  id: Scalars['String']['output'];
+  /** `scorer` or `strategy`. */
+  kind: Scalars['String']['output'];
+  revision: Scalars['Int']['output'];
+  version?: Maybe<Scalars['String']['output']>;
+};
+
+/** Failures of a shadow scorer by code. */
+export type CodeCount = {
+  __typename?: 'CodeCount';
+  code: Scalars['String']['output'];
+  count: Scalars['Int']['output'];
 };
 
 /** One scorer's part in an item's final score: the explanation. */
@@ -308,6 +333,22 @@ export type ItemInput = {
   title?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** One ONNX input of a published scorer: its name and its feature-vector layout (standard columns, in order). */
+export type ManifestInput = {
+  __typename?: 'ManifestInput';
+  /** Standard column names (docs/writing-a-scorer.md); the input is float32 [N, columns.length]. */
+  columns: Array<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+};
+
+/** The ONNX output holding one score per candidate, and what it means. */
+export type ManifestOutput = {
+  __typename?: 'ManifestOutput';
+  /** `score`, `probability` or `logit`. */
+  meaning: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+};
+
 /** A treatment against the control on one metric. Intervals at 1 − alpha; non-finite bounds (e.g. a relative lift over 0) are null. */
 export type MetricComparison = {
   __typename?: 'MetricComparison';
@@ -346,8 +387,20 @@ export type Mutation = {
   archiveExperiment: Experiment;
   /** Create a draft A/B/n experiment. */
   createExperiment: Experiment;
+  /** Serve a version to strategies naming the id (default: the shadowed version, else the highest). Needs scorers:write. */
+  promoteScorer: PublishedScorer;
+  /** Publish a scorer version: a manifest plus an ONNX model uploaded with POST /blobs. Checked (manifest, input names/shapes/dtypes, a probe batch) before it is accepted. Needs scorers:write (admin). */
+  publishScorer: PublishedScorer;
+  /** Publish the next version of a strategy (JSON as in strategies/*.json) and serve it. A scorer entry may pin a published version (canary). Needs scorers:write. */
+  publishStrategy: PublishedStrategy;
   /** Store interactions. Valid events are stored atomically; invalid ones are reported by index and not stored. */
   recordEvents: RecordEventsResult;
+  /** Serve the version that was live before the current one. Needs scorers:write. */
+  rollbackScorer: PublishedScorer;
+  /** Serve the previous published version of a strategy (rolling back the first one serves the file of that id again, if any). Needs scorers:write. */
+  rollbackStrategy: PublishedStrategy;
+  /** Shadow a version (scored on live requests, never blended), or stop shadowing (version null). Needs scorers:write. */
+  shadowScorer: PublishedScorer;
   /** Start a draft: weights must sum to 1, every strategy must be loaded, and no unlayered overlap on the surface. */
   startExperiment: Experiment;
   /** Stop a running experiment: its users get the default strategy again. */
@@ -371,8 +424,42 @@ export type MutationCreateExperimentArgs = {
 };
 
 
+export type MutationPromoteScorerArgs = {
+  id: Scalars['String']['input'];
+  version?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationPublishScorerArgs = {
+  manifest: Scalars['JSONObject']['input'];
+  model: Scalars['String']['input'];
+  shadow?: Scalars['Boolean']['input'];
+};
+
+
+export type MutationPublishStrategyArgs = {
+  strategy: Scalars['JSONObject']['input'];
+};
+
+
 export type MutationRecordEventsArgs = {
   events: Array<EventInput>;
+};
+
+
+export type MutationRollbackScorerArgs = {
+  id: Scalars['String']['input'];
+};
+
+
+export type MutationRollbackStrategyArgs = {
+  id: Scalars['String']['input'];
+};
+
+
+export type MutationShadowScorerArgs = {
+  id: Scalars['String']['input'];
+  version?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -400,10 +487,72 @@ export type MutationUpsertUsersArgs = {
   users: Array<UserInput>;
 };
 
+/** A scorer published at runtime (a manifest plus an ONNX model), with its lifecycle. */
+export type PublishedScorer = {
+  __typename?: 'PublishedScorer';
+  /** Shadow agreement per version and serving strategy, on the answering instance. */
+  agreement: Array<ShadowAgreement>;
+  id: Scalars['String']['output'];
+  /** The version strategies naming this id serve; null until one is promoted. */
+  live?: Maybe<Scalars['String']['output']>;
+  /** Earlier live versions, oldest first; rollbackScorer restores the last. */
+  liveHistory: Array<Scalars['String']['output']>;
+  /** The version scored in shadow (not blended) on live requests. */
+  shadow?: Maybe<Scalars['String']['output']>;
+  /** Every accepted version, oldest first. */
+  versions: Array<PublishedScorerVersion>;
+};
+
+/** An accepted version of a published scorer. */
+export type PublishedScorerVersion = {
+  __typename?: 'PublishedScorerVersion';
+  description: Scalars['String']['output'];
+  features: Array<Scalars['String']['output']>;
+  inputs: Array<ManifestInput>;
+  /** Loaded on the instance that answered (live, shadowed or pinned by a strategy, and set up). */
+  loadedHere: Scalars['Boolean']['output'];
+  modelBytes: Scalars['Int']['output'];
+  /** SHA-256 of the ONNX model. */
+  modelSha256: Scalars['String']['output'];
+  output: ManifestOutput;
+  /** Why the answering instance could not load it, when it tried. */
+  problem?: Maybe<Scalars['String']['output']>;
+  publishedAt: Scalars['DateTime']['output'];
+  /** Name of the API key that published it. */
+  publishedBy: Scalars['String']['output'];
+  publishedByKeyId: Scalars['String']['output'];
+  timeoutMs: Scalars['Int']['output'];
+  version: Scalars['String']['output'];
+};
+
+/** A strategy published at runtime; it overrides a strategy file of the same id while a version is live. */
+export type PublishedStrategy = {
+  __typename?: 'PublishedStrategy';
+  id: Scalars['String']['output'];
+  live?: Maybe<Scalars['Int']['output']>;
+  liveHistory: Array<Scalars['Int']['output']>;
+  problem?: Maybe<Scalars['String']['output']>;
+  /** The answering instance serves the live version under this id. */
+  servedHere: Scalars['Boolean']['output'];
+  versions: Array<PublishedStrategyVersion>;
+};
+
+/** An accepted version of a published strategy. */
+export type PublishedStrategyVersion = {
+  __typename?: 'PublishedStrategyVersion';
+  publishedAt: Scalars['DateTime']['output'];
+  publishedBy: Scalars['String']['output'];
+  /** The strategy JSON as published. */
+  strategy: Scalars['JSONObject']['output'];
+  version: Scalars['Int']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /** Writes and admin actions with the key that made each, oldest first. Needs scope audit:read (admin). */
   auditLog: AuditPage;
+  /** The catalog change log (who published, promoted, rolled back what), oldest first. Needs scorers:read. */
+  catalogChanges: Array<CatalogChangeEntry>;
   /** Every accepted event type. */
   eventTypes: Array<Scalars['String']['output']>;
   experiment: Experiment;
@@ -413,6 +562,10 @@ export type Query = {
   /** Ranked, diverse, explained items for a user. Unknown users get a cold-start feed. */
   feed: Feed;
   item?: Maybe<Item>;
+  /** Scorers published at runtime, with versions, lifecycle and shadow agreement. Needs scorers:read (analyst, admin). */
+  publishedScorers: Array<PublishedScorer>;
+  /** Strategies published at runtime. Needs scorers:read. */
+  publishedStrategies: Array<PublishedStrategy>;
   /** Ids of the strategies experiments can serve on this gateway. */
   strategies: Array<Scalars['String']['output']>;
   user?: Maybe<User>;
@@ -425,6 +578,12 @@ export type Query = {
 
 export type QueryAuditLogArgs = {
   after?: InputMaybe<Scalars['ID']['input']>;
+  first?: Scalars['Int']['input'];
+};
+
+
+export type QueryCatalogChangesArgs = {
+  after?: Scalars['Int']['input'];
   first?: Scalars['Int']['input'];
 };
 
@@ -453,6 +612,11 @@ export type QueryFeedArgs = {
 
 export type QueryItemArgs = {
   id: Scalars['String']['input'];
+};
+
+
+export type QueryPublishedScorersArgs = {
+  id?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -496,6 +660,26 @@ export type SearchQuery = {
   terms: Array<Scalars['String']['output']>;
   /** Normalised text (lower case, single spaces); also the id. */
   text: Scalars['String']['output'];
+};
+
+/** How far a shadow scorer agrees with what a strategy served, on the answering instance since it started shadowing there. */
+export type ShadowAgreement = {
+  __typename?: 'ShadowAgreement';
+  /** Requests on which the shadow scorer failed, timed out or returned bad scores. */
+  failures: Scalars['Int']['output'];
+  failuresByCode: Array<CodeCount>;
+  /** Mean Spearman correlation between its scores and the served blend, over the candidates (1 = same order). */
+  meanRankCorrelation?: Maybe<Scalars['Float']['output']>;
+  /** Mean share of the served items that are also in its own top N. */
+  meanTopNOverlap?: Maybe<Scalars['Float']['output']>;
+  /** Median shadow scoring time (ms), last 1,000 requests. */
+  p50Ms?: Maybe<Scalars['Float']['output']>;
+  p95Ms?: Maybe<Scalars['Float']['output']>;
+  /** Shadowed requests. */
+  requests: Scalars['Int']['output'];
+  /** The strategy that served the shadowed requests. */
+  strategyId: Scalars['String']['output'];
+  version: Scalars['String']['output'];
 };
 
 /** Sample-ratio-mismatch check: chi-square of exposed users per variant against the traffic weights; mismatch when p < 0.001. */

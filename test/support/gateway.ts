@@ -69,6 +69,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     LTR_MODEL_DIR: join(dir, 'models', 'ltr'),
     STRATEGIES_DIR: join(dir, 'strategies'),
     EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'),
+    PUBLISHED_DB_PATH: join(dir, 'published.db'),
     ACCESS_DB_PATH: join(dir, 'access.db'),
     LOG_LEVEL: 'silent',
     RATE_LIMITS: TEST_RATE_LIMITS,
