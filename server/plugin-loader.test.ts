@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ErrorCode } from '../errors/codes';
 import { eventCount, makeFeatureFixture } from '../plugins/sdk';
 import { createScorerRegistry } from '../plugins/sdk/registry';
-import { listPluginDir, loadPluginModules } from './plugin-loader';
+import { listPluginDir, loadPluginModules, pluginModuleName } from './plugin-loader';
 
 const root = mkdtempSync(join(tmpdir(), 'plugin-loader-'));
 const plugins = join(root, 'plugins');
@@ -19,7 +19,7 @@ const write = (path: string, text: string): void => {
   writeFileSync(path, text);
 };
 /** A CommonJS plugin object whose scores are `k * (index + 1)`. */
-const cjsPlugin = (id: string, k: number, extra = ''): string =>
+const cjsPlugin = (id: string, k: number | string, extra = ''): string =>
   `{ id: '${id}', version: '1.2.0', features: ['item.stats'], ${extra} async setup() { return { async score({ itemIds }) { return Float32Array.from(itemIds, (_, i) => ${k} * (i + 1)); } }; } }`;
 
 write(join(plugins, 'a-cjs.cjs'), `exports.scorers = [${cjsPlugin('cjs/first', 1)}, ${cjsPlugin('cjs/second', 2)}];\n`);
@@ -48,18 +48,20 @@ write(join(plugins, 'j-hangs.mjs'), `await new Promise(() => {});\nexport const 
 write(join(plugins, 'README.md'), 'not a module\n');
 mkdirSync(join(plugins, 'lib-without-package'));
 write(join(root, 'node_modules', 'acme-scorer', 'package.json'), JSON.stringify({ name: 'acme-scorer', main: 'index.js' }));
-write(join(root, 'node_modules', 'acme-scorer', 'index.js'), `exports.createScorers = (sdk) => [${cjsPlugin('acme/pkg', 5)}];\n`);
+write(join(root, 'node_modules', 'acme-scorer', 'index.js'), `exports.createScorers = (sdk, settings) => [${cjsPlugin('acme/pkg', '(settings.k ?? 5)')}];\n`);
 write(join(root, 'extra', 'solo.js'), `exports.scorer = ${cjsPlugin('extra/solo', 6)};\n`);
 
 function recorder() {
   const errors: Array<{ obj: Record<string, unknown>; msg?: string }> = [];
   const infos: Array<Record<string, unknown>> = [];
+  const warns: Array<Record<string, unknown>> = [];
   return {
     errors,
     infos,
+    warns,
     logger: {
       debug() {},
-      warn() {},
+      warn: (obj: object) => void warns.push(obj as Record<string, unknown>),
       info: (obj: object) => void infos.push(obj as Record<string, unknown>),
       error: (obj: object, msg?: string) => void errors.push({ obj: obj as Record<string, unknown>, msg }),
     },
@@ -67,6 +69,17 @@ function recorder() {
 }
 
 describe('scorer plugin loader', () => {
+  it('names a module for PLUGIN_SETTINGS by its package name or its last path part without extension', () => {
+    expect(['acme-scorer', '@acme/scorers', './extra/solo.js', '/srv/plugins/b-esm.mjs', './plugins/c-pkg/', 'x/y.cjs'].map(pluginModuleName)).toEqual([
+      'acme-scorer',
+      '@acme/scorers',
+      'solo',
+      'b-esm',
+      'c-pkg',
+      'y',
+    ]);
+  });
+
   it('lists the .js/.cjs/.mjs files and package folders of PLUGINS_DIR in name order, nothing else', () => {
     expect(listPluginDir(plugins).map((p) => p.slice(plugins.length + 1))).toEqual([
       'a-cjs.cjs',
@@ -90,6 +103,7 @@ describe('scorer plugin loader', () => {
       cwd: root,
       takenIds: ['baseline/commercial'],
       loadTimeoutMs: 300,
+      settings: { 'acme-scorer': { k: 7 }, 'not-configured': {} },
       logger: log.logger,
     });
     expect(loaded.plugins.map((p) => `${p.id}@${p.version}`)).toEqual([
@@ -151,7 +165,9 @@ describe('scorer plugin loader', () => {
       registry.get(id)!.scorer.score({ userId: fx.userId, itemIds: fx.itemIds, features: fx.features, now: fx.now, signal: new AbortController().signal });
     expect(Array.from(await score('cjs/second')).slice(0, 3)).toEqual([2, 4, 6]);
     expect(Array.from(await score('pkg/esm')).slice(0, 2)).toEqual([4, 8]);
-    expect(Array.from(await score('acme/pkg')).slice(0, 2)).toEqual([5, 10]);
+    // createScorers got its PLUGIN_SETTINGS entry (k: 7 instead of its default 5); a name no module has is warned about.
+    expect(Array.from(await score('acme/pkg')).slice(0, 2)).toEqual([7, 14]);
+    expect(log.warns).toEqual([{ module: 'not-configured' }]);
     // The ESM plugin used the SDK it was handed: 1 + purchases of each candidate.
     const expected = fx.itemIds.map((_, i) => 1 + eventCount(fx.features['item.stats'][i], 'purchase', 'totals'));
     expect(expected.some((v) => v > 1)).toBe(true);

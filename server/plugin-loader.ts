@@ -7,16 +7,17 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { extname, isAbsolute, join, resolve } from 'node:path';
+import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { constants, runInThisContext } from 'node:vm';
 import { ErrorCode } from '../errors/codes';
 import { CodedError } from '../errors/errors';
 import * as sdk from '../plugins/sdk';
-import type { PluginLogger, ScorerPlugin } from '../plugins/sdk/contract';
+import type { PluginLogger, ScorerPlugin, ScorerSettings } from '../plugins/sdk/contract';
 import { checkDeclaration, type SkippedScorer } from '../plugins/sdk/registry';
 
 const MODULE_EXTENSIONS = new Set(['.js', '.cjs', '.mjs']);
+const EMPTY_SETTINGS: ScorerSettings = Object.freeze({});
 
 export interface PluginLoaderOptions {
   readonly logger: PluginLogger;
@@ -28,6 +29,8 @@ export interface PluginLoaderOptions {
   readonly cwd?: string;
   /** Ids already registered (the bundled plugins); a loaded plugin reusing one is skipped (DUPLICATE_SCORER_ID). Default none. */
   readonly takenIds?: Iterable<string>;
+  /** Settings per module name (see `pluginModuleName`), handed to `createScorers(sdk, settings)`; `{}` for a module not named here (PLUGIN_SETTINGS). Default none. */
+  readonly settings?: Readonly<Record<string, ScorerSettings>>;
   /** Longest wait (ms) for one module to load and declare its scorers (top-level await, an async createScorers); past it the module is skipped. Default 10000. */
   readonly loadTimeoutMs?: number;
 }
@@ -56,6 +59,14 @@ function moduleError(module: string, message: string): CodedError {
 }
 
 const isPath = (spec: string): boolean => spec.startsWith('.') || isAbsolute(spec) || MODULE_EXTENSIONS.has(extname(spec));
+
+/** The name PLUGIN_SETTINGS knows a module by: a package's name, or a path's last part without its .js/.cjs/.mjs extension. */
+export function pluginModuleName(spec: string): string {
+  if (!isPath(spec)) return spec;
+  const base = basename(spec.replace(/[\\/]+$/, ''));
+  const ext = extname(base);
+  return MODULE_EXTENSIONS.has(ext) ? base.slice(0, -ext.length) : base;
+}
 
 /** The file to import for a specifier: a module file, a folder's package.json `main` or index.js, or a package resolved from `cwd`. */
 export function resolvePluginModule(spec: string, cwd: string): string {
@@ -108,8 +119,8 @@ async function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Err
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
-/** What a module declares, in this order: `createScorers(sdk)`, then `scorers` (an array), then `scorer`; named ESM exports or properties of `module.exports`. */
-async function declaredPlugins(module: string, ns: Record<string, unknown>): Promise<unknown[]> {
+/** What a module declares, in this order: `createScorers(sdk, settings)`, then `scorers` (an array), then `scorer`; named ESM exports or properties of `module.exports`. */
+async function declaredPlugins(module: string, ns: Record<string, unknown>, settings: ScorerSettings): Promise<unknown[]> {
   const sources = isObject(ns.default) ? [ns, ns.default] : [ns];
   const pick = (key: string): unknown => sources.find((s) => s[key] !== undefined)?.[key];
   const factory = pick('createScorers');
@@ -117,7 +128,7 @@ async function declaredPlugins(module: string, ns: Record<string, unknown>): Pro
   if (factory !== undefined) {
     if (typeof factory !== 'function') throw moduleError(module, 'createScorers must be a function');
     try {
-      out = await (factory as (s: typeof sdk) => unknown)(sdk);
+      out = await (factory as (s: typeof sdk, settings: ScorerSettings) => unknown)(sdk, settings);
     } catch (err) {
       throw moduleError(module, `createScorers threw: ${(err as Error).message}`);
     }
@@ -157,6 +168,10 @@ export async function loadPluginModules(opts: PluginLoaderOptions): Promise<Load
       skip({ id: dir, version: '', code: e.code, reason: e.message }, dir);
     }
   }
+  const names = new Set(specs.map(pluginModuleName));
+  for (const name of Object.keys(opts.settings ?? {})) {
+    if (!names.has(name)) opts.logger.warn({ module: name }, 'PLUGIN_SETTINGS names a plugin module that is not configured; its settings are unused');
+  }
   for (const spec of specs) {
     let module = spec;
     let declared: unknown[];
@@ -170,7 +185,7 @@ export async function loadPluginModules(opts: PluginLoaderOptions): Promise<Load
         } catch (err) {
           throw moduleError(file, `failed to load: ${(err as Error).message}`);
         }
-        return declaredPlugins(file, ns);
+        return declaredPlugins(file, ns, opts.settings?.[pluginModuleName(spec)] ?? EMPTY_SETTINGS);
       };
       declared = await withTimeout(load(), opts.loadTimeoutMs ?? 10_000, () => moduleError(file, `did not load and declare its scorers within ${opts.loadTimeoutMs ?? 10_000} ms`));
     } catch (err) {
