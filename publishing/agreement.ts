@@ -45,9 +45,10 @@ interface Acc {
   next: number;
 }
 
+/** Nearest-rank percentile (as bench/stats.ts): the smallest value with at least q of the samples at or below it. */
 function percentile(sorted: readonly number[], q: number): number | null {
   if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
 export function createAgreementRecorder(registry?: Registry): AgreementRecorder {
