@@ -84,7 +84,7 @@ describe('standard columns', () => {
 
   it('wraps any column in log1p', () => {
     expect(values('log1p(item.stats.users)')[0]).toBeCloseTo(Math.log(8), 9);
-    expect(values('log1p(pair.co.sum)')).toEqual([Math.log1p(7), 0, Math.log1p(1)]);
+    values('log1p(pair.co.sum)').forEach((v, i) => expect(v).toBeCloseTo([Math.log1p(7), 0, Math.log1p(1)][i]!, 12));
     expect(standardColumn('log1p(pair.category.overlap)')?.features).toEqual(['user.history', 'user.historyItems', 'item.meta']);
     expect(standardColumn('log1p(nope)')).toBeUndefined();
     expect(standardColumn('log1p(log1p(item.price))')).toBeUndefined();

@@ -20,6 +20,9 @@ import { EVENT_TYPES } from './records';
 /** The features a column may read; a feature that was not loaded reads as missing. */
 export type ColumnFeatures = Partial<FeatureValues>;
 
+/** Where a column writes: a float32 tensor (serving) or a float64 array (tools, tests). */
+export type ColumnTarget = Float32Array | Float64Array;
+
 export interface StandardColumn {
   /** The name a manifest's `inputs[].columns` uses. */
   readonly name: string;
@@ -28,10 +31,12 @@ export interface StandardColumn {
   /** One line: what the value is. */
   readonly doc: string;
   /**
-   * The column over one request: per-request work (e.g. the user's history categories) is done
-   * once here; the returned function gives candidate i's value (finite, ≥ 0).
+   * Write the column's value for candidates 0..n-1 to `out[i * stride + offset]` (finite, ≥ 0).
+   * Per-request work (e.g. indexing the user's history categories) is done once per call. Each
+   * family loops in its own code, so the per-cell work is a monomorphic property read rather
+   * than a call through a closure shared by every column.
    */
-  bind(features: ColumnFeatures, now: number): (i: number) => number;
+  fill(features: ColumnFeatures, now: number, out: ColumnTarget, n: number, stride: number, offset: number): void;
 }
 
 /** Cap of `item.stats.ageDays`, and its value for an item without events. */
@@ -41,89 +46,101 @@ export const HIT_RETRIEVERS = ['recent', 'neighbourhood', 'category', 'trending'
 
 const DAY_MS = 24 * 3600 * 1000;
 const fin = (v: number | null | undefined): number => (v !== null && v !== undefined && Number.isFinite(v) ? v : 0);
-const zero = (): number => 0;
 
-function col(name: string, features: readonly FeatureKey[], doc: string, bind: StandardColumn['bind']): StandardColumn {
-  return { name, features, doc, bind };
+function col(name: string, features: readonly FeatureKey[], doc: string, fill: StandardColumn['fill']): StandardColumn {
+  return { name, features, doc, fill };
+}
+
+function constant(out: ColumnTarget, v: number, n: number, stride: number, offset: number): void {
+  for (let i = 0; i < n; i++) out[i * stride + offset] = v;
+}
+
+function countColumn(type: string, k: number, kind: 'totals' | 'decayed'): StandardColumn {
+  const name = kind === 'totals' ? `item.stats.${type}` : `item.stats.${type}.decayed`;
+  const doc = kind === 'totals' ? `plain count of \`${type}\` events on the item` : `time-decayed count of \`${type}\` events (the store's half-life)`;
+  return col(name, ['item.stats'], doc, (f, _now, out, n, stride, offset) => {
+    const s = f['item.stats'];
+    for (let i = 0; i < n; i++) {
+      const st = s?.[i];
+      out[i * stride + offset] = st ? Math.max(0, fin(st[kind][k])) : 0;
+    }
+  });
+}
+
+function statField(name: string, key: 'users' | 'totalRevenue' | 'decayedRevenue', doc: string): StandardColumn {
+  return col(name, ['item.stats'], doc, (f, _now, out, n, stride, offset) => {
+    const s = f['item.stats'];
+    for (let i = 0; i < n; i++) {
+      const st = s?.[i];
+      out[i * stride + offset] = st ? Math.max(0, fin(st[key])) : 0;
+    }
+  });
 }
 
 function statsColumns(): StandardColumn[] {
   const out: StandardColumn[] = [];
-  EVENT_TYPES.forEach((type, k) => {
-    out.push(
-      col(`item.stats.${type}`, ['item.stats'], `plain count of \`${type}\` events on the item`, (f) => {
-        const s = f['item.stats'];
-        return s ? (i) => fin(s[i]?.totals[k]) : zero;
-      }),
-      col(`item.stats.${type}.decayed`, ['item.stats'], `time-decayed count of \`${type}\` events (the store's half-life)`, (f) => {
-        const s = f['item.stats'];
-        return s ? (i) => fin(s[i]?.decayed[k]) : zero;
-      }),
-    );
-  });
+  EVENT_TYPES.forEach((type, k) => out.push(countColumn(type, k, 'totals'), countColumn(type, k, 'decayed')));
   out.push(
-    col('item.stats.users', ['item.stats'], 'distinct users who interacted with the item', (f) => {
+    statField('item.stats.users', 'users', 'distinct users who interacted with the item'),
+    statField('item.stats.revenue', 'totalRevenue', 'total revenue (sum of purchase values)'),
+    statField('item.stats.revenue.decayed', 'decayedRevenue', 'time-decayed revenue'),
+    col('item.stats.ageDays', ['item.stats'], `days since the item's newest event, capped at ${AGE_CAP_DAYS} (the cap when it has none)`, (f, now, out, n, stride, offset) => {
       const s = f['item.stats'];
-      return s ? (i) => fin(s[i]?.users) : zero;
-    }),
-    col('item.stats.revenue', ['item.stats'], 'total revenue (sum of purchase values)', (f) => {
-      const s = f['item.stats'];
-      return s ? (i) => fin(s[i]?.totalRevenue) : zero;
-    }),
-    col('item.stats.revenue.decayed', ['item.stats'], 'time-decayed revenue', (f) => {
-      const s = f['item.stats'];
-      return s ? (i) => fin(s[i]?.decayedRevenue) : zero;
-    }),
-    col('item.stats.ageDays', ['item.stats'], `days since the item's newest event, capped at ${AGE_CAP_DAYS} (the cap when it has none)`, (f, now) => {
-      const s = f['item.stats'];
-      return (i) => {
+      for (let i = 0; i < n; i++) {
         const last = s?.[i]?.lastTs ?? 0;
-        if (!(last > 0) || !Number.isFinite(now)) return AGE_CAP_DAYS;
-        return Math.min(AGE_CAP_DAYS, Math.max(0, (now - last) / DAY_MS));
-      };
+        out[i * stride + offset] = last > 0 && Number.isFinite(now) ? Math.min(AGE_CAP_DAYS, Math.max(0, (now - last) / DAY_MS)) : AGE_CAP_DAYS;
+      }
     }),
   );
   return out;
 }
 
 function coInteractionColumns(): StandardColumn[] {
-  const rowOf = (f: ColumnFeatures, i: number): Float32Array | null | undefined => f['pair.coInteraction']?.rows[i];
   return [
-    col('pair.co.sum', ['pair.coInteraction'], "sum of the item's co-counts with the user's recent items (the seeds)", (f) => (i) => {
-      const r = rowOf(f, i);
-      let s = 0;
-      if (r) for (let k = 0; k < r.length; k++) s += fin(r[k]);
-      return Math.max(0, s);
+    col('pair.co.sum', ['pair.coInteraction'], "sum of the item's co-counts with the user's recent items (the seeds)", (f, _now, out, n, stride, offset) => {
+      const rows = f['pair.coInteraction']?.rows;
+      for (let i = 0; i < n; i++) {
+        const r = rows?.[i];
+        let v = 0;
+        if (r) for (let k = 0; k < r.length; k++) v += Math.max(0, fin(r[k]));
+        out[i * stride + offset] = v;
+      }
     }),
-    col('pair.co.max', ['pair.coInteraction'], 'largest co-count with one seed', (f) => (i) => {
-      const r = rowOf(f, i);
-      let m = 0;
-      if (r) for (let k = 0; k < r.length; k++) m = Math.max(m, fin(r[k]));
-      return m;
+    col('pair.co.max', ['pair.coInteraction'], 'largest co-count with one seed', (f, _now, out, n, stride, offset) => {
+      const rows = f['pair.coInteraction']?.rows;
+      for (let i = 0; i < n; i++) {
+        const r = rows?.[i];
+        let v = 0;
+        if (r) for (let k = 0; k < r.length; k++) v = Math.max(v, fin(r[k]));
+        out[i * stride + offset] = v;
+      }
     }),
-    col('pair.co.seeds', ['pair.coInteraction'], 'seeds with a non-zero co-count', (f) => (i) => {
-      const r = rowOf(f, i);
-      let c = 0;
-      if (r) for (let k = 0; k < r.length; k++) if (fin(r[k]) > 0) c++;
-      return c;
+    col('pair.co.seeds', ['pair.coInteraction'], 'seeds with a non-zero co-count', (f, _now, out, n, stride, offset) => {
+      const rows = f['pair.coInteraction']?.rows;
+      for (let i = 0; i < n; i++) {
+        const r = rows?.[i];
+        let v = 0;
+        if (r) for (let k = 0; k < r.length; k++) if (fin(r[k]) > 0) v++;
+        out[i * stride + offset] = v;
+      }
     }),
-    col('item.degree', ['pair.coInteraction'], "the item's distinct-user degree in the interaction graph", (f) => {
+    col('item.degree', ['pair.coInteraction'], "the item's distinct-user degree in the interaction graph", (f, _now, out, n, stride, offset) => {
       const d = f['pair.coInteraction']?.degree;
-      return d ? (i) => Math.max(0, fin(d[i])) : zero;
+      for (let i = 0; i < n; i++) out[i * stride + offset] = d ? Math.max(0, fin(d[i])) : 0;
     }),
   ];
 }
 
 /**
  * Share of the user's distinct history items (those with a catalogue record) that share a
- * category with candidate i. The history's category -> items index is built once per request;
+ * category with each candidate. The history's category -> items index is built once per call;
  * a candidate with several categories counts each history item once (a stamp array).
  */
-function bindCategoryOverlap(f: ColumnFeatures): (i: number) => number {
+function fillCategoryOverlap(f: ColumnFeatures, _now: number, out: ColumnTarget, n: number, stride: number, offset: number): void {
   const history = f['user.history'];
   const records = f['user.historyItems'];
   const meta = f['item.meta'];
-  if (!history || !records || !meta) return zero;
+  if (!history || !records || !meta) return constant(out, 0, n, stride, offset);
   const byCategory = new Map<string, number[]>();
   const seen = new Set<string>();
   for (const h of history) {
@@ -139,54 +156,56 @@ function bindCategoryOverlap(f: ColumnFeatures): (i: number) => number {
     }
   }
   const total = seen.size;
-  if (total === 0) return zero;
   const stamp = new Uint32Array(total);
   let generation = 0;
-  return (i) => {
-    const cats = meta[i]?.categories;
-    if (!cats || cats.length === 0) return 0;
-    if (cats.length === 1) return (byCategory.get(cats[0]!)?.length ?? 0) / total;
-    generation++;
-    let hits = 0;
-    for (const c of cats) {
-      for (const h of byCategory.get(c) ?? []) {
-        if (stamp[h] !== generation) {
-          stamp[h] = generation;
-          hits++;
+  for (let i = 0; i < n; i++) {
+    const cats = total === 0 ? undefined : meta[i]?.categories;
+    let v = 0;
+    if (cats && cats.length === 1) v = (byCategory.get(cats[0]!)?.length ?? 0) / total;
+    else if (cats && cats.length > 1) {
+      generation++;
+      let hits = 0;
+      for (const c of cats) {
+        for (const h of byCategory.get(c) ?? []) {
+          if (stamp[h] !== generation) {
+            stamp[h] = generation;
+            hits++;
+          }
         }
       }
+      v = hits / total;
     }
-    return hits / total;
-  };
+    out[i * stride + offset] = v;
+  }
+}
+
+function userValueColumn(key: 'purchaseProbability' | 'expectedSpend' | 'expectedPurchases', doc: string): StandardColumn {
+  return col(`user.value.${key}`, ['user.value'], doc, (f, _now, out, n, stride, offset) => constant(out, Math.max(0, fin(f['user.value']?.[key])), n, stride, offset));
+}
+
+function retrievalHitColumn(r: string): StandardColumn {
+  return col(`pair.retrieval.${r}.hit`, ['pair.retrieval'], `1 when the \`${r}\` retriever proposed the item, else 0`, (f, _now, out, n, stride, offset) => {
+    const ret = f['pair.retrieval'];
+    const k = ret ? ret.retrievers.indexOf(r) : -1;
+    const ranks = k >= 0 ? ret?.ranks[k] : undefined;
+    for (let i = 0; i < n; i++) out[i * stride + offset] = ranks && (ranks[i] ?? -1) >= 0 ? 1 : 0;
+  });
 }
 
 function userAndPairColumns(): StandardColumn[] {
-  const value = (key: 'purchaseProbability' | 'expectedSpend' | 'expectedPurchases', doc: string): StandardColumn =>
-    col(`user.value.${key}`, ['user.value'], doc, (f) => {
-      const v = Math.max(0, fin(f['user.value']?.[key]));
-      return () => v;
-    });
   return [
-    col('item.price', ['item.meta'], "the item's unit price (0 when unknown)", (f) => {
+    col('item.price', ['item.meta'], "the item's unit price (0 when unknown)", (f, _now, out, n, stride, offset) => {
       const m = f['item.meta'];
-      return m ? (i) => Math.max(0, fin(m[i]?.price)) : zero;
+      for (let i = 0; i < n; i++) out[i * stride + offset] = Math.max(0, fin(m?.[i]?.price));
     }),
-    col('pair.category.overlap', ['user.history', 'user.historyItems', 'item.meta'], "share of the user's distinct history items that share a category with the item", bindCategoryOverlap),
-    col('user.history.length', ['user.history'], "rows in the user's recent history (0 for a cold user)", (f) => {
-      const n = f['user.history']?.length ?? 0;
-      return () => n;
-    }),
-    value('purchaseProbability', 'DUVE: P(at least one purchase over the horizon) (0 without a DUVE state)'),
-    value('expectedSpend', 'DUVE: expected spend over the horizon (0 without a DUVE state)'),
-    value('expectedPurchases', 'DUVE: expected purchases over the horizon (0 without a DUVE state)'),
-    ...HIT_RETRIEVERS.map((r) =>
-      col(`pair.retrieval.${r}.hit`, ['pair.retrieval'], `1 when the \`${r}\` retriever proposed the item, else 0`, (f) => {
-        const ret = f['pair.retrieval'];
-        const k = ret ? ret.retrievers.indexOf(r) : -1;
-        const ranks = k >= 0 ? ret?.ranks[k] : undefined;
-        return ranks ? (i) => ((ranks[i] ?? -1) >= 0 ? 1 : 0) : zero;
-      }),
+    col('pair.category.overlap', ['user.history', 'user.historyItems', 'item.meta'], "share of the user's distinct history items that share a category with the item", fillCategoryOverlap),
+    col('user.history.length', ['user.history'], "rows in the user's recent history (0 for a cold user)", (f, _now, out, n, stride, offset) =>
+      constant(out, f['user.history']?.length ?? 0, n, stride, offset),
     ),
+    userValueColumn('purchaseProbability', 'DUVE: P(at least one purchase over the horizon) (0 without a DUVE state)'),
+    userValueColumn('expectedSpend', 'DUVE: expected spend over the horizon (0 without a DUVE state)'),
+    userValueColumn('expectedPurchases', 'DUVE: expected purchases over the horizon (0 without a DUVE state)'),
+    ...HIT_RETRIEVERS.map(retrievalHitColumn),
   ];
 }
 
@@ -207,18 +226,20 @@ export function standardColumn(name: string): StandardColumn | undefined {
     name,
     features: base.features,
     doc: `ln(1 + ${base.name})`,
-    bind(f, now) {
-      const v = base.bind(f, now);
-      return (i) => Math.log1p(Math.max(0, v(i)));
+    fill(f, now, out, n, stride, offset) {
+      base.fill(f, now, out, n, stride, offset);
+      for (let i = 0; i < n; i++) out[i * stride + offset] = Math.log1p(Math.max(0, out[i * stride + offset]!));
     },
   };
 }
 
-/** One column's value for candidate i (binds the column for this call: for tests and tools, not per cell). */
+/** Candidate i's value of one column, in float64 (computes the column for candidates 0..i: for tests and tools, not per cell). */
 export function columnValue(name: string, features: ColumnFeatures, i: number, now: number): number {
   const c = standardColumn(name);
   if (!c) throw new RangeError(`unknown standard column "${name}"`);
-  return c.bind(features, now)(i);
+  const out = new Float64Array(i + 1);
+  c.fill(features, now, out, i + 1, 1, 0);
+  return out[i]!;
 }
 
 export interface ColumnLayout {
@@ -245,10 +266,7 @@ export function columnLayout(columns: readonly string[]): ColumnLayout {
     features: Object.freeze(features),
     tensor(f, n, now) {
       const data = new Float32Array(n * w);
-      for (let j = 0; j < w; j++) {
-        const value = resolved[j]!.bind(f, now);
-        for (let i = 0; i < n; i++) data[i * w + j] = value(i);
-      }
+      for (let j = 0; j < w; j++) resolved[j]!.fill(f, now, data, n, w, j);
       return { data, dims: [n, w] };
     },
   };

@@ -13,7 +13,7 @@ export type { CoInteractionFeature, FeatureKey, FeatureRows, FeatureValues, Firs
 export type { DenseTensor, ModelInputInfo, ModelSession } from './model';
 export { defineLayout } from './layout';
 export { AGE_CAP_DAYS, HIT_RETRIEVERS, STANDARD_COLUMNS, columnLayout, columnValue, standardColumn } from './columns';
-export type { ColumnFeatures, ColumnLayout, StandardColumn } from './columns';
+export type { ColumnFeatures, ColumnLayout, ColumnTarget, StandardColumn } from './columns';
 export type { ColumnFn, FeatureLayout } from './layout';
 export { EVENT_TYPES, eventCount, eventCounts, eventTypeIndex } from './stats';
 export type { EventType, StatsKind } from './stats';
