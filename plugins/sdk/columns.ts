@@ -58,11 +58,21 @@ function constant(out: ColumnTarget, v: number, n: number, stride: number, offse
 function countColumn(type: string, k: number, kind: 'totals' | 'decayed'): StandardColumn {
   const name = kind === 'totals' ? `item.stats.${type}` : `item.stats.${type}.decayed`;
   const doc = kind === 'totals' ? `plain count of \`${type}\` events on the item` : `time-decayed count of \`${type}\` events (the store's half-life)`;
+  // Two loops, not `st[kind]`: a property read by a variable key is several times slower per cell.
+  if (kind === 'totals') {
+    return col(name, ['item.stats'], doc, (f, _now, out, n, stride, offset) => {
+      const s = f['item.stats'];
+      for (let i = 0; i < n; i++) {
+        const v = s?.[i]?.totals[k];
+        out[i * stride + offset] = v !== undefined && v > 0 && v < Infinity ? v : 0;
+      }
+    });
+  }
   return col(name, ['item.stats'], doc, (f, _now, out, n, stride, offset) => {
     const s = f['item.stats'];
     for (let i = 0; i < n; i++) {
-      const st = s?.[i];
-      out[i * stride + offset] = st ? Math.max(0, fin(st[kind][k])) : 0;
+      const v = s?.[i]?.decayed[k];
+      out[i * stride + offset] = v !== undefined && v > 0 && v < Infinity ? v : 0;
     }
   });
 }
