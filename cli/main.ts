@@ -19,6 +19,7 @@ import { importCommand } from './import-command';
 import { keysCommand } from './keys-command';
 import { partnerKeyCommand } from './partner-key';
 import { registerScorerCommands } from './scorer-command';
+import { addRemoteScorerCommands } from './scorer-remote';
 import { simulateCommand } from './simulate';
 import { trainCommand } from './train-duve';
 import { tuneCommand } from './tune-command';
@@ -100,7 +101,7 @@ program.addCommand(keysCommand(() => loadConfig().accessDbPath));
 program.addCommand(trainCommand());
 program.addCommand(simulateCommand());
 program.addCommand(tuneCommand());
-registerScorerCommands(program);
+addRemoteScorerCommands(registerScorerCommands(program));
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CodedError) process.stderr.write(`error ${err.code}: ${err.message}\n`);

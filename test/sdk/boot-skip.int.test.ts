@@ -57,8 +57,8 @@ describe('boot with a broken scorer plugin', () => {
     ]);
     expect(skipped[0]!.reason).toContain(`cannot open model ${join(models, 'acme', 'missing.onnx')}`);
     expect(skipped[1]!.reason).toMatch(/\[N, 5\], 5 wide; the declared layout needs float32 \[N, 6\]/);
-    const strategySkip = lines.find((l) => l.msg === 'strategy file not served here');
-    expect(strategySkip?.reason).toMatch(/scorer "acme\/missing" was skipped at boot \(INVALID_PLUGIN: .*missing\.onnx/);
+    const strategySkip = lines.find((l) => l.msg === 'strategy not served here');
+    expect(strategySkip?.reason).toMatch(/scorer "acme\/missing" was skipped \(INVALID_PLUGIN: .*missing\.onnx/);
     expect(t.gateway.registry.list().map((r) => r.id)).toEqual(['baseline/commercial']);
     const health = (await (await t.get('/healthz')).json()) as { scorers: string[]; skippedScorers: Array<{ id: string; code: string; reason: string }> };
     expect(health.scorers).toEqual(['baseline/commercial@1.0.0']);
@@ -79,6 +79,6 @@ describe('boot with a broken scorer plugin', () => {
 
   it('refuses to boot when the default strategy names a skipped plugin, giving the reason', async () => {
     const start = startTestGateway({ plugins: plugins(), strategy: parseStrategy({ scorers: [{ id: 'acme/missing', weight: 1 }] }), env });
-    await expect(start).rejects.toMatchObject({ code: 'INVALID_STRATEGY', message: expect.stringMatching(/"acme\/missing" was skipped at boot \(INVALID_PLUGIN: .*missing\.onnx/) });
+    await expect(start).rejects.toMatchObject({ code: 'INVALID_STRATEGY', message: expect.stringMatching(/"acme\/missing" was skipped \(INVALID_PLUGIN: .*missing\.onnx/) });
   });
 });

@@ -17,7 +17,7 @@ import type { GraphStore } from '../../graph/port';
 import type { Strategy } from '../../pipeline/strategy';
 import { ROLES, type Role } from '../../services/access/scopes';
 import type { ScorerPlugin } from '../../plugins/sdk/contract';
-import { startGateway, type Gateway } from '../../server/gateway';
+import { startGateway, type Gateway, type GatewayOptions } from '../../server/gateway';
 
 /** Every role at 100,000/s burst 100,000: on, and never reached by a test's requests. */
 export const TEST_RATE_LIMITS = ROLES.map((r) => `${r}=100000/s:100000`).join(',');
@@ -56,6 +56,8 @@ export interface TestGatewayOptions {
   readonly env?: Record<string, string>;
   /** The gateway's logger. Default: a silent pino. */
   readonly logger?: Logger;
+  /** How a published version becomes a plugin (GatewayOptions.publishedScorer). Default the ONNX scorer. */
+  readonly publishedScorer?: GatewayOptions['publishedScorer'];
 }
 
 export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -84,6 +86,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
       logger: opts.logger ?? pino({ level: 'silent' }),
       ...(opts.plugins ? { plugins: opts.plugins } : {}),
       ...(opts.strategy ? { strategy: opts.strategy } : {}),
+      ...(opts.publishedScorer ? { publishedScorer: opts.publishedScorer } : {}),
     });
   } catch (err) {
     await store.close();
