@@ -69,8 +69,18 @@ describe('spearman', () => {
 
   it('is 1 for any increasing transform and -1 for a decreasing one, ties included', () => {
     const x = [0.2, 5, 5, -3, 8, 1];
-    expect(spearman(x, x.map((v) => Math.exp(v)))).toBeCloseTo(1, 12);
-    expect(spearman(x, x.map((v) => -v * 10))).toBeCloseTo(-1, 12);
+    expect(
+      spearman(
+        x,
+        x.map((v) => Math.exp(v)),
+      ),
+    ).toBeCloseTo(1, 12);
+    expect(
+      spearman(
+        x,
+        x.map((v) => -v * 10),
+      ),
+    ).toBeCloseTo(-1, 12);
   });
 
   it('is null for a constant side, fewer than 2 values, or lengths that differ', () => {

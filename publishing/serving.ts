@@ -153,14 +153,17 @@ export async function createServing(deps: ServingDeps, initial: CatalogSnapshot 
         logger.error({ scorerId: v.manifest.id, version: v.manifest.version, err: (err as Error).message }, 'published scorer not served here');
       }
     }
-    const inSet = [...needed.keys()].flatMap((k) => (loaded.has(k) ? [loaded.get(k)!] : []));
+    // Resolved now, not through `loaded` at lookup time: a later swap removes retired versions
+    // from `loaded`, and a request still running on this set must keep seeing them.
+    const served = new Map([...needed.keys()].flatMap((k) => (loaded.has(k) ? [[k, loaded.get(k)!] as const] : [])));
+    const inSet = [...served.values()];
     const registry: ScorerRegistry = {
       get(id, version) {
         const code = codeRegistry.get(id, version);
         if (code) return code;
         const e = Object.hasOwn(doc.scorers, id) ? doc.scorers[id] : undefined;
         const v = version ?? e?.live;
-        return v ? (needed.has(key(id, v)) ? loaded.get(key(id, v)) : undefined) : undefined;
+        return v ? served.get(key(id, v)) : undefined;
       },
       list: () => [...codeRegistry.list(), ...inSet],
       skipped: [...codeRegistry.skipped, ...failed],
