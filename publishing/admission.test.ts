@@ -102,6 +102,18 @@ describe('admitScorer', () => {
     expect([loader.opened, loader.closed]).toEqual([1, 1]);
   });
 
+  it('probes with probeRows rows, and refuses a probeRows below 1', async () => {
+    const seen: number[] = [];
+    const loader = async (b: Uint8Array): Promise<ModelSession> => {
+      const s = await loadOnnxModelBytes(b);
+      return { ...s, run: (feeds) => (seen.push(feeds.features!.dims[0]!), s.run(feeds)) };
+    };
+    await admitScorer(manifest(), linear(K), { loadModelBytes: loader, probeRows: 7 });
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(seen)).toEqual(new Set([7]));
+    await expect(admitScorer(manifest(), linear(K), { loadModelBytes: loadOnnxModelBytes, probeRows: 0 })).rejects.toThrow(RangeError);
+  });
+
   it('feeds the probe from the columns over synthetic features (not all zeros, one row per probe row)', () => {
     const feeds = probeFeeds(manifest(), 64);
     const x = feeds.features!;

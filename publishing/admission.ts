@@ -98,6 +98,7 @@ async function admitOpened(m: ScorerManifest, session: ModelSession, opts: Admis
     throw probeFailed(m, 'output-missing', `the model has no output "${m.output.name}" (it has ${session.outputNames.map((o) => `"${o}"`).join(', ')})`);
   }
   const rows = opts.probeRows ?? 64;
+  if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`probeRows must be an integer ≥ 1, got ${rows}`);
   const feeds = probeFeeds(m, rows);
   const warm = await runProbe(m, session, feeds);
   const warmProblem = outputProblem(m, warm[m.output.name], rows);
