@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ErrorCode } from '../errors/codes';
 import { encodeOnnxModel, linearModelSpec } from '../ml/onnx/export';
 import { loadOnnxModelBytes } from '../ml/onnx/session';
+import { STANDARD_COLUMNS } from '../plugins/sdk/columns';
 import { scorerCommand } from './scorer-command';
 
 const root = mkdtempSync(join(tmpdir(), 'scorer-cli-'));
@@ -130,5 +131,16 @@ describe('scorer init + check', () => {
 
     const missing = await scorer(['check', dir, '--model', join(root, 'no.onnx')]);
     expect(missing.err).toMatch(/^FAILED MODEL_PROBE_FAILED problem=unreadable: .*no\.onnx: ENOENT/);
+  });
+
+  it('columns lists every standard column with its features, as text and JSON', async () => {
+    const text = (await scorer(['columns'])).out;
+    const lines = text.trim().split('\n');
+    expect(lines).toHaveLength(STANDARD_COLUMNS.length + 1);
+    expect(lines.find((l) => l.startsWith('pair.category.overlap '))).toContain('[user.history, user.historyItems, item.meta]');
+    expect(lines.at(-1)).toContain('log1p(<column>)');
+    const json = JSON.parse((await scorer(['columns', '--json'])).out) as Array<{ name: string; features: string[] }>;
+    expect(json.map((c) => c.name)).toEqual(STANDARD_COLUMNS.map((c) => c.name));
+    expect(json.find((c) => c.name === 'item.stats.purchase.decayed')?.features).toEqual(['item.stats']);
   });
 });

@@ -5,6 +5,7 @@
  *
  *   scorer init <dir> --id <ns/name> --columns <c1,c2,...> [--weights w1,...] [--bias b] [--sigmoid] [--version 1.0.0] [--force]
  *   scorer check <dir> [--model <file>] [--probe-rows <n>]
+ *   scorer columns [--json]
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -12,6 +13,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ErrorCode } from '../errors/codes';
 import { CodedError } from '../errors/errors';
 import { loadOnnxModelBytes } from '../ml/onnx/session';
+import { STANDARD_COLUMNS } from '../plugins/sdk/columns';
 import { admitScorer, type Admission } from '../publishing/admission';
 import { parseManifestText, type ScorerManifest } from '../publishing/manifest';
 import { scaffoldLinearScorer, type LinearScorerOptions } from '../publishing/scaffold';
@@ -133,7 +135,20 @@ function positiveInt(raw: string): number {
   return v;
 }
 
-/** The `scorer` command group with `init` and `check`. */
+/** The standard-column vocabulary as text (name, features, meaning) or JSON. */
+export function formatColumns(json: boolean): string {
+  if (json)
+    return `${JSON.stringify(
+      STANDARD_COLUMNS.map((c) => ({ name: c.name, features: c.features, doc: c.doc })),
+      null,
+      2,
+    )}\n`;
+  const width = Math.max(...STANDARD_COLUMNS.map((c) => c.name.length));
+  const lines = STANDARD_COLUMNS.map((c) => `${c.name.padEnd(width)}  ${c.doc}  [${c.features.join(', ')}]`);
+  return `${lines.join('\n')}\nlog1p(<column>) wraps any column in ln(1 + value).\n`;
+}
+
+/** The `scorer` command group with `init`, `check` and `columns`. */
 export function scorerCommand(out: Out = (t) => process.stdout.write(t), err: Out = (t) => process.stderr.write(t)): Command {
   const cmd = new Command('scorer').description('published scorers (a manifest plus an ONNX model): start one, check it offline as publishing would');
   cmd
@@ -172,6 +187,11 @@ export function scorerCommand(out: Out = (t) => process.stdout.write(t), err: Ou
       const code = await runScorerCheck(resolve(dir), { ...(o.model ? { model: resolve(o.model) } : {}), ...(o.probeRows !== undefined ? { probeRows: o.probeRows } : {}) }, out, err);
       if (code !== 0) process.exitCode = code;
     });
+  cmd
+    .command('columns')
+    .description('list the standard columns a manifest may name, with the features each reads')
+    .option('--json', 'as JSON: [{ name, features, doc }]', false)
+    .action((o: { json: boolean }) => out(formatColumns(o.json)));
   return cmd;
 }
 
