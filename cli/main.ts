@@ -20,6 +20,7 @@ import { keysCommand } from './keys-command';
 import { partnerKeyCommand } from './partner-key';
 import { registerScorerCommands } from './scorer-command';
 import { addRemoteScorerCommands } from './scorer-remote';
+import { strategyCommand } from './strategy-remote';
 import { simulateCommand } from './simulate';
 import { trainCommand } from './train-duve';
 import { tuneCommand } from './tune-command';
@@ -102,6 +103,7 @@ program.addCommand(trainCommand());
 program.addCommand(simulateCommand());
 program.addCommand(tuneCommand());
 addRemoteScorerCommands(registerScorerCommands(program));
+program.addCommand(strategyCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CodedError) process.stderr.write(`error ${err.code}: ${err.message}\n`);

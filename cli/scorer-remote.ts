@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { MANIFEST_FILE, MODEL_FILE } from './scorer-command';
 
 type Out = (text: string) => void;
@@ -43,6 +43,8 @@ interface GqlBody {
   errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
 }
 
+const codeOf = (ext: Record<string, unknown> | undefined, fallback: string): string => (typeof ext?.code === 'string' ? ext.code : fallback);
+
 async function request(conn: Connection, path: string, init: RequestInit): Promise<Response> {
   try {
     return await fetch(new URL(path, conn.url), { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${conn.key}` } });
@@ -55,7 +57,7 @@ async function failure(res: Response): Promise<RemoteError> {
   const text = await res.text();
   try {
     const e = (JSON.parse(text) as GqlBody).errors?.[0];
-    if (e) return new RemoteError(String(e.extensions?.code ?? res.status), e.message, e.extensions ?? {});
+    if (e) return new RemoteError(codeOf(e.extensions, String(res.status)), e.message, e.extensions ?? {});
   } catch {
     // not JSON: reported with the status below
   }
@@ -67,7 +69,7 @@ export async function graphql<T>(conn: Connection, query: string, variables: Rec
   if (!res.ok && res.headers.get('content-type')?.includes('json') !== true) throw await failure(res);
   const body = (await res.json()) as GqlBody;
   const e = body.errors?.[0];
-  if (e) throw new RemoteError(String(e.extensions?.code ?? 'ERROR'), e.message, e.extensions ?? {});
+  if (e) throw new RemoteError(codeOf(e.extensions, 'ERROR'), e.message, e.extensions ?? {});
   return body.data as T;
 }
 
@@ -165,12 +167,12 @@ export function describeScorer(s: ScorerStatus): string {
   return `${lines.join('\n')}\n`;
 }
 
-interface ConnOptions {
+export interface ConnOptions {
   url?: string;
   key?: string;
 }
 
-function connection(o: ConnOptions): Connection {
+export function connection(o: ConnOptions): Connection {
   const key = o.key ?? process.env.RECGATE_KEY;
   if (!key) throw new RemoteError('UNAUTHENTICATED', 'an admin API key is needed: pass --key or set RECGATE_KEY (create one with `keys create --role admin`)');
   return { url: o.url ?? process.env.RECGATE_URL ?? 'http://127.0.0.1:4000', key };

@@ -6,6 +6,7 @@
  * recgate_shadow_rank_correlation{...} and recgate_shadow_topn_overlap{...} histograms.
  */
 import { Counter, Histogram, type Registry } from 'prom-client';
+import semver from 'semver';
 import type { ShadowObservation } from '../pipeline/shadow';
 
 /** The agreement of one scorer version against one serving strategy. */
@@ -112,7 +113,12 @@ export function createAgreementRecorder(registry?: Registry): AgreementRecorder 
             p95Ms: percentile(sorted, 0.95),
           };
         })
-        .sort((a, b) => a.scorerId.localeCompare(b.scorerId) || a.version.localeCompare(b.version) || a.strategyId.localeCompare(b.strategyId));
+        .sort(
+          (a, b) =>
+            a.scorerId.localeCompare(b.scorerId) ||
+            (semver.valid(a.version) && semver.valid(b.version) ? semver.compare(a.version, b.version) : a.version.localeCompare(b.version)) ||
+            a.strategyId.localeCompare(b.strategyId),
+        );
     },
   };
 }

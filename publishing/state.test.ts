@@ -263,3 +263,17 @@ describe('findScorerVersion', () => {
     expect(findScorerVersion(doc, 'constructor', '1.0.0')).toBeUndefined();
   });
 });
+
+describe('rollback and shadow', () => {
+  it('stops shadowing the version a rollback restores', () => {
+    const by = { keyId: 'k', keyName: 'n' };
+    const v = (version: string) => ({ manifest: { id: 'acme/x', version } as never, model: { sha256: 'a'.repeat(64), bytes: 1 }, publishedAt: 0, publishedBy: by });
+    let doc = publishScorer({ scorers: {}, strategies: {} }, v('1.0.0'), { shadow: false, codeIds: new Set() }).doc;
+    doc = promoteScorer(doc, 'acme/x', '1.0.0', by, 1).doc;
+    doc = publishScorer(doc, v('1.1.0'), { shadow: false, codeIds: new Set() }).doc;
+    doc = promoteScorer(doc, 'acme/x', '1.1.0', by, 2).doc;
+    doc = shadowScorer(doc, 'acme/x', '1.0.0', by, 3).doc;
+    const back = rollbackScorer(doc, 'acme/x', by, 4).doc.scorers['acme/x']!;
+    expect({ live: back.live, shadow: back.shadow }).toEqual({ live: '1.0.0', shadow: null });
+  });
+});

@@ -94,7 +94,8 @@ export function rollbackScorer(doc: CatalogDoc, id: string, by: CatalogActor, at
   if (entry.live === null || previous === undefined) {
     throw conflict(`scorer "${id}" has no earlier live version to roll back to (live: ${entry.live ?? 'none'})`, { id, live: entry.live });
   }
-  const next: PublishedScorerEntry = { ...entry, live: previous, liveHistory: entry.liveHistory.slice(0, -1) };
+  // The restored version is served for real: it stops being scored in shadow against its own blend.
+  const next: PublishedScorerEntry = { ...entry, live: previous, shadow: entry.shadow === previous ? null : entry.shadow, liveHistory: entry.liveHistory.slice(0, -1) };
   return { doc: withScorer(doc, id, next), change: { kind: 'scorer', id, action: 'rollback', version: previous, at, by } };
 }
 

@@ -7,6 +7,16 @@
 import { RecordEventsDocument } from './generated/graphql';
 import { scaffoldLinearScorer } from '../publishing/scaffold';
 import { startTestGateway, type TestGateway } from './support/gateway';
+
+// Answers are checked field by field below: loosely typed on purpose.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = any;
+const gq = (
+  t: TestGateway,
+  query: string,
+  variables?: Record<string, unknown>,
+  opts?: { key?: string | null },
+): Promise<{ data?: Loose; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }> => t.raw(query, variables, opts);
 import { startRedis, type RunningRedis } from './support/redis';
 
 const COLUMNS = ['log1p(item.stats.purchase.decayed)', 'log1p(item.stats.view)'];
@@ -29,13 +39,13 @@ async function publish(t: TestGateway, version: string, weights: number[]): Prom
   const { manifest, modelBytes } = scaffoldLinearScorer({ id: 'acme/shared', columns: COLUMNS, weights, version });
   const res = await fetch(t.gateway.url.replace('/graphql', '/blobs'), { method: 'POST', headers: { ...t.headers(), 'content-type': 'application/octet-stream' }, body: modelBytes });
   const { sha256 } = (await res.json()) as { sha256: string };
-  const r = await t.raw(`mutation($m: JSONObject!, $b: String!) { publishScorer(manifest: $m, model: $b, shadow: false) { id } }`, { m: manifest, b: sha256 });
+  const r = await gq(t, `mutation($m: JSONObject!, $b: String!) { publishScorer(manifest: $m, model: $b, shadow: false) { id } }`, { m: manifest, b: sha256 });
   expect(r.errors).toBeUndefined();
 }
 
 /** The versions of acme/shared in one feed of `t`. */
 async function served(t: TestGateway): Promise<string[]> {
-  const r = await t.raw(FEED, { u: 'u1' });
+  const r = await gq(t, FEED, { u: 'u1' });
   expect(r.errors).toBeUndefined();
   const items = r.data!.feed.items as Array<{ contributions: Array<{ scorerId: string; version: string }> }>;
   return [...new Set(items.flatMap((i) => i.contributions.filter((c) => c.scorerId === 'acme/shared').map((c) => c.version)))];
@@ -74,8 +84,8 @@ describe('two gateways on one Redis share the published catalog', () => {
 
   it('publishes on A and serves on B; rolls back on B and A follows', async () => {
     await publish(a, '1.0.0', [1, 0]);
-    expect((await a.raw(`mutation { promoteScorer(id: "acme/shared") { live } }`)).data?.promoteScorer.live).toBe('1.0.0');
-    const strategy = await a.raw(`mutation($s: JSONObject!) { publishStrategy(strategy: $s) { live } }`, {
+    expect((await gq(a, `mutation { promoteScorer(id: "acme/shared") { live } }`)).data?.promoteScorer.live).toBe('1.0.0');
+    const strategy = await gq(a, `mutation($s: JSONObject!) { publishStrategy(strategy: $s) { live } }`, {
       s: {
         id: 'default',
         scorers: [
@@ -88,12 +98,12 @@ describe('two gateways on one Redis share the published catalog', () => {
     expect(await served(a)).toEqual(['1.0.0']);
     const toB = await until(b, ['1.0.0']);
     expect(toB).toBeLessThan(5000);
-    expect((await b.raw(`{ publishedScorers { id live versions { version loadedHere publishedBy } } }`)).data?.publishedScorers).toEqual([
+    expect((await gq(b, `{ publishedScorers { id live versions { version loadedHere publishedBy } } }`)).data?.publishedScorers).toEqual([
       { id: 'acme/shared', live: '1.0.0', versions: [{ version: '1.0.0', loadedHere: true, publishedBy: 'test-admin' }] },
     ]);
 
     await publish(a, '1.1.0', [0, 1]);
-    await a.raw(`mutation { promoteScorer(id: "acme/shared", version: "1.1.0") { live } }`);
+    await gq(a, `mutation { promoteScorer(id: "acme/shared", version: "1.1.0") { live } }`);
     await until(b, ['1.1.0']);
 
     // A request in flight during swaps sees one whole version: every feed names exactly one.
@@ -101,13 +111,13 @@ describe('two gateways on one Redis share the published catalog', () => {
       await new Promise((r) => setTimeout(r, i * 15));
       return served(i % 2 === 0 ? a : b);
     });
-    const rollback = await b.raw(`mutation { rollbackScorer(id: "acme/shared") { live liveHistory } }`);
+    const rollback = await gq(b, `mutation { rollbackScorer(id: "acme/shared") { live liveHistory } }`);
     expect(rollback.data?.rollbackScorer).toEqual({ live: '1.0.0', liveHistory: [] });
     for (const versions of await Promise.all(inFlight)) expect(versions.length).toBe(1);
     expect(await served(b)).toEqual(['1.0.0']);
     const toA = await until(a, ['1.0.0']);
     expect(toA).toBeLessThan(5000);
-    const changes = (await a.raw(`{ catalogChanges { action version } }`)).data!.catalogChanges as Array<{ action: string; version: string }>;
+    const changes = (await gq(a, `{ catalogChanges { action version } }`)).data!.catalogChanges as Array<{ action: string; version: string }>;
     expect(changes.map((c) => `${c.action}@${c.version}`)).toEqual(['publish@1.0.0', 'promote@1.0.0', 'publish@1', 'publish@1.1.0', 'promote@1.1.0', 'rollback@1.0.0']);
   });
 });

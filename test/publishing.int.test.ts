@@ -11,6 +11,16 @@ import { scaffoldLinearScorer } from '../publishing/scaffold';
 import { RecordEventsDocument } from './generated/graphql';
 import { startTestGateway, type TestGateway } from './support/gateway';
 
+// Answers are checked field by field below: loosely typed on purpose.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = any;
+const gq = (
+  t: TestGateway,
+  query: string,
+  variables?: Record<string, unknown>,
+  opts?: { key?: string | null },
+): Promise<{ data?: Loose; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }> => t.raw(query, variables, opts);
+
 const COLUMNS = ['log1p(item.stats.purchase.decayed)', 'log1p(item.stats.view)', 'pair.co.sum'];
 const SCORER = `id live shadow liveHistory versions { version loadedHere problem publishedBy } agreement { version strategyId requests failures meanRankCorrelation meanTopNOverlap }`;
 const FEED = `query($u: String!) { feed(userId: $u) { strategy { id digest } items { itemId contributions { scorerId version } } degraded { scorerId version code } experiments { variantKey } } }`;
@@ -42,11 +52,11 @@ async function upload(t: TestGateway, bytes: Uint8Array, key?: string | null): P
 async function publish(t: TestGateway, version: string, weights: number[], opts: { shadow?: boolean; columns?: string[]; model?: Uint8Array } = {}) {
   const { manifest, modelBytes } = scaffoldLinearScorer({ id: 'acme/lin', columns: opts.columns ?? COLUMNS, weights, version });
   const blob = (await (await upload(t, opts.model ?? modelBytes)).json()) as { sha256: string };
-  return t.raw(`mutation($m: JSONObject!, $b: String!, $s: Boolean!) { publishScorer(manifest: $m, model: $b, shadow: $s) { ${SCORER} } }`, { m: manifest, b: blob.sha256, s: opts.shadow ?? true });
+  return gq(t, `mutation($m: JSONObject!, $b: String!, $s: Boolean!) { publishScorer(manifest: $m, model: $b, shadow: $s) { ${SCORER} } }`, { m: manifest, b: blob.sha256, s: opts.shadow ?? true });
 }
 
 const feedOf = async (t: TestGateway, u: string): Promise<FeedAnswer> => {
-  const r = await t.raw(FEED, { u });
+  const r = await gq(t, FEED, { u });
   expect(r.errors).toBeUndefined();
   return r.data!.feed as FeedAnswer;
 };
@@ -75,17 +85,17 @@ describe('publishing a scorer at runtime (one gateway)', () => {
     const narrow = scaffoldLinearScorer({ id: 'acme/lin', columns: COLUMNS.slice(0, 2) }).modelBytes;
     const wrongShape = await publish(t, '1.0.0', [1, 1, 1], { model: narrow });
     expect(wrongShape.errors?.[0]?.extensions).toMatchObject({ code: 'MODEL_SHAPE_MISMATCH', input: 'features', expected: { shape: ['N', 3] } });
-    const badManifest = await t.raw(`mutation($m: JSONObject!, $b: String!) { publishScorer(manifest: $m, model: $b) { id } }`, {
+    const badManifest = await gq(t, `mutation($m: JSONObject!, $b: String!) { publishScorer(manifest: $m, model: $b) { id } }`, {
       m: { ...scaffoldLinearScorer({ id: 'acme/lin', columns: COLUMNS }).manifest, inputs: [{ name: 'features', columns: ['item.stats.nope', 'x', 'y'] }] },
       b: ref.sha256,
     });
     expect(badManifest.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_MANIFEST', field: 'inputs[0].columns[0]' });
-    const noBlob = await t.raw(`mutation($m: JSONObject!) { publishScorer(manifest: $m, model: "${'0'.repeat(64)}") { id } }`, {
+    const noBlob = await gq(t, `mutation($m: JSONObject!) { publishScorer(manifest: $m, model: "${'0'.repeat(64)}") { id } }`, {
       m: scaffoldLinearScorer({ id: 'acme/lin', columns: COLUMNS }).manifest,
     });
     expect(noBlob.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'model' });
-    expect((await t.raw(`{ publishedScorers { id } }`)).data?.publishedScorers).toEqual([]);
-    expect((await t.raw(`mutation { publishScorer(manifest: {}, model: "x") { id } }`, {}, { key: frontend })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await gq(t, `{ publishedScorers { id } }`)).data?.publishedScorers).toEqual([]);
+    expect((await gq(t, `mutation { publishScorer(manifest: {}, model: "x") { id } }`, {}, { key: frontend })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     // Publish 1.0.0 in shadow: scored on live requests, never blended.
     const v1 = await publish(t, '1.0.0', [1, 0.2, 0.5]);
@@ -95,7 +105,7 @@ describe('publishing a scorer at runtime (one gateway)', () => {
     let agreement: Array<{ requests: number; meanRankCorrelation: number | null; meanTopNOverlap: number | null; strategyId: string }> = [];
     for (let i = 0; i < 50 && (agreement[0]?.requests ?? 0) < 12; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      agreement = (await t.raw(`{ publishedScorers(id: "acme/lin") { agreement { version strategyId requests failures meanRankCorrelation meanTopNOverlap } } }`)).data!.publishedScorers[0].agreement;
+      agreement = (await gq(t, `{ publishedScorers(id: "acme/lin") { agreement { version strategyId requests failures meanRankCorrelation meanTopNOverlap } } }`)).data!.publishedScorers[0].agreement;
     }
     expect(agreement).toHaveLength(1);
     expect(agreement[0]).toMatchObject({ version: '1.0.0', strategyId: 'default', requests: 12, failures: 0 });
@@ -108,7 +118,7 @@ describe('publishing a scorer at runtime (one gateway)', () => {
     expect((await publish(t, '1.0.0', [1, 1, 1])).errors?.[0]?.extensions).toMatchObject({ code: 'VERSION_NOT_HIGHER', highest: '1.0.0' });
 
     // Canary: a published strategy pins 1.0.0 (not live) and an experiment sends half the users to it.
-    const canary = await t.raw(`mutation($s: JSONObject!) { publishStrategy(strategy: $s) { id live servedHere problem } }`, {
+    const canary = await gq(t, `mutation($s: JSONObject!) { publishStrategy(strategy: $s) { id live servedHere problem } }`, {
       s: {
         id: 'canary',
         scorers: [
@@ -118,9 +128,9 @@ describe('publishing a scorer at runtime (one gateway)', () => {
       },
     });
     expect(canary.data?.publishStrategy).toEqual({ id: 'canary', live: 1, servedHere: true, problem: null });
-    const unpinned = await t.raw(`mutation($s: JSONObject!) { publishStrategy(strategy: $s) { id } }`, { s: { id: 'bad', scorers: [{ id: 'acme/lin', weight: 1 }] } });
+    const unpinned = await gq(t, `mutation($s: JSONObject!) { publishStrategy(strategy: $s) { id } }`, { s: { id: 'bad', scorers: [{ id: 'acme/lin', weight: 1 }] } });
     expect(unpinned.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_STRATEGY', field: 'scorers[0].id' });
-    const exp = await t.raw(`mutation($i: CreateExperimentInput!) { createExperiment(input: $i) { id } }`, {
+    const exp = await gq(t, `mutation($i: CreateExperimentInput!) { createExperiment(input: $i) { id } }`, {
       i: {
         name: 'acme/lin canary',
         variants: [
@@ -130,7 +140,7 @@ describe('publishing a scorer at runtime (one gateway)', () => {
         primaryMetrics: ['CTR'],
       },
     });
-    expect((await t.raw(`mutation($id: ID!) { startExperiment(id: $id) { status } }`, { id: exp.data!.createExperiment.id })).data?.startExperiment.status).toBe('RUNNING');
+    expect((await gq(t, `mutation($id: ID!) { startExperiment(id: $id) { status } }`, { id: exp.data!.createExperiment.id })).data?.startExperiment.status).toBe('RUNNING');
     const arms = new Map<string, string[]>();
     for (let u = 0; u < 12; u++) {
       const f = await feedOf(t, `u${u}`);
@@ -140,8 +150,8 @@ describe('publishing a scorer at runtime (one gateway)', () => {
     expect(arms.get('control')).toEqual([]);
 
     // Promote 1.0.0, publish the default strategy with it, then promote 1.1.0 and roll back.
-    expect((await t.raw(`mutation { promoteScorer(id: "acme/lin") { ${SCORER} } }`)).data?.promoteScorer).toMatchObject({ live: '1.0.0', shadow: null });
-    const def = await t.raw(`mutation($s: JSONObject!) { publishStrategy(strategy: $s) { live servedHere } }`, {
+    expect((await gq(t, `mutation { promoteScorer(id: "acme/lin") { ${SCORER} } }`)).data?.promoteScorer).toMatchObject({ live: '1.0.0', shadow: null });
+    const def = await gq(t, `mutation($s: JSONObject!) { publishStrategy(strategy: $s) { live servedHere } }`, {
       s: {
         id: 'default',
         scorers: [
@@ -151,23 +161,23 @@ describe('publishing a scorer at runtime (one gateway)', () => {
       },
     });
     expect(def.data?.publishStrategy).toEqual({ live: 1, servedHere: true });
-    await t.raw(`mutation { stopExperiment(id: "${exp.data!.createExperiment.id}") { status } }`);
+    await gq(t, `mutation { stopExperiment(id: "${exp.data!.createExperiment.id}") { status } }`);
     expect(versionsIn(await feedOf(t, 'u1'), 'acme/lin')).toEqual(['1.0.0']);
     expect((await publish(t, '1.1.0', [0.1, 1, 0], { shadow: false })).errors).toBeUndefined();
     const before = (await feedOf(t, 'u1')).strategy.digest;
-    expect((await t.raw(`mutation { promoteScorer(id: "acme/lin", version: "1.1.0") { live liveHistory } }`)).data?.promoteScorer).toEqual({ live: '1.1.0', liveHistory: ['1.0.0'] });
+    expect((await gq(t, `mutation { promoteScorer(id: "acme/lin", version: "1.1.0") { live liveHistory } }`)).data?.promoteScorer).toEqual({ live: '1.1.0', liveHistory: ['1.0.0'] });
     const promoted = await feedOf(t, 'u1');
     expect(versionsIn(promoted, 'acme/lin')).toEqual(['1.1.0']);
     expect(promoted.strategy.digest).not.toBe(before);
-    expect((await t.raw(`mutation { rollbackScorer(id: "acme/lin") { live liveHistory } }`)).data?.rollbackScorer).toEqual({ live: '1.0.0', liveHistory: [] });
+    expect((await gq(t, `mutation { rollbackScorer(id: "acme/lin") { live liveHistory } }`)).data?.rollbackScorer).toEqual({ live: '1.0.0', liveHistory: [] });
     expect(versionsIn(await feedOf(t, 'u1'), 'acme/lin')).toEqual(['1.0.0']);
-    expect((await t.raw(`mutation { rollbackScorer(id: "acme/lin") { live } }`)).errors?.[0]?.extensions).toMatchObject({ code: 'LIFECYCLE_CONFLICT' });
+    expect((await gq(t, `mutation { rollbackScorer(id: "acme/lin") { live } }`)).errors?.[0]?.extensions).toMatchObject({ code: 'LIFECYCLE_CONFLICT' });
     // A strategy rollback serves the file strategy of that id again.
-    expect((await t.raw(`mutation { rollbackStrategy(id: "default") { live servedHere } }`)).data?.rollbackStrategy).toEqual({ live: null, servedHere: false });
+    expect((await gq(t, `mutation { rollbackStrategy(id: "default") { live servedHere } }`)).data?.rollbackStrategy).toEqual({ live: null, servedHere: false });
     expect(versionsIn(await feedOf(t, 'u1'), 'acme/lin')).toEqual([]);
 
     // Every action is in the audit log with the key that made it, and in the catalog's change log.
-    const audit = (await t.raw(`{ auditLog(first: 100) { entries { action keyName outcome } } }`)).data!.auditLog.entries as Array<{ action: string; keyName: string; outcome: string }>;
+    const audit = (await gq(t, `{ auditLog(first: 100) { entries { action keyName outcome } } }`)).data!.auditLog.entries as Array<{ action: string; keyName: string; outcome: string }>;
     const actions = audit.filter((e) => e.keyName === 'test-admin').map((e) => `${e.action}:${e.outcome}`);
     for (const a of [
       'uploadBlob:ok',
@@ -182,7 +192,7 @@ describe('publishing a scorer at runtime (one gateway)', () => {
     ]) {
       expect(actions).toContain(a);
     }
-    const changes = (await t.raw(`{ catalogChanges(first: 50) { revision kind id action version by } }`)).data!.catalogChanges as Array<{ action: string; version: string | null; by: string }>;
+    const changes = (await gq(t, `{ catalogChanges(first: 50) { revision kind id action version by } }`)).data!.catalogChanges as Array<{ action: string; version: string | null; by: string }>;
     expect(changes.map((c) => `${c.action}@${c.version}`)).toEqual(['publish@1.0.0', 'publish@1', 'promote@1.0.0', 'publish@1', 'publish@1.1.0', 'promote@1.1.0', 'rollback@1.0.0', 'rollback@null']);
     expect(new Set(changes.map((c) => c.by))).toEqual(new Set(['test-admin']));
   });
@@ -215,8 +225,8 @@ describe('publishing a scorer at runtime (one gateway)', () => {
     ] as const) {
       expect((await publish(t, version, [...w], { shadow: false })).errors).toBeUndefined();
     }
-    expect((await t.raw(`mutation { promoteScorer(id: "acme/lin", version: "1.0.0") { live } }`)).data?.promoteScorer.live).toBe('1.0.0');
-    const strategy = await t.raw(`mutation($s: JSONObject!) { publishStrategy(strategy: $s) { live } }`, {
+    expect((await gq(t, `mutation { promoteScorer(id: "acme/lin", version: "1.0.0") { live } }`)).data?.promoteScorer.live).toBe('1.0.0');
+    const strategy = await gq(t, `mutation($s: JSONObject!) { publishStrategy(strategy: $s) { live } }`, {
       s: {
         id: 'default',
         scorers: [
@@ -230,14 +240,14 @@ describe('publishing a scorer at runtime (one gateway)', () => {
       ['2.0.0', 'SCORER_FAILED'],
       ['3.0.0', 'SCORER_TIMEOUT'],
     ] as const) {
-      expect((await t.raw(`mutation { promoteScorer(id: "acme/lin", version: "${version}") { live } }`)).data?.promoteScorer.live).toBe(version);
+      expect((await gq(t, `mutation { promoteScorer(id: "acme/lin", version: "${version}") { live } }`)).data?.promoteScorer.live).toBe(version);
       const f = await feedOf(t, 'u2');
       expect(f.items.length).toBeGreaterThan(0);
       expect(f.degraded).toEqual([{ scorerId: 'acme/lin', version, code }]);
       expect(versionsIn(f, 'baseline/commercial').length).toBe(1);
     }
-    expect((await t.raw(`mutation { rollbackScorer(id: "acme/lin") { live } }`)).data?.rollbackScorer.live).toBe('2.0.0');
-    expect((await t.raw(`mutation { rollbackScorer(id: "acme/lin") { live } }`)).data?.rollbackScorer.live).toBe('1.0.0');
+    expect((await gq(t, `mutation { rollbackScorer(id: "acme/lin") { live } }`)).data?.rollbackScorer.live).toBe('2.0.0');
+    expect((await gq(t, `mutation { rollbackScorer(id: "acme/lin") { live } }`)).data?.rollbackScorer.live).toBe('1.0.0');
     const healed = await feedOf(t, 'u2');
     expect(healed.degraded).toEqual([]);
     expect(versionsIn(healed, 'acme/lin')).toEqual(['1.0.0']);
