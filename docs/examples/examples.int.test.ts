@@ -11,7 +11,9 @@ import { describeScorerConformance, makeFeatureFixture } from '../../plugins/sdk
 import { createScorerRegistry } from '../../plugins/sdk/registry';
 import { createCategoryBoostScorer } from './category-boost';
 import { createOnnxLogitScorer, LOGIT_LAYOUT } from './onnx-logit';
-import { createMyScorer } from './quick-start';
+import { scorerCommand } from '../../cli/scorer-command';
+import { addRemoteScorerCommands } from '../../cli/scorer-remote';
+import { strategyCommand } from '../../cli/strategy-remote';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const models = mkdtempSync(join(tmpdir(), 'doc-examples-'));
@@ -24,7 +26,6 @@ afterAll(() => rmSync(models, { recursive: true, force: true }));
 
 describeScorerConformance(createCategoryBoostScorer(), { requestSettings: { boost: 2 } });
 describeScorerConformance(createOnnxLogitScorer(), { loadModel: loadOnnxModel, modelsDir: models });
-describeScorerConformance(createMyScorer(), { requestSettings: { k: 2 } });
 
 describe('docs/writing-a-scorer.md examples', () => {
   it('shows each example file verbatim', () => {
@@ -34,12 +35,22 @@ describe('docs/writing-a-scorer.md examples', () => {
     for (const [, file, code] of shown) expect(code).toBe(readFileSync(join(__dirname, '..', '..', file!), 'utf8'));
   });
 
-  it("shows the README's quick start verbatim", () => {
+  it("names only real CLI commands in the README's quick start", () => {
     const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('### Writing a scorer'));
-    const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
-    const file = readFileSync(join(__dirname, 'quick-start.ts'), 'utf8');
-    expect(code?.replace("'./plugins/sdk'", "'../../plugins/sdk'")).toBe(file.slice(file.indexOf('\n') + 1));
+    const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const scorer = scorerCommand();
+    addRemoteScorerCommands(scorer);
+    const groups = new Map([
+      ['scorer', scorer.commands.map((c) => c.name())],
+      ['strategy', strategyCommand().commands.map((c) => c.name())],
+    ]);
+    const used = block
+      .split('\n')
+      .filter((l) => l.startsWith('node dist/cli/main.js '))
+      .map((l) => l.split(/\s+/).slice(2, 4));
+    expect(used.length).toBeGreaterThanOrEqual(6);
+    for (const [group, sub] of used) expect({ group, sub, known: groups.get(group!)?.includes(sub!) ?? false }).toEqual({ group, sub, known: true });
   });
 
   it('category boost: the strategy setting changes the scores, and a bad one fails the request', async () => {
