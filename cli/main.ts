@@ -19,6 +19,7 @@ import { importCommand } from './import-command';
 import { keysCommand } from './keys-command';
 import { partnerKeyCommand } from './partner-key';
 import { registerScorerCommands } from './scorer-command';
+import { scorerDatasetCommand } from './scorer-dataset';
 import { addRemoteScorerCommands } from './scorer-remote';
 import { strategyCommand } from './strategy-remote';
 import { simulateCommand } from './simulate';
@@ -102,7 +103,7 @@ program.addCommand(keysCommand(() => loadConfig().accessDbPath));
 program.addCommand(trainCommand());
 program.addCommand(simulateCommand());
 program.addCommand(tuneCommand());
-addRemoteScorerCommands(registerScorerCommands(program));
+addRemoteScorerCommands(registerScorerCommands(program).addCommand(scorerDatasetCommand()));
 program.addCommand(strategyCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {

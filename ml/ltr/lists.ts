@@ -17,7 +17,7 @@ import type { CategoryRecord, ItemRecord } from '../../domain/catalog';
 import type { InteractionEvent } from '../../domain/events';
 import { createEmbeddedGraphStore } from '../../graph/embedded';
 import type { GraphStore } from '../../graph/port';
-import { candidatesFor, retrieveCandidates } from '../../pipeline/candidates';
+import { candidatesFor, retrieveCandidates, type Candidates } from '../../pipeline/candidates';
 import { loadFeatures } from '../../pipeline/features';
 import { scoreCandidates, strategyMembers } from '../../pipeline/stages';
 import type { Strategy } from '../../pipeline/strategy';
@@ -79,6 +79,36 @@ export interface ListOptions {
   readonly statsHalfLifeMs?: number;
   /** Called after each list. */
   readonly onList?: (done: number) => void;
+  /** Keep lists without a positive (a pointwise dataset wants them; a ranker learns nothing from them). Default false. */
+  readonly keepListsWithoutPositives?: boolean;
+  /** At most this many users per cut: a seeded sample of those with history before the cut. Default all. */
+  readonly maxUsersPerCut?: number;
+  /** Features loaded with the first-stage scorers' for the whole retrieved list handed to `onServingList`. Default none. */
+  readonly servingFeatures?: readonly FeatureKey[];
+  /** Called for each kept list with what serving sees for the user at the cut (ServingList). Default none. */
+  readonly onServingList?: (list: ServingList) => void;
+  /** Called after each user of a cut is visited, kept or not. Default none. */
+  readonly onUser?: (visited: number, users: number) => void;
+}
+
+/**
+ * One list as the feed pipeline sees it: the whole retrieved candidate list and the features
+ * `loadFeatures` loads for it (as `feed(userId)` would at `now`), and where each list row is in it.
+ */
+export interface ServingList {
+  readonly userId: string;
+  readonly cut: number;
+  /** The newest event before the cut: the request time serving uses (ms). */
+  readonly now: number;
+  /** The list's rows (its item ids, in row order). */
+  readonly itemIds: readonly string[];
+  /** Per row: its grade in the label window. */
+  readonly grades: readonly number[];
+  /** Per row: its index in `retrieved.itemIds`, -1 for a random negative the retrievers did not propose. */
+  readonly rowInRetrieved: Int32Array;
+  readonly retrieved: Candidates;
+  /** Loaded for `retrieved` (servingFeatures and the first-stage scorers' features). */
+  readonly features: Partial<FeatureValues>;
 }
 
 /** Events per user in [from, to), graded. */
@@ -91,6 +121,25 @@ function windowGrades(events: readonly InteractionEvent[], from: number, to: num
     m.set(e.itemId, Math.max(m.get(e.itemId) ?? 0, grades[e.type] ?? 0));
   }
   return out;
+}
+
+/** Users with an event in events[0, end) (the events before the cut). */
+function batchUsers(events: readonly InteractionEvent[], end: number): Set<string> {
+  const out = new Set<string>();
+  for (let k = 0; k < end; k++) out.add(events[k]!.userId);
+  return out;
+}
+
+/** A seeded sample of `max` of the (sorted) users that have history, returned sorted. */
+function sampleUsers(users: readonly string[], withHistory: ReadonlySet<string>, max: number, seed: number): string[] {
+  const pool = users.filter((u) => withHistory.has(u));
+  const rng = mulberry32(seed);
+  const take = Math.min(max, pool.length);
+  for (let k = 0; k < take; k++) {
+    const j = k + Math.floor(rng() * (pool.length - k));
+    [pool[k], pool[j]] = [pool[j]!, pool[k]!];
+  }
+  return pool.slice(0, take).sort();
 }
 
 /**
@@ -116,7 +165,7 @@ export async function buildLtrLists(events: readonly InteractionEvent[], items: 
   });
   const xs: Float32Array[] = [];
   const preRankParts = new Map<string, Uint32Array[]>(o.scorerIds.map((id) => [id, []]));
-  const firstNeeded = new Set<FeatureKey>(members.flatMap((m) => m.reg.features));
+  const firstNeeded = new Set<FeatureKey>([...members.flatMap((m) => m.reg.features), ...(o.servingFeatures ?? [])]);
   const ys: number[] = [];
   const groups: number[] = [];
   const meta: Array<{ userId: string; cut: number }> = [];
@@ -145,8 +194,10 @@ export async function buildLtrLists(events: readonly InteractionEvent[], items: 
       for (let k = 0; k < batch.length; k += 5000) await store.ingestEvents(batch.slice(k, k + 5000));
       const now = await store.latestEventTs();
       const labels = windowGrades(events, cut, cut + o.horizonMs, grades);
-      const users = [...labels.keys()].sort();
-      for (const userId of users) {
+      let users = [...labels.keys()].sort();
+      if (o.maxUsersPerCut !== undefined && users.length > o.maxUsersPerCut) users = sampleUsers(users, batchUsers(events, next), o.maxUsersPerCut, (o.seed ?? 42) + cut);
+      for (const [visited, userId] of users.entries()) {
+        o.onUser?.(visited + 1, users.length);
         const profile = await store.userProfile(userId, o.strategy.historyLimit);
         if (!profile.known || profile.history.length === 0) continue;
         const label = labels.get(userId)!;
@@ -163,7 +214,7 @@ export async function buildLtrLists(events: readonly InteractionEvent[], items: 
           if (ids.has(id)) listPos += 1;
           else missed += 1;
         }
-        if (listPos === 0) continue;
+        if (listPos === 0 && !(o.keepListsWithoutPositives && ids.size > 0)) continue;
         // Keep every positive and at most maxNeg negatives (seeded subset).
         const all = [...ids];
         const pos = all.filter((id) => (label.get(id) ?? 0) > 0);
@@ -183,6 +234,11 @@ export async function buildLtrLists(events: readonly InteractionEvent[], items: 
         // A second scoring below is not redundant: it scores the training rows (with random negatives)
         // on the wider neighbourhood that candidatesFor loads, so its scores differ from these.
         const fullFeatures = await loadFeatures({ store, needed: firstNeeded, profile, candidates: retrieved, now, seeds: o.strategy.candidates.neighbourhood?.seeds ?? 20 });
+        if (o.onServingList) {
+          const at = new Map(retrieved.itemIds.map((id, i) => [id, i] as const));
+          const rowInRetrieved = Int32Array.from(itemIds, (id) => at.get(id) ?? -1);
+          o.onServingList({ userId, cut, now, itemIds, grades: itemIds.map((id) => label.get(id) ?? 0), rowInRetrieved, retrieved, features: fullFeatures });
+        }
         const fullStage = await scoreCandidates(members, { userId, itemIds: retrieved.itemIds, features: fullFeatures, now });
         for (const id of o.scorerIds) {
           const col = fullStage.columns.find((c) => c.scorerId === id)?.raw;
