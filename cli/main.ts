@@ -19,7 +19,6 @@ import { importCommand } from './import-command';
 import { keysCommand } from './keys-command';
 import { partnerKeyCommand } from './partner-key';
 import { registerScorerCommands } from './scorer-command';
-import { scorerDatasetCommand } from './scorer-dataset';
 import { addRemoteScorerCommands } from './scorer-remote';
 import { strategyCommand } from './strategy-remote';
 import { simulateCommand } from './simulate';
@@ -103,7 +102,7 @@ program.addCommand(keysCommand(() => loadConfig().accessDbPath));
 program.addCommand(trainCommand());
 program.addCommand(simulateCommand());
 program.addCommand(tuneCommand());
-addRemoteScorerCommands(registerScorerCommands(program).addCommand(scorerDatasetCommand()));
+addRemoteScorerCommands(registerScorerCommands(program));
 program.addCommand(strategyCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {

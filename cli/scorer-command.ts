@@ -6,6 +6,7 @@
  *   scorer init <dir> --id <ns/name> --columns <c1,c2,...> [--weights w1,...] [--bias b] [--sigmoid] [--version 1.0.0] [--force]
  *   scorer check <dir> [--model <file>] [--probe-rows <n>]
  *   scorer columns [--json]
+ *   scorer dataset <out.csv> --columns <c1,c2,...> [...]   (cli/scorer-dataset.ts)
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,6 +18,7 @@ import { STANDARD_COLUMNS } from '../plugins/sdk/columns';
 import { admitScorer, type Admission } from '../publishing/admission';
 import { parseManifestText, type ScorerManifest } from '../publishing/manifest';
 import { scaffoldLinearScorer, type LinearScorerOptions } from '../publishing/scaffold';
+import { scorerDatasetCommand } from './scorer-dataset';
 
 type Out = (text: string) => void;
 
@@ -148,7 +150,7 @@ export function formatColumns(json: boolean): string {
   return `${lines.join('\n')}\nlog1p(<column>) wraps any column in ln(1 + value).\n`;
 }
 
-/** The `scorer` command group with `init`, `check` and `columns`. */
+/** The `scorer` command group with `init`, `check`, `columns` and `dataset`. */
 export function scorerCommand(out: Out = (t) => process.stdout.write(t), err: Out = (t) => process.stderr.write(t)): Command {
   const cmd = new Command('scorer').description('published scorers (a manifest plus an ONNX model): start one, check it offline as publishing would');
   cmd
@@ -192,6 +194,7 @@ export function scorerCommand(out: Out = (t) => process.stdout.write(t), err: Ou
     .description('list the standard columns a manifest may name, with the features each reads')
     .option('--json', 'as JSON: [{ name, features, doc }]', false)
     .action((o: { json: boolean }) => out(formatColumns(o.json)));
+  cmd.addCommand(scorerDatasetCommand(out));
   return cmd;
 }
 
