@@ -1,0 +1,109 @@
+/**
+ * One training step's objective and its gradient with respect to the base embeddings E⁰:
+ *
+ *   J(E⁰) = (1/P)·Σ_{u in step} Σ_{p in u's train items} L(u, p) + (λ/2)·‖E⁰‖²
+ *
+ * (P: pairs in the step; L: loss.ts). The graph is propagated ONCE for the whole step, the loss
+ * of every user in the step is accumulated against those fixed final embeddings, and the summed
+ * gradient goes back through the graph once: the cost of propagation is paid per step of many
+ * users, not per mini-batch.
+ */
+import type { GraphOperator } from '../graph/typed';
+import { userSoftmaxLoss } from './loss';
+import { backThroughNorm, lightGcnBackward, lightGcnForward, normaliseRows, propagationScratch, type PropagationScratch } from './propagate';
+
+export interface GcnGraphData {
+  readonly numUsers: number;
+  readonly numItems: number;
+  /** User -> train items CSR: row u is items[indptr[u] .. indptr[u + 1]). */
+  readonly indptr: Int32Array;
+  readonly items: Int32Array;
+}
+
+export interface ObjectiveSettings {
+  readonly dims: number;
+  readonly layers: number;
+  readonly tau: number;
+  readonly l2: number;
+}
+
+/** Buffers of one model, allocated once. */
+export interface ObjectiveState {
+  readonly op: GraphOperator;
+  readonly data: GcnGraphData;
+  readonly s: ObjectiveSettings;
+  /** Base embeddings E⁰ [numUsers + numItems, d]: the parameters. */
+  readonly e0: Float32Array;
+  /** ∂J/∂E⁰ after `objective`. */
+  readonly grad: Float32Array;
+  /** Final embeddings E and their row-normalised Ê after `forward`. */
+  readonly e: Float32Array;
+  readonly hat: Float32Array;
+  readonly invNorm: Float32Array;
+  readonly scratch: PropagationScratch;
+  readonly mark: Uint8Array;
+}
+
+export function createObjectiveState(op: GraphOperator, data: GcnGraphData, s: ObjectiveSettings, e0: Float32Array): ObjectiveState {
+  const n = data.numUsers + data.numItems;
+  if (op.numNodes !== n) throw new RangeError(`graph has ${op.numNodes} nodes, data ${n}`);
+  if (e0.length !== n * s.dims) throw new RangeError('e0 does not match (numUsers + numItems) x dims');
+  return {
+    op,
+    data,
+    s,
+    e0,
+    grad: new Float32Array(n * s.dims),
+    e: new Float32Array(n * s.dims),
+    hat: new Float32Array(n * s.dims),
+    invNorm: new Float32Array(n),
+    scratch: propagationScratch(n, s.dims),
+    mark: new Uint8Array(data.numItems),
+  };
+}
+
+/** E = LightGCN(E⁰), Ê = rows of E normalised. */
+export function forward(st: ObjectiveState): void {
+  lightGcnForward(st.op, st.e0, st.s.dims, st.s.layers, st.e, st.scratch);
+  normaliseRows(st.e, st.s.dims, st.hat, st.invNorm);
+}
+
+/**
+ * J and ∂J/∂E⁰ (into st.grad) for the users of one step; `negativesOf(g)` gives the negatives
+ * shared by the g-th group of `groupSize` consecutive users. Runs `forward` first.
+ */
+export function objective(st: ObjectiveState, users: Int32Array, groupSize: number, negativesOf: (group: number) => Int32Array): { loss: number; pairs: number } {
+  forward(st);
+  const { d, numUsers, indptr, items } = { d: st.s.dims, ...st.data };
+  const gHat = st.e; // E is not needed once Ê and 1/‖E‖ are known: reuse its buffer for ∂J/∂Ê.
+  gHat.fill(0);
+  let loss = 0;
+  let pairs = 0;
+  let negExp = new Float64Array(0);
+  let posExp = new Float64Array(64);
+  for (let g = 0; g * groupSize < users.length; g++) {
+    const negatives = negativesOf(g);
+    if (negExp.length < negatives.length) negExp = new Float64Array(negatives.length);
+    const end = Math.min(users.length, (g + 1) * groupSize);
+    for (let b = g * groupSize; b < end; b++) {
+      const u = users[b]!;
+      const positives = items.subarray(indptr[u]!, indptr[u + 1]!);
+      if (positives.length === 0) continue;
+      if (posExp.length < positives.length) posExp = new Float64Array(positives.length * 2);
+      loss += userSoftmaxLoss(u, { hat: st.hat, d, numUsers, positives, negatives, tau: st.s.tau }, gHat, st.mark, negExp, posExp);
+      pairs += positives.length;
+    }
+  }
+  const scale = pairs > 0 ? 1 / pairs : 0;
+  backThroughNorm(gHat, st.hat, st.invNorm, d, scale);
+  lightGcnBackward(st.op, gHat, d, st.s.layers, st.grad, st.scratch);
+  const { l2 } = st.s;
+  let sq = 0;
+  const { e0, grad } = st;
+  for (let i = 0; i < e0.length; i++) {
+    const w = e0[i]!;
+    sq += w * w;
+    grad[i]! += l2 * w;
+  }
+  return { loss: loss * scale + 0.5 * l2 * sq, pairs };
+}
