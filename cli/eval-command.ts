@@ -79,8 +79,9 @@ export function evalCommand(): Command {
       .option('--train <file>', 'train split', '../shared/data/gowalla/train.txt')
       .option('--test <file>', 'test split', '../shared/data/gowalla/test.txt')
       .option('--format <f>', 'split file format: pairs (`user item` per line), lists (LightGCN `user item item ...`) or auto (detected per file)', splitFormat, 'auto' as const)
-      .option('--models <ids>', 'comma-separated models: mf/bpr, baseline/item-knn, baseline/popularity, baseline/commercial, baseline/affinity, baseline/rfm', 'mf/bpr,baseline/popularity')
+      .option('--models <ids>', 'comma-separated models: mf/bpr, dpgcn/graph, baseline/item-knn, baseline/popularity, baseline/commercial, baseline/affinity, baseline/rfm', 'mf/bpr,baseline/popularity')
       .option('--artifact <dir>', 'evaluate this mf/bpr artifact instead of training one')
+      .option('--dpgcn-artifact <dir>', 'evaluate this dpgcn/graph artifact (models/dpgcn/<n>) instead of training one')
       .option('--epochs <n>', 'BPR epochs when training', int)
       .option('--knn-neighbours <n>', 'baseline/item-knn: neighbours kept per item (0: all)', int)
       .option('--bootstrap <n>', 'resamples of the 95% bootstrap intervals of Recall/NDCG over users (0: none)', int)
@@ -94,6 +95,7 @@ export function evalCommand(): Command {
         format: 'pairs' | 'lists' | 'auto';
         models: string;
         artifact?: string;
+        dpgcnArtifact?: string;
         epochs?: number;
         knnNeighbours?: number;
         bootstrap?: number;
@@ -104,6 +106,7 @@ export function evalCommand(): Command {
       const { runRankingFull } = await import('../eval/protocols/ranking-full');
       const models = o.models.split(',').map((id) => {
         if (id === 'mf/bpr' && o.artifact) return { id, artifactDir: o.artifact };
+        if (id === 'dpgcn/graph' && o.dpgcnArtifact) return { id, artifactDir: o.dpgcnArtifact };
         if (id === 'baseline/item-knn' && o.knnNeighbours !== undefined) return { id, neighbours: o.knnNeighbours };
         return id;
       });

@@ -12,6 +12,7 @@ import pino from 'pino';
 import { loadConfig } from '../config/config';
 import { openConfiguredStore } from '../graph/configured';
 import { trainDuveFromStore } from '../ml/duve/from-store';
+import { addTrainDpgcn } from './train-dpgcn';
 import { addTrainRanker } from './train-ranker';
 import type { DecayMode } from '../ml/duve/model';
 
@@ -61,5 +62,5 @@ export function trainCommand(): Command {
         await store.close();
       }
     });
-  return addTrainRanker(train);
+  return addTrainDpgcn(addTrainRanker(train));
 }

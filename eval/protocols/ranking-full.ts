@@ -132,12 +132,13 @@ export async function runRankingFull(o: RankingFullOptions): Promise<EvalReport>
     for (const p of prepared) {
       let version = result.versions[p.id] ?? 'unknown';
       let artifact = p.info.artifact;
-      if (p.train) {
+      const staged = p.train?.staged ?? p.dpgcn?.staged;
+      if (staged) {
         const overall = Object.fromEntries(metrics.filter((r) => r.model === p.id && r.segment === undefined).map((r) => [`${r.metric}@${r.k}`, r.value]));
-        const published = await p.train.staged.publish(overall);
+        const published = await staged.publish(overall);
         version = `${version}+model.${published.version}`;
         artifact = relative(modelsDir, published.dir);
-        log(`mf/bpr artifact published: ${published.dir}`);
+        log(`${p.id} artifact published: ${published.dir}`);
       } else if (p.artifactVersion !== undefined) version = `${version}+model.${p.artifactVersion}`;
       models.push({ ...p.info, version, ...(artifact !== undefined ? { artifact } : {}) });
     }
@@ -173,10 +174,10 @@ export async function runRankingFull(o: RankingFullOptions): Promise<EvalReport>
         bootstrap: resamples,
         prepared: prepared.map((p) => ({ id: p.id, train: p.train?.result })),
         fullGowalla: format === 'lists' && o.maxUsers === undefined && split.numUsers === 29858 && split.numItems === 40981,
-      }),
+      }).concat(prepared.flatMap((p) => p.notes ?? [])),
     };
   } catch (err) {
-    await Promise.all(prepared.map((p) => p.train?.staged.discard()));
+    await Promise.all(prepared.map((p) => (p.train ?? p.dpgcn)?.staged.discard()));
     throw err;
   }
 }

@@ -9,6 +9,9 @@
  */
 import { propagateOnce, propagateOnceT, type GraphOperator } from '../graph/typed';
 
+// Bound once: a global lookup per call is slow inside jest's vm sandbox, and free for V8 otherwise.
+const { sqrt } = Math;
+
 /** Scratch buffers reused across calls (two layers' worth). */
 export interface PropagationScratch {
   readonly a: Float32Array;
@@ -53,7 +56,7 @@ export function normaliseRows(e: Float32Array, d: number, hat: Float32Array, inv
   for (let r = 0, o = 0; r < rows; r++, o += d) {
     let sq = 0;
     for (let k = 0; k < d; k++) sq += e[o + k]! * e[o + k]!;
-    const inv = sq > 0 ? 1 / Math.sqrt(sq) : 0;
+    const inv = sq > 0 ? 1 / sqrt(sq) : 0;
     invNorm[r] = inv;
     for (let k = 0; k < d; k++) hat[o + k] = e[o + k]! * inv;
   }

@@ -93,7 +93,8 @@ export interface GcnTrainResult {
   readonly trainMs: number;
 }
 
-function resolveHyper(o: GcnTrainOptions): GcnHyperParameters {
+/** GCN_DEFAULTS overridden by `o`, checked; throws a RangeError naming the setting. */
+export function resolveGcnHyper(o: Partial<GcnHyperParameters> & { readonly seed: number }): GcnHyperParameters {
   const h = { ...GCN_DEFAULTS };
   for (const key of Object.keys(GCN_DEFAULTS) as (keyof GcnHyperParameters)[]) {
     const v = o[key];
@@ -122,7 +123,7 @@ function fillNormal(out: Float32Array, std: number, rnd: () => number): void {
 }
 
 export async function trainGcn(data: GcnGraphData, o: GcnTrainOptions): Promise<GcnTrainResult> {
-  const h = resolveHyper(o);
+  const h = resolveGcnHyper(o);
   const started = performance.now();
   const { numUsers, numItems } = data;
   if (data.indptr.length !== numUsers + 1 || data.indptr[numUsers] !== data.items.length) throw new RangeError('indptr does not match numUsers / items');

@@ -2,6 +2,7 @@
  * Which scorer each `--models` id of `ranking/full` is, and how a worker builds it (a ScorerSpec):
  *
  * - `mf/bpr`: trained in the run, or read from an artifact.
+ * - `dpgcn/graph`: the graph model's core (ml/gcn), trained in the run (train-dpgcn.ts) or read from an artifact.
  * - `baseline/item-knn`: the serving formula over a neighbour index built once from the train
  *   split (knn-scorer.ts), not the per-request neighbourhood walk.
  * - `baseline/popularity`, `baseline/commercial`, `baseline/affinity`, `baseline/rfm`: the gateway's
@@ -15,12 +16,14 @@ import { ErrorCode } from '../../../errors/codes';
 import { CodedError } from '../../../errors/errors';
 import { readMfManifest } from '../../../ml/mf/artifact';
 import { BPR_DEFAULTS, type BprHyperParameters } from '../../../ml/mf/bpr';
+import { GCN_DEFAULTS, type GcnHyperParameters } from '../../../ml/gcn/train';
 import type { InteractionSplit } from '../../datasets/gowalla';
 import type { EvalModelInfo } from '../../report/types';
 import { buildKnnIndex } from './knn-index';
 import { samplerText } from './notes';
 import type { ScorerSpec } from './spec';
 import { trainBprStep, type TrainStep } from './train';
+import { dpgcnNote, trainDpgcnStep, type DpgcnStep } from './train-dpgcn';
 
 /** A model to evaluate. The registered ids need nothing else. */
 export interface RankingModelOption {
@@ -28,10 +31,12 @@ export interface RankingModelOption {
   readonly id: string;
   /** Default: `candidate` for `mf/bpr` and for custom scorers, `baseline` for `baseline/*`. */
   readonly role?: 'candidate' | 'baseline';
-  /** For `mf/bpr`: evaluate this artifact instead of training one in the run. Default: train. */
+  /** For `mf/bpr` and `dpgcn/graph`: evaluate this artifact instead of training one in the run. Default: train. */
   readonly artifactDir?: string;
   /** For `baseline/item-knn`: neighbours kept per item (0: all). Default 0. */
   readonly neighbours?: number;
+  /** For `dpgcn/graph` trained in the run: settings over GCN_DEFAULTS (ml/gcn/train.ts). Default: GCN_DEFAULTS. */
+  readonly gcn?: Partial<GcnHyperParameters>;
   /** Any other scorer plugin, built in every worker from this spec. */
   readonly scorer?: ScorerSpec;
 }
@@ -41,6 +46,10 @@ export interface PreparedModel {
   readonly spec: ScorerSpec;
   readonly info: Omit<EvalModelInfo, 'version'>;
   readonly train?: TrainStep;
+  /** A dpgcn/graph model trained in the run (its artifact is published like `train.staged`). */
+  readonly dpgcn?: DpgcnStep;
+  /** Report notes about this model. */
+  readonly notes?: readonly string[];
   readonly artifactVersion?: number;
 }
 
@@ -75,7 +84,7 @@ const REFUSED: Readonly<Record<string, string>> = {
   'duve/purchase': "needs the DUVE engine's online state, folded from a timestamped event log with purchase values, and an ONNX artifact; a train/test split has neither",
 };
 
-export const RANKING_FULL_MODEL_IDS = ['mf/bpr', 'baseline/item-knn', ...Object.keys(PLUGINS)] as const;
+export const RANKING_FULL_MODEL_IDS = ['mf/bpr', 'dpgcn/graph', 'baseline/item-knn', ...Object.keys(PLUGINS)] as const;
 
 function refuse(id: string, why: string): CodedError {
   return new CodedError(ErrorCode.EVAL_ARGUMENT_INVALID, `ranking/full cannot evaluate model "${id}": ${why}`, { flag: '--models', model: id });
@@ -90,6 +99,7 @@ export async function prepareModel(m: RankingModelOption, ctx: PrepareContext): 
   }
   if (m.id === 'baseline/item-knn') return prepareItemKnn(m, role, ctx);
   if (m.id === 'mf/bpr') return prepareBpr(m, role, ctx);
+  if (m.id === 'dpgcn/graph') return prepareDpgcn(m, role, ctx);
   const refused = REFUSED[m.id];
   if (refused !== undefined) throw refuse(m.id, refused);
   throw refuse(m.id, `unknown model (registered: ${RANKING_FULL_MODEL_IDS.join(', ')}); give a scorer spec for a custom plugin`);
@@ -143,5 +153,34 @@ async function prepareBpr(m: RankingModelOption, role: 'candidate' | 'baseline',
       trainMs: Math.round(train.result.trainMs),
     },
     train,
+  };
+}
+
+async function prepareDpgcn(m: RankingModelOption, role: 'candidate' | 'baseline', ctx: PrepareContext): Promise<PreparedModel> {
+  const module = require.resolve('./dpgcn-scorer');
+  const factory = 'createDpgcnEmbeddingScorer';
+  if (m.artifactDir !== undefined) {
+    const manifest = await readMfManifest(m.artifactDir);
+    if (manifest.model !== 'dpgcn/graph') throw refuse(m.id, `${m.artifactDir} holds a ${manifest.model} artifact`);
+    return {
+      id: m.id,
+      spec: { module, factory, options: { artifactDir: resolve(m.artifactDir) } },
+      info: { id: m.id, role, params: { ...manifest.hyperParameters, seed: manifest.seed, trainedBy: 'artifact' }, artifact: m.artifactDir },
+      artifactVersion: manifest.version,
+    };
+  }
+  const dpgcn = await trainDpgcnStep(ctx.split, { seed: ctx.seed, hyper: m.gcn ?? {}, modelsDir: ctx.modelsDir, log: ctx.log, data: ctx.data });
+  const r = dpgcn.result;
+  return {
+    id: m.id,
+    spec: { module, factory, options: { artifactDir: dpgcn.staged.dir } },
+    info: {
+      id: m.id,
+      role,
+      params: { ...GCN_DEFAULTS, ...r.final.hyper, seed: ctx.seed, selectedEpochs: r.selection.best.epoch, heldOutRecall20: Number(r.selection.best.recall.toFixed(4)) },
+      trainMs: Math.round(r.selection.trainMs + r.final.trainMs),
+    },
+    dpgcn,
+    notes: [dpgcnNote(r, ctx.modelsDir)],
   };
 }
