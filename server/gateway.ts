@@ -34,6 +34,7 @@ import { startCatalogSync, type CatalogSync } from '../publishing/sync';
 import { createPublishingService, type PublishingService } from '../publishing/service';
 import { parseManifest, type ScorerManifest } from '../publishing/manifest';
 import { admitScorer } from '../publishing/admission';
+import { timeProbeInWorker } from '../publishing/probe-timer';
 import { createPublishedScorer } from '../publishing/onnx-scorer';
 import { loadOnnxModelBytes } from '../ml/onnx/session';
 import { blobUploadHandler } from './blobs';
@@ -153,7 +154,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     if (ranker) plugins.push(ranker);
   }
   // PLUGINS / PLUGINS_DIR: a module or plugin that fails to load or declare is skipped (logged) and listed with the registry's skips.
-  const loaded = await loadPluginModules({ modules: config.plugins, dir: config.pluginsDir, settings: config.pluginSettings, takenIds: plugins.map((p) => p.id), logger: logger.child({ component: 'scorer' }) });
+  const loaded = await loadPluginModules({
+    modules: config.plugins,
+    dir: config.pluginsDir,
+    settings: config.pluginSettings,
+    takenIds: plugins.map((p) => p.id),
+    logger: logger.child({ component: 'scorer' }),
+  });
   plugins.push(...loaded.plugins);
   // A plugin whose model is missing or wrong, or whose setup fails, is skipped (logged); strategies naming it are skipped too.
   const registry = await createScorerRegistry(plugins, {
@@ -204,7 +211,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       sync: catalogSync,
       agreement,
       parseManifest,
-      admit: admitScorer,
+      // The probe is timed on a worker thread: this loop's own feed requests must not make a model look slow.
+      admit: (m, bytes, o) => admitScorer(m, bytes, { ...o, timeProbe: (p) => timeProbeInWorker(p) }),
       loadModelBytes: loadOnnxModelBytes,
       maxModelBytes: config.maxModelBytes,
       strategyBounds: requestLimitOptions(config, files.strategies.values()).feed,
