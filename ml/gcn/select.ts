@@ -12,7 +12,7 @@ export interface SelectOptions extends Partial<GcnHyperParameters> {
   readonly seed: number;
   /** Fraction of each user's train items held out for selection. Default 0.1. */
   readonly holdout?: number;
-  /** Every n-th user (with held-out items) is ranked at each check. Default 5. */
+  /** Every n-th user (with held-out items) is ranked at each check. Default 10. */
   readonly validUserStride?: number;
   /** Epochs between held-out checks. Default 2. */
   readonly every?: number;
@@ -38,7 +38,7 @@ export interface SelectResult {
 
 export async function trainWithSelection(data: GcnGraphData, o: SelectOptions): Promise<SelectResult> {
   const fraction = o.holdout ?? 0.1;
-  const stride = o.validUserStride ?? 5;
+  const stride = o.validUserStride ?? 10;
   if (!(Number.isInteger(stride) && stride >= 1)) throw new RangeError(`validUserStride must be a positive integer (got ${stride})`);
   const { onEpoch, holdout: _h, validUserStride: _s, every, patience, ...rest } = o;
   const split = holdoutSplit(data, fraction, o.seed);

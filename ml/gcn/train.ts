@@ -15,14 +15,21 @@ import { createAdam } from './adam';
 import { holdoutRecall, type HoldoutSplit } from './holdout';
 import { createObjectiveState, forward, objective, type GcnGraphData } from './objective';
 
+/**
+ * Defaults: chosen on Gowalla by held-out Recall@20 on 10% of each user's train items (never the
+ * test split). After one epoch: 2048 users/step at lr 0.05 and 2 layers 0.128, 4096 users/step at
+ * lr 0.05 and 3 layers 0.121, 1024 at 0.05 (2 layers) 0.126, 1024 at 0.01 (3 layers) 0.115, 2048
+ * at 0.1 (2 layers) 0.125; the 2048/0.05/2-layer run then went 0.134, 0.152, 0.161 at epochs 2-4.
+ * Two layers instead of LightGCN's three: a third of the propagation cost per step.
+ */
 export interface GcnHyperParameters {
   /** Embedding dimensions. Default 64. */
   readonly dims: number;
-  /** Propagation layers L (α_l = 1/(L+1)). Default 3. */
+  /** Propagation layers L (α_l = 1/(L+1)). Default 2. */
   readonly layers: number;
-  /** Passes over the users. Default 30. */
+  /** Passes over the users (with validation: the most). Default 10. */
   readonly epochs: number;
-  /** Adam step size. Default 0.01. */
+  /** Adam step size. Default 0.05. */
   readonly learningRate: number;
   /** L2 weight λ on E⁰. Default 1e-6. */
   readonly l2: number;
@@ -32,7 +39,7 @@ export interface GcnHyperParameters {
   readonly negatives: number;
   /** Users sharing one draw of negatives. Default 16. */
   readonly usersPerGroup: number;
-  /** Users per Adam step (one forward and one backward propagation each). Default 1024. */
+  /** Users per Adam step (one forward and one backward propagation each). Default 2048. */
   readonly usersPerStep: number;
   /** Standard deviation of the normal initialisation of E⁰. Default 0.1. */
   readonly initStd: number;
@@ -40,14 +47,14 @@ export interface GcnHyperParameters {
 
 export const GCN_DEFAULTS: GcnHyperParameters = {
   dims: 64,
-  layers: 3,
-  epochs: 30,
-  learningRate: 0.01,
+  layers: 2,
+  epochs: 10,
+  learningRate: 0.05,
   l2: 1e-6,
   tau: 0.1,
   negatives: 512,
   usersPerGroup: 16,
-  usersPerStep: 1024,
+  usersPerStep: 2048,
   initStd: 0.1,
 };
 
