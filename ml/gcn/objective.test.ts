@@ -13,7 +13,7 @@ describe('objective: gradient with respect to E⁰', () => {
     { layers: 2, tau: 0.5, l2: 0.01 },
     { layers: 0, tau: 0.2, l2: 0 },
     { layers: 3, tau: 1, l2: 0.1 },
-  ])('matches central finite differences through propagation, normalisation and softmax (%o)', ({ layers, tau, l2 }) => {
+  ])('matches central finite differences through propagation, normalisation and softmax (%o)', async ({ layers, tau, l2 }) => {
     const data = tinyGraph();
     const d = 4;
     const rnd = mulberry32(layers * 7 + 1);
@@ -22,17 +22,17 @@ describe('objective: gradient with respect to E⁰', () => {
     const users = Int32Array.from([0, 1, 2, 3, 4]);
     // Two groups with different negatives, one of which collides with positives (skipped).
     const negs = [Int32Array.from([1, 4, 5, 0]), Int32Array.from([2, 3, 0])];
-    const run = (): number => objective(st, users, 3, (g) => negs[g]!).loss;
-    run();
+    const run = async (): Promise<number> => (await objective(st, users, 3, (g) => negs[g]!)).loss;
+    await run();
     const analytic = Float64Array.from(st.grad);
     const h = 1e-3;
     let worst = 0;
     for (let i = 0; i < e0.length; i++) {
       const keep = e0[i]!;
       e0[i] = keep + h;
-      const up = run();
+      const up = await run();
       e0[i] = keep - h;
-      const down = run();
+      const down = await run();
       e0[i] = keep;
       const numeric = (up - down) / (2 * h);
       worst = Math.max(worst, Math.abs(numeric - analytic[i]!) / Math.max(1e-2, Math.abs(numeric) + Math.abs(analytic[i]!)));

@@ -10,7 +10,7 @@
  */
 import type { GraphOperator } from '../graph/typed';
 import { userSoftmaxLoss } from './loss';
-import { backThroughNorm, lightGcnBackward, lightGcnForward, normaliseRows, propagationScratch, type PropagationScratch } from './propagate';
+import { backThroughNorm, inThread, lightGcnBackward, lightGcnForward, normaliseRows, propagationScratch, transposeOf, type ApplyOperator, type PropagationScratch } from './propagate';
 
 export interface GcnGraphData {
   readonly numUsers: number;
@@ -42,29 +42,43 @@ export interface ObjectiveState {
   readonly invNorm: Float32Array;
   readonly scratch: PropagationScratch;
   readonly mark: Uint8Array;
+  readonly apply: ApplyOperator;
+  readonly applyT: ApplyOperator;
 }
 
-export function createObjectiveState(op: GraphOperator, data: GcnGraphData, s: ObjectiveSettings, e0: Float32Array): ObjectiveState {
+/** How products with Â run: in this thread (default) or through a Propagator (ml/graph/parallel.ts). */
+export interface ObjectiveRuntime {
+  /** Products with Â. Default: in this thread. */
+  readonly apply?: ApplyOperator;
+  /** Allocates the arrays `apply` reads and writes (E⁰ must come from it too). Default: plain Float32Array. */
+  readonly alloc?: (n: number) => Float32Array;
+}
+
+export function createObjectiveState(op: GraphOperator, data: GcnGraphData, s: ObjectiveSettings, e0: Float32Array, rt: ObjectiveRuntime = {}): ObjectiveState {
   const n = data.numUsers + data.numItems;
   if (op.numNodes !== n) throw new RangeError(`graph has ${op.numNodes} nodes, data ${n}`);
   if (e0.length !== n * s.dims) throw new RangeError('e0 does not match (numUsers + numItems) x dims');
+  const alloc = rt.alloc ?? ((k: number) => new Float32Array(k));
+  const apply = rt.apply ?? inThread(op, s.dims);
   return {
     op,
     data,
     s,
     e0,
     grad: new Float32Array(n * s.dims),
-    e: new Float32Array(n * s.dims),
+    e: alloc(n * s.dims),
     hat: new Float32Array(n * s.dims),
     invNorm: new Float32Array(n),
-    scratch: propagationScratch(n, s.dims),
+    scratch: propagationScratch(n, s.dims, alloc),
     mark: new Uint8Array(data.numItems),
+    apply,
+    applyT: transposeOf(op, s.dims, apply),
   };
 }
 
 /** E = LightGCN(E⁰), Ê = rows of E normalised. */
-export function forward(st: ObjectiveState): void {
-  lightGcnForward(st.op, st.e0, st.s.dims, st.s.layers, st.e, st.scratch);
+export async function forward(st: ObjectiveState): Promise<void> {
+  await lightGcnForward(st.apply, st.e0, st.s.layers, st.e, st.scratch);
   normaliseRows(st.e, st.s.dims, st.hat, st.invNorm);
 }
 
@@ -72,8 +86,8 @@ export function forward(st: ObjectiveState): void {
  * J and ∂J/∂E⁰ (into st.grad) for the users of one step; `negativesOf(g)` gives the negatives
  * shared by the g-th group of `groupSize` consecutive users. Runs `forward` first.
  */
-export function objective(st: ObjectiveState, users: Int32Array, groupSize: number, negativesOf: (group: number) => Int32Array): { loss: number; pairs: number } {
-  forward(st);
+export async function objective(st: ObjectiveState, users: Int32Array, groupSize: number, negativesOf: (group: number) => Int32Array): Promise<{ loss: number; pairs: number }> {
+  await forward(st);
   const { d, numUsers, indptr, items } = { d: st.s.dims, ...st.data };
   const gHat = st.e; // E is not needed once Ê and 1/‖E‖ are known: reuse its buffer for ∂J/∂Ê.
   gHat.fill(0);
@@ -96,7 +110,7 @@ export function objective(st: ObjectiveState, users: Int32Array, groupSize: numb
   }
   const scale = pairs > 0 ? 1 / pairs : 0;
   backThroughNorm(gHat, st.hat, st.invNorm, d, scale);
-  lightGcnBackward(st.op, gHat, d, st.s.layers, st.grad, st.scratch);
+  await lightGcnBackward(st.applyT, gHat, st.s.layers, st.grad, st.scratch);
   const { l2 } = st.s;
   let sq = 0;
   const { e0, grad } = st;

@@ -18,11 +18,19 @@ export interface PropagationScratch {
   readonly b: Float32Array;
 }
 
-export function propagationScratch(numNodes: number, d: number): PropagationScratch {
-  return { a: new Float32Array(numNodes * d), b: new Float32Array(numNodes * d) };
+export function propagationScratch(numNodes: number, d: number, alloc: (n: number) => Float32Array = (n) => new Float32Array(n)): PropagationScratch {
+  return { a: alloc(numNodes * d), b: alloc(numNodes * d) };
 }
 
-function combine(op: GraphOperator, x: Float32Array, d: number, layers: number, out: Float32Array, s: PropagationScratch, transposed: boolean): Float32Array {
+/** One product with Â (the forward kernel, possibly on several threads: ml/graph/parallel.ts). */
+export type ApplyOperator = (x: Float32Array, out: Float32Array) => void | Promise<void>;
+
+/** The in-thread ApplyOperator of `op`. */
+export function inThread(op: GraphOperator, d: number): ApplyOperator {
+  return (x, out) => void propagateOnce(op, x, d, out);
+}
+
+async function combine(apply: ApplyOperator, x: Float32Array, layers: number, out: Float32Array, s: PropagationScratch): Promise<Float32Array> {
   if (!(Number.isInteger(layers) && layers >= 0)) throw new RangeError(`layers must be a non-negative integer (got ${layers})`);
   const alpha = 1 / (layers + 1);
   const n = x.length;
@@ -30,9 +38,7 @@ function combine(op: GraphOperator, x: Float32Array, d: number, layers: number, 
   let cur: Float32Array = x;
   let next = s.a;
   for (let l = 1; l <= layers; l++) {
-    // Â symmetric: the backward pass runs the forward kernel (blocked, about 2x the scatter-add's speed).
-    if (transposed && !op.symmetric) propagateOnceT(op, cur, d, next);
-    else propagateOnce(op, cur, d, next);
+    await apply(cur, next);
     for (let i = 0; i < n; i++) out[i]! += alpha * next[i]!;
     cur = next;
     next = next === s.a ? s.b : s.a;
@@ -41,13 +47,22 @@ function combine(op: GraphOperator, x: Float32Array, d: number, layers: number, 
 }
 
 /** E = Σ_l α_l Â^l E⁰ into `out`. */
-export function lightGcnForward(op: GraphOperator, e0: Float32Array, d: number, layers: number, out: Float32Array, s: PropagationScratch): Float32Array {
-  return combine(op, e0, d, layers, out, s, false);
+export function lightGcnForward(apply: ApplyOperator, e0: Float32Array, layers: number, out: Float32Array, s: PropagationScratch): Promise<Float32Array> {
+  return combine(apply, e0, layers, out, s);
 }
 
-/** ∂loss/∂E⁰ = Σ_l α_l (Âᵀ)^l G into `out`. */
-export function lightGcnBackward(op: GraphOperator, g: Float32Array, d: number, layers: number, out: Float32Array, s: PropagationScratch): Float32Array {
-  return combine(op, g, d, layers, out, s, true);
+/**
+ * ∂loss/∂E⁰ = Σ_l α_l (Âᵀ)^l G into `out`. For a symmetric operator (every one typedGraph builds)
+ * Âᵀ = Â and `applyT` is the forward kernel (blocked, about 2x the scatter-add's speed, and
+ * parallel); otherwise pass the transpose product (propagateOnceT).
+ */
+export function lightGcnBackward(applyT: ApplyOperator, g: Float32Array, layers: number, out: Float32Array, s: PropagationScratch): Promise<Float32Array> {
+  return combine(applyT, g, layers, out, s);
+}
+
+/** The ApplyOperator of Âᵀ for `op`: `forward` when Â is symmetric, else the in-thread scatter-add. */
+export function transposeOf(op: GraphOperator, d: number, forward: ApplyOperator): ApplyOperator {
+  return op.symmetric ? forward : (x, out) => void propagateOnceT(op, x, d, out);
 }
 
 /** Row-normalise E into `hat` (Ê_r = E_r/‖E_r‖) and keep 1/‖E_r‖ (0 for a zero row). */

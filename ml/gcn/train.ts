@@ -8,7 +8,9 @@
  * `every` epochs and training stops after `patience` checks without a new best; the result says
  * which epoch was best. Every random draw comes from one mulberry32 stream seeded by `seed`.
  */
-import { bipartiteGraph } from '../graph/typed';
+import { availableParallelism } from 'node:os';
+import { createPropagator, type Propagator } from '../graph/parallel';
+import { bipartiteGraph, type GraphOperator } from '../graph/typed';
 import type { MfModel } from '../mf/bpr';
 import { mulberry32 } from '../random';
 import { createAdam } from './adam';
@@ -87,6 +89,8 @@ export interface GcnTrainOptions extends Partial<GcnHyperParameters> {
   readonly onEpoch?: (e: GcnEpoch) => void;
   /** Stops training between steps (rejects with the signal's reason). */
   readonly signal?: AbortSignal;
+  /** Threads for the graph products (compiled build only; results are identical for any count). Default min(2, cores). */
+  readonly threads?: number;
 }
 
 export interface GcnTrainResult {
@@ -135,9 +139,20 @@ export async function trainGcn(data: GcnGraphData, o: GcnTrainOptions): Promise<
   const { numUsers, numItems } = data;
   if (data.indptr.length !== numUsers + 1 || data.indptr[numUsers] !== data.items.length) throw new RangeError('indptr does not match numUsers / items');
   const rnd = mulberry32(o.seed);
-  const e0 = new Float32Array((numUsers + numItems) * h.dims);
+  const op = bipartiteGraph(numUsers, numItems, data);
+  const prop = await createPropagator(op, h.dims, { threads: o.threads ?? Math.min(2, availableParallelism()) });
+  try {
+    return await trainWith(prop, op, data, h, rnd, o, started);
+  } finally {
+    await prop.close();
+  }
+}
+
+async function trainWith(prop: Propagator, op: GraphOperator, data: GcnGraphData, h: GcnHyperParameters, rnd: () => number, o: GcnTrainOptions, started: number): Promise<GcnTrainResult> {
+  const { numUsers, numItems } = data;
+  const e0 = prop.alloc((numUsers + numItems) * h.dims);
   fillNormal(e0, h.initStd, rnd);
-  const st = createObjectiveState(bipartiteGraph(numUsers, numItems, data), data, h, e0);
+  const st = createObjectiveState(op, data, h, e0, { apply: (x, out) => prop.apply(x, out), alloc: prop.alloc });
   const adam = createAdam(e0.length, { learningRate: h.learningRate });
   const active: number[] = [];
   for (let u = 0; u < numUsers; u++) if (data.indptr[u + 1]! > data.indptr[u]!) active.push(u);
@@ -165,7 +180,7 @@ export async function trainGcn(data: GcnGraphData, o: GcnTrainOptions): Promise<
     let lossSum = 0;
     let steps = 0;
     for (let s0 = 0; s0 < order.length; s0 += h.usersPerStep) {
-      const { loss } = objective(st, order.subarray(s0, s0 + h.usersPerStep), h.usersPerGroup, negativesOf);
+      const { loss } = await objective(st, order.subarray(s0, s0 + h.usersPerStep), h.usersPerGroup, negativesOf);
       adam.step(e0, st.grad);
       lossSum += loss;
       steps++;
@@ -174,7 +189,7 @@ export async function trainGcn(data: GcnGraphData, o: GcnTrainOptions): Promise<
     }
     let validRecall: number | undefined;
     if (v && (epoch % every === 0 || epoch === h.epochs)) {
-      forward(st);
+      await forward(st);
       validRecall = holdoutRecall(st.hat, h.dims, data, v.split, v.users, v.k ?? 20);
       if (!best || validRecall > best.recall) {
         best = { epoch, recall: validRecall };
@@ -188,7 +203,7 @@ export async function trainGcn(data: GcnGraphData, o: GcnTrainOptions): Promise<
     if (v && sinceBest >= patience) break;
   }
   if (bestE0) e0.set(bestE0);
-  forward(st);
+  await forward(st);
   const d = h.dims;
   return {
     model: { dims: d, numUsers, numItems, users: st.hat.slice(0, numUsers * d), items: st.hat.slice(numUsers * d) },

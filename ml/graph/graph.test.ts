@@ -1,5 +1,6 @@
 import { mulberry32 } from '../random';
 import { csrFromEdges, spmm, spmmT, transpose } from './csr';
+import { createPropagator, propagateRows, rowRanges } from './parallel';
 import { bipartiteGraph, propagateOnce, propagateOnceT, typedGraph } from './typed';
 
 type Dense = number[][];
@@ -136,5 +137,34 @@ describe('typed graph operator', () => {
 
   it('refuses a relation over an unknown node type', () => {
     expect(() => typedGraph([{ name: 'user', count: 1 }], [{ name: 'r', src: 'user', dst: 'query', edges: { rows: [], cols: [] } }])).toThrow(/unknown node type query/);
+  });
+});
+
+describe('parallel propagation pieces', () => {
+  it('row ranges cover the node space and their rows together equal propagateOnce bit for bit', async () => {
+    const rnd = mulberry32(21);
+    const [U, I, d] = [40, 30, 16];
+    const lists = Array.from({ length: U }, () => [...new Set(Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => Math.floor(rnd() * I)))].sort((p, q) => p - q));
+    const indptr = Int32Array.from([0, ...lists.map((_, u) => lists.slice(0, u + 1).flat().length)]);
+    const op = bipartiteGraph(U, I, { indptr, items: Int32Array.from(lists.flat()) });
+    const x = Float32Array.from({ length: (U + I) * d }, () => rnd() - 0.5);
+    const whole = propagateOnce(op, x, d, new Float32Array((U + I) * d));
+    for (const threads of [2, 3]) {
+      const ranges = rowRanges(op, threads);
+      expect(ranges).toHaveLength(threads);
+      expect(ranges[0]![0]).toBe(0);
+      expect(ranges.at(-1)![1]).toBe(U + I);
+      ranges.slice(1).forEach((r, i) => expect(r[0]).toBe(ranges[i]![1]));
+      const parts = new Float32Array((U + I) * d).fill(9);
+      for (const [g0, g1] of ranges) propagateRows(op, x, d, parts, g0, g1);
+      expect(Buffer.from(parts.buffer).equals(Buffer.from(whole.buffer))).toBe(true);
+    }
+    // From TS sources there is no compiled worker: one thread, same numbers.
+    const prop = await createPropagator(op, d, { threads: 2 });
+    expect(prop.threads).toBe(1);
+    const out = prop.alloc((U + I) * d);
+    await prop.apply(x, out);
+    expect(Buffer.from(out.buffer).equals(Buffer.from(whole.buffer))).toBe(true);
+    await prop.close();
   });
 });
