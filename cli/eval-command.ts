@@ -82,6 +82,7 @@ export function evalCommand(): Command {
       .option('--models <ids>', 'comma-separated models: mf/bpr, dpgcn/graph, baseline/item-knn, baseline/popularity, baseline/commercial, baseline/affinity, baseline/rfm', 'mf/bpr,baseline/popularity')
       .option('--artifact <dir>', 'evaluate this mf/bpr artifact instead of training one')
       .option('--dpgcn-artifact <dir>', 'evaluate this dpgcn/graph artifact (models/dpgcn/<n>) instead of training one')
+      .option('--dpgcn-epochs <n>', 'dpgcn/graph trained in the run: most epochs of the holdout selection run (default GCN_DEFAULTS.epochs)', int)
       .option('--epochs <n>', 'BPR epochs when training', int)
       .option('--knn-neighbours <n>', 'baseline/item-knn: neighbours kept per item (0: all)', int)
       .option('--bootstrap <n>', 'resamples of the 95% bootstrap intervals of Recall/NDCG over users (0: none)', int)
@@ -96,6 +97,7 @@ export function evalCommand(): Command {
         models: string;
         artifact?: string;
         dpgcnArtifact?: string;
+        dpgcnEpochs?: number;
         epochs?: number;
         knnNeighbours?: number;
         bootstrap?: number;
@@ -107,6 +109,7 @@ export function evalCommand(): Command {
       const models = o.models.split(',').map((id) => {
         if (id === 'mf/bpr' && o.artifact) return { id, artifactDir: o.artifact };
         if (id === 'dpgcn/graph' && o.dpgcnArtifact) return { id, artifactDir: o.dpgcnArtifact };
+        if (id === 'dpgcn/graph' && o.dpgcnEpochs !== undefined) return { id, gcn: { epochs: o.dpgcnEpochs } };
         if (id === 'baseline/item-knn' && o.knnNeighbours !== undefined) return { id, neighbours: o.knnNeighbours };
         return id;
       });
