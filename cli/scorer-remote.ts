@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { MANIFEST_FILE, MODEL_FILE } from './scorer-command';
 
-type Out = (text: string) => void;
+export type Out = (text: string) => void;
 
 export interface Connection {
   /** Base URL of the gateway (no path). */
@@ -178,20 +178,27 @@ export function connection(o: ConnOptions): Connection {
   return { url: o.url ?? process.env.RECGATE_URL ?? 'http://127.0.0.1:4000', key };
 }
 
+/** What every remote command shares: the connection flags, and printing its result or its coded refusal (exit code 1). */
+export function remoteCommandKit(out: Out, err: Out) {
+  return {
+    withConn: (c: Command): Command => c.option('--url <url>', 'gateway base URL (default RECGATE_URL or http://127.0.0.1:4000)').option('--key <key>', 'admin API key (default RECGATE_KEY)'),
+    run:
+      <A extends unknown[]>(work: (...args: A) => Promise<string>) =>
+      async (...args: A): Promise<void> => {
+        try {
+          out(await work(...args));
+        } catch (e) {
+          if (!(e instanceof RemoteError)) throw e;
+          err(e.describe());
+          process.exitCode = 1;
+        }
+      },
+  };
+}
+
 /** Add publish, status, promote, rollback and shadow to the `scorer` group. */
 export function addRemoteScorerCommands(group: Command, out: Out = (t) => process.stdout.write(t), err: Out = (t) => process.stderr.write(t)): void {
-  const withConn = (c: Command): Command => c.option('--url <url>', 'gateway base URL (default RECGATE_URL or http://127.0.0.1:4000)').option('--key <key>', 'admin API key (default RECGATE_KEY)');
-  const run =
-    <A extends unknown[]>(work: (...args: A) => Promise<string>) =>
-    async (...args: A): Promise<void> => {
-      try {
-        out(await work(...args));
-      } catch (e) {
-        if (!(e instanceof RemoteError)) throw e;
-        err(e.describe());
-        process.exitCode = 1;
-      }
-    };
+  const { withConn, run } = remoteCommandKit(out, err);
   const mutateOne = async (o: ConnOptions, field: string, args: string, vars: Record<string, unknown>): Promise<string> => {
     const data = await graphql<Record<string, ScorerStatus>>(connection(o), `mutation(${args}) { ${field} { ${SCORER_FIELDS} } }`, vars);
     return describeScorer(data[field.split('(')[0]!]!);

@@ -7,9 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { connection, graphql, RemoteError, type ConnOptions } from './scorer-remote';
-
-type Out = (text: string) => void;
+import { connection, graphql, remoteCommandKit, RemoteError, type ConnOptions, type Out } from './scorer-remote';
 
 interface StrategyStatus {
   id: string;
@@ -29,18 +27,7 @@ export function describeStrategy(s: StrategyStatus): string {
 
 export function strategyCommand(out: Out = (t) => process.stdout.write(t), err: Out = (t) => process.stderr.write(t)): Command {
   const cmd = new Command('strategy').description('publish feed strategies to running gateways, roll them back, list them');
-  const withConn = (c: Command): Command => c.option('--url <url>', 'gateway base URL (default RECGATE_URL or http://127.0.0.1:4000)').option('--key <key>', 'admin API key (default RECGATE_KEY)');
-  const run =
-    <A extends unknown[]>(work: (...args: A) => Promise<string>) =>
-    async (...args: A): Promise<void> => {
-      try {
-        out(await work(...args));
-      } catch (e) {
-        if (!(e instanceof RemoteError)) throw e;
-        err(e.describe());
-        process.exitCode = 1;
-      }
-    };
+  const { withConn, run } = remoteCommandKit(out, err);
   withConn(cmd.command('publish').description('publish the next version of the strategy in <file> (JSON, with an "id") and serve it'))
     .argument('<file>')
     .action(

@@ -2,19 +2,11 @@ import { ErrorCode } from '../errors/codes';
 import type { Scorer } from '../plugins/sdk/contract';
 import type { FeatureKey } from '../plugins/sdk/features';
 import type { RegisteredScorer } from '../plugins/sdk/registry';
+import { mulberry32 } from '../plugins/sdk/random';
 import { runShadow, sampleShadow, shadowFeatures, spearman, topNOverlap, type ShadowObservation, type ShadowOptions } from './shadow';
 
-/** mulberry32: a small seeded PRNG, so the random vectors are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so the random vectors are the same on every run. */
+const rng = mulberry32;
 
 /** Spearman by its definition, the slow way: average ranks counted pairwise, then Pearson with the sample means. */
 function referenceSpearman(a: readonly number[], b: readonly number[]): number | null {
