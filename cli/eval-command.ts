@@ -79,7 +79,11 @@ export function evalCommand(): Command {
       .option('--train <file>', 'train split', '../shared/data/gowalla/train.txt')
       .option('--test <file>', 'test split', '../shared/data/gowalla/test.txt')
       .option('--format <f>', 'split file format: pairs (`user item` per line), lists (LightGCN `user item item ...`) or auto (detected per file)', splitFormat, 'auto' as const)
-      .option('--models <ids>', 'comma-separated models: mf/bpr, dpgcn/graph, baseline/item-knn, baseline/popularity, baseline/commercial, baseline/affinity, baseline/rfm', 'mf/bpr,baseline/popularity')
+      .option(
+        '--models <ids>',
+        'comma-separated models: mf/bpr, dpgcn/graph, baseline/item-knn, baseline/popularity, baseline/commercial, baseline/affinity, baseline/rfm',
+        'mf/bpr,baseline/popularity',
+      )
       .option('--artifact <dir>', 'evaluate this mf/bpr artifact instead of training one')
       .option('--dpgcn-artifact <dir>', 'evaluate this dpgcn/graph artifact (models/dpgcn/<n>) instead of training one')
       .option('--dpgcn-epochs <n>', 'dpgcn/graph trained in the run: most epochs of the holdout selection run (default GCN_DEFAULTS.epochs)', int)

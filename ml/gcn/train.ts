@@ -152,7 +152,7 @@ async function trainWith(prop: Propagator, op: GraphOperator, data: GcnGraphData
   const { numUsers, numItems } = data;
   const e0 = prop.alloc((numUsers + numItems) * h.dims);
   fillNormal(e0, h.initStd, rnd);
-  const st = createObjectiveState(op, data, h, e0, { apply: (x, out) => prop.apply(x, out), alloc: prop.alloc });
+  const st = createObjectiveState(op, data, h, e0, { apply: (x, out) => prop.apply(x, out), alloc: (n) => prop.alloc(n) });
   const adam = createAdam(e0.length, { learningRate: h.learningRate });
   const active: number[] = [];
   for (let u = 0; u < numUsers; u++) if (data.indptr[u + 1]! > data.indptr[u]!) active.push(u);
