@@ -24,3 +24,8 @@ export function badInput(field: string, message: string): GraphQLError {
 export function toGraphQLError(err: CodedError): GraphQLError {
   return new GraphQLError(err.message, { extensions: { code: err.code, ...err.details } });
 }
+
+/** The GraphQL-shaped JSON body of an error answered outside GraphQL execution (401, 403, 413, 429, a refused upload). */
+export function errorBody(code: ErrorCode, message: string, extra: Readonly<Record<string, unknown>> = {}): { errors: Array<{ message: string; extensions: Record<string, unknown> }> } {
+  return { errors: [{ message, extensions: { code, ...extra } }] };
+}

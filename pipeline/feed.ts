@@ -80,11 +80,8 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
   const members = strategyMembers(strategy, registry);
   const needed = new Set<FeatureKey>(members.flatMap((m) => m.reg.features));
   const digest = strategyDigest(strategy, registry);
-  // Only a strategy with a scorer that reads DUVE state pays for it (one object per request).
-  const readValue = needed.has('user.value') ? deps.userValue : undefined;
   // A shadowed request also loads what the shadow scorers read (only sampled requests pay for it).
   const shadowNeeded = new Set<FeatureKey>([...needed, ...shadowFeatures(deps.shadow)]);
-  const readValueShadowed = shadowNeeded.has('user.value') ? deps.userValue : undefined;
 
   async function feed(req: FeedRequest): Promise<FeedResult> {
     const limit = req.limit ?? strategy.limit;
@@ -96,8 +93,8 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
     const t2 = performance.now();
     const n = candidates.itemIds.length;
     const shadowed = n > 0 && sampleShadow(deps.shadow);
-    const valueReader = shadowed ? readValueShadowed : readValue;
-    const userValue = valueReader ? { userId: req.userId, read: valueReader } : undefined;
+    // loadFeatures reads the DUVE state only when `user.value` is needed.
+    const userValue = deps.userValue ? { userId: req.userId, read: deps.userValue } : undefined;
     const features = await loadFeatures({ store, needed: shadowed ? shadowNeeded : needed, profile, candidates, now, seeds: strategy.candidates.neighbourhood?.seeds ?? 20, userValue });
     const t3 = performance.now();
     const { columns, degraded, timings } = await scoreCandidates(members, { userId: req.userId, itemIds: candidates.itemIds, features, now, signal: req.signal });

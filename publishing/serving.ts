@@ -169,7 +169,10 @@ export async function createServing(deps: ServingDeps, initial: CatalogSnapshot 
       skipped: [...codeRegistry.skipped, ...failed],
       close: async () => undefined,
     };
-    const shadows = Object.entries(doc.scorers).flatMap(([id, e]) => (e.shadow && loaded.has(key(id, e.shadow)) ? [loaded.get(key(id, e.shadow))!] : []));
+    const shadows = Object.entries(doc.scorers).flatMap(([id, e]) => {
+      const r = e.shadow ? served.get(key(id, e.shadow)) : undefined;
+      return r ? [r] : [];
+    });
     const shadow: ShadowOptions | undefined = shadows.length > 0 ? { scorers: shadows, sampleRate: deps.shadowSampleRate, record: deps.recordShadow } : undefined;
     const feeds = new Map<string, FeedService>();
     for (const s of list) {

@@ -13,7 +13,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { GraphQLError, OperationTypeNode } from 'graphql';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../errors/codes';
-import { CodedError } from '../errors/errors';
+import { CodedError, errorBody } from '../errors/errors';
 import type { Access, Principal } from '../services/access/access';
 import { firstForbidden, rootFields, type RootType, type Scope } from '../services/access/scopes';
 import type { GatewayContext } from '../services/context';
@@ -30,8 +30,6 @@ export function apiKeyOf(headers: { authorization?: string | undefined; [h: stri
   return typeof x === 'string' ? x : undefined;
 }
 
-const body = (code: ErrorCode, message: string, extra: Record<string, unknown> = {}) => ({ errors: [{ message, extensions: { code, ...extra } }] });
-
 /** Authenticate (then take a rate-limit token, then optionally require a scope) before anything else reads the request. Sets `res.locals.principal`. */
 export function requireKey(access: Access, scope?: Scope, rate?: Pick<RateLimitGate, 'admit'> | null) {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -39,12 +37,12 @@ export function requireKey(access: Access, scope?: Scope, rate?: Pick<RateLimitG
     const principal = access.authenticate(key);
     if (principal === null) {
       const message = key === undefined ? 'An API key is required: send `Authorization: Bearer <key>` (or `x-api-key`)' : 'Unknown or revoked API key';
-      res.status(401).set('WWW-Authenticate', 'Bearer realm="recgate"').json(body(ErrorCode.UNAUTHENTICATED, message));
+      res.status(401).set('WWW-Authenticate', 'Bearer realm="recgate"').json(errorBody(ErrorCode.UNAUTHENTICATED, message));
       return;
     }
     if (rate && !rate.admit(principal, res)) return;
     if (scope !== undefined && !principal.scopes.has(scope)) {
-      res.status(403).json(body(ErrorCode.FORBIDDEN, `${req.path} needs scope ${scope} (this key's role is ${principal.role})`, { scope }));
+      res.status(403).json(errorBody(ErrorCode.FORBIDDEN, `${req.path} needs scope ${scope} (this key's role is ${principal.role})`, { scope }));
       return;
     }
     res.locals.principal = principal;

@@ -7,7 +7,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../errors/codes';
-import { CodedError } from '../errors/errors';
+import { CodedError, errorBody } from '../errors/errors';
 import type { PublishingService } from '../publishing/service';
 import type { AuditLog } from '../services/access/audit';
 import { principalOf } from './access';
@@ -18,8 +18,6 @@ export interface BlobUploadOptions {
   readonly maxBytes: number;
   readonly logger: Logger;
 }
-
-const errorBody = (code: ErrorCode, message: string, extra: Record<string, unknown> = {}) => ({ errors: [{ message, extensions: { code, ...extra } }] });
 
 const STATUS: Partial<Record<ErrorCode, number>> = { [ErrorCode.BLOB_TOO_LARGE]: 413, [ErrorCode.BAD_USER_INPUT]: 400, [ErrorCode.CATALOG_UNAVAILABLE]: 503 };
 

@@ -184,6 +184,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     // `user.value` for scorers that declare it: the served DUVE engine's state of the user, null without DUVE.
     const readUserValue = userValues === null ? undefined : async (userId: string) => (await userValues.engine().values([userId])).get(userId) ?? null;
     const metrics = createGatewayMetrics();
+    // Request limits come from the strategy files; published strategies are held to the same feed-cost bounds (publishStrategy refuses larger ones).
+    const limitOptions = requestLimitOptions(config, files.strategies.values());
     // Published scorers and strategies (Redis with REDIS_URL, else PUBLISHED_DB_PATH): what this instance serves is rebuilt from them on every change.
     catalogStore = await openCatalog({ redisUrl: config.redisUrl, sqlitePath: config.publishedDbPath });
     const agreement = createAgreementRecorder(metrics.registry);
@@ -215,7 +217,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       admit: (m, bytes, o) => admitScorer(m, bytes, { ...o, timeProbe: (p) => timeProbeInWorker(p) }),
       loadModelBytes: loadOnnxModelBytes,
       maxModelBytes: config.maxModelBytes,
-      strategyBounds: requestLimitOptions(config, files.strategies.values()).feed,
+      strategyBounds: limitOptions.feed,
       clock,
     });
     mkdirSync(dirname(config.experimentsDbPath), { recursive: true });
@@ -239,8 +241,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const app = express();
     const httpServer = createServer(app);
     // Body size, tokens, depth, aliases, directives, cost, feed cost, hidden suggestions (server/limits.ts).
-    // Published strategies are held to the same feed-cost bounds (publishStrategy refuses larger ones).
-    const limits = createRequestLimits(requestLimitOptions(config, files.strategies.values()));
+    const limits = createRequestLimits(limitOptions);
     // graphql-ws for partners (userValueChanged) on the same port and path as HTTP, under the same parse and validation limits.
     const subscriptions = attachSubscriptionServer({ httpServer, schema, access, valueChanges, logger, development: config.development, limits, rateLimit: rate });
     const apollo = new ApolloServer<GatewayContext>({

@@ -17,6 +17,7 @@ import express, { type ErrorRequestHandler, type RequestHandler } from 'express'
 import { GraphQLError, type GraphQLFormattedError, type ParseOptions, type ValidationRule } from 'graphql';
 import type { Config } from '../config/config';
 import { ErrorCode } from '../errors/codes';
+import { errorBody } from '../errors/errors';
 import type { Strategy } from '../pipeline/strategy';
 import { feedCostPlugin, type FeedCostOptions } from './feed-cost';
 
@@ -99,7 +100,7 @@ function bodyErrorHandler(maxBodyBytes: number): ErrorRequestHandler {
       : err.type === 'entity.parse.failed'
         ? 'The request body is not valid JSON'
         : `The request body could not be read (${err.type})`;
-    res.status(status).json({ errors: [{ message, extensions: { code } }] });
+    res.status(status).json(errorBody(code, message));
   };
 }
 

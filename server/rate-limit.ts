@@ -8,6 +8,7 @@
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../errors/codes';
+import { errorBody } from '../errors/errors';
 import type { Principal } from '../services/access/access';
 import { describeRateLimit } from '../services/access/rate-limit-config';
 import type { RateLimiter } from '../services/access/rate-limit';
@@ -92,7 +93,7 @@ export function createRateLimitGate(opts: RateLimitGateOptions): RateLimitGate {
       res
         .status(429)
         .set('Retry-After', String(r.retryAfterSeconds))
-        .json({ errors: [{ message: r.message, extensions: { code: ErrorCode.RATE_LIMITED, retryAfterMs: r.retryAfterMs, limit: r.limit, role: r.role } }] });
+        .json(errorBody(ErrorCode.RATE_LIMITED, r.message, { retryAfterMs: r.retryAfterMs, limit: r.limit, role: r.role }));
       return false;
     },
   };
