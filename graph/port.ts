@@ -15,6 +15,16 @@ export interface UserInteraction extends Interaction {
   readonly userId: string;
 }
 
+/** A stored search with query text: who searched what, when, and the item it led to. */
+export interface SearchRecord {
+  readonly userId: string;
+  /** Normalised query text (the Query node's id). */
+  readonly query: string;
+  readonly ts: number;
+  /** The item the search led to (Query-LED_TO->Item); null when it named none. */
+  readonly itemId: string | null;
+}
+
 export interface IngestResult {
   /** Events stored by this call. */
   readonly inserted: number;
@@ -136,6 +146,13 @@ export interface GraphStore {
    * read in one call; writes between pages may or may not be seen.
    */
   scanInteractions(pageSize: number): AsyncIterable<readonly UserInteraction[]>;
+
+  /**
+   * Every stored search event with query text, in pages of at most `pageSize`, in no particular
+   * order (how graph training reads User-SEARCHED->Query and Query-LED_TO->Item with their times).
+   * Same paging guarantees as scanInteractions.
+   */
+  scanSearches(pageSize: number): AsyncIterable<readonly SearchRecord[]>;
 
   /**
    * For every requested id, its category chain from the root down to and including the id itself

@@ -65,6 +65,38 @@ export function readCases(open: OpenHarness): void {
       ]);
     }));
 
+  it('scanSearches: every search with query text exactly once, in pages, with the item it led to', () =>
+    withStore(open, async ({ store }) => {
+      const empty: unknown[] = [];
+      for await (const page of store.scanSearches(2)) empty.push(...page);
+      expect(empty).toEqual([]);
+      await store.ingestEvents([
+        ev('q1', 'u1', 'search', null, T0, { query: 'red lamp' }),
+        ev('q2', 'u1', 'view', 'i1', T0 + HOUR),
+        ev('q3', 'u2', 'search', 'i1', T0 + 2 * HOUR, { query: 'red lamp' }),
+        ev('q4', 'u2', 'search', null, T0 + 3 * HOUR),
+        ev('q5', 'u3', 'click', 'i2', T0 + 4 * HOUR, { query: 'kettle' }),
+        ev('q6', 'u3', 'search', 'i2', T0 + 5 * HOUR, { query: 'kettle' }),
+      ]);
+      const pages: number[] = [];
+      const seen: { ts: number }[] = [];
+      for await (const page of store.scanSearches(2)) {
+        pages.push(page.length);
+        seen.push(...page);
+      }
+      expect(pages.every((n) => n >= 1 && n <= 2)).toBe(true);
+      expect(seen.sort((a, b) => a.ts - b.ts)).toEqual([
+        { userId: 'u1', query: 'red lamp', ts: T0, itemId: null },
+        { userId: 'u2', query: 'red lamp', ts: T0 + 2 * HOUR, itemId: 'i1' },
+        { userId: 'u3', query: 'kettle', ts: T0 + 5 * HOUR, itemId: 'i2' },
+      ]);
+      await expect(
+        (async () => {
+          for await (const _ of store.scanSearches(0)) break;
+        })(),
+      ).rejects.toThrow(RangeError);
+    }));
+
   it('userProfile: unknown users, newest-first limited history, full purchased set', () =>
     withStore(open, async ({ store }) => {
       expect(await store.userProfile('ghost', 10)).toEqual({ known: false, user: null, history: [], purchased: new Set() });

@@ -77,6 +77,7 @@ function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, categories: 
   const selectUser = db.prepare('SELECT id, demographics, preferences FROM users WHERE id = ?').raw();
   const selectQuery = db.prepare('SELECT text, terms FROM queries WHERE text = ?').raw();
   const eventStored = db.prepare('SELECT 1 FROM events WHERE event_id = ?').pluck();
+  const searchPage = db.prepare(`SELECT rowid, user_id, query, ts, item_id FROM events WHERE rowid > ? AND type = 'search' AND query IS NOT NULL ORDER BY rowid LIMIT ?`).raw();
   const rows = () => ({ users: ix.users.size, items: ix.items.size, events: ix.eventCount });
   /** Distinct ids not interned yet (rows an upsert would create). */
   const newIds = (ids: Iterable<string>, known: { get(id: string): number }): number => {
@@ -259,6 +260,18 @@ function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, categories: 
         open();
         if (from >= ix.logSize) return;
         yield ix.logSlice(from, from + pageSize);
+      }
+    },
+
+    async *scanSearches(pageSize) {
+      if (!(Number.isInteger(pageSize) && pageSize > 0)) throw new RangeError(`scanSearches: pageSize must be a positive integer, got ${pageSize}`);
+      for (let after = 0; ; ) {
+        open();
+        const page = searchPage.all(after, pageSize) as [number, string, string, number, string | null][];
+        if (page.length === 0) return;
+        after = page[page.length - 1]![0];
+        yield page.map(([, userId, query, ts, itemId]) => ({ userId, query, ts, itemId }));
+        if (page.length < pageSize) return;
       }
     },
 

@@ -8,7 +8,7 @@
  *   (:Query {text, terms}) -[:HAS_TERM]-> (:Term {text}) <-[:HAS_TERM]- (:Item)
  *   (:Item) -[:IN_CATEGORY]-> (:Category {id, name}) -[:PARENT]-> (:Category)   (hierarchy: ./categories.ts)
  *   (:User) -[:INTERACTED {type, ts, value, dwellMs, session, referrer, eventId}]-> (:Item)
- *   (:User) -[:SEARCHED {ts, eventId}]-> (:Query) -[:LED_TO {count}]-> (:Item)
+ *   (:User) -[:SEARCHED {ts, eventId, itemId}]-> (:Query) -[:LED_TO {count}]-> (:Item)
  *   (:Event {id, ts, type, userId, itemId})   idempotency ledger, one node per stored event
  *
  * Idempotency: every stored event has an `Event` node with a uniqueness constraint on `id`
@@ -122,7 +122,7 @@ export const CREATE_SEARCHES = `
 UNWIND $events AS ev
 MATCH (u:User {id: ev.userId})
 MATCH (q:Query {text: ev.query})
-CREATE (u)-[:SEARCHED {ts: ev.ts, eventId: ev.eventId}]->(q)`;
+CREATE (u)-[:SEARCHED {ts: ev.ts, eventId: ev.eventId, itemId: ev.itemId}]->(q)`;
 
 export const ADD_LED_TO = `
 UNWIND $rows AS row
@@ -163,6 +163,17 @@ MATCH (u:User)-[r:INTERACTED]->(i:Item)
 WHERE r.type <> 'impression' AND r.eventId > $after
 RETURN r.eventId AS eventId, u.id AS userId, i.id AS itemId, r.type AS type, r.ts AS ts, r.value AS value
 ORDER BY r.eventId
+LIMIT $limit`;
+
+/**
+ * One page of every search with query text, keyset-paginated on the event id (scanSearches).
+ * SEARCHED.itemId is the item the search led to (absent on searches stored before it was kept).
+ */
+export const SCAN_SEARCHES = `
+MATCH (u:User)-[s:SEARCHED]->(q:Query)
+WHERE s.eventId > $after
+RETURN s.eventId AS eventId, u.id AS userId, q.text AS query, s.ts AS ts, s.itemId AS itemId
+ORDER BY s.eventId
 LIMIT $limit`;
 
 export const USER_PURCHASED = `

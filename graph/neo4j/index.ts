@@ -271,6 +271,18 @@ function assemble(driver: Driver, database: string | undefined, halfLife: number
       }
     },
 
+    async *scanSearches(pageSize) {
+      if (!(Number.isInteger(pageSize) && pageSize > 0)) throw new RangeError(`scanSearches: pageSize must be a positive integer, got ${pageSize}`);
+      let after = '';
+      for (;;) {
+        const page = await read('scanSearches', (tx) => rows(tx, Q.SCAN_SEARCHES, { after, limit: int(pageSize) }));
+        if (page.length === 0) return;
+        after = String(page[page.length - 1]!['eventId']);
+        yield page.map((r) => ({ userId: String(r['userId']), query: String(r['query']), ts: num(r['ts']), itemId: r['itemId'] == null ? null : String(r['itemId']) }));
+        if (page.length < pageSize) return;
+      }
+    },
+
     async categoryAncestors(ids) {
       return read('categoryAncestors', (tx) => readCategoryChains(tx, rows, ids));
     },

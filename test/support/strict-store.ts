@@ -23,6 +23,7 @@ const METHODS: readonly Method[] = [
   'trending',
   'fresh',
   'scanInteractions',
+  'scanSearches',
   'categoryAncestors',
   'categoryItems',
   'latestEventTs',
