@@ -21,7 +21,7 @@ import type { EvalModelInfo, EvalReport, MetricRow } from '../report/types';
 import { createEvalProgress, createEvalRegistry, openTempStore, peakRssMiB, type RunEnvironmentOptions } from './support';
 import { temporalMetricRows, type PairGroup } from './temporal-metrics';
 import { temporalNotes } from './temporal-notes';
-import { historySegment, resolveCut, splitAtCut, type CutOptions, type TemporalSplit } from './temporal-split';
+import { coldBuckets, historySegment, resolveCut, splitAtCut, type CutOptions, type TemporalSplit } from './temporal-split';
 import { createReferenceModels } from './temporal-reference';
 import { DEFAULT_RESAMPLES } from './temporal-intervals';
 import { DEFAULT_TEMPORAL_MODELS, type TemporalModel } from './temporal-models';
@@ -103,6 +103,8 @@ export interface EventsTemporalOptions extends RunEnvironmentOptions, CutOptions
   readonly references?: boolean;
   /** Read only the first N non-empty lines of the file. Default: all. */
   readonly maxLines?: number;
+  /** Users and items with 1..coldMax training events form the cold-start buckets (`cold-users:1-<n>`, `cold-items:1-<n>`). Default 3. */
+  readonly coldMax?: number;
   /** Resamples of the 95% bootstrap intervals over users (P@K, NDCG@K, GAUC); 0 = no intervals. Default 2000. */
   readonly bootstrapResamples?: number;
   /** Train models on the training store and register their plugins (see feed-ltv.ts). Default: none. */
@@ -122,6 +124,8 @@ export async function runEventsTemporal(opts: EventsTemporalOptions = {}): Promi
   let models = opts.models ?? DEFAULT_TEMPORAL_MODELS;
   const resamples = opts.bootstrapResamples ?? DEFAULT_RESAMPLES;
   if (!Number.isInteger(resamples) || resamples < 0) throw new RangeError(`bootstrapResamples must be a non-negative integer, got ${resamples}`);
+  const coldMax = opts.coldMax ?? 3;
+  if (!Number.isInteger(coldMax) || coldMax < 1) throw new RangeError(`coldMax must be a positive integer, got ${coldMax}`);
 
   const loaded = await loadSource(source, opts.maxLines !== undefined ? { maxLines: opts.maxLines } : {});
   const { log } = loaded;
@@ -149,6 +153,7 @@ export async function runEventsTemporal(opts: EventsTemporalOptions = {}): Promi
     const users = [...split.windows.keys()];
     const pool = [...split.trainItems].sort();
     const segmentOf = (u: string): string => historySegment(split.trainEvents.get(u) ?? 0);
+    const buckets = coldBuckets(split, coldMax);
 
     // One candidate set per user, shared by every model. Items unseen in training have no
     // features any model here could use: they are left out of the AUC candidates (and counted
@@ -229,6 +234,7 @@ export async function runEventsTemporal(opts: EventsTemporalOptions = {}): Promi
           trainUsers: counts.users,
           categories: (id) => items.get(id)?.categories ?? [],
           interactedUsers: (id) => stats.get(id)?.users ?? 0,
+          buckets,
           ...(resamples > 0 ? { intervals: { seed, resamples } } : {}),
         }),
       );
@@ -279,6 +285,7 @@ export async function runEventsTemporal(opts: EventsTemporalOptions = {}): Promi
         sameRecipe: sameRecipe(models),
         resamples,
         seed,
+        coldMax,
       }),
       ...(extension?.notes ?? []),
       ...(extension?.summarise?.(new Map(perModel.map((pm) => [pm.id, pm.lists] as const))) ?? []),

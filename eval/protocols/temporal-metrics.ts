@@ -1,7 +1,7 @@
 /**
  * Metric rows of the events/temporal protocol from feeds and pair scores. Pure: no I/O.
  */
-import { auc, gauc, type LabelledGroup } from '../metrics/classification';
+import { auc, gauc, type Label, type LabelledGroup } from '../metrics/classification';
 import { catalogueCoverage, intraListDiversity, listNovelty, meanOfFinite, ndcgAtK, precisionAtK, recallAtK } from '../metrics/lists';
 import type { MetricRow } from '../report/types';
 import { compareSegments, round6 } from './support';
@@ -33,8 +33,24 @@ export interface TemporalMetricInput {
   readonly trainUsers: number;
   readonly categories: (itemId: string) => readonly string[];
   readonly interactedUsers: (itemId: string) => number;
-  /** Bootstrap intervals over users for the overall P@K, NDCG@K and GAUC rows. Default: none. */
+  /** Bootstrap intervals over users for the overall (and cold-bucket) P@K, NDCG@K and GAUC rows. Default: none. */
   readonly intervals?: IntervalOptions;
+  /** Cold-start buckets, each reported with every overall metric under its own segment label. Default: none. */
+  readonly buckets?: readonly ColdBucket[];
+}
+
+/**
+ * A cold-start bucket: a subset of the test users (`user`), or of the positives (`item`: only the
+ * relevant items it accepts count as relevant; the other relevant items leave the lists' truth and
+ * the AUC pairs, the negatives stay), reported with the overall metrics under `label`.
+ */
+export interface ColdBucket {
+  /** Segment label, e.g. `cold-users:1-3`. */
+  readonly label: string;
+  /** Users in the bucket. Default: every test user. */
+  readonly user?: (userId: string) => boolean;
+  /** Positives in the bucket. Default: every positive. */
+  readonly item?: (itemId: string) => boolean;
 }
 
 type Row = { -readonly [K in keyof MetricRow]: MetricRow[K] };
@@ -47,28 +63,45 @@ export function temporalMetricRows(x: TemporalMetricInput): MetricRow[] {
   const users = [...x.windows.keys()];
   const segments = [...new Set(users.map(x.segmentOf))].sort(compareSegments);
 
-  for (const t of TEMPORAL_TARGETS) {
-    const judged = users.filter((u) => t.relevant(x.windows.get(u)!).size > 0);
-    const listOf = (u: string): readonly string[] => x.lists.get(u) ?? [];
+  const listOf = (u: string): readonly string[] => x.lists.get(u) ?? [];
+  const withPairs = users.filter((u) => x.pairs.has(u));
+  /** A user's AUC group; with `keep`, relevant items it rejects are left out (neither positive nor negative). */
+  const groupOf = (u: string, rel: ReadonlySet<string>, keep?: (id: string) => boolean): LabelledGroup => {
+    const g = x.pairs.get(u)!;
+    if (keep === undefined) return { scores: g.scores, labels: g.itemIds.map((id) => (rel.has(id) ? 1 : 0)) };
+    const scores: number[] = [];
+    const labels: Label[] = [];
+    g.itemIds.forEach((id, i) => {
+      if (rel.has(id) && !keep(id)) return;
+      scores.push(g.scores[i]!);
+      labels.push(rel.has(id) ? 1 : 0);
+    });
+    return { scores, labels };
+  };
+
+  /**
+   * P/R/NDCG@K, AUC and GAUC over `among` users; the truth of a user is their relevant items
+   * `relOf`, restricted to those `keep` accepts (the others also leave the AUC pairs).
+   */
+  const overallRows = (target: string, among: readonly string[], relOf: (u: string) => ReadonlySet<string>, segment: string | undefined, keep?: (id: string) => boolean): void => {
+    const kept = new Map<string, ReadonlySet<string>>();
+    const truth = keep === undefined ? relOf : (u: string): ReadonlySet<string> => kept.get(u) ?? kept.set(u, new Set([...relOf(u)].filter(keep))).get(u)!;
+    const seg = segment !== undefined ? { segment } : {};
+    const judged = among.filter((u) => truth(u).size > 0);
     for (const [metric, fn] of [
       ['precision', precisionAtK],
       ['recall', recallAtK],
       ['ndcg', ndcgAtK],
     ] as const) {
       for (const k of x.ks) {
-        const values = judged.map((u) => fn(listOf(u), t.relevant(x.windows.get(u)!), k)).filter(Number.isFinite);
+        const values = judged.map((u) => fn(listOf(u), truth(u), k)).filter(Number.isFinite);
         const m = meanOfFinite(values);
         const ci = x.intervals !== undefined && metric !== 'recall' ? userInterval(values, null, x.intervals) : null;
-        push({ model: x.model, metric, k, target: t.id, value: m.mean, n: m.n, ...(ci !== null ? { ci } : {}) });
+        push({ model: x.model, metric, k, target, ...seg, value: m.mean, n: m.n, ...(ci !== null ? { ci } : {}) });
       }
     }
-    const groupOf = (u: string): LabelledGroup => {
-      const g = x.pairs.get(u)!;
-      const rel = t.relevant(x.windows.get(u)!);
-      return { scores: g.scores, labels: g.itemIds.map((id) => (rel.has(id) ? 1 : 0)) };
-    };
-    const withPairs = users.filter((u) => x.pairs.has(u));
-    const groups = withPairs.map(groupOf);
+    const amongSet = new Set(among);
+    const groups = withPairs.filter((u) => amongSet.has(u)).map((u) => groupOf(u, relOf(u), keep));
     const pooledScores: number[] = [];
     const pooledLabels: number[] = [];
     for (const g of groups) {
@@ -77,7 +110,7 @@ export function temporalMetricRows(x: TemporalMetricInput): MetricRow[] {
         pooledLabels.push(g.labels[i] as number);
       }
     }
-    push({ model: x.model, metric: 'auc', target: t.id, value: auc(pooledScores, pooledLabels), n: pooledScores.length });
+    push({ model: x.model, metric: 'auc', target, ...seg, value: auc(pooledScores, pooledLabels), n: pooledScores.length });
     const ga = gauc(groups);
     let gaCi = null;
     if (x.intervals !== undefined) {
@@ -88,13 +121,21 @@ export function temporalMetricRows(x: TemporalMetricInput): MetricRow[] {
         x.intervals,
       );
     }
-    push({ model: x.model, metric: 'gauc', target: t.id, value: ga.value, n: ga.groups, ...(gaCi !== null ? { ci: gaCi } : {}) });
+    push({ model: x.model, metric: 'gauc', target, ...seg, value: ga.value, n: ga.groups, ...(gaCi !== null ? { ci: gaCi } : {}) });
+  };
 
+  for (const t of TEMPORAL_TARGETS) {
+    const relOf = (u: string): ReadonlySet<string> => t.relevant(x.windows.get(u)!);
+    overallRows(t.id, users, relOf, undefined);
+    for (const b of x.buckets ?? []) {
+      overallRows(t.id, b.user === undefined ? users : users.filter(b.user), relOf, b.label, b.item);
+    }
+    const judged = users.filter((u) => relOf(u).size > 0);
     for (const seg of segments) {
       const segJudged = judged.filter((u) => x.segmentOf(u) === seg);
-      const m = meanOfFinite(segJudged.map((u) => ndcgAtK(listOf(u), t.relevant(x.windows.get(u)!), x.segmentK)));
+      const m = meanOfFinite(segJudged.map((u) => ndcgAtK(listOf(u), relOf(u), x.segmentK)));
       push({ model: x.model, metric: 'ndcg', k: x.segmentK, target: t.id, segment: seg, value: m.mean, n: m.n });
-      const sg = gauc(withPairs.filter((u) => x.segmentOf(u) === seg).map(groupOf));
+      const sg = gauc(withPairs.filter((u) => x.segmentOf(u) === seg).map((u) => groupOf(u, relOf(u))));
       push({ model: x.model, metric: 'gauc', target: t.id, segment: seg, value: sg.value, n: sg.groups });
     }
   }

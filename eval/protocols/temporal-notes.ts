@@ -28,6 +28,8 @@ export interface TemporalNoteInput {
   /** Bootstrap resamples of the intervals (0: none). */
   readonly resamples: number;
   readonly seed: number;
+  /** Upper bound of the cold-start buckets (training events). */
+  readonly coldMax: number;
 }
 
 const pct = (a: number, b: number): string => (b > 0 ? `${((100 * a) / b).toFixed(1)}%` : 'n/a');
@@ -56,6 +58,29 @@ function reach(split: TemporalSplit, pick: 'purchased' | 'clicked'): { total: nu
   return { total, repeat, unseen, rebought };
 }
 
+/** How the cold-start buckets are formed, with their sizes. */
+function coldNote(split: TemporalSplit, coldMax: number, segmentK: number): string {
+  const cold = (n: number | undefined): boolean => n !== undefined && n >= 1 && n <= coldMax;
+  const ws = [...split.windows.entries()];
+  const users = ws.filter(([u]) => cold(split.trainEvents.get(u)));
+  const count = (pick: 'purchased' | 'clicked'): { users: number; pairs: number; all: number } => {
+    let usersWith = 0;
+    let pairs = 0;
+    let all = 0;
+    for (const [, w] of ws) {
+      const n = [...w[pick]].filter((id) => cold(split.trainItemEvents.get(id))).length;
+      all += w[pick].size;
+      pairs += n;
+      if (n > 0) usersWith += 1;
+    }
+    return { users: usersWith, pairs, all };
+  };
+  const c = count('clicked');
+  const p = count('purchased');
+  const b = `1-${coldMax}`;
+  return `Cold start (segments cold-users:${b} and cold-items:${b}, every overall metric with the same intervals): cold-users:${b} = the ${users.length} test users (of ${split.windows.size}) with ${b} training events, evaluated exactly as all users; users with no training event are history:0, not in it. cold-items:${b} = positives whose item has ${b} training events (any behaviour, any user): ${c.pairs} of ${c.all} click pairs (${c.users} users) and ${p.pairs} of ${p.all} purchase pairs (${p.users} users). For P/R/NDCG@K the relevant set of a user is restricted to those items (users with none are not averaged; Precision@K = cold hits / K); AUC/GAUC keep the pairs whose positive is a cold item (other positives are dropped from the user's candidates, the sampled negatives stay). The history:* segment rows (ndcg@${segmentK}, GAUC) are unchanged.`;
+}
+
 export function temporalNotes(x: TemporalNoteInput): string[] {
   const { split, window } = x;
   const local = x.localTime;
@@ -76,6 +101,7 @@ export function temporalNotes(x: TemporalNoteInput): string[] {
     `AUC/GAUC: per test user the candidate set = the items they touched in the window (any behaviour) that exist in the training data (items unseen in training have no features and are left out), plus ${x.negatives} items sampled uniformly (seeded) from the training catalogue among those they did not touch; label = purchased (resp. clicked) in the window; score = the strategy's blended score from the pipeline's loadFeatures -> runScorers -> blend (per-request min-max and weights, before re-ranking), the neighbourhood walk keeping every walked neighbour. AUC pools all pairs (n = pairs; ties count 1/2); GAUC = per-user AUC weighted by the user's labelled pairs, over users with both classes (n = users).`,
     `Coverage@K = distinct items in all top-K lists / items in the training catalogue. Diversity@K = mean over lists of 1 - mean pairwise Jaccard of item categories. Novelty@K = mean over lists of the mean -log2 p(item), p = (training users who interacted with it + 1) / (training users + 1). Segment rows: ndcg@${x.segmentK} and GAUC by the user's number of training events.`,
     `Reachability: of ${click.total} (user, clicked item) pairs in the window, ${pct(click.repeat, click.total)} are items the user already interacted with before the cut (only the "recent" retriever, where a strategy enables it, and trending propose a user's own items; the neighbourhood walk never does) and ${pct(click.unseen, click.total)} are items absent from training (no model here can recommend them). Of ${buy.total} purchase pairs, ${pct(buy.repeat, buy.total)} repeat a training item, ${pct(buy.unseen, buy.total)} are unseen in training, ${pct(buy.rebought, buy.total)} re-buy an item bought before the cut (the feed excludes purchased items).`,
+    coldNote(split, x.coldMax, x.segmentK),
     ...(x.resamples > 0
       ? [
           `Intervals: the overall P@K, NDCG@K and GAUC rows carry a 95% percentile bootstrap interval over test users (${x.resamples} resamples of the users the value averages over, seed ${x.seed}; GAUC resampled with each user's pair weight), the randomness of which users happened to be in the window; it ignores the negative sampling. Two models whose intervals do not overlap differ clearly; overlapping intervals alone do not show that they are equal (the models are scored on the same users, a paired comparison is sharper).`,

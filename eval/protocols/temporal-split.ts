@@ -3,6 +3,7 @@
  * the events before it, the evaluation window is [cut, end). Pure: no I/O.
  */
 import type { LogRow } from '../datasets/event-log';
+import type { ColdBucket } from './temporal-metrics';
 import { argError } from './temporal-source';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -70,6 +71,8 @@ export interface TemporalSplit {
   readonly trainItemsOf: ReadonlyMap<string, ReadonlySet<string>>;
   /** Distinct items in training. */
   readonly trainItems: ReadonlySet<string>;
+  /** Training events per item. */
+  readonly trainItemEvents: ReadonlyMap<string, number>;
   readonly evalEvents: number;
   /** Events at or after `end` (not used). */
   readonly afterEnd: number;
@@ -81,6 +84,7 @@ export function splitAtCut(rows: readonly LogRow[], cut: number, end: number): T
   const trainEvents = new Map<string, number>();
   const trainItemsOf = new Map<string, Set<string>>();
   const trainItems = new Set<string>();
+  const trainItemEvents = new Map<string, number>();
   let evalEvents = 0;
   let afterEnd = 0;
   for (const r of rows) {
@@ -93,6 +97,7 @@ export function splitAtCut(rows: readonly LogRow[], cut: number, end: number): T
       if (s === undefined) trainItemsOf.set(e.userId, (s = new Set()));
       s.add(e.itemId);
       trainItems.add(e.itemId);
+      trainItemEvents.set(e.itemId, (trainItemEvents.get(e.itemId) ?? 0) + 1);
     } else if (e.ts < end) {
       evalEvents += 1;
       let w = windows.get(e.userId);
@@ -103,7 +108,7 @@ export function splitAtCut(rows: readonly LogRow[], cut: number, end: number): T
     } else afterEnd += 1;
   }
   const sorted = new Map([...windows.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
-  return { cut, end, train, windows: sorted, trainEvents, trainItemsOf, trainItems, evalEvents, afterEnd };
+  return { cut, end, train, windows: sorted, trainEvents, trainItemsOf, trainItems, trainItemEvents, evalEvents, afterEnd };
 }
 
 /** Segment label of a user by training events: history:0, 1-29, 30-99, 100+. */
@@ -112,4 +117,13 @@ export function historySegment(events: number): string {
   if (events < 30) return 'history:1-29';
   if (events < 100) return 'history:30-99';
   return 'history:100+';
+}
+
+/** Cold-start buckets: the test users, and the positives whose item, with 1..coldMax training events. */
+export function coldBuckets(split: TemporalSplit, coldMax: number): ColdBucket[] {
+  const cold = (n: number): boolean => n >= 1 && n <= coldMax;
+  return [
+    { label: `cold-users:1-${coldMax}`, user: (u) => cold(split.trainEvents.get(u) ?? 0) },
+    { label: `cold-items:1-${coldMax}`, item: (id) => cold(split.trainItemEvents.get(id) ?? 0) },
+  ];
 }

@@ -131,9 +131,26 @@ describe('events/temporal on the first 5,000 Taobao rows', () => {
         .map((m) => m.segment)
         .filter(Boolean),
     );
-    expect([...segs].every((s) => /^history:(0|1-29|30-99|100\+)$/.test(s!))).toBe(true);
-    expect(segs.size).toBeGreaterThan(1);
+    expect([...segs].every((s) => /^(history:(0|1-29|30-99|100\+)|cold-(users|items):1-3)$/.test(s!))).toBe(true);
+    expect([...segs].filter((s) => s!.startsWith('history:')).length).toBeGreaterThan(1);
     expect(a.notes.some((n) => n.startsWith('strategy:default '))).toBe(true);
+  });
+
+  it('reports the cold-start buckets with their sizes, under every overall metric', () => {
+    const note = a.notes.find((n) => n.startsWith('Cold start'))!;
+    const coldUsers = Number(/cold-users:1-3 = the (\d+) test users/.exec(note)![1]);
+    const coldClicks = Number(/: (\d+) of \d+ click pairs/.exec(note)![1]);
+    expect(coldClicks).toBeGreaterThan(0);
+    for (const [segment, size] of [
+      ['cold-users:1-3', coldUsers],
+      ['cold-items:1-3', coldClicks],
+    ] as const) {
+      const got = rows(a, { model: 'strategy:default', segment, target: 'click' });
+      expect(got.length > 0).toBe(size > 0);
+      if (size > 0) expect(new Set(got.map((m) => m.metric))).toEqual(new Set(['precision', 'recall', 'ndcg', 'auc', 'gauc']));
+    }
+    const cp = rows(a, { model: 'strategy:default', segment: 'cold-items:1-3', target: 'click', metric: 'ndcg', k: 10 })[0]!;
+    expect(cp.ci).toBeDefined();
   });
 
   it('is reproducible with the same seed', () => {
