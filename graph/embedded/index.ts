@@ -265,7 +265,7 @@ function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, categories: 
 
     async *scanSearches(pageSize) {
       if (!(Number.isInteger(pageSize) && pageSize > 0)) throw new RangeError(`scanSearches: pageSize must be a positive integer, got ${pageSize}`);
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         open();
         const page = searchPage.all(after, pageSize) as [number, string, string, number, string | null][];
         if (page.length === 0) return;

@@ -278,7 +278,7 @@ function assemble(driver: Driver, database: string | undefined, halfLife: number
         const page = await read('scanSearches', (tx) => rows(tx, Q.SCAN_SEARCHES, { after, limit: int(pageSize) }));
         if (page.length === 0) return;
         after = String(page[page.length - 1]!['eventId']);
-        yield page.map((r) => ({ userId: String(r['userId']), query: String(r['query']), ts: num(r['ts']), itemId: r['itemId'] == null ? null : String(r['itemId']) }));
+        yield page.map((r) => ({ userId: String(r['userId']), query: String(r['query']), ts: num(r['ts']), itemId: r['itemId'] == null ? null : String(r['itemId'] as string) }));
         if (page.length < pageSize) return;
       }
     },

@@ -32,7 +32,7 @@ export interface ObjectiveState {
   readonly op: GraphOperator;
   readonly data: GcnGraphData;
   readonly s: ObjectiveSettings;
-  /** Base embeddings E⁰ [numUsers + numItems, d]: the parameters. */
+  /** Base embeddings E⁰ [numNodes, d] (users, items, then any other node types): the parameters. */
   readonly e0: Float32Array;
   /** ∂J/∂E⁰ after `objective`. */
   readonly grad: Float32Array;
@@ -55,9 +55,12 @@ export interface ObjectiveRuntime {
 }
 
 export function createObjectiveState(op: GraphOperator, data: GcnGraphData, s: ObjectiveSettings, e0: Float32Array, rt: ObjectiveRuntime = {}): ObjectiveState {
-  const n = data.numUsers + data.numItems;
-  if (op.numNodes !== n) throw new RangeError(`graph has ${op.numNodes} nodes, data ${n}`);
-  if (e0.length !== n * s.dims) throw new RangeError('e0 does not match (numUsers + numItems) x dims');
+  // Users first, then items; other node types (queries, categories, terms) may follow: they get
+  // embeddings and gradients through the graph, but no loss terms of their own.
+  const n = op.numNodes;
+  if (n < data.numUsers + data.numItems || (op.offsets['item'] ?? data.numUsers) !== data.numUsers)
+    throw new RangeError(`graph (${n} nodes) does not start with ${data.numUsers} users then ${data.numItems} items`);
+  if (e0.length !== n * s.dims) throw new RangeError('e0 does not match numNodes x dims');
   const alloc = rt.alloc ?? ((k: number) => new Float32Array(k));
   const apply = rt.apply ?? inThread(op, s.dims);
   return {

@@ -5,9 +5,9 @@
  */
 import { holdoutSplit } from './holdout';
 import type { GcnGraphData } from './objective';
-import { trainGcn, type GcnEpoch, type GcnHyperParameters, type GcnTrainResult } from './train';
+import { trainGcn, type GcnEpoch, type GcnHyperParameters, type GcnTrainOptions, type GcnTrainResult } from './train';
 
-export interface SelectOptions extends Partial<GcnHyperParameters> {
+export interface SelectOptions extends Partial<GcnHyperParameters>, Pick<GcnTrainOptions, 'graph' | 'threads'> {
   /** Seed of the holdout draw and of both trainings. Required. */
   readonly seed: number;
   /** Fraction of each user's train items held out for selection. Default 0.1. */

@@ -91,11 +91,18 @@ export interface GcnTrainOptions extends Partial<GcnHyperParameters> {
   readonly signal?: AbortSignal;
   /** Threads for the graph products (compiled build only; results are identical for any count). Default min(2, cores). */
   readonly threads?: number;
+  /**
+   * The graph propagated over, built for the pairs trained on; users first, then items, then any
+   * other node types. Default: the user–item bipartite graph of the pairs (bipartiteGraph).
+   */
+  readonly graph?: (pairs: GcnGraphData) => GraphOperator;
 }
 
 export interface GcnTrainResult {
   /** Final embeddings, row-normalised: score(u, i) = ⟨users_u, items_i⟩ = cosine. */
   readonly model: MfModel;
+  /** Final row-normalised embeddings of the nodes after the items (other node types), [n, dims]; empty for a user–item graph. */
+  readonly others: Float32Array;
   readonly hyper: GcnHyperParameters;
   readonly seed: number;
   readonly history: readonly GcnEpoch[];
@@ -139,7 +146,7 @@ export async function trainGcn(data: GcnGraphData, o: GcnTrainOptions): Promise<
   const { numUsers, numItems } = data;
   if (data.indptr.length !== numUsers + 1 || data.indptr[numUsers] !== data.items.length) throw new RangeError('indptr does not match numUsers / items');
   const rnd = mulberry32(o.seed);
-  const op = bipartiteGraph(numUsers, numItems, data);
+  const op = o.graph ? o.graph(data) : bipartiteGraph(numUsers, numItems, data);
   const prop = await createPropagator(op, h.dims, { threads: o.threads ?? Math.min(2, availableParallelism()) });
   try {
     return await trainWith(prop, op, data, h, rnd, o, started);
@@ -150,7 +157,7 @@ export async function trainGcn(data: GcnGraphData, o: GcnTrainOptions): Promise<
 
 async function trainWith(prop: Propagator, op: GraphOperator, data: GcnGraphData, h: GcnHyperParameters, rnd: () => number, o: GcnTrainOptions, started: number): Promise<GcnTrainResult> {
   const { numUsers, numItems } = data;
-  const e0 = prop.alloc((numUsers + numItems) * h.dims);
+  const e0 = prop.alloc(op.numNodes * h.dims);
   fillNormal(e0, h.initStd, rnd);
   const st = createObjectiveState(op, data, h, e0, { apply: (x, out) => prop.apply(x, out), alloc: (n) => prop.alloc(n) });
   const adam = createAdam(e0.length, { learningRate: h.learningRate });
@@ -206,7 +213,8 @@ async function trainWith(prop: Propagator, op: GraphOperator, data: GcnGraphData
   await forward(st);
   const d = h.dims;
   return {
-    model: { dims: d, numUsers, numItems, users: st.hat.slice(0, numUsers * d), items: st.hat.slice(numUsers * d) },
+    model: { dims: d, numUsers, numItems, users: st.hat.slice(0, numUsers * d), items: st.hat.slice(numUsers * d, (numUsers + numItems) * d) },
+    others: st.hat.slice((numUsers + numItems) * d),
     hyper: h,
     seed: o.seed,
     history,

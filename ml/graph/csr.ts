@@ -25,10 +25,11 @@ export interface EdgeList {
 
 /**
  * Build a CSR matrix from edges. Duplicate (row, col) pairs collapse into one entry whose value is
- * the largest of their weights (an interaction seen twice is still one edge). Throws on an id
- * outside the shape or a non-finite weight.
+ * the largest of their weights (an interaction seen twice is still one edge), or their sum with
+ * `merge: 'sum'`. Throws on an id outside the shape or a non-finite weight.
  */
-export function csrFromEdges(numRows: number, numCols: number, edges: EdgeList): SparseMatrix {
+export function csrFromEdges(numRows: number, numCols: number, edges: EdgeList, opts: { /** How duplicates combine. Default 'max'. */ readonly merge?: 'max' | 'sum' } = {}): SparseMatrix {
+  const sum = opts.merge === 'sum';
   const { rows, cols, values } = edges;
   const m = rows.length;
   if (cols.length !== m || (values !== undefined && values.length !== m)) throw new RangeError('edge arrays differ in length');
@@ -65,7 +66,7 @@ export function csrFromEdges(numRows: number, numCols: number, edges: EdgeList):
     const vs: number[] = [];
     for (const p of order) {
       const c = idx[p]!;
-      if (cs.length > 0 && cs[cs.length - 1] === c) vs[vs.length - 1] = Math.max(vs[vs.length - 1]!, val[p]!);
+      if (cs.length > 0 && cs[cs.length - 1] === c) vs[vs.length - 1] = sum ? vs[vs.length - 1]! + val[p]! : Math.max(vs[vs.length - 1]!, val[p]!);
       else {
         cs.push(c);
         vs.push(val[p]!);

@@ -25,6 +25,8 @@ export interface RelationEdges {
   /** Destination node type (the edge lists' columns). */
   readonly dst: string;
   readonly edges: EdgeList;
+  /** Factor on the relation's normalised block (and its transpose): its share in the messages. Default 1. */
+  readonly scale?: number;
 }
 
 export interface GraphBlock {
@@ -72,7 +74,10 @@ export function typedGraph(types: readonly NodeType[], relations: readonly Relat
     const so = offsets[rel.src];
     const to = offsets[rel.dst];
     if (so === undefined || to === undefined) throw new RangeError(`relation "${rel.name}": unknown node type ${so === undefined ? rel.src : rel.dst}`);
+    const scale = rel.scale ?? 1;
+    if (!(Number.isFinite(scale) && scale >= 0)) throw new RangeError(`relation "${rel.name}": scale must be a finite non-negative number (got ${scale})`);
     const norm = symmetricNormalise(csrFromEdges(counts[rel.src]!, counts[rel.dst]!, rel.edges));
+    if (scale !== 1) for (let p = 0; p < norm.values.length; p++) norm.values[p]! *= scale;
     blocks.push({ relation: rel.name, rowOffset: so, colOffset: to, matrix: norm });
     blocks.push({ relation: `${rel.name}^T`, rowOffset: to, colOffset: so, matrix: transpose(norm) });
   }
