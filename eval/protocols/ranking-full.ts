@@ -16,7 +16,7 @@
 import { availableParallelism } from 'node:os';
 import { basename, relative, resolve } from 'node:path';
 import type { BprHyperParameters } from '../../ml/mf/bpr';
-import { splitStats } from '../datasets/gowalla';
+import { splitStats, type Csr } from '../datasets/gowalla';
 import { loadSplitFiles, type SplitFormat } from '../datasets/interactions';
 import type { EvalModelInfo, EvalReport, MetricRow } from '../report/types';
 import type { EvalSetup } from './ranking-full/evaluate';
@@ -25,7 +25,9 @@ import { prepareModel, type PreparedModel, type RankingModelOption } from './ran
 import { rankingFullNotes } from './ranking-full/notes';
 import { evaluateAllUsers } from './ranking-full/pool';
 import { createProgress } from './ranking-full/progress';
-import { historySegments, metricRows } from './ranking-full/report';
+import { coldBucketSizes, historySegments, metricRows } from './ranking-full/report';
+import { coldItems } from './ranking-full/evaluate';
+import { metricsWidth } from '../metrics/ranking';
 
 export type { ScorerSpec } from './ranking-full/spec';
 export type { RankingModelOption } from './ranking-full/models';
@@ -56,6 +58,8 @@ export interface RankingFullOptions {
   readonly ks?: readonly number[];
   /** K of catalogue coverage. Default 20. */
   readonly coverageK?: number;
+  /** Users with 1..coldMax train items, and test positives whose item has 1..coldMax train users, form the cold-start buckets. Default 3. */
+  readonly coldMax?: number;
   /** Upper bounds of the train-history segments. Default [10, 30] (1-10, 11-30, 31+). */
   readonly segmentBounds?: readonly number[];
   /** Resamples of the 95% bootstrap intervals over users of Recall and NDCG (seeded by `seed`); 0: none. Default 1000. */
@@ -81,6 +85,20 @@ function checkOptions(o: RankingFullOptions, ks: readonly number[], coverageK: n
   if (o.bootstrap !== undefined && (!Number.isInteger(o.bootstrap) || o.bootstrap < 0)) throw new RangeError(`bootstrap must be a non-negative integer (got ${o.bootstrap})`);
 }
 
+/** The cold-start buckets in words, with their sizes (a bucket with 0 users has no rows: the note says so). */
+function coldNote(sizes: { users: number; itemUsers: number }, evaluated: number, coldMax: number, cold: Uint8Array, test: Csr): string {
+  let items = 0;
+  for (const c of cold) items += c;
+  let positives = 0;
+  let coldPositives = 0;
+  for (const i of test.items) {
+    positives += 1;
+    coldPositives += cold[i]!;
+  }
+  const b = `1-${coldMax}`;
+  return `Cold start: cold-users:${b} = evaluated users with ${b} train items: ${sizes.users} users of ${evaluated}${sizes.users === 0 ? ' (none in this split, so no cold-users rows)' : ''}, metrics over all their test items. cold-items:${b} = test positives whose item has ${b} train users (${items} such items): ${coldPositives} of ${positives} test positives, held by ${sizes.itemUsers} users${sizes.itemUsers === 0 ? ' (none, so no cold-items rows)' : ''}; for these users Recall/NDCG@K count only the cold positives as relevant (the ranking is the same full ranking; IDCG over min(K, cold positives)). Both buckets carry the same bootstrap intervals as the overall rows.`;
+}
+
 /** Evaluate every model under `ranking/full` and return one report. */
 export async function runRankingFull(o: RankingFullOptions): Promise<EvalReport> {
   const startedAt = new Date().toISOString();
@@ -89,6 +107,8 @@ export async function runRankingFull(o: RankingFullOptions): Promise<EvalReport>
   const coverageK = o.coverageK ?? 20;
   const workers = o.workers ?? Math.min(2, availableParallelism());
   checkOptions(o, ks, coverageK, workers);
+  const coldMax = o.coldMax ?? 3;
+  if (!Number.isInteger(coldMax) || coldMax < 1) throw new RangeError(`coldMax must be a positive integer (got ${coldMax})`);
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const modelsDir = resolve(o.modelsDir ?? 'models');
   const { split, format } = await loadSplitFiles(o.trainFile, o.testFile, { format: o.format ?? 'auto', ...(o.maxUsers !== undefined ? { maxUsers: o.maxUsers } : {}) });
@@ -114,6 +134,7 @@ export async function runRankingFull(o: RankingFullOptions): Promise<EvalReport>
       ks,
       coverageK,
       now: GOWALLA_DATA_TS,
+      coldMax,
     };
     const bar = createProgress('ranking/full eval', users.length, o.progress ?? true, ' users');
     const evalStart = performance.now();
@@ -126,8 +147,20 @@ export async function runRankingFull(o: RankingFullOptions): Promise<EvalReport>
     const resamples = o.bootstrap ?? 1000;
     const bootstrap = resamples > 0 ? { resamples, seed: o.seed, metrics: SEGMENT_METRICS } : undefined;
     const metrics: MetricRow[] = prepared.flatMap((p, m) =>
-      metricRows({ model: p.id, result: result.models[m]!, ks, coverageK, numItems: split.numItems, historyLength, segments, segmentMetrics: SEGMENT_METRICS, ...(bootstrap ? { bootstrap } : {}) }),
+      metricRows({
+        model: p.id,
+        result: result.models[m]!,
+        ks,
+        coverageK,
+        numItems: split.numItems,
+        historyLength,
+        segments,
+        segmentMetrics: SEGMENT_METRICS,
+        coldMax,
+        ...(bootstrap ? { bootstrap } : {}),
+      }),
     );
+    const cold = coldBucketSizes(result.models[0]!, metricsWidth(ks), historyLength, coldMax);
     const models: EvalModelInfo[] = [];
     for (const p of prepared) {
       let version = result.versions[p.id] ?? 'unknown';
@@ -174,7 +207,9 @@ export async function runRankingFull(o: RankingFullOptions): Promise<EvalReport>
         bootstrap: resamples,
         prepared: prepared.map((p) => ({ id: p.id, train: p.train?.result })),
         fullGowalla: format === 'lists' && o.maxUsers === undefined && split.numUsers === 29858 && split.numItems === 40981,
-      }).concat(prepared.flatMap((p) => p.notes ?? [])),
+      })
+        .concat(coldNote(cold, users.length, coldMax, coldItems(split.train, split.numItems, coldMax), split.test))
+        .concat(prepared.flatMap((p) => p.notes ?? [])),
     };
   } catch (err) {
     await Promise.all(prepared.map((p) => (p.train ?? p.dpgcn)?.staged.discard()));

@@ -98,8 +98,21 @@ describe('ranking/full on a Gowalla slice', () => {
         v.forEach((x) => expect(x).toBeGreaterThanOrEqual(0));
         if (metric === 'recall' || metric === 'hitrate') expect(v[0]!).toBeLessThanOrEqual(v[2]!);
       }
-      const seg = first.metrics.filter((r: MetricRow) => r.model === model && r.segment !== undefined);
+      const seg = first.metrics.filter((r: MetricRow) => r.model === model && r.segment?.startsWith('history:'));
       expect(new Set(seg.map((r) => r.segment))).toEqual(new Set(['history:1-10', 'history:11-30', 'history:31+']));
+      // Cold start: users with 1-3 train items are counted in the notes (rows only when there are some);
+      // cold-item rows average over the users holding a test positive whose item has 1-3 train users.
+      const coldUsers = Number(/cold-users:1-3 = evaluated users with 1-3 train items: (\d+) users/.exec(first.notes.join(' '))![1]);
+      const coldItemUsers = Number(/held by (\d+) users/.exec(first.notes.join(' '))![1]);
+      expect(coldItemUsers).toBeGreaterThan(0);
+      for (const [segment, size] of [
+        ['cold-users:1-3', coldUsers],
+        ['cold-items:1-3', coldItemUsers],
+      ] as const) {
+        const cold = first.metrics.filter((r) => r.model === model && r.segment === segment);
+        expect(cold.map((r) => r.n)).toEqual(size > 0 ? [size, size, size, size, size, size] : []);
+        expect(cold.every((r) => r.ci !== undefined && r.ci.lower <= r.value && r.value <= r.ci.upper)).toBe(true);
+      }
       expect(seg.filter((r) => r.metric === 'recall').reduce((s, r) => s + r.n, 0)).toBe(USERS);
     }
     expect(first.notes.join(' ')).toContain('Not the complete Gowalla split');

@@ -29,6 +29,8 @@ export interface EvalSetup {
   readonly coverageK: number;
   /** Data time handed to score() as `now`. */
   readonly now: number;
+  /** Items with 1..coldMax train users are cold: their test positives get their own metrics (ModelBatch.cold). */
+  readonly coldMax: number;
 }
 
 /** One model's results for a batch of users, rows in the batch's order. */
@@ -37,6 +39,8 @@ export interface ModelBatch {
   readonly values: Float64Array;
   /** users x coverageK item indices, -1 where fewer items could be ranked. */
   readonly top: Int32Array;
+  /** users x metricsWidth(ks) values over the user's cold-item test positives only; NaN rows for users with none. */
+  readonly cold: Float64Array;
 }
 
 export interface Evaluator {
@@ -71,6 +75,13 @@ function pick(features: Partial<FeatureValues>, keys: readonly FeatureKey[]): Re
   return out;
 }
 
+/** 1 for the items with 1..coldMax users in the train lists (a user's train list holds an item once). */
+export function coldItems(train: Csr, numItems: number, coldMax: number): Uint8Array {
+  const users = new Int32Array(numItems);
+  for (let p = 0; p < train.items.length; p++) users[train.items[p]!] = users[train.items[p]!]! + 1;
+  return Uint8Array.from(users, (n) => (n >= 1 && n <= coldMax ? 1 : 0));
+}
+
 export async function createEvaluator(setup: EvalSetup): Promise<Evaluator> {
   const plugins = setup.models.map((m) => pluginFromSpec(m.spec));
   plugins.forEach((p, i) => {
@@ -100,17 +111,27 @@ export async function createEvaluator(setup: EvalSetup): Promise<Evaluator> {
   const masked = new Float32Array(numItems);
   const relevant = new Uint8Array(numItems);
   const isRelevant = (i: number): boolean => relevant[i] === 1;
+  const coldItem = coldItems(train, numItems, setup.coldMax);
+  const isColdRelevant = (i: number): boolean => relevant[i] === 1 && coldItem[i] === 1;
   const signal = new AbortController().signal;
 
   return {
     versions: Object.fromEntries(scorers.map((s) => [s.id, s.version])),
     async evaluate(users) {
-      const out = scorers.map(() => ({ values: new Float64Array(users.length * width), top: new Int32Array(users.length * coverageK).fill(-1) }));
+      const out = scorers.map(() => ({
+        values: new Float64Array(users.length * width),
+        top: new Int32Array(users.length * coverageK).fill(-1),
+        cold: new Float64Array(users.length * width).fill(Number.NaN),
+      }));
       for (let b = 0; b < users.length; b++) {
         const u = users[b]!;
         const t0 = test.indptr[u]!;
         const t1 = test.indptr[u + 1]!;
-        for (let p = t0; p < t1; p++) relevant[test.items[p]!] = 1;
+        let coldPositives = 0;
+        for (let p = t0; p < t1; p++) {
+          relevant[test.items[p]!] = 1;
+          coldPositives += coldItem[test.items[p]!]!;
+        }
         try {
           const userFeatures = features.forUser(u);
           for (let m = 0; m < scorers.length; m++) {
@@ -122,6 +143,7 @@ export async function createEvaluator(setup: EvalSetup): Promise<Evaluator> {
             for (let p = train.indptr[u]!; p < train.indptr[u + 1]!; p++) masked[train.items[p]!] = NEG_INF;
             const top = topKIndices(masked, maxK);
             writeUserMetrics(top, isRelevant, t1 - t0, ks, out[m]!.values, b * width);
+            if (coldPositives > 0) writeUserMetrics(top, isColdRelevant, coldPositives, ks, out[m]!.cold, b * width);
             out[m]!.top.set(top.subarray(0, coverageK), b * coverageK);
           }
         } finally {

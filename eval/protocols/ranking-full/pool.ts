@@ -37,7 +37,11 @@ export function workerEntry(): string {
 
 export async function evaluateAllUsers(setup: EvalSetup, users: Int32Array, opts: PoolOptions): Promise<PoolResult> {
   const width = metricsWidth(setup.ks);
-  const models: ModelBatch[] = setup.models.map(() => ({ values: new Float64Array(users.length * width), top: new Int32Array(users.length * setup.coverageK) }));
+  const models: ModelBatch[] = setup.models.map(() => ({
+    values: new Float64Array(users.length * width),
+    top: new Int32Array(users.length * setup.coverageK),
+    cold: new Float64Array(users.length * width),
+  }));
   const batches: Array<[number, number]> = [];
   for (let b = 0; b < users.length; b += opts.batchSize) batches.push([b, Math.min(users.length, b + opts.batchSize)]);
   let done = 0;
@@ -45,6 +49,7 @@ export async function evaluateAllUsers(setup: EvalSetup, users: Int32Array, opts
     results.forEach((r, m) => {
       models[m]!.values.set(r.values, batch[0] * width);
       models[m]!.top.set(r.top, batch[0] * setup.coverageK);
+      models[m]!.cold.set(r.cold, batch[0] * width);
     });
     done += batch[1] - batch[0];
     opts.onProgress?.(done);

@@ -46,6 +46,33 @@ export interface RowsInput {
   readonly segmentMetrics: readonly string[];
   /** 95% bootstrap intervals over users on the overall rows of `metrics`, every K. Default: none. */
   readonly bootstrap?: { readonly resamples: number; readonly seed: number; readonly metrics: readonly string[] };
+  /**
+   * Cold-start buckets, rows of `segmentMetrics` at every K (with the bootstrap's intervals):
+   * `cold-users:1-<max>` (users with 1..max train items, all their positives) and
+   * `cold-items:1-<max>` (users' positives whose item has 1..max train users: `result.cold`).
+   * Default: none.
+   */
+  readonly coldMax?: number;
+}
+
+/** The rows of a row-major matrix that `select` keeps, in order. */
+function selectRows(values: Float64Array, width: number, select: (row: number) => boolean): Float64Array {
+  const rows: number[] = [];
+  for (let r = 0; r < values.length / width; r++) if (select(r)) rows.push(r);
+  const out = new Float64Array(rows.length * width);
+  rows.forEach((r, i) => out.set(values.subarray(r * width, (r + 1) * width), i * width));
+  return out;
+}
+
+/** Users (rows) in the cold-start buckets of `metricRows`. */
+export function coldBucketSizes(result: ModelBatch, width: number, historyLength: Int32Array, coldMax: number): { users: number; itemUsers: number } {
+  let users = 0;
+  let itemUsers = 0;
+  for (let r = 0; r < historyLength.length; r++) {
+    if (historyLength[r]! >= 1 && historyLength[r]! <= coldMax) users += 1;
+    if (!Number.isNaN(result.cold[r * width]!)) itemUsers += 1;
+  }
+  return { users, itemUsers };
 }
 
 export function metricRows(input: RowsInput): MetricRow[] {
@@ -71,6 +98,24 @@ export function metricRows(input: RowsInput): MetricRow[] {
     for (let c = 0; c < width; c++) {
       const { metric, k } = metricColumn(ks, c);
       if (k === kMax && input.segmentMetrics.includes(metric)) rows.push({ model, metric, k, segment: seg.label, value: round6(sel.means[c]!), n: sel.n });
+    }
+  }
+  if (input.coldMax !== undefined) {
+    const max = input.coldMax;
+    const buckets = [
+      { label: `cold-users:1-${max}`, values: selectRows(result.values, width, (r) => input.historyLength[r]! >= 1 && input.historyLength[r]! <= max) },
+      { label: `cold-items:1-${max}`, values: selectRows(result.cold, width, (r) => !Number.isNaN(result.cold[r * width]!)) },
+    ];
+    const cols = Array.from({ length: width }, (_, c) => c).filter((c) => input.segmentMetrics.includes(metricColumn(ks, c).metric));
+    for (const bucket of buckets) {
+      const sel = meanRows(bucket.values, width);
+      if (sel.n === 0) continue;
+      const ci = b ? bootstrapMeans(bucket.values, width, cols, { resamples: b.resamples, seed: b.seed }) : [];
+      cols.forEach((c, j) => {
+        const { metric, k } = metricColumn(ks, c);
+        const iv = ci[j];
+        rows.push({ model, metric, k, segment: bucket.label, value: round6(sel.means[c]!), n: sel.n, ...(iv ? { ci: { level: iv.level, lower: round6(iv.lower), upper: round6(iv.upper) } } : {}) });
+      });
     }
   }
   return rows;

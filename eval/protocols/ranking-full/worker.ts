@@ -12,7 +12,7 @@ import { createEvaluator, type EvalSetup } from './evaluate';
 export type ToWorker = { readonly type: 'batch'; readonly id: number; readonly users: Int32Array } | { readonly type: 'close' };
 export type FromWorker =
   | { readonly type: 'ready'; readonly versions: Readonly<Record<string, string>> }
-  | { readonly type: 'result'; readonly id: number; readonly models: ReadonlyArray<{ values: Float64Array; top: Int32Array }> }
+  | { readonly type: 'result'; readonly id: number; readonly models: ReadonlyArray<{ values: Float64Array; top: Int32Array; cold: Float64Array }> }
   | { readonly type: 'error'; readonly message: string };
 
 async function main(): Promise<void> {
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
         (models) =>
           post(
             { type: 'result', id: msg.id, models },
-            models.flatMap((m) => [m.values.buffer as ArrayBuffer, m.top.buffer as ArrayBuffer]),
+            models.flatMap((m) => [m.values.buffer as ArrayBuffer, m.top.buffer as ArrayBuffer, m.cold.buffer as ArrayBuffer]),
           ),
         (err: unknown) => post({ type: 'error', message: (err as Error)?.stack ?? String(err) }),
       );
