@@ -14,6 +14,8 @@ import { dataDigest, stageGcnArtifact } from '../ml/gcn/artifact';
 import { trainWithSelection } from '../ml/gcn/select';
 import { GCN_DEFAULTS, resolveGcnHyper, type GcnHyperParameters } from '../ml/gcn/train';
 import { createHash } from 'node:crypto';
+import { RELATIONS } from '../ml/gcn/store-graph';
+import { runDpgcnFromStore, type StoreFlags } from './train-dpgcn-store';
 
 const FLAGS: Readonly<Record<keyof GcnHyperParameters, string>> = {
   dims: '--dims',
@@ -34,7 +36,9 @@ function num(raw: string): number {
   return n;
 }
 
-type Opts = { [K in keyof GcnHyperParameters]?: number } & { train: string; test: string; format: 'pairs' | 'lists' | 'auto'; seed: number; modelsDir: string; holdout: number };
+type Opts = { [K in keyof GcnHyperParameters]?: number } & { train: string; test: string; format: 'pairs' | 'lists' | 'auto'; seed: number; modelsDir?: string; holdout: number } & Partial<
+    Omit<StoreFlags, 'seed' | 'holdout' | 'modelsDir'>
+  > & { fromStore?: boolean };
 
 /** The settings the flags give, checked before any data is read (EVAL_ARGUMENT_INVALID naming the flag). */
 export function gcnSettingsFromFlags(o: Opts): Partial<GcnHyperParameters> {
@@ -53,12 +57,24 @@ export function gcnSettingsFromFlags(o: Opts): Partial<GcnHyperParameters> {
 export function addTrainDpgcn(train: Command): Command {
   train
     .command('dpgcn')
-    .description('graph model core (LightGCN-style, sampled softmax over cosines) on a train split -> <models-dir>/dpgcn/<n>/ (embeddings.bin + manifest.json)')
+    .description(
+      "graph model core (LightGCN-style, sampled softmax over cosines) on a train split, or with --from-store on the store's user/item/query/category/term graph -> <models-dir>/dpgcn/<n>/ (embeddings.bin + manifest.json, + queries/categories/terms.bin)",
+    )
     .option('--train <file>', 'train split', '../shared/data/gowalla/train.txt')
     .option('--test <file>', 'test split: read only for the catalogue (item ids), its interactions are not used', '../shared/data/gowalla/test.txt')
     .option('--format <f>', 'pairs, lists (LightGCN) or auto', 'auto')
     .option('--seed <n>', 'seed of every random draw', num, 42)
-    .option('--models-dir <dir>', 'artifact root', 'models')
+    .option('--models-dir <dir>', 'artifact root (default: models; with --from-store MODELS_DIR)')
+    .option('--from-store', 'train on the configured GraphStore (or --db) instead of split files; --train/--test/--format are ignored')
+    .option('--db <sqlite>', 'with --from-store: an existing embedded store file instead of the configured store')
+    .option('--train-end <instant>', 'with --from-store: use only events before this time (ISO-8601 or epoch ms; default: every event)')
+    .option('--no-fusion', 'with --from-store: do not train the fusion network')
+    .option('--half-life-days <d>', "with --from-store: half-life of an interaction's edge weight, from the newest event (default 14)", num)
+    .option('--type-weights <list>', 'with --from-store: edge weight per event type, e.g. purchase=4,add_to_cart=3,view=1 (default: ml/gcn/store-graph.ts DEFAULT_TYPE_WEIGHTS)')
+    .option('--relations <list>', `with --from-store: relations besides interacted (default all: ${RELATIONS.slice(1).join(',')}; none: user-item only)`)
+    .option('--relation-scales <list>', "with --from-store: share of each relation's messages, e.g. in_category=0.5 (default 1 each)")
+    .option('--min-term-nodes <n>', 'with --from-store: keep a term when at least this many items and queries have it (default 2)', num)
+    .option('--every-hours <h>', 'with --from-store: stay up and retrain on this schedule (BullMQ when REDIS_URL is set, else in-process); never run it in a gateway', num)
     .option('--holdout <f>', "fraction of each user's train items held out to choose the epoch count", num, 0.1)
     .option('--epochs <n>', `most epochs of the selection run (default ${GCN_DEFAULTS.epochs})`, num)
     .option('--layers <n>', `propagation layers (default ${GCN_DEFAULTS.layers})`, num)
@@ -71,6 +87,17 @@ export function addTrainDpgcn(train: Command): Command {
     .option('--users-per-step <n>', `users per Adam step (default ${GCN_DEFAULTS.usersPerStep})`, num)
     .option('--init-std <x>', `standard deviation of the initialisation (default ${GCN_DEFAULTS.initStd})`, num)
     .action(async (o: Opts) => {
+      if (o.fromStore) {
+        const { fromStore: _f, train: _t, test: _s, format: _fmt, ...flags } = o;
+        await runDpgcnFromStore({ ...flags, fusion: o.fusion ?? true }, gcnSettingsFromFlags(o));
+        return;
+      }
+      for (const flag of ['db', 'trainEnd', 'halfLifeDays', 'typeWeights', 'relations', 'relationScales', 'minTermNodes', 'everyHours'] as const) {
+        if (o[flag] !== undefined)
+          throw new CodedError(ErrorCode.EVAL_ARGUMENT_INVALID, `train dpgcn: --${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --from-store`, {
+            flag: `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+          });
+      }
       if (!['pairs', 'lists', 'auto'].includes(o.format)) throw new CodedError(ErrorCode.EVAL_ARGUMENT_INVALID, `--format must be pairs, lists or auto (got ${o.format})`, { flag: '--format' });
       const settings = gcnSettingsFromFlags(o);
       const { split, format } = await loadSplitFiles(o.train, o.test, { format: o.format });
@@ -86,7 +113,7 @@ export function addTrainDpgcn(train: Command): Command {
         onEpoch: (phase, e) =>
           log(`${phase} epoch ${e.epoch}: loss ${e.loss.toFixed(4)} in ${(e.ms / 1000).toFixed(1)} s${e.validRecall !== undefined ? `, held-out Recall@20 ${e.validRecall.toFixed(4)}` : ''}`),
       });
-      const staged = await stageGcnArtifact(resolve(o.modelsDir), r, {
+      const staged = await stageGcnArtifact(resolve(o.modelsDir ?? 'models'), r, {
         userIds: split.userIds,
         itemIds: split.itemIds,
         source: { trainFile: o.train, trainFileDigest: fileDigest, format },
