@@ -6,13 +6,23 @@
  */
 import type { ItemRecord } from '../domain/catalog';
 import type { GraphStore, Neighbourhood, UserProfile } from '../graph/port';
+import type { ScorerRetriever } from '../plugins/sdk/retriever';
 import { categoryAffinity } from './category-affinity';
 import type { Strategy } from './strategy';
 
-export type RetrieverId = 'recent' | 'neighbourhood' | 'category' | 'trending' | 'fresh';
+export type RetrieverId = 'recent' | 'neighbourhood' | 'category' | 'trending' | 'fresh' | 'embedding';
 
-/** Every retriever, in the order `Candidates.ranks` lists them. */
-export const RETRIEVERS: readonly RetrieverId[] = ['recent', 'neighbourhood', 'category', 'trending', 'fresh'];
+/** Every retriever, in the order `Candidates.ranks` lists them (`embedding` last: readers look retrievers up by name). */
+export const RETRIEVERS: readonly RetrieverId[] = ['recent', 'neighbourhood', 'category', 'trending', 'fresh', 'embedding'];
+
+/**
+ * The strategy's embedding retriever (`candidates.embedding`): a scorer's retriever capability
+ * (plugins/sdk/retriever.ts), resolved from the registry by the feed service, and whom it is for.
+ */
+export interface EmbeddingSource {
+  readonly userId: string;
+  readonly retriever: ScorerRetriever;
+}
 
 export interface Candidates {
   readonly itemIds: readonly string[];
@@ -58,9 +68,17 @@ export interface RetrieverLists {
 
 /**
  * Run every enabled retriever. `neighbourLimit` caps the neighbourhood walk's kept neighbours
- * (default: the strategy's candidate count).
+ * (default: the strategy's candidate count). The embedding retriever runs when the strategy
+ * enables it and `embedding` is given; it is asked not to propose `excluded` items.
  */
-export async function retrieverLists(store: GraphStore, strategy: Strategy, profile: UserProfile, neighbourLimit?: number): Promise<RetrieverLists> {
+export async function retrieverLists(
+  store: GraphStore,
+  strategy: Strategy,
+  profile: UserProfile,
+  neighbourLimit?: number,
+  embedding?: EmbeddingSource,
+  excluded: ReadonlySet<string> = new Set(),
+): Promise<RetrieverLists> {
   const c = strategy.candidates;
   const seeds = c.neighbourhood ? recentDistinctItems(profile, c.neighbourhood.seeds) : [];
   // History items' records and their category chains: only the category retriever and the
@@ -75,13 +93,15 @@ export async function retrieverLists(store: GraphStore, strategy: Strategy, prof
   }
   const affinity = c.category && historyItems ? categoryAffinity(profile.history, historyItems, ancestors, c.category.levels) : [];
   const topCategories = affinity.slice(0, c.category?.categories ?? 0).map((a) => a.category);
-  const [neighbourhood, trending, fresh, byCategory] = await Promise.all([
+  const emb = c.embedding && embedding ? c.embedding : null;
+  const [neighbourhood, trending, fresh, byCategory, embedded] = await Promise.all([
     c.neighbourhood && seeds.length > 0
       ? store.neighbourhood(seeds, { usersPerItem: c.neighbourhood.usersPerItem, itemsPerUser: c.neighbourhood.itemsPerUser, limit: neighbourLimit ?? c.max })
       : Promise.resolve(null),
     c.trending ? store.trending(c.trending.limit) : Promise.resolve([] as string[]),
     c.fresh ? store.fresh(c.fresh.limit) : Promise.resolve([] as string[]),
     c.category && topCategories.length > 0 ? store.categoryItems(topCategories, c.category.perCategory) : Promise.resolve(new Map<string, string[]>()),
+    emb ? embedding!.retriever.retrieve({ userId: embedding!.userId, limit: emb.limit, exclude: excluded }) : Promise.resolve([] as readonly string[]),
   ]);
   // Interleave the categories' lists, strongest category first.
   const categoryList: string[] = [];
@@ -99,7 +119,7 @@ export async function retrieverLists(store: GraphStore, strategy: Strategy, prof
   }
   const nbRanked = neighbourhood ? rankNeighbours(neighbourhood) : [];
   const recent = c.recent ? recentDistinctItems(profile, c.recent.limit) : [];
-  return { lists: { recent, neighbourhood: nbRanked, category: categoryList, trending, fresh }, neighbourhood, historyItems, ancestors };
+  return { lists: { recent, neighbourhood: nbRanked, category: categoryList, trending, fresh, embedding: embedded }, neighbourhood, historyItems, ancestors };
 }
 
 /** Catalogue records of the items in the user's history (one store call). */
@@ -123,25 +143,29 @@ function rankColumns(lists: RetrieverLists['lists'], itemIds: readonly string[])
  * Candidates for a given set of items (offline scoring of fixed candidate sets): every item is
  * kept, with the sources and ranks the strategy's retrievers give it for this user.
  */
-export async function candidatesFor(store: GraphStore, strategy: Strategy, profile: UserProfile, itemIds: readonly string[], neighbourLimit?: number): Promise<Candidates> {
-  const r = await retrieverLists(store, strategy, profile, neighbourLimit);
+export async function candidatesFor(store: GraphStore, strategy: Strategy, profile: UserProfile, itemIds: readonly string[], neighbourLimit?: number, embedding?: EmbeddingSource): Promise<Candidates> {
+  const r = await retrieverLists(store, strategy, profile, neighbourLimit, embedding);
   const items = await store.getItems(itemIds);
   const ranks = rankColumns(r.lists, itemIds);
   const sources = itemIds.map((_, i) => RETRIEVERS.filter((_, k) => ranks[k]![i]! >= 0));
   return { itemIds, sources, meta: itemIds.map((id) => items.get(id) ?? null), neighbourhood: r.neighbourhood, ranks, historyItems: r.historyItems, ancestors: r.ancestors };
 }
 
-export async function retrieveCandidates(store: GraphStore, strategy: Strategy, profile: UserProfile, exclude: readonly string[] = []): Promise<Candidates> {
+/**
+ * The strategy's candidates for the user. `embedding` serves the strategy's `candidates.embedding`
+ * retriever (without it, or when the strategy does not enable it, that retriever proposes nothing).
+ */
+export async function retrieveCandidates(store: GraphStore, strategy: Strategy, profile: UserProfile, exclude: readonly string[] = [], embedding?: EmbeddingSource): Promise<Candidates> {
   const c = strategy.candidates;
-  const { lists, neighbourhood, historyItems, ancestors } = await retrieverLists(store, strategy, profile);
-  const { recent, neighbourhood: nbRanked, category: categoryList, trending, fresh } = lists;
-  const order: string[] = [];
-  const sources = new Map<string, RetrieverId[]>();
   // Purchased items may come back only in replenishable categories; that needs their categories,
   // so they are admitted provisionally and checked once the candidates' records are loaded.
   const replenish = c.repurchase ? new Set(c.repurchase.categories) : null;
   const excluded = new Set(exclude);
   if (!replenish) for (const id of profile.purchased) excluded.add(id);
+  const { lists, neighbourhood, historyItems, ancestors } = await retrieverLists(store, strategy, profile, undefined, embedding, excluded);
+  const { recent, neighbourhood: nbRanked, category: categoryList, trending, fresh, embedding: embeddedList } = lists;
+  const order: string[] = [];
+  const sources = new Map<string, RetrieverId[]>();
   const add = (id: string, from: RetrieverId, cap: number): boolean => {
     if (excluded.has(id)) return false;
     const s = sources.get(id);
@@ -161,6 +185,10 @@ export async function retrieveCandidates(store: GraphStore, strategy: Strategy, 
   const nbQuota = order.length + Math.round(c.max * (c.neighbourhood?.share ?? 0));
   let nbUsed = 0;
   for (; nbUsed < nbRanked.length && order.length < nbQuota; nbUsed++) add(nbRanked[nbUsed]!, 'neighbourhood', nbQuota);
+  // The embedding retriever's quota (when enabled) comes after the neighbourhood's.
+  const embQuota = Math.min(c.max, order.length + Math.round(c.max * (c.embedding?.share ?? 0)));
+  let embUsed = 0;
+  for (; embUsed < embeddedList.length && order.length < embQuota; embUsed++) add(embeddedList[embUsed]!, 'embedding', embQuota);
   const catQuota = Math.min(c.max, order.length + Math.round(c.max * (c.category?.share ?? 0)));
   let catUsed = 0;
   for (; catUsed < categoryList.length && order.length < catQuota; catUsed++) add(categoryList[catUsed]!, 'category', catQuota);
@@ -169,6 +197,7 @@ export async function retrieveCandidates(store: GraphStore, strategy: Strategy, 
   for (const id of trending) add(id, 'trending', c.max);
   for (; nbUsed < nbRanked.length; nbUsed++) add(nbRanked[nbUsed]!, 'neighbourhood', c.max);
   for (; catUsed < categoryList.length; catUsed++) add(categoryList[catUsed]!, 'category', c.max);
+  for (; embUsed < embeddedList.length; embUsed++) add(embeddedList[embUsed]!, 'embedding', c.max);
   // Record secondary sources for candidates that made it in through another retriever.
   for (const r of RETRIEVERS) for (const id of lists[r]) if (sources.has(id)) add(id, r, 0);
 

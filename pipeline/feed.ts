@@ -8,6 +8,7 @@ import type { GraphStore } from '../graph/port';
 import type { FeatureKey } from '../plugins/sdk/features';
 import type { UserValueState } from '../plugins/sdk/records';
 import type { ScorerRegistry } from '../plugins/sdk/registry';
+import { scorerRetriever } from '../plugins/sdk/retriever';
 import { blend, type Contribution } from './blend';
 import { retrieveCandidates, type RetrieverId } from './candidates';
 import { loadFeatures } from './features';
@@ -80,6 +81,9 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
   const members = strategyMembers(strategy, registry);
   const needed = new Set<FeatureKey>(members.flatMap((m) => m.reg.features));
   const digest = strategyDigest(strategy, registry);
+  // The strategy's embedding retriever, if it enables one (checkStrategy checked the scorer can retrieve).
+  const embeddingScorer = strategy.candidates.embedding?.scorer;
+  const embedding = embeddingScorer !== undefined ? scorerRetriever(registry.get(embeddingScorer)?.scorer) : null;
   // A shadowed request also loads what the shadow scorers read (only sampled requests pay for it).
   const shadowNeeded = new Set<FeatureKey>([...needed, ...shadowFeatures(deps.shadow)]);
 
@@ -89,7 +93,7 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
     const [profile, latest] = await Promise.all([store.userProfile(req.userId, strategy.historyLimit), store.latestEventTs()]);
     const now = latest > 0 ? Math.min(latest, clock()) : clock();
     const t1 = performance.now();
-    const candidates = await retrieveCandidates(store, strategy, profile, req.exclude ?? []);
+    const candidates = await retrieveCandidates(store, strategy, profile, req.exclude ?? [], embedding ? { userId: req.userId, retriever: embedding } : undefined);
     const t2 = performance.now();
     const n = candidates.itemIds.length;
     const shadowed = n > 0 && sampleShadow(deps.shadow);

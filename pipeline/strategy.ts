@@ -8,6 +8,7 @@ import { ErrorCode } from '../errors/codes';
 import { CodedError } from '../errors/errors';
 import type { ScorerSettings } from '../plugins/sdk/contract';
 import type { ScorerRegistry } from '../plugins/sdk/registry';
+import { scorerRetriever } from '../plugins/sdk/retriever';
 import { parseScorerSettings } from './scorer-settings';
 
 export interface StrategyScorer {
@@ -63,6 +64,12 @@ export interface Strategy {
      * repeat purchases, or set by hand. Null: every purchased item is excluded (default).
      */
     readonly repurchase: { readonly categories: readonly string[] } | null;
+    /**
+     * The top `limit` items by embedding similarity to the user, proposed by a scorer that can
+     * retrieve (plugins/sdk/retriever.ts, e.g. `dpgcn/graph`), with a quota of `share` after the
+     * neighbourhood's. Absent (or null in the file): off (default).
+     */
+    readonly embedding?: { readonly scorer: string; readonly limit: number; readonly share: number };
   };
   readonly scorers: readonly StrategyScorer[];
   readonly diversity: {
@@ -125,6 +132,10 @@ export function parseStrategy(input: unknown): Strategy {
     return parse(o);
   };
   const nb = d.candidates.neighbourhood!;
+  const embedding = sub('embedding', null, (o) => {
+    if (typeof o.scorer !== 'string' || o.scorer.length === 0) throw bad('candidates.embedding.scorer', 'must be the id of a scorer that retrieves');
+    return { scorer: o.scorer, limit: num(o.limit ?? 100, 'candidates.embedding.limit', 1, 10000, true), share: num(o.share ?? 0.2, 'candidates.embedding.share', 0, 1) };
+  });
   const scorersRaw = s.scorers ?? d.scorers;
   if (!Array.isArray(scorersRaw) || scorersRaw.length === 0) throw bad('scorers', 'must be a non-empty array');
   const scorers = scorersRaw.map((x, i) => {
@@ -177,6 +188,8 @@ export function parseStrategy(input: unknown): Strategy {
         if (!Array.isArray(cats) || cats.some((x) => typeof x !== 'string' || x.length === 0)) throw bad('candidates.repurchase.categories', 'must be an array of category ids');
         return { categories: Object.freeze([...(cats as string[])]) };
       }),
+      // Only when enabled, so strategies without it keep their digest.
+      ...(embedding ? { embedding } : {}),
     },
     scorers,
     diversity: {
@@ -186,7 +199,7 @@ export function parseStrategy(input: unknown): Strategy {
     },
   };
   const r = strategy.candidates;
-  if (!r.recent && !r.neighbourhood && !r.trending && !r.fresh && !r.category) {
+  if (!r.recent && !r.neighbourhood && !r.trending && !r.fresh && !r.category && !r.embedding) {
     throw bad('candidates', 'enable at least one retriever');
   }
   return Object.freeze(strategy);
@@ -210,6 +223,12 @@ export function checkStrategy(strategy: Strategy, registry: ScorerRegistry): voi
     const what = s.version === undefined ? `scorer "${s.id}"` : `scorer "${s.id}" version ${s.version}`;
     throw bad(s.version === undefined ? `scorers[${i}].id` : `scorers[${i}].version`, skip ? `${what} was skipped (${skip.code}: ${skip.reason})` : `${what} is not registered`);
   });
+  const emb = strategy.candidates.embedding;
+  if (emb) {
+    const reg = registry.get(emb.scorer);
+    if (!reg) throw bad('candidates.embedding.scorer', `scorer "${emb.scorer}" is not registered`);
+    if (!scorerRetriever(reg.scorer)) throw bad('candidates.embedding.scorer', `scorer "${emb.scorer}" cannot retrieve (its live scorer has no retrieve())`);
+  }
 }
 
 /**
