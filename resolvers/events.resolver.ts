@@ -22,6 +22,8 @@ export class EventsResolver {
       // The events are acknowledged by the store: DUVE folds them and publishes value changes
       // before the mutation answers (read-your-writes for userValue); it logs, never throws.
       if (ctx.userValues !== null && out.stored.length > 0) await ctx.userValues.onStored(out.stored);
+      // The DDPG fusion policy credits feedback and enqueues learning (job queue); it logs, never throws.
+      if (ctx.dpgcnPolicy && out.stored.length > 0) await ctx.dpgcnPolicy.onStored(out.stored);
       return { accepted: out.accepted, unknownItems: out.unknownItems, duplicates: [...out.duplicates], rejected: out.rejected.map((r) => ({ ...r })) };
     } catch (err) {
       if (err instanceof CodedError) throw toGraphQLError(err);

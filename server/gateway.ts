@@ -49,6 +49,7 @@ import { buildGatewaySchema } from '../schema/build';
 import { bundledScorers, loadLtrPlugin } from './bundled';
 import { loadPluginModules } from './plugin-loader';
 import { LTR_SCORER_ID } from '../plugins/ltr/scorer';
+import type { DpgcnPolicyService } from '../plugins/dpgcn/policy/service';
 import { formatGatewayError } from './errors';
 import { createRequestLimits, requestLimitOptions } from './limits';
 import { createGatewayMetrics, type GatewayMetrics } from '../services/metrics';
@@ -89,6 +90,8 @@ export interface GatewayOptions {
   readonly publishedScorer?: (manifest: ScorerManifest, model: Uint8Array) => ScorerPlugin;
   /** Name of this instance's refresh queue (one per gateway: each holds its own online state). Default `<host>:<port>`. */
   readonly instanceId?: string;
+  /** The DDPG fusion policy of a dpgcn/graph scorer in `plugins` (built on `jobs`): fed stored events, operated over GraphQL, in /healthz; the caller closes it after `stop()`. Default none. */
+  readonly dpgcnPolicy?: DpgcnPolicyService;
 }
 
 export interface Gateway {
@@ -280,6 +283,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       metrics,
       clock,
       userValues,
+      dpgcnPolicy: opts.dpgcnPolicy ?? null,
       audit: access.audit,
       limits: {
         maxFeedLimit: config.maxFeedLimit,
@@ -309,6 +313,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           skippedScorers: servingNow.current().registry.skipped.map((k) => ({ id: k.version === '' ? k.id : `${k.id}@${k.version}`, code: k.code, reason: k.reason })),
           skippedStrategies: servingNow.current().skippedStrategies,
           catalog: { kind: catalogStore!.kind, ...catalogSync!.status() },
+          // The DDPG fusion policy: version served, frozen, learning (halted names why it stopped updating).
+          dpgcnPolicy: opts.dpgcnPolicy ? await opts.dpgcnPolicy.status() : null,
         });
       } catch (err) {
         res.status(503).json({ status: 'unavailable', error: (err as Error).message });
@@ -342,7 +348,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     }
     // Started last (nothing after it throws): what `import` writes to the same file becomes visible.
     if (config.storeSyncMs > 0) {
-      storeSync = startStoreSync({ store, everyMs: config.storeSyncMs, onEvents: async (events) => userValues?.onStored(events), logger: logger.child({ component: 'store-sync' }), clock });
+      storeSync = startStoreSync({
+        store,
+        everyMs: config.storeSyncMs,
+        onEvents: async (events) => Promise.all([userValues?.onStored(events), opts.dpgcnPolicy?.onStored(events)]),
+        logger: logger.child({ component: 'store-sync' }),
+        clock,
+      });
     }
     logger.info({ url, strategy: servingNow.current().feed.digest }, 'gateway listening');
     return {

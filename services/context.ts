@@ -15,6 +15,7 @@ import type { Principal } from './access/access';
 import type { AuditLog } from './access/audit';
 import type { Partner } from './partners';
 import type { PublishingService } from '../publishing/service';
+import type { DpgcnPolicyService } from '../plugins/dpgcn/policy/service';
 
 export interface GatewayServices {
   readonly store: GraphStore;
@@ -26,6 +27,8 @@ export interface GatewayServices {
   readonly metrics: GatewayMetrics;
   /** DUVE user values; null when no model artifact is served. */
   readonly userValues: UserValueService | null;
+  /** The dpgcn/graph scorer's DDPG fusion policy (fed stored events, operated over GraphQL); absent or null when not served. */
+  readonly dpgcnPolicy?: DpgcnPolicyService | null;
   /** The audit log (read by `auditLog`; mutations are appended by server/access.ts). */
   readonly audit: AuditLog;
   /** Runtime publishing of scorers and strategies; null when the gateway runs without a catalog (tests that pass none). */

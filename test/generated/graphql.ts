@@ -144,6 +144,53 @@ export type DegradedScorer = {
   version: Scalars['String']['output'];
 };
 
+/** The fusion weights α served by the last decisions (at most 2,000) of this instance; null fields before any. */
+export type DpgcnAlphaDistribution = {
+  __typename?: 'DpgcnAlphaDistribution';
+  count: Scalars['Int']['output'];
+  max?: Maybe<Scalars['Float']['output']>;
+  mean?: Maybe<Scalars['Float']['output']>;
+  min?: Maybe<Scalars['Float']['output']>;
+  p10?: Maybe<Scalars['Float']['output']>;
+  p50?: Maybe<Scalars['Float']['output']>;
+  p90?: Maybe<Scalars['Float']['output']>;
+};
+
+/** The DDPG policy that picks the dpgcn/graph fusion weight α per request, and its online learning. */
+export type DpgcnPolicy = {
+  __typename?: 'DpgcnPolicy';
+  alpha: DpgcnAlphaDistribution;
+  /** Decisions made by this instance since it started (frozen ones included). */
+  decisions: Scalars['Int']['output'];
+  /** Frozen for every strategy: no exploration, no decisions recorded, no learning. */
+  frozen: Scalars['Boolean']['output'];
+  /** Why the policy stopped updating (a non-finite action or critic value), null while learning. */
+  halted?: Maybe<Scalars['String']['output']>;
+  /** Recorded decisions still inside their attribution window. */
+  openDecisions: Scalars['Int']['output'];
+  /** The safe range [lo, hi] every α is clipped into. */
+  range: Array<Scalars['Float']['output']>;
+  /** Mean reward of the last transitions (at most 1,000); null before any. */
+  recentMeanReward?: Maybe<Scalars['Float']['output']>;
+  /** Transitions in the replay buffer. */
+  replaySize: Scalars['Int']['output'];
+  /** Learning updates (DDPG steps) run by this instance’s learner. */
+  updates: Scalars['Int']['output'];
+  /** The actor version served here; null before the first (α is then the artifact’s fitted α). */
+  version?: Maybe<DpgcnPolicyVersion>;
+  /** Versions published so far. */
+  versions: Scalars['Int']['output'];
+};
+
+/** A served actor version of the policy. */
+export type DpgcnPolicyVersion = {
+  __typename?: 'DpgcnPolicyVersion';
+  createdAt: Scalars['DateTime']['output'];
+  /** `pretrain` (offline, from the store) or `online` (the job-queue learner). */
+  source: Scalars['String']['output'];
+  version: Scalars['Int']['output'];
+};
+
 /** One interaction. Re-sending the same eventId changes nothing. */
 export type EventInput = {
   /** Dwell time in ms, 0..MAX_EVENT_DWELL_MS (default 86,400,000). */
@@ -387,6 +434,8 @@ export type Mutation = {
   archiveExperiment: Experiment;
   /** Create a draft A/B/n experiment. */
   createExperiment: Experiment;
+  /** Freeze (or unfreeze) the policy for every strategy and instance: no exploration, recording or learning. Needs scorers:write. */
+  freezeDpgcnPolicy: DpgcnPolicy;
   /** Serve a version to strategies naming the id (default: the shadowed version, else the highest). Needs scorers:write. */
   promoteScorer: PublishedScorer;
   /** Publish a scorer version: a manifest plus an ONNX model uploaded with POST /blobs. Checked (manifest, input names/shapes/dtypes, a probe batch) before it is accepted. Needs scorers:write (admin). */
@@ -395,6 +444,8 @@ export type Mutation = {
   publishStrategy: PublishedStrategy;
   /** Store interactions. Valid events are stored atomically; invalid ones are reported by index and not stored. */
   recordEvents: RecordEventsResult;
+  /** Serve the policy version live before the current one (LIFECYCLE_CONFLICT when there is none). Needs scorers:write. */
+  rollbackDpgcnPolicy: DpgcnPolicy;
   /** Serve the version that was live before the current one. Needs scorers:write. */
   rollbackScorer: PublishedScorer;
   /** Serve the previous published version of a strategy (rolling back the first one serves the file of that id again, if any). Needs scorers:write. */
@@ -421,6 +472,11 @@ export type MutationArchiveExperimentArgs = {
 
 export type MutationCreateExperimentArgs = {
   input: CreateExperimentInput;
+};
+
+
+export type MutationFreezeDpgcnPolicyArgs = {
+  frozen: Scalars['Boolean']['input'];
 };
 
 
@@ -553,6 +609,8 @@ export type Query = {
   auditLog: AuditPage;
   /** The catalog change log (who published, promoted, rolled back what), oldest first. Needs scorers:read. */
   catalogChanges: Array<CatalogChangeEntry>;
+  /** The dpgcn/graph fusion policy: version, frozen, learning, α served. MODEL_UNAVAILABLE without one. Needs scorers:read. */
+  dpgcnPolicy: DpgcnPolicy;
   /** Every accepted event type. */
   eventTypes: Array<Scalars['String']['output']>;
   experiment: Experiment;

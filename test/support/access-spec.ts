@@ -20,6 +20,7 @@ export const ROLE_SPEC: Readonly<Record<Role, readonly string[]>> = {
     'Query.publishedScorers',
     'Query.publishedStrategies',
     'Query.catalogChanges',
+    'Query.dpgcnPolicy',
   ],
   admin: [
     'Query.feed',
@@ -50,6 +51,9 @@ export const ROLE_SPEC: Readonly<Record<Role, readonly string[]>> = {
     'Mutation.shadowScorer',
     'Mutation.publishStrategy',
     'Mutation.rollbackStrategy',
+    'Query.dpgcnPolicy',
+    'Mutation.freezeDpgcnPolicy',
+    'Mutation.rollbackDpgcnPolicy',
   ],
   partner: ['Subscription.userValueChanged'],
   monitor: [],

@@ -58,6 +58,10 @@ export interface TestGatewayOptions {
   readonly logger?: Logger;
   /** How a published version becomes a plugin (GatewayOptions.publishedScorer). Default the ONNX scorer. */
   readonly publishedScorer?: GatewayOptions['publishedScorer'];
+  /** The job queue (GatewayOptions.jobs). Default: the gateway's own. */
+  readonly jobs?: GatewayOptions['jobs'];
+  /** A DDPG fusion policy to serve (GatewayOptions.dpgcnPolicy; the test closes it). Default none. */
+  readonly dpgcnPolicy?: GatewayOptions['dpgcnPolicy'];
 }
 
 export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -87,6 +91,8 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
       ...(opts.plugins ? { plugins: opts.plugins } : {}),
       ...(opts.strategy ? { strategy: opts.strategy } : {}),
       ...(opts.publishedScorer ? { publishedScorer: opts.publishedScorer } : {}),
+      ...(opts.jobs ? { jobs: opts.jobs } : {}),
+      ...(opts.dpgcnPolicy ? { dpgcnPolicy: opts.dpgcnPolicy } : {}),
     });
   } catch (err) {
     await store.close();
