@@ -48,6 +48,8 @@ export interface FusionListOptions {
 
 export interface BuiltFusionLists extends FusionLists {
   readonly cut: number;
+  /** The user of each list, in list order. */
+  readonly listUsers: readonly string[];
   readonly positives: number;
   readonly events: number;
 }
@@ -128,6 +130,7 @@ export async function buildFusionLists(source: GraphStore, o: FusionListOptions)
   const gs: number[] = [];
   const ys: number[] = [];
   const sizes: number[] = [];
+  const listUsers: string[] = [];
   let positives = 0;
   const { store, close } = await storeAsOf(source, events, cut);
   try {
@@ -157,6 +160,7 @@ export async function buildFusionLists(source: GraphStore, o: FusionListOptions)
       }
       for (let k = 0; k < itemIds.length; k++) ys.push(k < pos.length ? 1 : 0);
       sizes.push(itemIds.length);
+      listUsers.push(userId);
       positives += pos.length;
     }
   } finally {
@@ -169,5 +173,5 @@ export async function buildFusionLists(source: GraphStore, o: FusionListOptions)
     x.set(b, off);
     off += b.length;
   }
-  return { x, columns: C, g: Float32Array.from(gs), y: Uint8Array.from(ys), sizes, cut, positives, events: events.length };
+  return { x, columns: C, g: Float32Array.from(gs), y: Uint8Array.from(ys), sizes, listUsers, cut, positives, events: events.length };
 }
