@@ -18,6 +18,7 @@ import { columnLabel, reportName } from '../eval/report/json';
 import { writeReportJson } from '../eval/report/json';
 import { writeReportHtml } from '../eval/report/html';
 import { temporalRunOptions, temporalSourceOptions, type TemporalSourceFlags } from './temporal-flags';
+import { addMtlEvalCommands } from './eval-mtl';
 
 /** `ranking/full --format`: pairs, lists or auto. */
 function splitFormat(raw: string): 'pairs' | 'lists' | 'auto' {
@@ -222,5 +223,6 @@ export function evalCommand(): Command {
     await finish(r, o);
   });
 
+  addMtlEvalCommands(root, withCommon, finish);
   return root;
 }

@@ -1,0 +1,85 @@
+/**
+ * `eval mtl/*` subcommands (issue 14, multi-task networks of ml/mtl), registered on the `eval`
+ * command by cli/eval-command.ts, which passes its common options and report writer in (so this
+ * file does not import it back).
+ *
+ *   eval mtl/census   UCI Census-Income (KDD): single-task vs shared-bottom vs MMoE, AUC per task
+ *                     (95% bootstrap intervals), both MMoE-paper task groups
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import type { EvalReport } from '../eval/report/types';
+
+interface Common {
+  seed: number;
+  out: string;
+  name?: string;
+  progress: boolean;
+}
+
+function positiveInt(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+function rates(raw: string): number[] {
+  const v = raw.split(',').map(Number);
+  if (v.length === 0 || v.some((x) => !(x > 0 && x < 1))) throw new InvalidArgumentError('must be comma-separated learning rates in (0, 1)');
+  return v;
+}
+
+function list<T extends string>(allowed: readonly T[]) {
+  return (raw: string): T[] => {
+    const v = raw.split(',').map((s) => s.trim());
+    const bad = v.find((x) => !(allowed as readonly string[]).includes(x));
+    if (bad !== undefined) throw new InvalidArgumentError(`unknown "${bad}"; one of ${allowed.join(', ')}`);
+    return v as T[];
+  };
+}
+
+export function addMtlEvalCommands(root: Command, withCommon: (cmd: Command) => Command, finish: (r: EvalReport, o: Pick<Common, 'out' | 'name'>) => Promise<void>): void {
+  withCommon(
+    root
+      .command('mtl/census')
+      .description('Census-Income (KDD), the MMoE benchmark: single-task vs shared-bottom vs MMoE networks (ml/mtl), test AUC per task with bootstrap intervals')
+      .option('--file <file>', 'census-income.test', '../shared/data/census-income-kdd/census-income.test')
+      .option('--groups <g>', 'task groups: income-marital, education-marital', list(['income-marital', 'education-marital'] as const))
+      .option('--models <m>', 'models: single-task, shared-bottom, mmoe', list(['single-task', 'shared-bottom', 'mmoe'] as const))
+      .option('--learning-rates <r>', 'learning-rate grid chosen on validation (default 0.001,0.003)', rates)
+      .option('--epochs <n>', 'most epochs per training run, early stopping on validation (default 20)', positiveInt)
+      .option('--patience <n>', 'epochs without a better validation AUC before stopping (default 3)', positiveInt)
+      .option('--batch-size <n>', 'rows per mini-batch (default 256)', positiveInt)
+      .option('--bootstrap <n>', 'resamples of the 95% test-AUC intervals (default 200)', positiveInt)
+      .option('--max-rows <n>', 'use only the first n rows of the file (quick runs)', positiveInt),
+  ).action(
+    async (
+      o: Common & {
+        file: string;
+        groups?: Array<'income-marital' | 'education-marital'>;
+        models?: Array<'single-task' | 'shared-bottom' | 'mmoe'>;
+        learningRates?: number[];
+        epochs?: number;
+        patience?: number;
+        batchSize?: number;
+        bootstrap?: number;
+        maxRows?: number;
+      },
+    ) => {
+      const { runCensusMtl } = await import('../eval/mtl/census');
+      const r = await runCensusMtl({
+        file: o.file,
+        seed: o.seed,
+        ...(o.groups !== undefined ? { groups: o.groups } : {}),
+        ...(o.models !== undefined ? { models: o.models } : {}),
+        ...(o.learningRates !== undefined ? { learningRates: o.learningRates } : {}),
+        ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
+        ...(o.patience !== undefined ? { patience: o.patience } : {}),
+        ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
+        ...(o.bootstrap !== undefined ? { resamples: o.bootstrap } : {}),
+        ...(o.maxRows !== undefined ? { maxRows: o.maxRows } : {}),
+        ...(o.progress ? { log: (line: string) => void process.stderr.write(`${line}\n`) } : {}),
+      });
+      await finish(r, o);
+    },
+  );
+}
