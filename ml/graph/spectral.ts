@@ -113,7 +113,7 @@ export function topEigenpairs(op: SymmetricOperator, o: EigenOptions): Eigenpair
   if (m > n) throw new RangeError(`k + oversample (${m}) exceeds the operator's size ${n}`);
   if (!Number.isInteger(iterations) || iterations < 0) throw new RangeError(`iterations must be a non-negative integer (got ${iterations})`);
   const rnd = mulberry32(o.seed ?? 42);
-  let q = new Float32Array(n * m);
+  let q: Float32Array = new Float32Array(n * m);
   for (let i = 0; i < q.length; i++) q[i] = rnd() - 0.5;
   orthonormalise(q, n, m);
   for (let it = 0; it < iterations; it++) {
