@@ -5,9 +5,11 @@
  *   eval ranking/full     Gowalla LightGCN split or `user item` pair files (--format): full ranking of every item,
  *                         Recall/NDCG (95% bootstrap intervals)/Precision/HitRate@K; mf/bpr, baseline/item-knn, popularity, ...
  *   eval events/temporal  any event log (Taobao head by default, --file/--mapping, --db): global time cut,
- *                         AUC/GAUC, P/NDCG@K (95% bootstrap intervals) of the gateway's feed per strategy
+ *                         AUC/GAUC, P/NDCG@K (95% bootstrap intervals) of the gateway's feed per strategy, cold-start
+ *                         buckets; --ranker, --mf, --dpgcn train those models on the events before the cut
  *   eval value/holdout    CDNOW: 39-week calibration / 39-week holdout, MAE/RMSE/Spearman/top decile
  *   eval value/temporal   Taobao head: purchase-in-next-window AUC of DUVE (and ablations) vs RFM, BG/NBD
+ *   eval queries/next-category  any event log (Taobao head by default): query suggestion by the next-category proxy
  *   eval feed/ltv         Taobao head, events/temporal harness: the LTV feed (strategies/ltv.json, DUVE trained
  *                         before the cut) vs the commercial-only baseline, the default strategy and references
  *   common: --seed <n> (42)  --out <dir> (reports)  --name <name> (report file name and title; default the dataset name)  --no-progress
@@ -18,7 +20,9 @@ import { columnLabel, reportName } from '../eval/report/json';
 import { writeReportJson } from '../eval/report/json';
 import { writeReportHtml } from '../eval/report/html';
 import { temporalRunOptions, temporalSourceOptions, type TemporalSourceFlags } from './temporal-flags';
+import { argError } from '../eval/protocols/temporal-source';
 import { addMtlEvalCommands } from './eval-mtl';
+import { addQueriesEvalCommands } from './eval-queries';
 
 /** `ranking/full --format`: pairs, lists or auto. */
 function splitFormat(raw: string): 'pairs' | 'lists' | 'auto' {
@@ -92,7 +96,8 @@ export function evalCommand(): Command {
       .option('--knn-neighbours <n>', 'baseline/item-knn: neighbours kept per item (0: all)', int)
       .option('--bootstrap <n>', 'resamples of the 95% bootstrap intervals of Recall/NDCG over users (0: none)', int)
       .option('--workers <n>', 'worker threads for scoring (0: this thread)', int)
-      .option('--max-users <n>', 'keep only users with index < n (a slice, for quick runs)', int),
+      .option('--max-users <n>', 'keep only users with index < n (a slice, for quick runs)', int)
+      .option('--cold-max <n>', 'users with 1..n train items and test positives whose item has 1..n train users form the cold-start buckets (default 3)', int),
   ).action(
     async (
       o: Common & {
@@ -108,8 +113,10 @@ export function evalCommand(): Command {
         bootstrap?: number;
         workers?: number;
         maxUsers?: number;
+        coldMax?: number;
       },
     ) => {
+      if (o.coldMax === 0) throw argError('--cold-max', 'must be at least 1');
       const { runRankingFull } = await import('../eval/protocols/ranking-full');
       const models = o.models.split(',').map((id) => {
         if (id === 'mf/bpr' && o.artifact) return { id, artifactDir: o.artifact };
@@ -129,6 +136,7 @@ export function evalCommand(): Command {
         ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
         ...(o.workers !== undefined ? { workers: o.workers } : {}),
         ...(o.maxUsers !== undefined ? { maxUsers: o.maxUsers } : {}),
+        ...(o.coldMax !== undefined ? { coldMax: o.coldMax } : {}),
       });
       await finish(r, o);
     },
@@ -142,10 +150,50 @@ export function evalCommand(): Command {
       .option('--bootstrap <n>', 'resamples of the 95% intervals over users (0: none)', int)
       .option('--ranker', 'also train the learned ranker on the events before the cut (its own validation cut is the last --ranker-horizon-days before it) and evaluate strategy:learned')
       .option('--ranker-horizon-days <d>', "label window of the ranker's lists, days (default 1)", Number)
-      .option('--ranker-cuts <n>', 'training cuts of the ranker (default 3)', int),
+      .option('--ranker-cuts <n>', 'training cuts of the ranker (default 3)', int)
+      .option('--mf', 'also train MF-BPR on the events before the cut (epochs and L2 chosen on the last --mf-valid-days before it) and evaluate strategy:bpr-only')
+      .option('--mf-valid-days <d>', "validation window of MF-BPR's settings, days before the cut (default 1)", Number)
+      .option('--dpgcn', 'also train DP-GCN on the events before the cut (graph, fusion network, offline policy) and evaluate strategy:dpgcn, strategy:dpgcn-no-fusion and strategy:dpgcn-no-policy')
+      .option('--dpgcn-epochs <n>', "DP-GCN: most epochs of the held-out selection (default the trainer's)", int)
+      .option('--cold-max <n>', 'users and items with 1..n training events form the cold-start buckets (default 3)', int),
   ).action(
-    async (o: Common & TemporalSourceFlags & { negatives?: number; models?: string; strategy?: string[]; bootstrap?: number; ranker?: boolean; rankerHorizonDays?: number; rankerCuts?: number }) => {
+    async (
+      o: Common &
+        TemporalSourceFlags & {
+          negatives?: number;
+          models?: string;
+          strategy?: string[];
+          bootstrap?: number;
+          ranker?: boolean;
+          rankerHorizonDays?: number;
+          rankerCuts?: number;
+          mf?: boolean;
+          mfValidDays?: number;
+          dpgcn?: boolean;
+          dpgcnEpochs?: number;
+          coldMax?: number;
+        },
+    ) => {
       const { runEventsTemporal } = await import('../eval/protocols/events-temporal');
+      const { combineExtensions } = await import('../eval/protocols/temporal-extensions');
+      const log = (line: string): void => void process.stderr.write(`${line}\n`);
+      if (o.mfValidDays !== undefined && !(o.mfValidDays > 0)) throw argError('--mf-valid-days', `must be positive, got ${o.mfValidDays}`);
+      if (o.coldMax === 0) throw argError('--cold-max', 'must be at least 1');
+      if (o.dpgcnEpochs !== undefined && !o.dpgcn) throw argError('--dpgcn-epochs', 'needs --dpgcn');
+      if (o.mfValidDays !== undefined && !o.mf) throw argError('--mf-valid-days', 'needs --mf');
+      const extend = combineExtensions([
+        ...(o.ranker
+          ? [
+              (await import('../eval/protocols/ltr-extension')).ltrExtension({
+                ...(o.rankerHorizonDays !== undefined ? { horizonDays: o.rankerHorizonDays } : {}),
+                ...(o.rankerCuts !== undefined ? { cuts: o.rankerCuts } : {}),
+                log,
+              }),
+            ]
+          : []),
+        ...(o.mf ? [(await import('../eval/protocols/mf-extension')).mfExtension({ ...(o.mfValidDays !== undefined ? { validDays: o.mfValidDays } : {}), log })] : []),
+        ...(o.dpgcn ? [(await import('../eval/protocols/dpgcn-extension')).dpgcnExtension({ ...(o.dpgcnEpochs !== undefined ? { epochs: o.dpgcnEpochs } : {}), log })] : []),
+      ]);
       const { registeredScorerIds, selectTemporalModels } = await import('../eval/protocols/temporal-models');
       const models = selectTemporalModels({
         ...(o.models !== undefined ? { models: o.models.split(',').filter((x) => x.trim() !== '') } : {}),
@@ -159,15 +207,8 @@ export function evalCommand(): Command {
         progress: o.progress,
         ...(o.negatives !== undefined ? { negatives: o.negatives } : {}),
         ...(o.bootstrap !== undefined ? { bootstrapResamples: o.bootstrap } : {}),
-        ...(o.ranker
-          ? {
-              extend: (await import('../eval/protocols/ltr-extension')).ltrExtension({
-                ...(o.rankerHorizonDays !== undefined ? { horizonDays: o.rankerHorizonDays } : {}),
-                ...(o.rankerCuts !== undefined ? { cuts: o.rankerCuts } : {}),
-                log: (line) => void process.stderr.write(`${line}\n`),
-              }),
-            }
-          : {}),
+        ...(o.coldMax !== undefined ? { coldMax: o.coldMax } : {}),
+        ...(extend !== undefined ? { extend } : {}),
       });
       await finish(r, o);
     },
@@ -224,5 +265,6 @@ export function evalCommand(): Command {
   });
 
   addMtlEvalCommands(root, withCommon, finish);
+  addQueriesEvalCommands(root, withCommon, finish);
   return root;
 }
