@@ -133,7 +133,7 @@ export function rankQueries(index: QueryIndex, intent: UserIntent, prefix: strin
 }
 
 /** ⟨u, v[off .. off + dims)⟩, four lanes at a time. */
-function dot(u: Float32Array, v: Float32Array, off: number, dims: number): number {
+export function dot(u: Float32Array, v: Float32Array, off: number, dims: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;

@@ -14,8 +14,15 @@ import { buildQueryIndex, type QueryIndex } from './query-index';
 
 /** The artifact's directory name under the models dir (ml/gcn/artifact.ts GCN_ARTIFACT_NAME). */
 export const DPGCN_ARTIFACT_NAME = 'dpgcn';
-/** Optional file of query node embeddings (contract 1). */
-export const QUERIES_FILE = 'queries.bin';
+/** An optional node table of the artifact (contract 1): its file and the manifest key of its ids. */
+export interface NodeTable {
+  readonly file: string;
+  readonly ids: string;
+}
+/** Query node embeddings. */
+export const QUERY_TABLE: NodeTable = Object.freeze({ file: 'queries.bin', ids: 'queryIds' });
+/** Category node embeddings (the next-category proxy's pseudo-queries). */
+export const CATEGORY_TABLE: NodeTable = Object.freeze({ file: 'categories.bin', ids: 'categoryIds' });
 
 /** The parts of a dpgcn artifact suggestions use. */
 export interface QueryArtifact {
@@ -25,7 +32,7 @@ export interface QueryArtifact {
   readonly users: Float32Array;
   readonly itemIds: readonly string[];
   readonly items: Float32Array;
-  /** Own query embeddings (`queries.bin` + `manifest.queryIds`), when the artifact has them. */
+  /** Own embeddings of the table read (`queries.bin` + `manifest.queryIds` by default), when the artifact has them. */
   readonly queries: { readonly ids: readonly string[]; readonly vectors: Float32Array } | null;
 }
 
@@ -36,19 +43,20 @@ function float32LE(buf: Buffer): Float32Array {
   return out;
 }
 
-/** The latest published dpgcn artifact under `modelsDir`, or null when there is none. */
-export async function readLatestQueryArtifact(modelsDir: string): Promise<QueryArtifact | null> {
+/** The latest published dpgcn artifact under `modelsDir` with the rows of `table`, or null when there is none. */
+export async function readLatestQueryArtifact(modelsDir: string, table: NodeTable = QUERY_TABLE): Promise<QueryArtifact | null> {
   const versions = await listVersions(modelsDir, DPGCN_ARTIFACT_NAME);
   const version = versions[versions.length - 1];
   if (version === undefined) return null;
   const dir = join(modelsDir, DPGCN_ARTIFACT_NAME, String(version));
   const { manifest, model } = await readMfArtifact(dir);
-  const queryIds = (manifest as MfManifest & { readonly queryIds?: readonly string[] }).queryIds;
+  const queryIds = (manifest as MfManifest & Readonly<Record<string, unknown>>)[table.ids];
   let queries: QueryArtifact['queries'] = null;
   if (Array.isArray(queryIds) && queryIds.length > 0) {
-    const buf = await readFile(join(dir, QUERIES_FILE));
-    if (buf.length !== queryIds.length * model.dims * 4) throw new Error(`${dir}: ${QUERIES_FILE} has ${buf.length} bytes, expected ${queryIds.length * model.dims * 4}`);
-    queries = { ids: queryIds, vectors: float32LE(buf) };
+    const ids = queryIds.map(String);
+    const buf = await readFile(join(dir, table.file));
+    if (buf.length !== ids.length * model.dims * 4) throw new Error(`${dir}: ${table.file} has ${buf.length} bytes, expected ${ids.length * model.dims * 4}`);
+    queries = { ids, vectors: float32LE(buf) };
   }
   return { version, dims: model.dims, userIds: manifest.userIds, users: model.users, itemIds: manifest.itemIds, items: model.items, queries };
 }
