@@ -24,7 +24,7 @@ import type { ModelSession } from '../sdk/model';
 import type { RetrieveRequest } from '../sdk/retriever';
 import { latestDpgcnDir, readDpgcnArtifact, type DpgcnArtifact } from './artifact';
 import type { FusionPolicy } from './policy-contract';
-import { topKByDot } from './topk';
+import { topKExcept } from './topk';
 
 export const DPGCN_SCORER_ID = 'dpgcn/graph';
 
@@ -185,7 +185,7 @@ export function createDpgcnScorer(opts: DpgcnScorerOptions): ScorerPlugin<readon
             if (r !== undefined) skip.add(r);
           }
           const d = art.dims;
-          const top = topKByDot(art.users.subarray(u * d, (u + 1) * d), art.items, d, limit, skip.size > 0 ? (r) => skip.has(r) : undefined);
+          const top = topKExcept(art.users.subarray(u * d, (u + 1) * d), art.items, d, limit, skip);
           const ids = art.manifest.itemIds;
           return Array.from(top.rows, (r) => ids[r]!);
         },

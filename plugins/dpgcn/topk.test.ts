@@ -1,5 +1,5 @@
 import { mulberry32 } from '../../ml/random';
-import { topKByDot } from './topk';
+import { topKByDot, topKExcept } from './topk';
 
 describe('topKByDot', () => {
   it('equals a full sort on random tables, for every k, with skipped rows and ties broken by row', () => {
@@ -25,6 +25,8 @@ describe('topKByDot', () => {
         const got = topKByDot(user, items, d, k, skip);
         expect(Array.from(got.rows)).toEqual(all.slice(0, k));
         got.scores.forEach((s, i) => expect(s).toBeCloseTo(dot(got.rows[i]!), 5));
+        const except = new Set(Array.from({ length: n }, (_, r) => r).filter(skip));
+        expect(Array.from(topKExcept(user, items, d, k, except).rows)).toEqual(all.slice(0, k));
       }
     }
   });

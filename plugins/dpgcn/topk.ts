@@ -76,3 +76,15 @@ export function topKByDot(user: Float32Array, items: Float32Array, dims: number,
   const order = Array.from({ length: size }, (_, i) => i).sort((a, b) => hs[b]! - hs[a]! || hr[a]! - hr[b]!);
   return { rows: Int32Array.from(order, (i) => hr[i]!), scores: Float32Array.from(order, (i) => hs[i]!) };
 }
+
+/**
+ * The `k` best rows other than those in `except`: the top k + |except| without any per-row check,
+ * then the excluded rows dropped (cheaper than testing every row of a large table).
+ */
+export function topKExcept(user: Float32Array, items: Float32Array, dims: number, k: number, except: ReadonlySet<number>): TopK {
+  if (except.size === 0) return topKByDot(user, items, dims, k);
+  const all = topKByDot(user, items, dims, k + except.size);
+  const keep: number[] = [];
+  for (let i = 0; i < all.rows.length && keep.length < k; i++) if (!except.has(all.rows[i]!)) keep.push(i);
+  return { rows: Int32Array.from(keep, (i) => all.rows[i]!), scores: Float32Array.from(keep, (i) => all.scores[i]!) };
+}
