@@ -19,7 +19,7 @@ import { createEmbeddedGraphStore } from '../graph/embedded';
 import type { GraphStore } from '../graph/port';
 import { createJobQueue } from '../jobs/factory';
 import { scheduleDpgcnRetrain } from '../jobs/processors/dpgcn-retrain';
-import { trainDpgcnFromStore, type FusionTrainer, type TrainDpgcnFromStoreOptions, type TrainDpgcnFromStoreResult } from '../ml/gcn/from-store';
+import { trainDpgcnFromStore, type TrainDpgcnFromStoreOptions, type TrainDpgcnFromStoreResult } from '../ml/gcn/from-store';
 import { RELATIONS, type RelationName } from '../ml/gcn/store-graph';
 import type { GcnHyperParameters } from '../ml/gcn/train';
 
@@ -55,11 +55,7 @@ function weightList<K extends string>(raw: string, flag: string, known: (k: stri
 const isRelation = (k: string): k is RelationName => (RELATIONS as readonly string[]).includes(k);
 
 /** Training options from the flags (everything checked before the store is opened). */
-export function storeOptionsFromFlags(
-  f: StoreFlags,
-  settings: Partial<GcnHyperParameters>,
-  defaults: { modelsDir: string; log: (line: string) => void; trainFusion?: FusionTrainer },
-): TrainDpgcnFromStoreOptions {
+export function storeOptionsFromFlags(f: StoreFlags, settings: Partial<GcnHyperParameters>, defaults: { modelsDir: string; log: (line: string) => void }): TrainDpgcnFromStoreOptions {
   const trainEnd = f.trainEnd === undefined ? undefined : parseInstant(f.trainEnd, '--train-end');
   if (f.halfLifeDays !== undefined && !(f.halfLifeDays > 0)) throw argError('--half-life-days', `must be positive (got ${f.halfLifeDays})`);
   if (f.minTermNodes !== undefined && !(Number.isInteger(f.minTermNodes) && f.minTermNodes >= 1)) throw argError('--min-term-nodes', `must be a positive integer (got ${f.minTermNodes})`);
@@ -76,7 +72,6 @@ export function storeOptionsFromFlags(
     seed: f.seed,
     holdout: f.holdout,
     fusion: f.fusion,
-    ...(defaults.trainFusion ? { trainFusion: defaults.trainFusion } : {}),
     ...(trainEnd !== undefined ? { trainEnd } : {}),
     ...(f.halfLifeDays !== undefined ? { halfLifeMs: f.halfLifeDays * 24 * 3600 * 1000 } : {}),
     ...(f.typeWeights !== undefined ? { typeWeights: weightList<EventType>(f.typeWeights, '--type-weights', isEventType) } : {}),
@@ -121,11 +116,10 @@ async function retrainForever(store: GraphStore, o: TrainDpgcnFromStoreOptions, 
 }
 
 /** The `--from-store` action: train once (or on a schedule) and print where the version went. */
-export async function runDpgcnFromStore(f: StoreFlags, settings: Partial<GcnHyperParameters>, trainFusion?: FusionTrainer): Promise<void> {
+export async function runDpgcnFromStore(f: StoreFlags, settings: Partial<GcnHyperParameters>): Promise<void> {
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const config = f.db === undefined ? loadConfig() : undefined;
-  const o = storeOptionsFromFlags(f, settings, { modelsDir: config?.modelsDir ?? 'models', log, ...(trainFusion ? { trainFusion } : {}) });
-  if (o.fusion !== false && !trainFusion) log('fusion: no fusion trainer in this build; publishing the graph embeddings only');
+  const o = storeOptionsFromFlags(f, settings, { modelsDir: config?.modelsDir ?? 'models', log });
   const store = await openStore(f.db);
   try {
     if (f.everyHours !== undefined) {

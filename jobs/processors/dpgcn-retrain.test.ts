@@ -10,7 +10,7 @@ import { dpgcnRetrainProcessor, scheduleDpgcnRetrain } from './dpgcn-retrain';
 
 const quiet = { info: () => undefined, warn: () => undefined };
 const T0 = Date.UTC(2024, 0, 1);
-const tiny = { dims: 8, epochs: 2, every: 1, usersPerStep: 8, negatives: 16, threads: 1, seed: 1, createdBy: 'test' };
+const tiny = { fusion: false, dims: 8, epochs: 2, every: 1, usersPerStep: 8, negatives: 16, threads: 1, seed: 1, createdBy: 'test' };
 
 function nextOutcome(q: JobQueue): Promise<JobOutcome> {
   return new Promise((resolve) => {

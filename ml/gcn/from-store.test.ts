@@ -90,6 +90,13 @@ describe('trainDpgcnFromStore', () => {
     const sims = r.manifest.categoryIds!.map((c, i) => [c, dot(lamp, row(cats, i))] as const).filter(([c]) => c !== 'shop');
     expect(sims.sort((a, b) => b[1] - a[1])[0]![0]).toBe('shop.lamp');
     expect(r.manifest.training).toMatchObject({ data: { store: 'embedded', nodes: r.graph.nodes } });
+    // The fusion network (ml/fusion, the default trainer) is saved beside the embeddings.
+    const m = JSON.parse(await readFile(join(r.dir, 'manifest.json'), 'utf8'));
+    expect(m.fusion).toMatchObject({ file: 'fusion.onnx', columns: expect.any(Array) });
+    expect(m.fusion.alpha).toBeGreaterThanOrEqual(m.fusion.alphaRange[0]);
+    expect(m.fusion.alpha).toBeLessThanOrEqual(m.fusion.alphaRange[1]);
+    expect((await stat(join(r.dir, 'fusion.onnx'))).size).toBeGreaterThan(100);
+    expect(r.fusion).toEqual(m.fusion.metrics);
   }, 30_000);
 
   it('uses only events before trainEnd, and saves the fusion network the trainer returns', async () => {

@@ -11,11 +11,12 @@
  * (for query suggestions). Settings are checked on a seeded holdout of each user's train pairs
  * (never anything at or after `trainEnd`), then the model is refit on all pairs (./select.ts).
  *
- * With fusion (the default when a fusion trainer is available), the fusion network is trained on
+ * With fusion (the default), the fusion network is trained on
  * the final embeddings (ml/fusion) and saved beside them (`fusion.onnx` + `manifest.fusion`).
  */
 import { resolve } from 'node:path';
 import type { GraphStore } from '../../graph/port';
+import { trainFusion } from '../fusion/train';
 import { readMfManifest, type MfManifest } from '../mf/artifact';
 import { dataDigest, stageGcnArtifact, type GcnFusionPart } from './artifact';
 import { heteroOperator, type RelationScales } from './hetero';
@@ -45,9 +46,9 @@ export interface TrainDpgcnFromStoreOptions extends Partial<GcnHyperParameters>,
   readonly trainEnd?: number;
   /** Seed of every random draw. Default 42. */
   readonly seed?: number;
-  /** Train and save the fusion network. Default true when `trainFusion` is given. */
+  /** Train and save the fusion network. Default true. */
   readonly fusion?: boolean;
-  /** The fusion trainer (ml/fusion/train.ts). Default: none (no fusion network is saved). */
+  /** The fusion trainer. Default: ml/fusion/train.ts `trainFusion`. */
   readonly trainFusion?: FusionTrainer;
   /** Share of each relation's messages. Default 1 each. */
   readonly relationScales?: RelationScales;
@@ -126,8 +127,8 @@ export async function trainDpgcnFromStore(store: GraphStore, o: TrainDpgcnFromSt
   const nc = g.ids.category.length;
   const table = (ids: readonly string[], from: number) => ({ ids, values: others.slice(from * d, (from + ids.length) * d) });
   let fusion: GcnFusionPart | undefined;
-  if (o.fusion !== false && o.trainFusion) {
-    const f = await o.trainFusion({
+  if (o.fusion !== false) {
+    const f = await (o.trainFusion ?? trainFusion)({
       store,
       ...(o.trainEnd !== undefined ? { trainEnd: o.trainEnd } : {}),
       seed,
