@@ -79,7 +79,7 @@ describe('pretrainPolicyOffline', () => {
     const snapshots = openSqlitePolicySnapshots(':memory:');
     const lines: string[] = [];
     const r = await pretrainPolicyOffline(store, trained.dir, { snapshots, trainEnd, seed: 4, updates: 150, negatives: 10, clock: () => 42, log: (l) => lines.push(l) });
-    const fusion = (trained.manifest as { fusion: { alpha: number; alphaRange: [number, number] } }).fusion;
+    const fusion = (trained.manifest as unknown as { fusion: { alpha: number; alphaRange: [number, number] } }).fusion;
     expect(r.version).toBe(1);
     expect(r.range).toEqual(fusion.alphaRange);
     expect(r.cut).toBe(trainEnd - DAY);
