@@ -6,7 +6,7 @@ import { createEmbeddedGraphStore } from '../../graph/embedded';
 import type { GraphStore } from '../../graph/port';
 import { readMfArtifact } from '../mf/artifact';
 import { mulberry32 } from '../random';
-import { trainDpgcnFromStore, type FusionTrainerInput } from './from-store';
+import { defaultUsersPerStep, trainDpgcnFromStore, type FusionTrainerInput } from './from-store';
 
 const DAY = 24 * 3600 * 1000;
 const T0 = Date.UTC(2024, 0, 1);
@@ -129,6 +129,12 @@ describe('trainDpgcnFromStore', () => {
     const noFusion = await trainDpgcnFromStore(store, { ...small, epochs: 2, modelsDir, trainEnd: T0 + DAY, fusion: false, trainFusion: () => Promise.reject(new Error('not called')) });
     expect(noFusion.version).toBe(2);
   }, 30_000);
+
+  it('takes about 8 Adam steps per epoch unless usersPerStep is set', async () => {
+    expect([100, 815, 16384, 29858].map(defaultUsersPerStep)).toEqual([64, 102, 2048, 2048]);
+    const r = await trainDpgcnFromStore(store, { ...small, usersPerStep: undefined, epochs: 1, every: 1, fusion: false, modelsDir: join(dir, 'models-d') });
+    expect(r.manifest.hyperParameters['usersPerStep']).toBe(64);
+  });
 
   it('rejects a store with nothing before trainEnd with a RangeError', async () => {
     await expect(trainDpgcnFromStore(store, { ...small, modelsDir: join(dir, 'models-c'), trainEnd: T0 })).rejects.toThrow(/no interactions before 2024-01-01T00:00:00.000Z/);

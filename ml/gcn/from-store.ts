@@ -22,7 +22,7 @@ import { dataDigest, stageGcnArtifact, type GcnFusionPart } from './artifact';
 import { heteroOperator, type RelationScales } from './hetero';
 import { trainWithSelection, type SelectResult } from './select';
 import { readStoreGraph, type StoreGraph, type StoreGraphOptions } from './store-graph';
-import type { GcnHyperParameters } from './train';
+import { GCN_DEFAULTS, type GcnHyperParameters } from './train';
 
 /** What the fusion trainer gets (artifact contract 2, ml/fusion/train.ts `trainFusion`). */
 export interface FusionTrainerInput {
@@ -39,6 +39,7 @@ export interface FusionTrainerInput {
 
 export type FusionTrainer = (input: FusionTrainerInput) => Promise<GcnFusionPart & { readonly trainMs: number }>;
 
+/** GCN settings default to GCN_DEFAULTS, except usersPerStep: defaultUsersPerStep(users). */
 export interface TrainDpgcnFromStoreOptions extends Partial<GcnHyperParameters>, Omit<StoreGraphOptions, 'trainEnd'> {
   /** Artifact root: versions go to `<modelsDir>/dpgcn/<n>/`. Required. */
   readonly modelsDir: string;
@@ -81,6 +82,11 @@ export interface TrainDpgcnFromStoreResult {
 
 const HYPER_KEYS = ['dims', 'layers', 'epochs', 'learningRate', 'l2', 'tau', 'negatives', 'usersPerGroup', 'usersPerStep', 'initStd'] as const;
 
+/** Users per Adam step unless set: numUsers/8 rounded up, within [64, GCN_DEFAULTS.usersPerStep]. */
+export function defaultUsersPerStep(numUsers: number): number {
+  return Math.min(GCN_DEFAULTS.usersPerStep, Math.max(64, Math.ceil(numUsers / 8)));
+}
+
 /** Train on the store and publish. Throws a RangeError when the store holds nothing to train on before `trainEnd`. */
 export async function trainDpgcnFromStore(store: GraphStore, o: TrainDpgcnFromStoreOptions): Promise<TrainDpgcnFromStoreResult> {
   const started = performance.now();
@@ -107,6 +113,9 @@ export async function trainDpgcnFromStore(store: GraphStore, o: TrainDpgcnFromSt
   );
   const hyper: { -readonly [K in keyof GcnHyperParameters]?: number } = {};
   for (const k of HYPER_KEYS) if (o[k] !== undefined) hyper[k] = o[k];
+  // A store may have few users: keep at least ~8 Adam steps per epoch (on the Taobao head, 815
+  // users, held-out Recall@20 0.199 at 128 users/step vs 0.159 at 2,048, i.e. one step per epoch).
+  if (hyper.usersPerStep === undefined) hyper.usersPerStep = defaultUsersPerStep(data.numUsers);
   const scales = o.relationScales ?? {};
   const r = await trainWithSelection(data, {
     ...hyper,
