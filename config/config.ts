@@ -28,6 +28,8 @@ export interface Config {
   readonly redisUrl: string | undefined;
   readonly duveModelDir: string;
   readonly ltrModelDir: string;
+  /** Folder of versioned dpgcn/graph artifacts (DPGCN_MODELS_DIR, default `models/dpgcn`); empty: the scorer is not registered. */
+  readonly dpgcnModelsDir: string;
   readonly modelsDir: string;
   /** Extra scorer plugin modules loaded at boot (PLUGINS); empty: none. */
   readonly plugins: readonly string[];
@@ -256,6 +258,14 @@ export const ENV_TABLE: readonly EnvEntry[] = [
     meaning:
       'Folder of versioned learned-ranker artifacts (`<n>/manifest.json` + `model.onnx`, from `train ranker`); the highest version is served as `ltr/lambdamart`. None, or an unreadable one: the scorer is absent and strategies naming it are skipped',
     parse: text,
+  },
+  {
+    env: 'DPGCN_MODELS_DIR',
+    key: 'dpgcnModelsDir',
+    default: 'models/dpgcn',
+    meaning:
+      'Folder of versioned DP-GCN artifacts (`<n>/manifest.json` + `embeddings.bin`, optional `fusion.onnx`, from `train dpgcn`); the highest version is served as `dpgcn/graph` (scorer and embedding retriever), and a higher one published later is swapped in within 30 s. Empty, none, or an unreadable one: the scorer is absent (logged) and strategies naming it are skipped',
+    parse: (raw) => raw,
   },
   {
     env: 'MODELS_DIR',

@@ -46,9 +46,10 @@ import type { ScorerPlugin } from '../plugins/sdk/contract';
 import { createScorerRegistry, type ScorerRegistry } from '../plugins/sdk/registry';
 import { createRequestContext, type GatewayContext } from '../services/context';
 import { buildGatewaySchema } from '../schema/build';
-import { bundledScorers, loadLtrPlugin } from './bundled';
+import { bundledScorers, loadDpgcnPlugin, loadLtrPlugin } from './bundled';
 import { loadPluginModules } from './plugin-loader';
 import { LTR_SCORER_ID } from '../plugins/ltr/scorer';
+import { DPGCN_SCORER_ID } from '../plugins/dpgcn/scorer';
 import type { DpgcnPolicyService } from '../plugins/dpgcn/policy/service';
 import { formatGatewayError } from './errors';
 import { createRequestLimits, requestLimitOptions } from './limits';
@@ -155,6 +156,11 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   if (!plugins.some((p) => p.id === LTR_SCORER_ID)) {
     const ranker = await loadLtrPlugin(resolve(config.ltrModelDir), logger);
     if (ranker) plugins.push(ranker);
+  }
+  if (!plugins.some((p) => p.id === DPGCN_SCORER_ID)) {
+    // DPGCN_MODELS_DIR (operator path, relative to the working directory); the DDPG service's policy picks α when one is given.
+    const dpgcn = await loadDpgcnPlugin(config.dpgcnModelsDir === '' ? '' : resolve(config.dpgcnModelsDir), logger, opts.dpgcnPolicy ? { policy: opts.dpgcnPolicy.policy } : {});
+    if (dpgcn) plugins.push(dpgcn);
   }
   // PLUGINS / PLUGINS_DIR: a module or plugin that fails to load or declare is skipped (logged) and listed with the registry's skips.
   const loaded = await loadPluginModules({
