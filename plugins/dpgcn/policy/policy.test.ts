@@ -121,6 +121,20 @@ describe('DDPG fusion policy', () => {
     p.close();
   });
 
+  it('serves frozen requests from a pinned version while live ones follow the live version', async () => {
+    await snaps.publish(version(3, [0.2, 0.8], 0.6));
+    await snaps.publish(version(4, [0.2, 0.8], 0.3));
+    expect((await snaps.get(1))!.version).toBe(1);
+    expect(await snaps.get(9)).toBeNull();
+    const p = createDdpgFusionPolicy({ snapshots: snaps, range: [0.2, 0.8], pollMs: 0, noise: { sigma: 0 }, frozenVersion: 1 });
+    await p.refresh();
+    expect(p.served()?.version).toBe(2);
+    expect(p.decide(input({ frozen: true }))).toBeCloseTo(0.6, 1);
+    expect(p.decide(input())).toBeCloseTo(0.3, 1);
+    expect(p.decisions.open()).toBe(1);
+    p.close();
+  });
+
   it('never throws: a broken history answers alpha0', async () => {
     const p = createDdpgFusionPolicy({ snapshots: snaps, pollMs: 0 });
     expect(p.decide(input({ history: null as unknown as Interaction[] }))).toBe(0.4);

@@ -28,6 +28,12 @@ export interface DdpgFusionPolicyOptions {
   readonly decisions?: DecisionLogOptions;
   /** How often the live version and frozen switch are re-read, ms; 0 = only on `refresh()`. Default 5,000. */
   readonly pollMs?: number;
+  /**
+   * Serve requests frozen by their strategy (`{"policy": "frozen"}`) from this version instead of the
+   * live one: an experiment arm that keeps the policy as it was (e.g. the pre-trained version) while
+   * another arm learns. Default none: frozen requests get the live actor without noise.
+   */
+  readonly frozenVersion?: number;
   /** α served recently, kept for the distribution in `status`. Default 2,000. */
   readonly recentActions?: number;
   readonly logger?: Pick<Logger, 'info' | 'warn'>;
@@ -80,11 +86,16 @@ export function createDdpgFusionPolicy(o: DdpgFusionPolicyOptions): DdpgFusionPo
   let actorRange: readonly [number, number] = range;
   let served: ServedPolicyVersion | null = null;
   let frozen = false;
+  let pinned: { actor: Mlp; range: readonly [number, number] } | null = null;
   const clip = (a: number): number => (a < lo ? lo : a > hi ? hi : a);
   const state = new Float32Array(POLICY_STATE_DIM);
 
   const refresh = async (): Promise<void> => {
     frozen = await o.snapshots.frozen();
+    if (o.frozenVersion !== undefined && pinned === null) {
+      const v = await o.snapshots.get(o.frozenVersion);
+      if (v !== null && v.stateVersion === POLICY_STATE_VERSION && v.actor.sizes[0] === POLICY_STATE_DIM) pinned = decodeActor(v.actor);
+    }
     const live = await o.snapshots.liveVersion();
     if (live === (served?.version ?? null)) return;
     const v = await o.snapshots.live();
@@ -123,7 +134,8 @@ export function createDdpgFusionPolicy(o: DdpgFusionPolicyOptions): DdpgFusionPo
       const anchor = Number.isFinite(input.alpha0) ? clip(input.alpha0) : (lo + hi) / 2;
       try {
         const s = policyState(input.history, input.now, state);
-        let a = actor === null ? anchor : actorAction(actor, actorRange, s);
+        const use = input.frozen && pinned !== null ? pinned : actor === null ? null : { actor, range: actorRange };
+        let a = use === null ? anchor : actorAction(use.actor, use.range, s);
         const learning = !input.frozen && !frozen;
         if (learning) a += noise.sample();
         a = Number.isFinite(a) ? clip(a) : anchor;

@@ -37,6 +37,8 @@ export interface PolicySnapshotStore {
   liveVersion(): Promise<number | null>;
   /** Serve the version live before the current one; LIFECYCLE_CONFLICT when there is none. Returns it. */
   rollback(): Promise<PolicyVersion>;
+  /** A version by number, or null when there is none. */
+  get(version: number): Promise<PolicyVersion | null>;
   /** Versions published so far. */
   count(): Promise<number>;
   frozen(): Promise<boolean>;
@@ -81,6 +83,10 @@ export function openSqlitePolicySnapshots(path: string): PolicySnapshotStore {
     },
     liveVersion: async () => (liveNo.get() as number | undefined) ?? null,
     rollback: async () => rollback.immediate(),
+    get: async (version) => {
+      const r = db.prepare('SELECT version, body FROM policy_versions WHERE version = ?').get(version) as Row | undefined;
+      return r === undefined ? null : toVersion(r);
+    },
     count: async () => db.prepare('SELECT COUNT(*) FROM policy_versions').pluck().get() as number,
     frozen: async () => db.prepare("SELECT value FROM policy_flags WHERE name = 'frozen'").pluck().get() === 'true',
     setFrozen: async (frozen) => void db.prepare("INSERT INTO policy_flags (name, value) VALUES ('frozen', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value").run(String(frozen)),
