@@ -5,6 +5,8 @@
  *
  *   eval mtl/census   UCI Census-Income (KDD): single-task vs shared-bottom vs MMoE, AUC per task
  *                     (95% bootstrap intervals), both MMoE-paper task groups
+ *   eval mtl/taobao   Taobao head as a sparse-main (cart/buy) / rich-auxiliary (interaction) proxy: single-task
+ *                     vs multi-task (joint, alternating 1:k, pretrain-finetune), main AUC by user sparsity bucket
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import type { EvalReport } from '../eval/report/types';
@@ -82,4 +84,33 @@ export function addMtlEvalCommands(root: Command, withCommon: (cmd: Command) => 
       await finish(r, o);
     },
   );
+
+  withCommon(
+    root
+      .command('mtl/taobao')
+      .description('Taobao head: cart/buy (sparse main) with interaction (rich auxiliary), single-task vs multi-task schedules, main AUC by user sparsity bucket')
+      .option('--file <file>', 'event log', '../shared/data/taobao-userbehavior-head/UserBehavior_head.csv')
+      .option('--negatives <n>', 'sampled untouched items per interacted pair (default 1)', positiveInt)
+      .option('--k <n>', 'k of the alternating 1:k schedule (default 2)', positiveInt)
+      .option('--pretrain-epochs <n>', 'auxiliary-only epochs before fine-tuning (default 2)', positiveInt)
+      .option('--epochs <n>', 'most epochs, early stopping on validation main AUC (default 10)', positiveInt)
+      .option('--patience <n>', 'epochs without a better validation AUC before stopping (default 2)', positiveInt)
+      .option('--bootstrap <n>', 'resamples of the 95% intervals over users (default 200)', positiveInt)
+      .option('--max-lines <n>', 'read only the first n lines', positiveInt),
+  ).action(async (o: Common & { file: string; negatives?: number; k?: number; pretrainEpochs?: number; epochs?: number; patience?: number; bootstrap?: number; maxLines?: number }) => {
+    const { runTaobaoMtl } = await import('../eval/mtl/taobao');
+    const r = await runTaobaoMtl({
+      file: o.file,
+      seed: o.seed,
+      ...(o.negatives !== undefined ? { negatives: o.negatives } : {}),
+      ...(o.k !== undefined ? { k: o.k } : {}),
+      ...(o.pretrainEpochs !== undefined ? { pretrainEpochs: o.pretrainEpochs } : {}),
+      ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
+      ...(o.patience !== undefined ? { patience: o.patience } : {}),
+      ...(o.bootstrap !== undefined ? { resamples: o.bootstrap } : {}),
+      ...(o.maxLines !== undefined ? { maxLines: o.maxLines } : {}),
+      ...(o.progress ? { log: (line: string) => void process.stderr.write(`${line}\n`) } : {}),
+    });
+    await finish(r, o);
+  });
 }

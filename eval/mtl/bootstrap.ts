@@ -1,7 +1,9 @@
 /**
  * Percentile bootstrap of test AUCs over test rows: every resample draws n row indices uniformly
  * with replacement (mulberry32(seed), the same draws for every model), so the interval of a
- * difference between two models is paired. Reproducible from (scores, labels, seed, resamples).
+ * difference between two models is paired. With `groups` (row → cluster, e.g. the user) it draws
+ * clusters instead and takes all their rows, since rows of one user are not independent.
+ * Reproducible from (scores, labels, groups, seed, resamples).
  */
 import { mulberry32 } from '../../ml/random';
 import { auc } from '../metrics/classification';
@@ -16,21 +18,24 @@ export interface AucBootstrap {
   readonly diffCi: readonly MetricInterval[];
 }
 
-export function bootstrapAucs(scores: readonly ArrayLike<number>[], labels: ArrayLike<number>, o: { seed: number; resamples: number; reference: number }): AucBootstrap {
+export function bootstrapAucs(scores: readonly ArrayLike<number>[], labels: ArrayLike<number>, o: { seed: number; resamples: number; reference: number; groups?: ArrayLike<number> }): AucBootstrap {
   const n = labels.length;
   const rnd = mulberry32(o.seed);
   const reps = scores.map(() => [] as number[]);
   const diffs = scores.map(() => [] as number[]);
-  const idx = new Uint32Array(n);
-  const s = new Float64Array(n);
-  const y = new Float64Array(n);
+  const clusters = o.groups ? clustersOf(o.groups) : null;
   for (let b = 0; b < o.resamples; b++) {
-    for (let i = 0; i < n; i++) idx[i] = Math.floor(rnd() * n);
-    for (let i = 0; i < n; i++) y[i] = labels[idx[i]!]!;
-    const values = scores.map((sc) => {
-      for (let i = 0; i < n; i++) s[i] = sc[idx[i]!]!;
-      return auc(s, y);
-    });
+    const idx: number[] = [];
+    if (clusters) {
+      for (let c = 0; c < clusters.length; c++) idx.push(...clusters[Math.floor(rnd() * clusters.length)]!);
+    } else for (let i = 0; i < n; i++) idx.push(Math.floor(rnd() * n));
+    const y = Float64Array.from(idx, (i) => labels[i]!);
+    const values = scores.map((sc) =>
+      auc(
+        Float64Array.from(idx, (i) => sc[i]!),
+        y,
+      ),
+    );
     values.forEach((v, m) => {
       if (Number.isNaN(v)) return;
       reps[m]!.push(v);
@@ -42,6 +47,17 @@ export function bootstrapAucs(scores: readonly ArrayLike<number>[], labels: Arra
     ci: reps.map(percentile95),
     diffCi: diffs.map(percentile95),
   };
+}
+
+function clustersOf(groups: ArrayLike<number>): number[][] {
+  const m = new Map<number, number[]>();
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i]!;
+    const list = m.get(g);
+    if (list) list.push(i);
+    else m.set(g, [i]);
+  }
+  return [...m.values()];
 }
 
 /** Type-7 percentile interval [q_0.025, q_0.975]; NaN bounds without replicates. */
