@@ -31,6 +31,7 @@ export interface Config {
   /** Folder of versioned dpgcn/graph artifacts (DPGCN_MODELS_DIR, default `models/dpgcn`); empty: the scorer is not registered. */
   readonly dpgcnModelsDir: string;
   readonly modelsDir: string;
+  readonly querySuggestRefreshMs: number;
   /** Extra scorer plugin modules loaded at boot (PLUGINS); empty: none. */
   readonly plugins: readonly string[];
   /** Folder of scorer plugin modules loaded at boot (PLUGINS_DIR); undefined: none. */
@@ -273,6 +274,13 @@ export const ENV_TABLE: readonly EnvEntry[] = [
     default: 'models',
     meaning: "Folder that a scorer plugin's relative model paths (`model.uri`, `ctx.loadModel`) resolve against, instead of the working directory",
     parse: text,
+  },
+  {
+    env: 'QUERY_SUGGEST_REFRESH_MS',
+    key: 'querySuggestRefreshMs',
+    default: '60000',
+    meaning: 'Least age of the suggestQueries snapshot (searches + the newest `<DPGCN_MODELS_DIR>/<n>` artifact) before new events or a new artifact version rebuild it in the background',
+    parse: int(0, 86_400_000),
   },
   {
     env: 'PLUGINS',

@@ -10,6 +10,7 @@ import { ExperimentsResolver } from '../resolvers/experiments.resolver';
 import { ValueChangeResolver } from '../resolvers/value-change.resolver';
 import { AccessResolver } from '../resolvers/access.resolver';
 import { PublishingResolver } from '../resolvers/publishing.resolver';
+import { QueriesResolver } from '../resolvers/queries.resolver';
 import { DpgcnPolicyResolver } from '../resolvers/dpgcn-policy.resolver';
 
 /**
@@ -27,7 +28,7 @@ const NO_TOPIC_PUBSUB: PubSub = {
 
 export function buildGatewaySchema(opts: { emitTo?: string } = {}): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [FeedResolver, FeedItemResolver, EventsResolver, CatalogResolver, UserValueResolver, ExperimentsResolver, ValueChangeResolver, AccessResolver, PublishingResolver, DpgcnPolicyResolver],
+    resolvers: [FeedResolver, FeedItemResolver, EventsResolver, CatalogResolver, UserValueResolver, ExperimentsResolver, ValueChangeResolver, AccessResolver, PublishingResolver, DpgcnPolicyResolver, QueriesResolver],
     validate: false,
     pubSub: NO_TOPIC_PUBSUB,
     ...(opts.emitTo ? { emitSchemaFile: { path: opts.emitTo, sortedSchema: true } } : {}),

@@ -66,6 +66,7 @@ import { checkReadiness, readinessHandler } from './readiness';
 import { createRateLimiter } from '../services/access/rate-limit';
 import { formatRateLimits } from '../services/access/rate-limit-config';
 import { createRateLimitGate } from './rate-limit';
+import { createQuerySuggester } from '../plugins/dpgcn/queries/service';
 
 export interface GatewayOptions {
   readonly config: Config;
@@ -290,6 +291,13 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       clock,
       userValues,
       dpgcnPolicy: opts.dpgcnPolicy ?? null,
+      // suggestQueries: the store's searches and the newest dpgcn artifact under DPGCN_MODELS_DIR, rebuilt when stale.
+      queries: createQuerySuggester({
+        store,
+        artifactDir: config.dpgcnModelsDir === '' ? null : resolve(config.dpgcnModelsDir),
+        refreshMs: config.querySuggestRefreshMs,
+        onError: (err) => logger.warn({ err: err.message }, 'query suggestion snapshot rebuild failed; serving the previous one'),
+      }),
       audit: access.audit,
       limits: {
         maxFeedLimit: config.maxFeedLimit,

@@ -16,6 +16,7 @@ import type { AuditLog } from './access/audit';
 import type { Partner } from './partners';
 import type { PublishingService } from '../publishing/service';
 import type { DpgcnPolicyService } from '../plugins/dpgcn/policy/service';
+import type { QuerySuggester } from '../plugins/dpgcn/queries/service';
 
 export interface GatewayServices {
   readonly store: GraphStore;
@@ -29,6 +30,8 @@ export interface GatewayServices {
   readonly userValues: UserValueService | null;
   /** The dpgcn/graph scorer's DDPG fusion policy (fed stored events, operated over GraphQL); absent or null when not served. */
   readonly dpgcnPolicy?: DpgcnPolicyService | null;
+  /** `suggestQueries` (plugins/dpgcn/queries); absent or null when not served. */
+  readonly queries?: QuerySuggester | null;
   /** The audit log (read by `auditLog`; mutations are appended by server/access.ts). */
   readonly audit: AuditLog;
   /** Runtime publishing of scorers and strategies; null when the gateway runs without a catalog (tests that pass none). */

@@ -16,6 +16,7 @@
  */
 import { join } from 'node:path';
 import { createEventSink } from '../../ingest/import/sink';
+import { GCN_ARTIFACT_NAME } from '../../ml/gcn/artifact';
 import { trainDpgcnFromStore } from '../../ml/gcn/from-store';
 import { buildQueryIndex, type QueryIndex } from '../../plugins/dpgcn/queries/query-index';
 import { dot, rankQueries, recencyWeights, type SuggestWeights, type UserIntent } from '../../plugins/dpgcn/queries/rank';
@@ -94,7 +95,7 @@ async function prepareCut(rows: readonly LogRow[], cut: number, end: number, o: 
       ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
       log,
     });
-    const artifact = await readLatestQueryArtifact(modelsDir, CATEGORY_TABLE);
+    const artifact = await readLatestQueryArtifact(join(modelsDir, GCN_ARTIFACT_NAME), CATEGORY_TABLE);
     if (artifact === null) throw new Error(`no artifact under ${modelsDir}`);
     const entries = [...proxy.counts].map(([text, count]) => ({ text, count }));
     const dims = artifact.dims;

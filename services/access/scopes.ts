@@ -44,6 +44,7 @@ export type RootType = 'Query' | 'Mutation' | 'Subscription';
 export const OPERATION_RULES: Readonly<Record<RootType, Readonly<Record<string, Scope>>>> = {
   Query: {
     feed: 'feed:read',
+    suggestQueries: 'feed:read',
     strategies: 'feed:read',
     item: 'catalog:read',
     eventTypes: 'catalog:read',

@@ -1,5 +1,5 @@
 /**
- * A tiny dpgcn artifact for query-suggestion tests: `<modelsDir>/dpgcn/<version>/` in the
+ * A tiny dpgcn artifact for query-suggestion tests: `<artifactDir>/<version>/` in the
  * mf-embeddings format, optionally with `queries.bin` + `manifest.queryIds` (contract 1).
  * Rows are given as plain arrays and written as they are (the reader normalises query rows).
  */
@@ -16,8 +16,8 @@ export interface TestQueryArtifact {
 
 const f32 = (rows: readonly (readonly number[])[]): Buffer => Buffer.from(Float32Array.from(rows.flat()).buffer);
 
-export function writeQueryArtifact(modelsDir: string, a: TestQueryArtifact): string {
-  const dir = join(modelsDir, 'dpgcn', String(a.version));
+export function writeQueryArtifact(artifactDir: string, a: TestQueryArtifact): string {
+  const dir = join(artifactDir, String(a.version));
   mkdirSync(dir, { recursive: true });
   const userIds = Object.keys(a.users);
   const itemIds = Object.keys(a.items);

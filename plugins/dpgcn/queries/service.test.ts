@@ -68,7 +68,7 @@ describe('checkSuggestInput', () => {
 
 describe('createQuerySuggester', () => {
   it("without an artifact: popularity by prefix, the user's own queries boosted, cold start", async () => {
-    const s = createQuerySuggester({ store, modelsDir: null });
+    const s = createQuerySuggester({ store, artifactDir: null });
     const anon = await s.suggest({ userId: 'nobody', prefix: 'La' });
     expect(anon).toMatchObject({ prefix: 'la', coldStart: true, artifactVersion: null });
     expect(anon.suggestions.map((x) => [x.text, x.source])).toEqual([
@@ -86,9 +86,9 @@ describe('createQuerySuggester', () => {
   });
 
   it("with an artifact: ranks by the user's vector (LED_TO mean or the query's own row); unknown users fall back", async () => {
-    const modelsDir = join(dir, 'models');
-    writeQueryArtifact(modelsDir, { version: 1, users: { u1: [0, 1], u9: [1, 0] }, items: { 'i-lamp': [1, 0], 'i-lantern': [0, 1] } });
-    const s = createQuerySuggester({ store, modelsDir, refreshMs: 0 });
+    const artifactDir = join(dir, 'models', 'dpgcn');
+    writeQueryArtifact(artifactDir, { version: 1, users: { u1: [0, 1], u9: [1, 0] }, items: { 'i-lamp': [1, 0], 'i-lantern': [0, 1] } });
+    const s = createQuerySuggester({ store, artifactDir, refreshMs: 0 });
     const u1 = await s.suggest({ userId: 'u1', prefix: 'la' });
     expect(u1).toMatchObject({ coldStart: false, artifactVersion: 1 });
     expect(u1.suggestions.map((x) => [x.text, x.source])).toEqual([
@@ -99,7 +99,7 @@ describe('createQuerySuggester', () => {
     expect((await s.suggest({ userId: 'u9', prefix: 'la' })).suggestions[0]).toMatchObject({ text: 'lamp', source: 'personal' });
     expect((await s.suggest({ userId: 'ghost', prefix: 'la' })).coldStart).toBe(true);
     // A new version with its own query rows (contract 1) replaces the LED_TO means once the snapshot is rebuilt.
-    writeQueryArtifact(modelsDir, { version: 2, users: { u1: [0, 1] }, items: { 'i-lamp': [1, 0] }, queries: { ladder: [0, 3], lamp: [1, 0] } });
+    writeQueryArtifact(artifactDir, { version: 2, users: { u1: [0, 1] }, items: { 'i-lamp': [1, 0] }, queries: { ladder: [0, 3], lamp: [1, 0] } });
     await s.refresh();
     const v2 = await s.suggest({ userId: 'u1', prefix: 'la' });
     expect(v2.artifactVersion).toBe(2);
@@ -108,7 +108,7 @@ describe('createQuerySuggester', () => {
 
   it('rebuilds in the background once stale: new searches show up on a later request', async () => {
     let now = 0;
-    const s = createQuerySuggester({ store, modelsDir: null, refreshMs: 1000, clock: () => now });
+    const s = createQuerySuggester({ store, artifactDir: null, refreshMs: 1000, clock: () => now });
     expect((await s.suggest({ userId: 'x', prefix: 'ke' })).suggestions.map((x) => x.text)).toEqual(['kettle']);
     await store.ingestEvents([search('e7', 'u6', 'kettle black', null, T0 + 6)]);
     now = 500;

@@ -11,9 +11,9 @@ import { normaliseQuery } from '../../../domain/events';
 import { ErrorCode } from '../../../errors/codes';
 import { CodedError } from '../../../errors/errors';
 import type { GraphStore } from '../../../graph/port';
-import { listVersions } from '../../../ml/mf/artifact';
+import { publishedVersions } from '../../../ml/artifacts';
 import { DEFAULT_SUGGEST_WEIGHTS, NO_INTENT, rankQueries, recencyWeights, type Suggestion, type SuggestWeights, type UserIntent } from './rank';
-import { DPGCN_ARTIFACT_NAME, buildSnapshot, readLatestQueryArtifact, type QueryArtifact, type SuggestSnapshot } from './snapshot';
+import { buildSnapshot, readLatestQueryArtifact, type QueryArtifact, type SuggestSnapshot } from './snapshot';
 
 /** Longest prefix accepted (after normalisation). */
 export const MAX_PREFIX_LENGTH = 200;
@@ -23,8 +23,8 @@ export const DEFAULT_SUGGEST_LIMIT = 10;
 
 export interface QuerySuggesterOptions {
   readonly store: GraphStore;
-  /** Folder holding `dpgcn/<version>/` artifacts; null: none (popularity and recency only). */
-  readonly modelsDir: string | null;
+  /** Folder of versioned dpgcn artifacts `<n>/` (DPGCN_MODELS_DIR); null: none (popularity and recency only). */
+  readonly artifactDir: string | null;
   /** Least age (ms) before a changed store or artifact triggers a rebuild. Default 60,000. */
   readonly refreshMs?: number;
   /** Half-life (ms) of a user's own searches in the recency term. Default 7 days. */
@@ -95,8 +95,8 @@ export function createQuerySuggester(o: QuerySuggesterOptions): QuerySuggester {
   let building: Promise<SuggestSnapshot> | null = null;
 
   const latestVersion = async (): Promise<number | null> => {
-    if (o.modelsDir === null) return null;
-    const v = await listVersions(o.modelsDir, DPGCN_ARTIFACT_NAME);
+    if (o.artifactDir === null) return null;
+    const v = await publishedVersions(o.artifactDir);
     return v[v.length - 1] ?? null;
   };
 
@@ -105,7 +105,7 @@ export function createQuerySuggester(o: QuerySuggesterOptions): QuerySuggester {
       try {
         const version = await latestVersion();
         let artifact: QueryArtifact | null = snap?.artifact ?? null;
-        if (version !== (artifact?.version ?? null)) artifact = o.modelsDir === null || version === null ? null : await readLatestQueryArtifact(o.modelsDir);
+        if (version !== (artifact?.version ?? null)) artifact = o.artifactDir === null || version === null ? null : await readLatestQueryArtifact(o.artifactDir);
         const next = await buildSnapshot(o.store, artifact, { recentPerUser: o.recentPerUser ?? 20 });
         snap = next;
         builtAt = clock();

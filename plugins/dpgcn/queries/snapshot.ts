@@ -2,18 +2,17 @@
  * What query suggestions are computed from, read once and rebuilt when stale (service.ts):
  * the known queries (every searched query, `GraphStore.scanSearches`, plus the artifact's
  * `queryIds`), their search counts, Query-LED_TO->Item counts, each user's latest searches, and
- * the latest dpgcn artifact under `<modelsDir>/dpgcn/` (user rows; query rows from `queries.bin`
+ * the latest dpgcn artifact under the artifact folder (`<dir>/<version>/`, DPGCN_MODELS_DIR; user rows; query rows from `queries.bin`
  * when present, else the LED_TO mean of item rows: query-index.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import type { GraphStore } from '../../../graph/port';
-import { listVersions, readMfArtifact, type MfManifest } from '../../../ml/mf/artifact';
+import { publishedVersions } from '../../../ml/artifacts';
+import { readMfArtifact, type MfManifest } from '../../../ml/mf/artifact';
 import { buildQueryIndex, type QueryIndex } from './query-index';
 
-/** The artifact's directory name under the models dir (ml/gcn/artifact.ts GCN_ARTIFACT_NAME). */
-export const DPGCN_ARTIFACT_NAME = 'dpgcn';
 /** An optional node table of the artifact (contract 1): its file and the manifest key of its ids. */
 export interface NodeTable {
   readonly file: string;
@@ -43,12 +42,12 @@ function float32LE(buf: Buffer): Float32Array {
   return out;
 }
 
-/** The latest published dpgcn artifact under `modelsDir` with the rows of `table`, or null when there is none. */
-export async function readLatestQueryArtifact(modelsDir: string, table: NodeTable = QUERY_TABLE): Promise<QueryArtifact | null> {
-  const versions = await listVersions(modelsDir, DPGCN_ARTIFACT_NAME);
+/** The latest published version `<artifactDir>/<n>/` with the rows of `table`, or null when there is none. */
+export async function readLatestQueryArtifact(artifactDir: string, table: NodeTable = QUERY_TABLE): Promise<QueryArtifact | null> {
+  const versions = await publishedVersions(artifactDir);
   const version = versions[versions.length - 1];
   if (version === undefined) return null;
-  const dir = join(modelsDir, DPGCN_ARTIFACT_NAME, String(version));
+  const dir = join(artifactDir, String(version));
   const { manifest, model } = await readMfArtifact(dir);
   const queryIds = (manifest as MfManifest & Readonly<Record<string, unknown>>)[table.ids];
   let queries: QueryArtifact['queries'] = null;
