@@ -230,20 +230,11 @@ export async function readStoreGraph(store: GraphStore, o: StoreGraphOptions = {
   if (wanted.has('query_term')) Q.ids.forEach((q, r) => termsOf(q).forEach((t) => qt.add(r, terms.id(t))));
   const C = cats.finish();
   const Traw = terms.finish();
-  // Keep terms on at least minTerm distinct nodes.
+  // Keep terms on at least minTerm distinct nodes (termsOf gives each term once per text, and
+  // each item and query is read once, so an edge is a distinct node).
   const termNodes = new Int32Array(Traw.ids.length);
-  const seen = new Set<string>();
-  const countTerm = (prefix: string, e: Edges): void => {
-    for (let k = 0; k < e.rows.length; k++) {
-      const key = `${prefix}${e.rows[k]}:${e.cols[k]}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      termNodes[Traw.remap[e.cols[k]!]!]!++;
-    }
-  };
-  countTerm('i', it);
-  countTerm('q', qt);
-  seen.clear();
+  for (const c of it.cols) termNodes[Traw.remap[c]!]!++;
+  for (const c of qt.cols) termNodes[Traw.remap[c]!]!++;
   const termIds: string[] = [];
   const keep = new Int32Array(Traw.ids.length).fill(-1);
   Traw.ids.forEach((t, r) => {
