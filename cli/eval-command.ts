@@ -192,7 +192,15 @@ export function evalCommand(): Command {
             ]
           : []),
         ...(o.mf ? [(await import('../eval/protocols/mf-extension')).mfExtension({ ...(o.mfValidDays !== undefined ? { validDays: o.mfValidDays } : {}), log })] : []),
-        ...(o.dpgcn ? [(await import('../eval/protocols/dpgcn-extension')).dpgcnExtension({ ...(o.dpgcnEpochs !== undefined ? { epochs: o.dpgcnEpochs } : {}), log })] : []),
+        ...(o.dpgcn
+          ? [
+              (await import('../eval/protocols/dpgcn-extension')).dpgcnExtension({
+                ...(o.dpgcnEpochs !== undefined ? { epochs: o.dpgcnEpochs } : {}),
+                policy: (await import('../eval/protocols/dpgcn-policy')).ddpgPretrainer(),
+                log,
+              }),
+            ]
+          : []),
       ]);
       const { registeredScorerIds, selectTemporalModels } = await import('../eval/protocols/temporal-models');
       const models = selectTemporalModels({

@@ -19,9 +19,9 @@ const DAY_MS = 24 * 3600 * 1000;
 export interface MfExtensionOptions {
   /** Days before the test cut that form the validation window of the settings. Default 1. */
   readonly validDays?: number;
-  /** Epoch counts tried on the validation cut. Default [10, 25, 45]. */
+  /** Epoch counts scored on the validation cut. Default [10, 20, 30, 45]. */
   readonly epochs?: readonly number[];
-  /** L2 weights tried on the validation cut. Default [0.01, 0.03]. */
+  /** L2 weights tried on the validation cut. Default [0.01]. */
   readonly l2?: readonly number[];
   /** Other BPR settings, fixed. Default BPR_DEFAULTS. */
   readonly hyper?: Partial<Omit<BprHyperParameters, 'epochs' | 'l2'>>;

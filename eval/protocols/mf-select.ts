@@ -5,7 +5,7 @@
  * for each user with a pair in [validCut, end), score Recall@K of those items. Pure but for the
  * training itself (ml/mf/bpr.ts).
  */
-import { BPR_DEFAULTS, scoreAllItems, trainBpr, type BprHyperParameters, type BprTrainResult, type MfTrainData } from '../../ml/mf/bpr';
+import { BPR_DEFAULTS, scoreAllItems, trainBpr, type BprHyperParameters, type MfModel, type MfTrainData } from '../../ml/mf/bpr';
 import { metricsWidth, topKIndices, writeUserMetrics } from '../metrics/ranking';
 
 /** One interaction as the selection reads it. */
@@ -63,9 +63,9 @@ export interface SelectBprOptions {
   /** Exclusive end of the selection's training pairs; validation = [validCut, end of the pairs). Required. */
   readonly validCut: number;
   readonly seed: number;
-  /** Epoch counts tried. Default [10, 25, 45]. */
+  /** Epoch counts scored (one training per L2 up to the most, scored after each of these epochs). Default [10, 20, 30, 45]. */
   readonly epochs?: readonly number[];
-  /** L2 weights tried. Default [0.01, 0.03]. */
+  /** L2 weights tried. Default [0.01]. */
   readonly l2?: readonly number[];
   /** Other BPR settings (fixed). Default BPR_DEFAULTS. */
   readonly hyper?: Partial<Omit<BprHyperParameters, 'epochs' | 'l2'>>;
@@ -78,7 +78,7 @@ export interface SelectBprOptions {
  * Recall@K and NDCG@K of a model ranking every item for each validation user (no masking: a
  * user's repeat interactions count, as they do in events/temporal's truth).
  */
-export function validationScore(model: BprTrainResult['model'], valid: ReadonlyMap<number, ReadonlySet<number>>, k: number): { recall: number; ndcg: number } {
+export function validationScore(model: MfModel, valid: ReadonlyMap<number, ReadonlySet<number>>, k: number): { recall: number; ndcg: number } {
   const out = new Float64Array(metricsWidth([k]));
   const scores = new Float32Array(model.numItems);
   let recall = 0;
@@ -95,8 +95,9 @@ export function validationScore(model: BprTrainResult['model'], valid: ReadonlyM
 /** Try every (epochs, l2) on the validation cut; the best Recall@K wins (ties: fewer epochs, then the first l2). */
 export async function selectBpr(pairs: readonly TimedPair[], o: SelectBprOptions): Promise<BprSelection> {
   const k = o.k ?? 20;
-  const epochGrid = [...(o.epochs ?? [10, 25, 45])].sort((a, b) => a - b);
-  const l2Grid = o.l2 ?? [0.01, 0.03];
+  const epochGrid = [...(o.epochs ?? [10, 20, 30, 45])].sort((a, b) => a - b);
+  if (epochGrid.length === 0 || epochGrid.some((e) => !Number.isInteger(e) || e < 1)) throw new RangeError(`epochs must be positive integers, got ${epochGrid.join(', ')}`);
+  const l2Grid = o.l2 ?? [0.01];
   const before = pairs.filter((p) => p.ts < o.validCut);
   const fit = pairsToCsr(before);
   const userIndex = new Map(fit.userIds.map((id, i) => [id, i]));
@@ -114,15 +115,26 @@ export async function selectBpr(pairs: readonly TimedPair[], o: SelectBprOptions
     s.add(i);
   }
   if (valid.size === 0) throw new RangeError(`no validation pair after ${new Date(o.validCut).toISOString()} whose user and item appear before it`);
+  // One training per L2 up to the most epochs; the model is scored after each epoch of the grid.
   const tried: BprTrial[] = [];
-  for (const epochs of epochGrid) {
-    for (const l2 of l2Grid) {
-      const r = await trainBpr(fit.data, { ...BPR_DEFAULTS, ...o.hyper, epochs, l2, seed: o.seed });
-      const s = validationScore(r.model, valid, k);
-      tried.push({ epochs, l2, recall: s.recall, ndcg: s.ndcg });
-      o.log?.(`mf/bpr selection: epochs ${epochs} l2 ${l2}: validation Recall@${k} ${s.recall.toFixed(4)} NDCG@${k} ${s.ndcg.toFixed(4)} (${(r.trainMs / 1000).toFixed(1)} s)`);
-    }
+  const most = epochGrid[epochGrid.length - 1]!;
+  for (const l2 of l2Grid) {
+    const t0 = performance.now();
+    await trainBpr(fit.data, {
+      ...BPR_DEFAULTS,
+      ...o.hyper,
+      epochs: most,
+      l2,
+      seed: o.seed,
+      onEpoch: (e, model) => {
+        if (!epochGrid.includes(e.epoch)) return;
+        const s = validationScore(model, valid, k);
+        tried.push({ epochs: e.epoch, l2, recall: s.recall, ndcg: s.ndcg });
+        o.log?.(`mf/bpr selection: epochs ${e.epoch} l2 ${l2}: validation Recall@${k} ${s.recall.toFixed(4)} NDCG@${k} ${s.ndcg.toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      },
+    });
   }
+  tried.sort((a, b) => a.epochs - b.epochs || l2Grid.indexOf(a.l2) - l2Grid.indexOf(b.l2));
   const best = tried.reduce((a, b) => (b.recall > a.recall ? b : a));
   return { chosen: { epochs: best.epochs, l2: best.l2 }, tried, k, validationUsers: valid.size, validationPairs, trainPairs: fit.data.items.length };
 }

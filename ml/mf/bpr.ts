@@ -84,8 +84,8 @@ export interface BprEpoch {
 export interface BprOptions extends Partial<BprHyperParameters> {
   /** Seed of every random draw. Required. */
   readonly seed: number;
-  /** Called after each epoch. */
-  readonly onEpoch?: (e: BprEpoch) => void;
+  /** Called after each epoch, with the model as trained so far (live tables: copy what must outlive the call). */
+  readonly onEpoch?: (e: BprEpoch, model: MfModel) => void;
   /** Called about every 2^16 triples with (triples done, triples in the whole run). */
   readonly onProgress?: (done: number, total: number) => void;
   /** Stops training between chunks of triples (the promise rejects with the signal's reason). */
@@ -259,7 +259,7 @@ export async function trainBpr(data: MfTrainData, opts: BprOptions): Promise<Bpr
     }
     const e: BprEpoch = { epoch, loss: pairs > 0 ? lossSum / pairs : 0, ms: performance.now() - t0, learningRate: lr };
     history.push(e);
-    opts.onEpoch?.(e);
+    opts.onEpoch?.(e, { dims: d, numUsers, numItems, users, items: itemEmb });
     lr *= hyper.learningRateDecay;
   }
   return {

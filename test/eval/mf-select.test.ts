@@ -47,6 +47,13 @@ describe('selectBpr', () => {
     expect(s.tried[1]!.recall).toBeGreaterThan(s.tried[0]!.recall);
   });
 
+  it('scores a checkpoint exactly as a training stopped at that epoch', async () => {
+    const o = { validCut: 100, seed: 3, l2: [0.01], hyper: { dims: 8, negativeCandidates: 4 }, k: 5 };
+    const long = await selectBpr(pairs, { ...o, epochs: [3, 6] });
+    const short = await selectBpr(pairs, { ...o, epochs: [3] });
+    expect(short.tried[0]).toEqual(long.tried[0]);
+  });
+
   it('refuses a validation window with no known user and item', async () => {
     await expect(selectBpr(pairs, { validCut: 1_000, seed: 3, epochs: [1] })).rejects.toThrow('no validation pair');
   });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { evalCommand } from '../../cli/eval-command';
 import { CodedError } from '../../errors/errors';
 import { dpgcnExtension } from '../../eval/protocols/dpgcn-extension';
+import { ddpgPretrainer } from '../../eval/protocols/dpgcn-policy';
 import { runEventsTemporal, type TemporalExtension, type TemporalTrainingContext } from '../../eval/protocols/events-temporal';
 import { mfExtension } from '../../eval/protocols/mf-extension';
 import { pairsToCsr } from '../../eval/protocols/mf-select';
@@ -41,7 +42,7 @@ beforeAll(async () => {
     models: [singleScorerModel('baseline/popularity'), singleScorerModel('baseline/item-knn')],
     extend: combineExtensions([
       spy('mf', mfExtension({ epochs: [2, 8], l2: [0.03], hyper: { dims: 8, negativeCandidates: 4 } })),
-      spy('dpgcn', dpgcnExtension({ dims: 8, epochs: 2, negatives: 16, usersPerStep: 64, threads: 1 })),
+      spy('dpgcn', dpgcnExtension({ dims: 8, epochs: 2, negatives: 16, usersPerStep: 64, threads: 1, policy: ddpgPretrainer({ updates: 40 }) })),
     ]),
   });
 }, 120_000);
@@ -82,14 +83,17 @@ describe('events/temporal with MF-BPR and DP-GCN trained on the training store',
   it('serves the three DP-GCN settings from one artifact trained before the cut', () => {
     const params = added.slice(1).map((id) => (report.models.find((m) => m.id === id)!.params['trained'] as Record<string, unknown>)['dpgcn/graph']);
     expect(params[1]).toEqual(params[0]);
-    const p = params[0] as { fusion?: { alpha: number }; policy: unknown };
+    const p = params[0] as { fusion?: { alpha: number }; policy: { version: number; labelCut: number; lists: { train: number } } };
     expect(p.fusion!.alpha).toBeGreaterThanOrEqual(0);
-    expect(p.policy).toBe('none (fitted alpha)');
+    // The policy was pre-trained on episodes inside the training window and served as its first version.
+    expect(p.policy.version).toBe(1);
+    expect(p.policy.labelCut).toBe(cut - DAY_MS);
+    expect(p.policy.lists.train).toBeGreaterThan(0);
+    expect(report.notes.some((n) => n.startsWith('DP-GCN policy: DDPG pre-trained offline'))).toBe(true);
     const scorers = added.slice(1).map((id) => report.models.find((m) => m.id === id)!.params['scorers']);
     expect(new Set(scorers).size).toBe(1);
     // The no-fusion model ranks by the cosine alone, so it differs from the fused one somewhere.
     const auc = (id: string) => rowsOf({ model: id, metric: 'auc', target: 'click', segment: undefined })[0]!.value;
-    expect(auc('strategy:dpgcn')).toBe(auc('strategy:dpgcn-no-policy'));
     expect(auc('strategy:dpgcn-no-fusion')).not.toBe(auc('strategy:dpgcn'));
   });
 
