@@ -1,6 +1,10 @@
 import { mulberry32 } from '../random';
-import { buildGraphFilter, filterScores, lowPassEmbedding, recallOfScores, type InteractionRows } from './filter';
+import { buildGraphFilter, filterScores, filterScoresFor, lowPassEmbedding, recallOfScores, type InteractionRows } from './filter';
 import { selectFilterAlpha } from './filter-select';
+import { readFilterFile, writeFilterFile } from './filter-file';
+import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** A random interaction graph: each user picks `perUser` distinct items, skewed towards low ids. */
 function randomRows(numUsers: number, numItems: number, perUser: number, seed: number): InteractionRows {
@@ -69,6 +73,17 @@ describe('graph filter', () => {
     for (const v of f.values) expect(v).toBeLessThanOrEqual(1 + 1e-6);
   });
 
+  it('filterScoresFor gives the same scores for the candidates alone (-1: 0), and leaves its scratch clean', () => {
+    const u = 5;
+    const items = data.items.subarray(data.indptr[u]!, data.indptr[u + 1]!);
+    const all = filterScores(f, items, 0.3, new Float32Array(data.numItems));
+    const cands = Int32Array.from([4, -1, 0, 29, 17]);
+    const some = filterScoresFor(f, items, 0.3, cands, new Float32Array(cands.length));
+    cands.forEach((c, x) => expect(some[x]!).toBeCloseTo(c < 0 ? 0 : all[c]!, 5));
+    const again = filterScoresFor(f, items, 0.3, cands, new Float32Array(cands.length));
+    expect(Array.from(again)).toEqual(Array.from(some));
+  });
+
   it('recallOfScores counts the top-k hits, skipping excluded items', () => {
     const scores = Float32Array.from([5, 4, 3, 2, 1]);
     expect(recallOfScores(scores, [0], [1, 4], 2)).toBeCloseTo(0.5); // top 2 after excluding 0: items 1, 2
@@ -83,5 +98,23 @@ describe('graph filter', () => {
     expect(a.recall).toEqual(b.recall);
     expect(a.users).toBe(50);
     expect(() => selectFilterAlpha(big, { alphas: [-1] })).toThrow(RangeError);
+  });
+
+  it('round-trips through filter.bin, and refuses a file that does not match its manifest', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'filter-file-'));
+    try {
+      const part = await writeFilterFile(dir, f, 0.2);
+      const back = await readFilterFile(dir, part);
+      const u = 2;
+      const items = data.items.subarray(data.indptr[u]!, data.indptr[u + 1]!);
+      expect(Array.from(filterScores(back, items, 0.2, new Float32Array(data.numItems)))).toEqual(Array.from(filterScores(f, items, 0.2, new Float32Array(data.numItems))));
+      await expect(readFilterFile(dir, { ...part, k: part.k + 1 })).rejects.toThrow(/bytes/);
+      const bytes = await readFile(join(dir, part.file));
+      bytes[bytes.length - 1] ^= 1;
+      await writeFile(join(dir, part.file), bytes);
+      await expect(readFilterFile(dir, part)).rejects.toThrow(/sha256/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

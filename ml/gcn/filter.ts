@@ -97,6 +97,7 @@ export function lowPassEmbedding(f: GraphFilter, items: ArrayLike<number>, out: 
   const k = f.k;
   for (let t = 0; t < items.length; t++) {
     const i = items[t]!;
+    if (i < 0) continue;
     const d = f.itemDegree[i]!;
     if (!(d > 0)) continue;
     const w = 1 / Math.sqrt(d);
@@ -139,6 +140,45 @@ export function filterScores(f: GraphFilter, items: ArrayLike<number>, alpha: nu
     }
     out[c] = lin[c]! + alpha * low;
   }
+  return out;
+}
+
+/**
+ * The filter's score for `candidates` only (item indices; -1 scores 0), from the user's item
+ * indices: the linear part by walking each candidate's users, the low-pass part by k products per
+ * candidate. Cost: Σ_{i∈items} d_i + Σ_{c} (d_c + k), so a request pays for its candidates, not
+ * the catalogue.
+ */
+export function filterScoresFor(f: GraphFilter, items: ArrayLike<number>, alpha: number, candidates: ArrayLike<number>, out: Float32Array, s: FilterScratch = filterScratch(f)): Float32Array {
+  const { rt, k } = f;
+  let touched = 0;
+  for (let t = 0; t < items.length; t++) {
+    const i = items[t]!;
+    if (i < 0) continue;
+    for (let p = rt.indptr[i]!; p < rt.indptr[i + 1]!; p++) {
+      const v = rt.indices[p]!;
+      if (s.userWeight[v] === 0) s.touched[touched++] = v;
+      s.userWeight[v]! += rt.values[p]!;
+    }
+  }
+  const e = alpha !== 0 ? lowPassEmbedding(f, items, s.embedding) : null;
+  for (let x = 0; x < candidates.length; x++) {
+    const c = candidates[x]!;
+    if (c < 0) {
+      out[x] = 0;
+      continue;
+    }
+    let lin = 0;
+    for (let p = rt.indptr[c]!; p < rt.indptr[c + 1]!; p++) lin += s.userWeight[rt.indices[p]!]! * rt.values[p]!;
+    let low = 0;
+    if (e) {
+      const o = c * k;
+      for (let j = 0; j < k; j++) low += e[j]! * f.vectors[o + j]!;
+      low *= Math.sqrt(f.itemDegree[c]!);
+    }
+    out[x] = lin + alpha * low;
+  }
+  for (let t = 0; t < touched; t++) s.userWeight[s.touched[t]!] = 0;
   return out;
 }
 
