@@ -35,7 +35,7 @@ const HOUR = 3_600_000;
 const TIE = 1e-3;
 const HALF_LIVES = [6 * HOUR, DAY, 3 * DAY];
 const GRID = {
-  personal: [0, 0.5, 1],
+  personal: [0, 0.1, 0.25, 0.5, 1],
   popular: [0.03, 0.1, 0.3, 1],
   recent: [0, 0.25, 0.5, 1, 2],
 };
@@ -126,9 +126,25 @@ function prefixOf(text: string, chars: number): string {
   return text.slice(0, chars);
 }
 
-/** Validation: every grid blend (with each half-life) by mean MRR@10 over the prefix settings. */
-function chooseOnValidation(c: CutData): { blend: SuggestWeights; blendHalfLife: number; ownHalfLife: number; table: string[] } {
-  const ix = c.own;
+type VectorKind = 'own' | 'mean';
+
+/** A blend chosen on validation: weights, half-life, which query vectors, and its validation MRR@10. */
+interface Chosen {
+  readonly w: SuggestWeights;
+  readonly halfLife: number;
+  readonly kind: VectorKind;
+  readonly mrr: number;
+}
+
+const describeChoice = (c: Chosen): string => `personal ${c.w.personal} (${c.kind} vectors), popular ${c.w.popular}, recent ${c.w.recent} (half-life ${c.halfLife / HOUR} h): ${round6(c.mrr)}`;
+
+/**
+ * Validation: every grid blend (with each half-life) over one kind of query vectors, by mean
+ * MRR@10 over the prefix settings: the best, the best with a graph term (personal > 0), the best
+ * half-life of own-categories, and the top 5.
+ */
+function chooseOnValidation(c: CutData, kind: VectorKind): { best: Chosen; bestGraph: Chosen; ownHalfLife: number; top: Chosen[] } {
+  const ix = kind === 'own' ? c.own : c.mean;
   const n = ix.texts.length;
   const settings: Array<{ w: SuggestWeights; h: number }> = [];
   for (const personal of GRID.personal)
@@ -156,14 +172,20 @@ function chooseOnValidation(c: CutData): { blend: SuggestWeights; blendHalfLife:
     }
   }
   const denom = c.users.length * PREFIXES.length;
-  let best = 0;
-  for (let j = 0; j < settings.length; j++) if (rr[j]! > rr[best]!) best = j;
+  const choice = (j: number): Chosen => ({ w: all[j]!.w, halfLife: HALF_LIVES[all[j]!.h]!, kind, mrr: rr[j]! / denom });
+  const order = [...settings.keys()].sort((a, b) => rr[b]! - rr[a]! || a - b);
   let bestOwn = settings.length;
   for (let j = settings.length; j < all.length; j++) if (rr[j]! > rr[bestOwn]!) bestOwn = j;
-  const top = [...settings.keys()].sort((a, b) => rr[b]! - rr[a]!).slice(0, 5);
-  const table = top.map((j) => `personal ${all[j]!.w.personal}, popular ${all[j]!.w.popular}, recent ${all[j]!.w.recent} (half-life ${HALF_LIVES[all[j]!.h]! / HOUR} h): ${round6(rr[j]! / denom)}`);
-  return { blend: all[best]!.w, blendHalfLife: HALF_LIVES[all[best]!.h]!, ownHalfLife: HALF_LIVES[all[bestOwn]!.h]!, table };
+  return {
+    best: choice(order[0]!),
+    bestGraph: choice(order.find((j) => all[j]!.w.personal > 0)!),
+    ownHalfLife: HALF_LIVES[all[bestOwn]!.h]!,
+    top: order.slice(0, 5).map(choice),
+  };
 }
+
+/** The better of two choices (the first on a tie). */
+const better = (a: Chosen, b: Chosen): Chosen => (b.mrr > a.mrr ? b : a);
 
 interface ModelSpec {
   readonly info: EvalModelInfo;
@@ -190,8 +212,18 @@ export async function runQueriesNextCategory(o: QueriesNextCategoryOptions = {})
   const rows = loaded.log.rows;
   log(`queries/next-category: ${rows.length} events; validation cut ${new Date(validCut).toISOString()}, test cut ${new Date(testCut).toISOString()}`);
   const valid = await prepareCut(rows, validCut, testCut, o, seed, log);
-  const chosen = chooseOnValidation(valid);
-  log(`validation (mean MRR@10 over prefixes), best blends: ${chosen.table.join('; ')}`);
+  const byOwn = chooseOnValidation(valid, 'own');
+  const byMean = chooseOnValidation(valid, 'mean');
+  const blend = better(byOwn.best, byMean.best);
+  const blendGraph = better(byOwn.bestGraph, byMean.bestGraph);
+  const chosen = {
+    ownHalfLife: byOwn.ownHalfLife,
+    table: [...byOwn.top, ...byMean.top]
+      .sort((a, b) => b.mrr - a.mrr)
+      .slice(0, 5)
+      .map(describeChoice),
+  };
+  log(`validation (mean MRR@10 over prefixes), best blends: ${chosen.table.join('; ')}; best with the graph term: ${describeChoice(blendGraph)}`);
   const test = await prepareCut(rows, testCut, window.end, o, seed, log);
 
   const info = (id: string, role: EvalModelInfo['role'], params: Record<string, unknown>, trainMs?: number): EvalModelInfo => ({
@@ -231,13 +263,22 @@ export async function runQueriesNextCategory(o: QueriesNextCategoryOptions = {})
       useVector: true,
       halfLife: null,
     },
-    {
-      info: info('blend', 'candidate', { ...graphParams, weights: chosen.blend, halfLifeHours: chosen.blendHalfLife / HOUR, chosenOn: `validation cut ${new Date(validCut).toISOString()}` }),
-      index: (c) => c.own,
-      w: chosen.blend,
+    ...[
+      { id: 'blend', c: blend, what: 'the best grid blend' },
+      { id: 'blend:graph', c: blendGraph, what: 'the best grid blend with a graph term (personal > 0)' },
+    ].map(({ id, c, what }) => ({
+      info: info(id, 'candidate', {
+        ...graphParams,
+        weights: c.w,
+        halfLifeHours: c.halfLife / HOUR,
+        vectors: c.kind === 'own' ? 'categories.bin' : 'LED_TO mean',
+        chosenOn: `${what} by validation MRR@10 (${round6(c.mrr)}) at ${new Date(validCut).toISOString()}`,
+      }),
+      index: (d: CutData) => (c.kind === 'own' ? d.own : d.mean),
+      w: c.w,
       useVector: true,
-      halfLife: chosen.blendHalfLife,
-    },
+      halfLife: c.halfLife,
+    })),
   ];
 
   const before = new Map<string, number>([...test.proxy.history].map(([u, h]) => [u, h.length]));
@@ -291,7 +332,7 @@ export async function runQueriesNextCategory(o: QueriesNextCategoryOptions = {})
     "Prefix settings (metric target): prefix:0 is the empty prefix (all known categories), prefix:1 and prefix:2 the first 1 and 2 characters of the target's text: for numeric ids, its leading digits (the candidates are the categories whose id starts with them).",
     'Ranking: plugins/dpgcn/queries/rank.ts, as served by suggestQueries (limit 10). MRR@10: reciprocal rank, 0 when the target is not in the top 10. Intervals: 95% percentile bootstrap over users.',
     `dpgcn/graph: trained by trainDpgcnFromStore (ml/gcn/from-store.ts, fusion off) on a store holding only the events before each cut (seed ${seed}); users unknown to it (none before the cut) fall back to popularity by prefix. category-rows uses the categories' own node embeddings (categories.bin), led-to-mean the mean of their items' rows.`,
-    `Blend: weights and half-life chosen on a validation cut ${new Date(validCut).toISOString()} (targets before the test cut, its own store and training) by mean MRR@10 over the prefix settings; top 5: ${chosen.table.join('; ')}.`,
+    `Blend: weights and half-life chosen on a validation cut ${new Date(validCut).toISOString()} (targets before the test cut, its own store and training) by mean MRR@10 over the prefix settings (vectors: categories.bin or LED_TO mean); top 5: ${chosen.table.join('; ')}. blend:graph is the best with personal > 0: ${describeChoice(blendGraph)}.`,
     `Buckets: new-users (no interaction before the cut), cold-users:1-${coldMax} (1-${coldMax} interactions before the cut).`,
   ];
   return {

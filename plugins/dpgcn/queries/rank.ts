@@ -34,8 +34,10 @@ export interface SuggestWeights {
 }
 
 /**
- * Chosen on the validation cut of the next-category proxy (eval queries/next-category, README):
- * the blend with the best mean MRR over the prefix settings.
+ * Serving defaults: a prior, not a fitted result. On the next-category proxy (eval
+ * queries/next-category, README) the validation cut prefers the user's own recency with a little
+ * popularity and no graph term, because a Taobao user's next category is mostly one they already
+ * used; real query logs were not available to fit these, so the graph term keeps weight 1 here.
  */
 export const DEFAULT_SUGGEST_WEIGHTS: SuggestWeights = Object.freeze({ personal: 1, popular: 0.3, recent: 0.5 });
 
