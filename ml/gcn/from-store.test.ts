@@ -128,6 +128,20 @@ describe('trainDpgcnFromStore', () => {
     await expect(stat(join(r.dir, 'queries.bin'))).rejects.toThrow(/ENOENT/);
     const noFusion = await trainDpgcnFromStore(store, { ...small, epochs: 2, modelsDir, trainEnd: T0 + DAY, fusion: false, trainFusion: () => Promise.reject(new Error('not called')) });
     expect(noFusion.version).toBe(2);
+    const lines: string[] = [];
+    const skipped = await trainDpgcnFromStore(store, {
+      ...small,
+      epochs: 2,
+      modelsDir,
+      trainEnd: T0 + DAY,
+      log: (l) => lines.push(l),
+      trainFusion: () => Promise.reject(new RangeError('fusion: no interactions before the label cut')),
+    });
+    expect([skipped.version, skipped.fusion]).toEqual([3, undefined]);
+    expect(lines).toContain('fusion skipped: fusion: no interactions before the label cut');
+    expect(skipped.manifest.training).toMatchObject({ data: { fusionSkipped: 'fusion: no interactions before the label cut' } });
+    await expect(stat(join(skipped.dir, 'fusion.onnx'))).rejects.toThrow(/ENOENT/);
+    await expect(trainDpgcnFromStore(store, { ...small, epochs: 1, modelsDir, trainFusion: () => Promise.reject(new Error('disk full')) })).rejects.toThrow('disk full');
   }, 30_000);
 
   it('takes about 8 Adam steps per epoch unless usersPerStep is set', async () => {

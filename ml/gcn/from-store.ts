@@ -47,7 +47,7 @@ export interface TrainDpgcnFromStoreOptions extends Partial<GcnHyperParameters>,
   readonly trainEnd?: number;
   /** Seed of every random draw. Default 42. */
   readonly seed?: number;
-  /** Train and save the fusion network. Default true. */
+  /** Train and save the fusion network (skipped, with a log line, when the trainer finds too little data: RangeError). Default true. */
   readonly fusion?: boolean;
   /** The fusion trainer. Default: ml/fusion/train.ts `trainFusion`. */
   readonly trainFusion?: FusionTrainer;
@@ -136,6 +136,7 @@ export async function trainDpgcnFromStore(store: GraphStore, o: TrainDpgcnFromSt
   const nc = g.ids.category.length;
   const table = (ids: readonly string[], from: number) => ({ ids, values: others.slice(from * d, (from + ids.length) * d) });
   let fusion: GcnFusionPart | undefined;
+  let fusionSkipped: string | undefined;
   if (o.fusion !== false) {
     const f = await (o.trainFusion ?? trainFusion)({
       store,
@@ -147,14 +148,23 @@ export async function trainDpgcnFromStore(store: GraphStore, o: TrainDpgcnFromSt
       users: model.users,
       items: model.items,
       log,
+    }).catch((err: unknown) => {
+      // Too little data for the fusion lists (e.g. a store shorter than its label horizon): the
+      // graph embeddings are still worth publishing; the scorer then ranks by the cosine alone.
+      if (!(err instanceof RangeError)) throw err;
+      fusionSkipped = err.message;
+      log(`fusion skipped: ${err.message}`);
+      return undefined;
     });
-    fusion = { onnx: f.onnx, columns: f.columns, alpha: f.alpha, alphaRange: f.alphaRange, metrics: f.metrics };
-    log(`fusion: α ${f.alpha.toFixed(3)} over ${f.columns.length} columns in ${(f.trainMs / 1000).toFixed(1)} s`);
+    if (f) {
+      fusion = { onnx: f.onnx, columns: f.columns, alpha: f.alpha, alphaRange: f.alphaRange, metrics: f.metrics };
+      log(`fusion: α ${f.alpha.toFixed(3)} over ${f.columns.length} columns in ${(f.trainMs / 1000).toFixed(1)} s`);
+    }
   }
   const staged = await stageGcnArtifact(resolve(o.modelsDir), r, {
     userIds: g.ids.user,
     itemIds: g.ids.item,
-    source: { store: store.kind, ...(o.trainEnd !== undefined ? { trainEnd: o.trainEnd } : {}), newestEvent: g.refTs, nodes, relations: g.counts },
+    source: { store: store.kind, ...(o.trainEnd !== undefined ? { trainEnd: o.trainEnd } : {}), newestEvent: g.refTs, nodes, relations: g.counts, ...(fusionSkipped ? { fusionSkipped } : {}) },
     digest: dataDigest(data),
     metrics: { 'heldOutRecall@20': Number(r.selection.best.recall.toFixed(6)), ...(fusion ? Object.fromEntries(Object.entries(fusion.metrics).map(([k, v]) => [`fusion.${k}`, v])) : {}) },
     createdBy: o.createdBy,
