@@ -84,7 +84,7 @@ export function addTrainDpgcn(train: Command): Command {
     .option('--tau <x>', `softmax temperature over cosines (default ${GCN_DEFAULTS.tau})`, num)
     .option('--negatives <n>', `uniform negatives per group of users (default ${GCN_DEFAULTS.negatives})`, num)
     .option('--users-per-group <n>', `users sharing one draw of negatives (default ${GCN_DEFAULTS.usersPerGroup})`, num)
-    .option('--users-per-step <n>', `users per Adam step (default ${GCN_DEFAULTS.usersPerStep})`, num)
+    .option('--users-per-step <n>', `users per Adam step (default ${GCN_DEFAULTS.usersPerStep}; with --from-store users/8 within [64, ${GCN_DEFAULTS.usersPerStep}])`, num)
     .option('--init-std <x>', `standard deviation of the initialisation (default ${GCN_DEFAULTS.initStd})`, num)
     .action(async (o: Opts) => {
       if (o.fromStore) {
