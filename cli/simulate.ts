@@ -9,6 +9,13 @@ import { EXPERIMENT_METRICS } from '../experiments/model';
 import type { SimVariant } from '../sim/client';
 import { buildReport, formatReport, writeReport } from '../sim/report';
 import { DEFAULT_METRICS, DEFAULT_VARIANTS, runSimulation } from '../sim/run';
+import { DPGCN_FROZEN, DPGCN_LIVE } from '../sim/dpgcn';
+
+/** The variants of `--dpgcn` when --variants is not given: the policy frozen at its pre-trained version (control) against the learning policy. */
+export const DPGCN_VARIANTS: readonly SimVariant[] = [
+  { key: 'control', strategyId: DPGCN_FROZEN, weight: 0.5 },
+  { key: 'policy', strategyId: DPGCN_LIVE, weight: 0.5 },
+];
 
 export const DEFAULT_SIM_FILE = '../shared/data/taobao-userbehavior-head/UserBehavior_head.csv';
 
@@ -61,6 +68,9 @@ interface Flags {
   attributionHours: number;
   duve: boolean;
   duveIterations: number;
+  dpgcn: boolean;
+  dpgcnEpochs?: number;
+  dpgcnPretrainUpdates?: number;
   strategiesDir: string;
   baseCtr: number;
   maxCtr: number;
@@ -87,6 +97,13 @@ export function simulateCommand(): Command {
     .option('--attribution-hours <h>', 'attribution window of the experiment', nonNegative, 24)
     .option('--no-duve', 'do not train DUVE on the warm-up data (strategies needing duve/purchase are then not servable)')
     .option('--duve-iterations <n>', 'Adam steps of the DUVE training', positiveInt, 200)
+    .option(
+      '--dpgcn',
+      `train dpgcn/graph and pre-train its DDPG policy on the warm-up data; serve strategies ${DPGCN_LIVE} (policy learning) and ${DPGCN_FROZEN} (policy frozen at its pre-trained version); default variants then control=${DPGCN_FROZEN}:0.5,policy=${DPGCN_LIVE}:0.5`,
+      false,
+    )
+    .option('--dpgcn-epochs <n>', "most GCN epochs of the dpgcn training (default: the trainer's)", positiveInt)
+    .option('--dpgcn-pretrain-updates <n>', 'DDPG updates of the offline pre-training (default 3000)', positiveInt)
     .option('--strategies-dir <dir>', 'strategy files the gateway may serve (commercial-only is derived from ltv)', 'strategies')
     .option('--base-ctr <p>', 'click probability at position 1 of an item of no interest (assumption)', nonNegative, 0.01)
     .option('--max-ctr <p>', 'click probability at position 1 of an item of saturated interest (assumption)', nonNegative, 0.35)
@@ -102,6 +119,7 @@ export function simulateCommand(): Command {
         ? new SingleBar({ format: 'simulate [{bar}] day {value}/{total} | {feeds} feeds | {events} events | {elapsed}s', hideCursor: true, stream: process.stderr }, Presets.shades_classic)
         : null;
       const started = Date.now();
+      if (f.dpgcn && formatVariants(f.variants) === formatVariants(DEFAULT_VARIANTS)) f.variants = [...DPGCN_VARIANTS];
       const log = (line: string): void => void process.stderr.write(`[simulate] ${line}\n`);
       log(`variants ${formatVariants(f.variants)}; ${f.days} days, ${f.users} users, seed ${f.seed}`);
       let barStarted = false;
@@ -116,6 +134,9 @@ export function simulateCommand(): Command {
         attributionWindowHours: f.attributionHours,
         duve: f.duve,
         duveIterations: f.duveIterations,
+        ...(f.dpgcn
+          ? { dpgcn: { ...(f.dpgcnEpochs !== undefined ? { epochs: f.dpgcnEpochs } : {}), ...(f.dpgcnPretrainUpdates !== undefined ? { pretrainUpdates: f.dpgcnPretrainUpdates } : {}) } }
+          : {}),
         strategiesDir: f.strategiesDir,
         behaviour: { baseCtr: f.baseCtr, maxCtr: f.maxCtr, priceElasticity: f.priceElasticity },
         prices: { median: f.priceMedian },

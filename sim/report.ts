@@ -15,6 +15,8 @@ export interface SimulationReport {
   readonly fit: Record<string, unknown>;
   readonly world: Record<string, unknown>;
   readonly warmUp: SimulationOutcome['warmUp'];
+  /** The DDPG policy at the end of the run (`--dpgcn`), else null. */
+  readonly policy: SimulationOutcome['policy'];
   readonly totals: SimulationOutcome['totals'] & { readonly servedUsers: number };
   readonly tallies: SimulationOutcome['tallies'];
   /** experimentResults, without the (wall-clock) P99_LATENCY_MS values. */
@@ -52,6 +54,7 @@ export function buildReport(out: SimulationOutcome): SimulationReport {
     },
     world: { users: out.world.users, appealScale: out.world.appealScale, start: iso(out.world.start), end: iso(out.world.end) },
     warmUp: out.warmUp,
+    policy: out.policy,
     totals: { ...out.totals, servedUsers: out.servedUsers.length, gmv: Math.round(out.totals.gmv * 100) / 100 },
     tallies: Object.fromEntries(Object.entries(out.tallies).map(([k, t]) => [k, { ...t, gmv: Math.round(t.gmv * 100) / 100, priceShown: Math.round(t.priceShown * 100) / 100 }])),
     results: { ...out.results, variants },
@@ -134,6 +137,23 @@ export function formatReport(rep: SimulationReport): string {
     formatTable(['metric', 'variant', 'control', 'value', 'lift', 'CI', 'p', 'Holm p', 'test', 'significant'], compRows),
     '',
     `SRM: observed [${srm.observed.join(', ')}] vs expected [${srm.expected.map((x) => x.toFixed(1)).join(', ')}] users, chi² ${srm.chiSquare.toFixed(3)}, p ${pval(srm.pValue)}: ${srm.mismatch ? 'MISMATCH (assignment is broken, do not read the results)' : 'no mismatch'}`,
+    ...policyLines(rep),
     `Wall time ${(rep.timing.wallMs / 1000).toFixed(1)} s (setup ${(rep.timing.setupMs / 1000).toFixed(1)} s, loop ${(rep.timing.loopMs / 1000).toFixed(1)} s: feeds ${(rep.timing.feedMs / 1000).toFixed(1)} s, recordEvents ${(rep.timing.recordMs / 1000).toFixed(1)} s)`,
   ].join('\n');
+}
+
+/** The DDPG policy's end state and its offline pre-training (`--dpgcn`), or nothing. */
+function policyLines(rep: SimulationReport): string[] {
+  const p = rep.policy;
+  if (p === null) return [];
+  const f = (x: number | null, d = 3): string => (x === null ? '-' : x.toFixed(d));
+  const pre = rep.warmUp.dpgcn?.pretrain ?? null;
+  return [
+    `DDPG policy: serving v${p.version?.version ?? '-'} (${p.version?.source ?? 'fitted α'}) of ${p.versions}; ${p.learner.updates} updates over ${p.learningJobs} learning jobs, replay ${p.learner.replaySize}, recent mean reward ${f(p.learner.recentMeanReward)}; α served p10/p50/p90 ${f(p.actions.p10)}/${f(p.actions.p50)}/${f(p.actions.p90)} in [${p.range.join(', ')}]${p.learner.halted ? `; HALTED: ${p.learner.halted}` : ''}`,
+    ...(pre
+      ? [
+          `  pre-training (v${pre.version}, ${pre.lists.train}/${pre.lists.valid} train/valid lists): valid NDCG@10 fitted α ${f(pre.metrics.validNdcgAlpha0, 4)}, best constant α ${f(pre.metrics.bestConstantAlpha)} ${f(pre.metrics.validNdcgBestConstant, 4)}, actor (mean α ${f(pre.metrics.meanPolicyAlpha)}) ${f(pre.metrics.validNdcgPolicy, 4)}`,
+        ]
+      : []),
+  ];
 }

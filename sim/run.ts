@@ -28,6 +28,9 @@ import { stream } from './rng';
 import { scheduleSessions } from './schedule';
 import { loadLog, prepareStrategies, trainWarmUpDuve, warmUpStore } from './setup';
 import { createWorld } from './world';
+import { bundledScorers } from '../server/bundled';
+import { setupSimDpgcn, type SimDpgcn, type SimDpgcnInfo, type SimDpgcnOptions } from './dpgcn';
+import type { DpgcnPolicyStatus } from '../plugins/dpgcn/policy/service';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -66,6 +69,8 @@ export interface SimulationOptions {
   readonly prices?: PriceOptions;
   /** Keep the store, models and experiment DB here instead of a removed temp folder. */
   readonly workDir?: string;
+  /** Train dpgcn/graph on the warm-up store and serve it with its DDPG policy (strategies `dpgcn` and `dpgcn-frozen`; sim/dpgcn.ts). Default off. */
+  readonly dpgcn?: SimDpgcnOptions | null;
   /** Gateway log level. Default silent. */
   readonly logLevel?: string;
   /** Called once per simulated day, after its last session. */
@@ -90,10 +95,12 @@ export interface VariantTally {
 }
 
 export interface SimulationOutcome {
-  readonly options: { seed: number; days: number; users: number; variants: readonly SimVariant[]; metrics: readonly string[]; duve: boolean; file: string; maxLines: number | null };
+  readonly options: { seed: number; days: number; users: number; variants: readonly SimVariant[]; metrics: readonly string[]; duve: boolean; dpgcn: boolean; file: string; maxLines: number | null };
   readonly fit: FittedLog;
   readonly world: { users: number; appealScale: number; start: number; end: number };
-  readonly warmUp: { events: number; duve: { version: number; examples: number; halfLivesDays: Readonly<Record<string, number>> } | null };
+  readonly warmUp: { events: number; duve: { version: number; examples: number; halfLivesDays: Readonly<Record<string, number>> } | null; dpgcn?: SimDpgcnInfo | null };
+  /** The DDPG policy at the end of the run (with `dpgcn`), else null. */
+  readonly policy: DpgcnPolicyStatus | null;
   readonly totals: { sessions: number; feeds: number; impressions: number; events: Record<string, number>; gmv: number };
   readonly tallies: Readonly<Record<string, VariantTally>>;
   /** Simulated users who were served at least one feed (sorted). */
@@ -149,6 +156,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationOut
   let store: Awaited<ReturnType<typeof openConfiguredStore>> | null = null;
   let now = start;
   let gateway: Awaited<ReturnType<typeof startGateway>> | null = null;
+  let dpgcn: SimDpgcn | null = null;
   try {
     store = await openConfiguredStore(config);
     const stored = await warmUpStore(store, log.rows, world.pricing);
@@ -158,7 +166,26 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationOut
       : null;
     if (trained) say(`DUVE v${trained.version} trained on the warm-up store: ${trained.examples} examples, ${(trained.trainMs / 1000).toFixed(1)} s`);
     prepareStrategies(o.strategiesDir ?? 'strategies', config.strategiesDir);
-    gateway = await startGateway({ config, store, logger: pino({ level: config.logLevel }, pino.destination(2)), clock: () => now });
+    const logger = pino({ level: config.logLevel }, pino.destination(2));
+    if (o.dpgcn) {
+      dpgcn = await setupSimDpgcn(store, {
+        ...o.dpgcn,
+        dir,
+        seed: o.seed,
+        strategiesDir: config.strategiesDir,
+        windowMs: (o.attributionWindowHours ?? 24) * 3_600_000,
+        clock: () => now,
+        logger,
+        log: say,
+      });
+    }
+    gateway = await startGateway({
+      config,
+      store,
+      logger,
+      clock: () => now,
+      ...(dpgcn ? { plugins: [...bundledScorers(), dpgcn.plugin], jobs: dpgcn.jobs, dpgcnPolicy: dpgcn.service } : {}),
+    });
     // The simulator plays the frontend, the ingest pipeline and the analyst: one admin key for all three.
     const client = createSimClient(gateway.url, gateway.access.keys.create({ name: 'simulator', role: 'admin' }).secret);
     const experimentId = await client.createExperiment({
@@ -191,6 +218,8 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationOut
         const r = await client.record(batch.events);
         recordMs += performance.now() - r0;
         if (r.rejected.length > 0 || r.accepted !== batch.events.length) throw new Error(`recordEvents rejected simulated events: ${JSON.stringify(r.rejected.slice(0, 3))}`);
+        // Lockstep with the policy's learning jobs: the next feed sees the version they published (every number a function of the seed).
+        if (dpgcn) await dpgcn.service.settle();
       }
     };
     const loopStart = performance.now();
@@ -255,12 +284,14 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationOut
     now = Math.max(now, end);
     await client.stopExperiment(experimentId);
     const results = await client.results(experimentId);
+    const policy = dpgcn ? await dpgcn.status() : null;
     const loopMs = performance.now() - loopStart;
     return {
-      options: { seed: o.seed, days, users: world.users.length, variants, metrics, duve, file: o.file, maxLines: o.maxLines ?? null },
+      options: { seed: o.seed, days, users: world.users.length, variants, metrics, duve, dpgcn: Boolean(o.dpgcn), file: o.file, maxLines: o.maxLines ?? null },
       fit,
       world: { users: world.users.length, appealScale: world.appealScale, start, end },
-      warmUp: { events: stored, duve: trained ? { version: trained.version, examples: trained.examples, halfLivesDays: trained.halfLivesDays } : null },
+      warmUp: { events: stored, duve: trained ? { version: trained.version, examples: trained.examples, halfLivesDays: trained.halfLivesDays } : null, dpgcn: dpgcn?.info ?? null },
+      policy,
       totals,
       tallies,
       servedUsers: [...seen].sort(),
@@ -270,6 +301,7 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationOut
     };
   } finally {
     await gateway?.stop();
+    dpgcn?.close();
     await store?.close();
     if (o.workDir === undefined) rmSync(dir, { recursive: true, force: true });
   }
