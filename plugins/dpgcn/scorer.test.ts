@@ -147,6 +147,22 @@ describe('dpgcn/graph scorer', () => {
     await s.close!();
   });
 
+  it('answers from its per-user cache exactly as a full scan, rescanning when exclusions eat the kept items', async () => {
+    const many = Array.from({ length: 400 }, (_, i) => `x${i}`);
+    const t = randomDpgcnTables(['u'], many, 8, 8);
+    await publishDpgcnArtifact(root, t);
+    const cached = scorerRetriever(await live({ retrieveCacheUsers: 5 }))!;
+    const plain = scorerRetriever(await live({ retrieveCacheUsers: 0 }))!;
+    const ranked = [...many].sort((a, b) => cosine(t, 'u', b) - cosine(t, 'u', a));
+    for (const exclude of [new Set<string>(), new Set(ranked.slice(0, 3)), new Set(ranked.slice(0, 80)), new Set(ranked.filter((_, i) => i % 2 === 0))]) {
+      for (const limit of [1, 10, 30]) {
+        const want = ranked.filter((id) => !exclude.has(id)).slice(0, limit);
+        expect(await cached.retrieve({ userId: 'u', limit, exclude })).toEqual(want);
+        expect(await plain.retrieve({ userId: 'u', limit, exclude })).toEqual(want);
+      }
+    }
+  });
+
   it('refuses to be created without an artifact source', () => {
     expect(() => createDpgcnScorer({})).toThrow(/artifactDir or loadArtifact/);
   });

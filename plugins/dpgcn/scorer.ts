@@ -24,7 +24,7 @@ import type { ModelSession } from '../sdk/model';
 import type { RetrieveRequest } from '../sdk/retriever';
 import { latestDpgcnDir, readDpgcnArtifact, type DpgcnArtifact } from './artifact';
 import type { FusionPolicy } from './policy-contract';
-import { topKExcept } from './topk';
+import { topKByDot, topKExcept } from './topk';
 
 export const DPGCN_SCORER_ID = 'dpgcn/graph';
 
@@ -44,6 +44,12 @@ export interface DpgcnScorerOptions {
   readonly watchMs?: number;
   /** Per-request deadline (ms). Default: the gateway's. */
   readonly timeoutMs?: number;
+  /**
+   * Users whose top items (the retriever's `limit` + 64, by cosine) are kept between requests, per
+   * model version, least recently used dropped; 0 keeps none. Answers stay exact: when the user's
+   * exclusions remove too many of the kept items, the table is scanned again. Default 10 000.
+   */
+  readonly retrieveCacheUsers?: number;
   /** Told about swaps and refused versions. Default: the setup context's logger. */
   readonly onSwap?: (e: { from: number; to: number } | { refused: string; reason: string }) => void;
 }
@@ -52,7 +58,12 @@ interface Live {
   readonly art: DpgcnArtifact;
   readonly session: ModelSession | null;
   readonly layout: ColumnLayout | null;
+  /** User row -> its top rows by cosine (best first), least recently used first. */
+  readonly topCache: Map<number, Int32Array>;
 }
+
+/** Rows kept per cached user beyond the asked limit, so a few exclusions do not force a rescan. */
+const CACHE_MARGIN = 64;
 
 interface Mode {
   readonly fusion: boolean;
@@ -81,6 +92,7 @@ async function isVersionRoot(dir: string): Promise<boolean> {
 export function createDpgcnScorer(opts: DpgcnScorerOptions): ScorerPlugin<readonly FeatureKey[]> {
   if (!opts.artifactDir && !opts.loadArtifact) throw new TypeError('createDpgcnScorer needs artifactDir or loadArtifact');
   const watchMs = opts.watchMs ?? 30_000;
+  const cacheUsers = opts.retrieveCacheUsers ?? 10_000;
   return defineScorer({
     id: DPGCN_SCORER_ID,
     version: '1.0.0',
@@ -98,12 +110,12 @@ export function createDpgcnScorer(opts: DpgcnScorerOptions): ScorerPlugin<readon
       };
       const prepare = async (art: DpgcnArtifact): Promise<Live> => {
         const f = art.manifest.fusion;
-        if (!f) return { art, session: null, layout: null };
+        if (!f) return { art, session: null, layout: null, topCache: new Map() };
         const layout = columnLayout(f.columns);
         const missing = layout.features.filter((k) => !DPGCN_FEATURES.includes(k));
         if (missing.length > 0) throw new RangeError(`its fusion columns read ${missing.join(', ')}, which ${DPGCN_SCORER_ID} does not declare`);
         if (art.dir === null) throw new RangeError('an artifact with a fusion network needs its folder (dir) to open fusion.onnx');
-        return { art, session: await open(join(art.dir, f.file)), layout };
+        return { art, session: await open(join(art.dir, f.file)), layout, topCache: new Map() };
       };
       let live = await prepare(await readFirst());
       const refused = new Set<string>();
@@ -176,7 +188,8 @@ export function createDpgcnScorer(opts: DpgcnScorerOptions): ScorerPlugin<readon
         },
         async retrieve({ userId, limit, exclude }: RetrieveRequest): Promise<readonly string[]> {
           maybeReload();
-          const art = live.art;
+          const cur = live;
+          const art = cur.art;
           const u = art.userRow.get(userId);
           if (u === undefined || limit <= 0) return [];
           const skip = new Set<number>();
@@ -185,8 +198,20 @@ export function createDpgcnScorer(opts: DpgcnScorerOptions): ScorerPlugin<readon
             if (r !== undefined) skip.add(r);
           }
           const d = art.dims;
-          const top = topKExcept(art.users.subarray(u * d, (u + 1) * d), art.items, d, limit, skip);
+          const user = art.users.subarray(u * d, (u + 1) * d);
           const ids = art.manifest.itemIds;
+          if (cacheUsers > 0) {
+            let top = cur.topCache.get(u);
+            if (top === undefined || top.length < Math.min(limit + CACHE_MARGIN, ids.length)) top = topKByDot(user, art.items, d, limit + CACHE_MARGIN).rows;
+            cur.topCache.delete(u);
+            cur.topCache.set(u, top);
+            if (cur.topCache.size > cacheUsers) cur.topCache.delete(cur.topCache.keys().next().value!);
+            // The best `limit` rows outside `skip` are among the kept ones when enough of them are left (or the kept rows are the whole table).
+            const kept: string[] = [];
+            for (let i = 0; i < top.length && kept.length < limit; i++) if (!skip.has(top[i]!)) kept.push(ids[top[i]!]!);
+            if (kept.length === limit || top.length === ids.length) return kept;
+          }
+          const top = topKExcept(user, art.items, d, limit, skip);
           return Array.from(top.rows, (r) => ids[r]!);
         },
         async close() {
