@@ -144,6 +144,8 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationOut
     PUBLISHED_DB_PATH: join(dir, 'published.db'),
     ACCESS_DB_PATH: join(dir, 'access.db'),
     DUVE_MODEL_DIR: join(dir, 'models', 'duve'),
+    // The run's own DP-GCN folder (`--dpgcn` trains into it); never the caller's models/dpgcn.
+    DPGCN_MODELS_DIR: join(dir, 'models', 'dpgcn'),
     STRATEGIES_DIR: join(dir, 'strategies'),
     LOG_LEVEL: o.logLevel ?? 'silent',
     // No refresh job during the run (it fires on wall time), and deadlines no scorer misses
