@@ -30,6 +30,7 @@ export interface Config {
   readonly ltrModelDir: string;
   /** Folder of versioned dpgcn/graph artifacts (DPGCN_MODELS_DIR, default `models/dpgcn`); empty: the scorer is not registered. */
   readonly dpgcnModelsDir: string;
+  readonly dpgcnPolicyDbPath: string;
   readonly modelsDir: string;
   readonly querySuggestRefreshMs: number;
   /** Extra scorer plugin modules loaded at boot (PLUGINS); empty: none. */
@@ -266,6 +267,14 @@ export const ENV_TABLE: readonly EnvEntry[] = [
     default: 'models/dpgcn',
     meaning:
       'Folder of versioned DP-GCN artifacts (`<n>/manifest.json` + `embeddings.bin`, optional `fusion.onnx`, from `train dpgcn`); the highest version is served as `dpgcn/graph` (scorer and embedding retriever), and a higher one published later is swapped in within 30 s. Empty, none, or an unreadable one: the scorer is absent (logged) and strategies naming it are skipped',
+    parse: (raw) => raw,
+  },
+  {
+    env: 'DPGCN_POLICY_DB_PATH',
+    key: 'dpgcnPolicyDbPath',
+    default: './data/dpgcn-policy.db',
+    meaning:
+      "SQLite file of the DDPG fusion policy's versions (created with its folder): when the served DP-GCN artifact has a fusion network, a policy picks its weight α per request inside the artifact's safe range and learns from feedback on the job queue; operated with dpgcnPolicy / freezeDpgcnPolicy / rollbackDpgcnPolicy. Empty: no policy (the fitted α)",
     parse: (raw) => raw,
   },
   {

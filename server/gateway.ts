@@ -18,6 +18,7 @@ import type { GraphStore } from '../graph/port';
 import { createJobQueue } from '../jobs/factory';
 import type { JobQueue } from '../jobs/port';
 import { scheduleDuveRefresh } from '../jobs/processors/duve-refresh';
+import { openServedDpgcnPolicy, type ServedDpgcnPolicy } from './dpgcn-policy';
 import { latestDuveArtifact } from '../ml/duve/export';
 import { loadOnnxModel } from '../ml/onnx/session';
 import { createDuvePurchaseScorer } from '../plugins/duve/scorer';
@@ -158,9 +159,22 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const ranker = await loadLtrPlugin(resolve(config.ltrModelDir), logger);
     if (ranker) plugins.push(ranker);
   }
+  // The DDPG fusion policy: the caller's, else one from DPGCN_POLICY_DB_PATH when the served artifact has a fusion network (closed by stop()).
+  let ownPolicy: ServedDpgcnPolicy | null = null;
+  if (!opts.dpgcnPolicy && !plugins.some((p) => p.id === DPGCN_SCORER_ID)) {
+    ownPolicy = await openServedDpgcnPolicy({
+      modelsDir: config.dpgcnModelsDir === '' ? '' : resolve(config.dpgcnModelsDir),
+      dbPath: config.dpgcnPolicyDbPath,
+      jobs,
+      instanceId: `${opts.instanceId ?? `${config.host}:${config.port}`}:dpgcn-policy`,
+      clock,
+      logger: logger.child({ component: 'dpgcn-policy' }),
+    });
+  }
+  const dpgcnPolicy = opts.dpgcnPolicy ?? ownPolicy?.service ?? null;
   if (!plugins.some((p) => p.id === DPGCN_SCORER_ID)) {
     // DPGCN_MODELS_DIR (operator path, relative to the working directory); the DDPG service's policy picks α when one is given.
-    const dpgcn = await loadDpgcnPlugin(config.dpgcnModelsDir === '' ? '' : resolve(config.dpgcnModelsDir), logger, opts.dpgcnPolicy ? { policy: opts.dpgcnPolicy.policy } : {});
+    const dpgcn = await loadDpgcnPlugin(config.dpgcnModelsDir === '' ? '' : resolve(config.dpgcnModelsDir), logger, dpgcnPolicy ? { policy: dpgcnPolicy.policy } : {});
     if (dpgcn) plugins.push(dpgcn);
   }
   // PLUGINS / PLUGINS_DIR: a module or plugin that fails to load or declare is skipped (logged) and listed with the registry's skips.
@@ -290,7 +304,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       metrics,
       clock,
       userValues,
-      dpgcnPolicy: opts.dpgcnPolicy ?? null,
+      dpgcnPolicy,
       // suggestQueries: the store's searches and the newest dpgcn artifact under DPGCN_MODELS_DIR, rebuilt when stale.
       queries: createQuerySuggester({
         store,
@@ -328,7 +342,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           skippedStrategies: servingNow.current().skippedStrategies,
           catalog: { kind: catalogStore!.kind, ...catalogSync!.status() },
           // The DDPG fusion policy: version served, frozen, learning (halted names why it stopped updating).
-          dpgcnPolicy: opts.dpgcnPolicy ? await opts.dpgcnPolicy.status() : null,
+          dpgcnPolicy: dpgcnPolicy ? await dpgcnPolicy.status() : null,
         });
       } catch (err) {
         res.status(503).json({ status: 'unavailable', error: (err as Error).message });
@@ -365,7 +379,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       storeSync = startStoreSync({
         store,
         everyMs: config.storeSyncMs,
-        onEvents: async (events) => Promise.all([userValues?.onStored(events), opts.dpgcnPolicy?.onStored(events)]),
+        onEvents: async (events) => Promise.all([userValues?.onStored(events), dpgcnPolicy?.onStored(events)]),
         logger: logger.child({ component: 'store-sync' }),
         clock,
       });
@@ -398,6 +412,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         await experimentStore?.close();
         access?.close();
         await jobs.close();
+        ownPolicy?.close();
         await userValues?.close();
         await catalogSync?.stop();
         await serving?.close();
@@ -412,6 +427,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     await experimentStore?.close();
     access?.close();
     await jobs.close();
+    ownPolicy?.close();
     await userValues?.close();
     await registry.close();
     await outbox?.close();

@@ -8,6 +8,14 @@ import { createDpgcnPolicyService, type DpgcnPolicyService } from '../plugins/dp
 import { openSqlitePolicySnapshots, type PolicySnapshotStore } from '../plugins/dpgcn/policy/snapshots';
 import { POLICY_STATE_DIM, POLICY_STATE_VERSION } from '../plugins/dpgcn/policy/state';
 import { startTestGateway, type TestGateway } from './support/gateway';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FUSION_COLUMNS } from '../ml/fusion/columns';
+import { fusionParamCount } from '../ml/fusion/mlp';
+import { fusionOnnx } from '../ml/fusion/onnx';
+import { mulberry32 } from '../ml/random';
+import { publishDpgcnArtifact, randomDpgcnTables } from '../plugins/dpgcn/publish';
 
 const STATUS = `{ dpgcnPolicy { version { version source } versions frozen range updates replaySize recentMeanReward decisions openDecisions halted alpha { count mean min max } } }`;
 
@@ -85,6 +93,53 @@ describe('dpgcnPolicy without a policy', () => {
       expect((await t.raw(STATUS)).errors?.[0]?.extensions?.code).toBe(ErrorCode.MODEL_UNAVAILABLE);
     } finally {
       await t.stop();
+    }
+  });
+});
+
+describe('dpgcnPolicy of a served gateway (DPGCN_POLICY_DB_PATH)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'dpgcn-served-policy-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const rng = mulberry32(3);
+  const C = FUSION_COLUMNS.length;
+  const net = {
+    columns: C,
+    hidden: 4,
+    theta: Float32Array.from({ length: fusionParamCount({ columns: C, hidden: 4 }) }, () => rng() * 2 - 1),
+    mean: new Float32Array(C),
+    std: new Float32Array(C).fill(1),
+  };
+  const fusion = { onnx: fusionOnnx(net), columns: [...FUSION_COLUMNS], alpha: 0.6, alphaRange: [0.35, 0.85] as [number, number] };
+  const ids = Array.from({ length: 20 }, (_, i) => `i${i}`);
+
+  it('builds the policy itself when the served artifact has a fusion network, within its safe range, in its own file', async () => {
+    const models = join(root, 'with-fusion');
+    await publishDpgcnArtifact(models, randomDpgcnTables(['u1'], ids, 8, 1), { fusion });
+    const db = join(root, 'policy.db');
+    const t = await startTestGateway({ env: { DPGCN_MODELS_DIR: models, DPGCN_POLICY_DB_PATH: db } });
+    try {
+      const got = await t.raw(STATUS);
+      expect(got.errors).toBeUndefined();
+      expect(got.data!.dpgcnPolicy).toMatchObject({ version: null, versions: 0, frozen: false, range: [0.35, 0.85] });
+      expect(existsSync(db)).toBe(true);
+      expect((await t.raw('mutation { freezeDpgcnPolicy(frozen: true) { frozen } }')).data!.freezeDpgcnPolicy).toEqual({ frozen: true });
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('is off (MODEL_UNAVAILABLE) without a fusion network, or with DPGCN_POLICY_DB_PATH empty', async () => {
+    const plain = join(root, 'plain');
+    await publishDpgcnArtifact(plain, randomDpgcnTables(['u1'], ids, 8, 2));
+    const withFusion = join(root, 'fusion-2');
+    await publishDpgcnArtifact(withFusion, randomDpgcnTables(['u1'], ids, 8, 3), { fusion });
+    for (const env of [{ DPGCN_MODELS_DIR: plain }, { DPGCN_MODELS_DIR: withFusion, DPGCN_POLICY_DB_PATH: '' }] as Array<Record<string, string>>) {
+      const t = await startTestGateway({ env });
+      try {
+        expect((await t.raw(STATUS)).errors?.[0]?.extensions?.code).toBe(ErrorCode.MODEL_UNAVAILABLE);
+      } finally {
+        await t.stop();
+      }
     }
   });
 });

@@ -110,7 +110,7 @@ describe('graph filter', () => {
       expect(Array.from(filterScores(back, items, 0.2, new Float32Array(data.numItems)))).toEqual(Array.from(filterScores(f, items, 0.2, new Float32Array(data.numItems))));
       await expect(readFilterFile(dir, { ...part, k: part.k + 1 })).rejects.toThrow(/bytes/);
       const bytes = await readFile(join(dir, part.file));
-      bytes[bytes.length - 1] ^= 1;
+      bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 1;
       await writeFile(join(dir, part.file), bytes);
       await expect(readFilterFile(dir, part)).rejects.toThrow(/sha256/);
     } finally {
