@@ -159,7 +159,8 @@ describe('DDPG fusion policy', () => {
   it('picks up a new live version at its poll', async () => {
     const p = createDdpgFusionPolicy({ snapshots: snaps, pollMs: 20 });
     await snaps.publish(version(6));
-    await new Promise((r) => setTimeout(r, 80));
+    // Wait for the poll (not a fixed sleep: a loaded machine may delay the timer).
+    for (let k = 0; k < 200 && p.served()?.version !== 1; k++) await new Promise((r) => setTimeout(r, 10));
     expect(p.served()?.version).toBe(1);
     p.close();
   });
