@@ -24,8 +24,9 @@ import { importTaobao } from '../ingest/import/presets';
 import { trainDpgcnFromStore } from '../ml/gcn/from-store';
 import { seededRandom } from '../plugins/sdk/fixtures';
 import { CLI, createKey } from './child-gateway';
-import { freePort, load, waitHealthy, type LoadResult } from './http';
-import { rssMiB, summarise, writeBenchResult } from './stats';
+import { alternatingLoad } from './ab-load';
+import { freePort, waitHealthy } from './http';
+import { rssMiB, writeBenchResult } from './stats';
 
 interface Args {
   file: string;
@@ -145,46 +146,7 @@ async function main(): Promise<void> {
     out.probes = probes;
 
     console.log(`3/3 load: ${args.duration} s per run, ${args.rounds} rounds, A and B alternating`);
-    const auth = (g: { key: string }) => ({ authorization: `Bearer ${g.key}` });
-    await load(a.url, 10, 3, body, auth(a));
-    await load(b.url, 10, 3, body, auth(b));
-    const runs: Array<{ connections: number; round: number; strategy: string; result: LoadResult }> = [];
-    for (const c of args.connections) {
-      for (let round = 0; round < args.rounds; round++) {
-        for (const [name, g] of [
-          ['default', a],
-          ['dpgcn', b],
-        ] as const) {
-          const result = await load(g.url, c, args.duration, body, auth(g));
-          runs.push({ connections: c, round, strategy: name, result });
-          console.log(
-            `   c=${c} round ${round + 1} ${name.padEnd(8)} p50/p95/p99 ${result.latencyMs.p50}/${result.latencyMs.p95}/${result.latencyMs.p99} ms, ${result.reqPerSec} req/s, errors ${result.errors}, non-2xx ${result.non2xx}, load average ${loadavg()[0]!.toFixed(1)}`,
-          );
-        }
-      }
-    }
-    // Pool the rounds: the ratio of the dpgcn p99 to the default p99 at each connection count.
-    const pooled = args.connections.map((c) => {
-      const of = (s: string) => runs.filter((r) => r.connections === c && r.strategy === s);
-      const p99 = (s: string) => Math.max(...of(s).map((r) => r.result.latencyMs.p99));
-      const p50 = (s: string) => summarise(of(s).map((r) => r.result.latencyMs.p50)).p50;
-      return {
-        connections: c,
-        defaultP50: p50('default'),
-        dpgcnP50: p50('dpgcn'),
-        defaultP99: p99('default'),
-        dpgcnP99: p99('dpgcn'),
-        p99Ratio: Math.round((p99('dpgcn') / p99('default')) * 100) / 100,
-        // Each round compares runs seconds apart on the same machine; the median round is the figure least moved by other processes' load.
-        p99RatioPerRound: of('dpgcn').map((r) => Math.round((r.result.latencyMs.p99 / of('default').find((x) => x.round === r.round)!.result.latencyMs.p99) * 100) / 100),
-      };
-    });
-    for (const p of pooled) {
-      const median = [...p.p99RatioPerRound].sort((a, b) => a - b)[Math.floor((p.p99RatioPerRound.length - 1) / 2)];
-      console.log(
-        `   c=${p.connections}: p99 default ${p.defaultP99} ms, dpgcn ${p.dpgcnP99} ms (worst round each): ratio ${p.p99Ratio}; per round ${p.p99RatioPerRound.join(', ')} (median ${median})`,
-      );
-    }
+    const { runs, pooled } = await alternatingLoad(a, b, { names: ['default', 'dpgcn'], connections: args.connections, rounds: args.rounds, duration: args.duration, body });
     out.loadAverage = loadavg();
     out.runs = runs;
     out.pooled = pooled;

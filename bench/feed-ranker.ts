@@ -22,8 +22,9 @@ import { trainRankerFromStore } from '../ml/ltr/from-store';
 import { seededRandom } from '../plugins/sdk/fixtures';
 import { bundledScorers } from '../server/bundled';
 import { CLI, createKey } from './child-gateway';
-import { freePort, load, waitHealthy, type LoadResult } from './http';
-import { rssMiB, summarise, writeBenchResult } from './stats';
+import { alternatingLoad } from './ab-load';
+import { freePort, waitHealthy } from './http';
+import { rssMiB, writeBenchResult } from './stats';
 
 interface Args {
   file: string;
@@ -106,46 +107,7 @@ async function main(): Promise<void> {
     }
 
     console.log(`3/3 load: ${args.duration} s per run, ${args.rounds} rounds, A and B alternating`);
-    const auth = (g: { key: string }) => ({ authorization: `Bearer ${g.key}` });
-    await load(a.url, 10, 3, body, auth(a));
-    await load(b.url, 10, 3, body, auth(b));
-    const runs: Array<{ connections: number; round: number; strategy: string; result: LoadResult }> = [];
-    for (const c of args.connections) {
-      for (let round = 0; round < args.rounds; round++) {
-        for (const [name, g] of [
-          ['default', a],
-          ['learned', b],
-        ] as const) {
-          const result = await load(g.url, c, args.duration, body, auth(g));
-          runs.push({ connections: c, round, strategy: name, result });
-          console.log(
-            `   c=${c} round ${round + 1} ${name.padEnd(8)} p50/p95/p99 ${result.latencyMs.p50}/${result.latencyMs.p95}/${result.latencyMs.p99} ms, ${result.reqPerSec} req/s, errors ${result.errors}, non-2xx ${result.non2xx}, load average ${loadavg()[0]!.toFixed(1)}`,
-          );
-        }
-      }
-    }
-    // Pool the rounds: the ratio of the learned p99 to the default p99 at each connection count.
-    const pooled = args.connections.map((c) => {
-      const of = (s: string) => runs.filter((r) => r.connections === c && r.strategy === s);
-      const p99 = (s: string) => Math.max(...of(s).map((r) => r.result.latencyMs.p99));
-      const p50 = (s: string) => summarise(of(s).map((r) => r.result.latencyMs.p50)).p50;
-      return {
-        connections: c,
-        defaultP50: p50('default'),
-        learnedP50: p50('learned'),
-        defaultP99: p99('default'),
-        learnedP99: p99('learned'),
-        p99Ratio: Math.round((p99('learned') / p99('default')) * 100) / 100,
-        // Each round compares runs seconds apart on the same machine; the median round is the figure least moved by other processes' load.
-        p99RatioPerRound: of('learned').map((r) => Math.round((r.result.latencyMs.p99 / of('default').find((x) => x.round === r.round)!.result.latencyMs.p99) * 100) / 100),
-      };
-    });
-    for (const p of pooled) {
-      const median = [...p.p99RatioPerRound].sort((a, b) => a - b)[Math.floor((p.p99RatioPerRound.length - 1) / 2)];
-      console.log(
-        `   c=${p.connections}: p99 default ${p.defaultP99} ms, learned ${p.learnedP99} ms (worst round each): ratio ${p.p99Ratio}; per round ${p.p99RatioPerRound.join(', ')} (median ${median})`,
-      );
-    }
+    const { runs, pooled } = await alternatingLoad(a, b, { names: ['default', 'learned'], connections: args.connections, rounds: args.rounds, duration: args.duration, body });
     out.loadAverage = loadavg();
     out.runs = runs;
     out.pooled = pooled;

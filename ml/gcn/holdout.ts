@@ -3,6 +3,7 @@
  * (seeded), train on the rest, and measure Recall@K on the held-out part.
  */
 import { mulberry32 } from '../random';
+import { recallOfScores } from './filter';
 import type { GcnGraphData } from './objective';
 
 export interface HoldoutSplit {
@@ -48,8 +49,6 @@ export function holdoutSplit(data: GcnGraphData, fraction: number, seed: number)
 export function holdoutRecall(hat: Float32Array, d: number, fit: GcnGraphData, valid: HoldoutSplit['valid'], users: Int32Array, k: number): number {
   const { numUsers, numItems } = fit;
   const scores = new Float32Array(numItems);
-  const topS = new Float64Array(k);
-  const topI = new Int32Array(k);
   let sum = 0;
   let counted = 0;
   for (const u of users) {
@@ -62,39 +61,7 @@ export function holdoutRecall(hat: Float32Array, d: number, fit: GcnGraphData, v
       for (let c = 0; c < d; c++) s += hat[uo + c]! * hat[io + c]!;
       scores[i] = s;
     }
-    for (let p = fit.indptr[u]!; p < fit.indptr[u + 1]!; p++) scores[fit.items[p]!] = -Infinity;
-    topS.fill(-Infinity);
-    topI.fill(-1);
-    for (let i = 0; i < numItems; i++) {
-      const s = scores[i]!;
-      if (!(s > topS[k - 1]!)) continue;
-      let j = k - 1;
-      while (j > 0 && s > topS[j - 1]!) {
-        topS[j] = topS[j - 1]!;
-        topI[j] = topI[j - 1]!;
-        j--;
-      }
-      topS[j] = s;
-      topI[j] = i;
-    }
-    let hits = 0;
-    for (let j = 0; j < k; j++) {
-      const it = topI[j]!;
-      if (it < 0) continue;
-      let lo = v0;
-      let hi = v1 - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        const x = valid.items[mid]!;
-        if (x === it) {
-          hits++;
-          break;
-        }
-        if (x < it) lo = mid + 1;
-        else hi = mid - 1;
-      }
-    }
-    sum += hits / (v1 - v0);
+    sum += recallOfScores(scores, fit.items.subarray(fit.indptr[u]!, fit.indptr[u + 1]!), valid.items.subarray(v0, v1), k);
     counted++;
   }
   return counted > 0 ? sum / counted : 0;
