@@ -143,7 +143,14 @@ function rankColumns(lists: RetrieverLists['lists'], itemIds: readonly string[])
  * Candidates for a given set of items (offline scoring of fixed candidate sets): every item is
  * kept, with the sources and ranks the strategy's retrievers give it for this user.
  */
-export async function candidatesFor(store: GraphStore, strategy: Strategy, profile: UserProfile, itemIds: readonly string[], neighbourLimit?: number, embedding?: EmbeddingSource): Promise<Candidates> {
+export async function candidatesFor(
+  store: GraphStore,
+  strategy: Strategy,
+  profile: UserProfile,
+  itemIds: readonly string[],
+  neighbourLimit?: number,
+  embedding?: EmbeddingSource,
+): Promise<Candidates> {
   const r = await retrieverLists(store, strategy, profile, neighbourLimit, embedding);
   const items = await store.getItems(itemIds);
   const ranks = rankColumns(r.lists, itemIds);

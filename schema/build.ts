@@ -28,7 +28,19 @@ const NO_TOPIC_PUBSUB: PubSub = {
 
 export function buildGatewaySchema(opts: { emitTo?: string } = {}): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [FeedResolver, FeedItemResolver, EventsResolver, CatalogResolver, UserValueResolver, ExperimentsResolver, ValueChangeResolver, AccessResolver, PublishingResolver, DpgcnPolicyResolver, QueriesResolver],
+    resolvers: [
+      FeedResolver,
+      FeedItemResolver,
+      EventsResolver,
+      CatalogResolver,
+      UserValueResolver,
+      ExperimentsResolver,
+      ValueChangeResolver,
+      AccessResolver,
+      PublishingResolver,
+      DpgcnPolicyResolver,
+      QueriesResolver,
+    ],
     validate: false,
     pubSub: NO_TOPIC_PUBSUB,
     ...(opts.emitTo ? { emitSchemaFile: { path: opts.emitTo, sortedSchema: true } } : {}),
