@@ -86,7 +86,7 @@ export function evalCommand(): Command {
       .option('--format <f>', 'split file format: pairs (`user item` per line), lists (LightGCN `user item item ...`) or auto (detected per file)', splitFormat, 'auto' as const)
       .option(
         '--models <ids>',
-        'comma-separated models: mf/bpr, dpgcn/graph, baseline/item-knn, baseline/popularity, baseline/commercial, baseline/affinity, baseline/rfm',
+        'comma-separated models: mf/bpr, dpgcn/graph, dpgcn/filter, baseline/item-knn, baseline/popularity, baseline/commercial, baseline/affinity, baseline/rfm',
         'mf/bpr,baseline/popularity',
       )
       .option('--artifact <dir>', 'evaluate this mf/bpr artifact instead of training one')
