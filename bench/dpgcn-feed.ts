@@ -5,6 +5,7 @@
  *
  *   npm run bench:dpgcn -- [--file ../shared/data/taobao-userbehavior-head/UserBehavior_head.csv]
  *                          [--duration 20] [--connections 10] [--rounds 3] [--epochs <n>]
+ *                          [--strategy <B's strategy file, default strategies/dpgcn.json>] [--warm]
  *
  * 1. Import the Taobao head into a fresh embedded store; train DP-GCN on it with
  *    trainDpgcnFromStore (`train dpgcn`'s code: graph, holdout selection, fusion network) into a
@@ -34,6 +35,10 @@ interface Args {
   connections: number[];
   rounds: number;
   epochs: number | undefined;
+  /** B's strategy file. */
+  strategy: string;
+  /** Feed every log user once on A and on B before the measured rounds (per-user caches warm). */
+  warm: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -47,6 +52,8 @@ function parseArgs(argv: string[]): Args {
     connections: get('--connections', '10').split(',').map(Number),
     rounds: Number(get('--rounds', '3')),
     epochs: argv.includes('--epochs') ? Number(get('--epochs', '')) : undefined,
+    strategy: resolve(get('--strategy', resolve(__dirname, '..', '..', 'strategies', 'dpgcn.json'))),
+    warm: argv.includes('--warm'),
   };
 }
 
@@ -89,7 +96,7 @@ async function main(): Promise<void> {
       `   ${imported.inserted} events, ${users.size} users; dpgcn v${trained.version}: ${trained.manifest.itemIds.length} items x ${trained.manifest.dims} dims, ${Math.round(trained.trainMs / 1000)} s`,
     );
 
-    console.log('2/3 start gateway A (default strategy) and B (strategies/dpgcn.json) on copies of the store');
+    console.log(`2/3 start gateway A (default strategy) and B (${args.strategy}) on copies of the store`);
     const start = async (name: string, extra: Record<string, string>): Promise<{ url: string; key: string; child: ChildProcess }> => {
       const sub = join(dir, name);
       mkdirSync(sub);
@@ -102,6 +109,7 @@ async function main(): Promise<void> {
         PUBLISHED_DB_PATH: join(sub, 'published.db'),
         ACCESS_DB_PATH: join(sub, 'access.db'),
         DUVE_MODEL_DIR: join(sub, 'duve'),
+        DPGCN_POLICY_DB_PATH: join(sub, 'dpgcn-policy.db'),
         STRATEGIES_DIR: join(sub, 'strategies'),
         PORT: String(port),
         HOST: '127.0.0.1',
@@ -115,7 +123,7 @@ async function main(): Promise<void> {
       return { url: `http://127.0.0.1:${port}/graphql`, key, child };
     };
     const a = await start('a', { DPGCN_MODELS_DIR: '' });
-    const b = await start('b', { DPGCN_MODELS_DIR: dpgcnRoot, STRATEGY_FILE: resolve(__dirname, '..', '..', 'strategies', 'dpgcn.json') });
+    const b = await start('b', { DPGCN_MODELS_DIR: dpgcnRoot, STRATEGY_FILE: args.strategy });
     const ids = [...users].sort();
     const rnd = seededRandom(11);
     const body = (): string => JSON.stringify({ query: FEED, variables: { u: ids[Math.floor(rnd() * ids.length)] } });
@@ -144,6 +152,13 @@ async function main(): Promise<void> {
       console.log(`   probe ${name}: 20 feeds, ${items} items, ${fromEmbedding} proposed by the embedding retriever, ${withDpgcn} scored by dpgcn/graph, degraded ${JSON.stringify(degraded)}`);
     }
     out.probes = probes;
+    if (args.warm) {
+      // One feed per user on each gateway: the measured rounds then see warm per-user caches (the embedding retriever's top lists).
+      for (const g of [a, b])
+        for (const u of ids)
+          await fetch(g.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${g.key}` }, body: JSON.stringify({ query: FEED, variables: { u } }) });
+      console.log(`   warmed: ${ids.length} users fed once on A and on B`);
+    }
 
     console.log(`3/3 load: ${args.duration} s per run, ${args.rounds} rounds, A and B alternating`);
     const { runs, pooled } = await alternatingLoad(a, b, { names: ['default', 'dpgcn'], connections: args.connections, rounds: args.rounds, duration: args.duration, body });
