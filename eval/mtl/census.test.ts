@@ -1,4 +1,4 @@
-/** The mtl/census protocol end to end on a generated 42-field file in a temp dir (not ../shared). */
+/** The mtl/census protocol end to end on a generated 42-field file in a temp dir (no dataset file is read). */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

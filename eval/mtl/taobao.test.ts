@@ -1,4 +1,4 @@
-/** The Taobao multi-task proxy on a generated event log in a temp dir (not ../shared). */
+/** The Taobao multi-task proxy on a generated event log in a temp dir (no dataset file is read). */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { CategoryRecord, ItemRecord } from '../../domain/catalog';
 import type { InteractionEvent } from '../../domain/events';
 import { createEmbeddedGraphStore } from '../../graph/embedded';
+import { interactionEventsBefore } from '../../graph/interaction-events';
 import type { GraphStore } from '../../graph/port';
 import { candidatesFor, retrieveCandidates } from '../../pipeline/candidates';
 import { loadFeatures } from '../../pipeline/features';
@@ -54,18 +55,6 @@ export interface BuiltFusionLists extends FusionLists {
   readonly events: number;
 }
 
-async function readWindow(store: GraphStore, end: number): Promise<InteractionEvent[]> {
-  const out: InteractionEvent[] = [];
-  for await (const page of store.scanInteractions(10_000)) {
-    for (const r of page) {
-      if (r.ts >= end) continue;
-      out.push({ eventId: '', userId: r.userId, type: r.type, itemId: r.itemId, ts: r.ts, value: r.value, dwellMs: null, session: null, referrer: null, query: null });
-    }
-  }
-  out.sort((a, b) => a.ts - b.ts || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
-  return out.map((e, k) => ({ ...e, eventId: `fusion-${k}` }));
-}
-
 /** A scratch store holding the catalogue and the events before `cut` (closed and removed by the caller's `close`). */
 async function storeAsOf(source: GraphStore, events: readonly InteractionEvent[], cut: number): Promise<{ store: GraphStore; close: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'recgate-fusion-'));
@@ -98,7 +87,7 @@ async function storeAsOf(source: GraphStore, events: readonly InteractionEvent[]
 export async function buildFusionLists(source: GraphStore, o: FusionListOptions): Promise<BuiltFusionLists> {
   const log = o.log ?? (() => {});
   const strategy = o.strategy ?? DEFAULT_STRATEGY;
-  const events = await readWindow(source, o.trainEnd);
+  const events = await interactionEventsBefore(source, o.trainEnd, 'fusion');
   const cut = o.trainEnd - o.horizonMs;
   if (events.length === 0 || events[0]!.ts >= cut) throw new RangeError(`fusion: no interactions before the label cut ${new Date(cut).toISOString()} (trainEnd minus ${o.horizonMs} ms)`);
   const userRow = new Map(o.userIds.map((id, r) => [id, r]));

@@ -15,6 +15,7 @@
  */
 import type { CategoryRecord, ItemRecord } from '../../domain/catalog';
 import type { InteractionEvent } from '../../domain/events';
+import { interactionEventsBefore } from '../../graph/interaction-events';
 import type { GraphStore } from '../../graph/port';
 import { parseStrategy, type Strategy } from '../../pipeline/strategy';
 import type { PruneOptions } from './prune';
@@ -128,19 +129,6 @@ export function replenishableCategories(events: readonly InteractionEvent[], ite
     .sort();
 }
 
-/** Every interaction of the store before `end`, sorted by time, with synthetic event ids. */
-async function readEvents(store: GraphStore, end: number): Promise<InteractionEvent[]> {
-  const out: InteractionEvent[] = [];
-  for await (const page of store.scanInteractions(10_000)) {
-    for (const r of page) {
-      if (r.ts >= end) continue;
-      out.push({ eventId: '', userId: r.userId, type: r.type, itemId: r.itemId, ts: r.ts, value: r.value, dwellMs: null, session: null, referrer: null, query: null });
-    }
-  }
-  out.sort((a, b) => a.ts - b.ts || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
-  return out.map((e, k) => ({ ...e, eventId: `replay-${k}` }));
-}
-
 export async function trainRankerFromStore(store: GraphStore, o: TrainRankerOptions): Promise<TrainRankerResult> {
   const log = o.log ?? (() => {});
   const horizon = (o.horizonDays ?? 1) * DAY;
@@ -148,7 +136,7 @@ export async function trainRankerFromStore(store: GraphStore, o: TrainRankerOpti
   const nCuts = o.cuts ?? 3;
   if (!(horizon > 0) || !(step > 0) || !(Number.isInteger(nCuts) && nCuts >= 1)) throw new RangeError('horizonDays and stepDays must be positive and cuts a positive integer');
   const end = o.trainEnd ?? (await store.latestEventTs()) + 1;
-  const events = await readEvents(store, end);
+  const events = await interactionEventsBefore(store, end, 'replay');
   if (events.length === 0) throw new RangeError('the store holds no interactions to train on');
   const first = events[0]!.ts;
   const validCut = end - horizon;
