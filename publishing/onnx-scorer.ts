@@ -10,7 +10,11 @@ import type { DenseTensor, ModelSession } from '../plugins/sdk/model';
 import type { ScorerManifest } from './manifest';
 
 /** A scorer plugin serving `modelBytes` as the manifest describes; `loadModelBytes` opens it at setup (the gateway passes loadOnnxModelBytes). */
-export function createPublishedScorer(manifest: ScorerManifest, modelBytes: Uint8Array, loadModelBytes: (bytes: Uint8Array) => Promise<ModelSession>): ScorerPlugin<readonly FeatureKey[]> {
+export function createPublishedScorer(
+  manifest: ScorerManifest,
+  modelBytes: Uint8Array,
+  loadModelBytes: (bytes: Uint8Array) => Promise<ModelSession>,
+): ScorerPlugin<readonly FeatureKey[], Float32Array> {
   const layouts = manifest.inputs.map((input) => ({ name: input.name, layout: columnLayout(input.columns) }));
   const output = manifest.output.name;
   return {

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode } from '../errors/codes';
-import { eventCount, makeFeatureFixture } from '../plugins/sdk';
+import { eventCount, makeFeatureFixture, scoresOf } from '../plugins/sdk';
 import { createScorerRegistry } from '../plugins/sdk/registry';
 import { listPluginDir, loadPluginModules, pluginModuleName } from './plugin-loader';
 
@@ -162,7 +162,7 @@ describe('scorer plugin loader', () => {
     expect(registry.skipped).toEqual(loaded.skipped);
     const fx = makeFeatureFixture({ n: 12, seed: 5 });
     const score = (id: string): Promise<Float32Array> =>
-      registry.get(id)!.scorer.score({ userId: fx.userId, itemIds: fx.itemIds, features: fx.features, now: fx.now, signal: new AbortController().signal });
+      registry.get(id)!.scorer.score({ userId: fx.userId, itemIds: fx.itemIds, features: fx.features, now: fx.now, signal: new AbortController().signal }).then(scoresOf);
     expect(Array.from(await score('cjs/second')).slice(0, 3)).toEqual([2, 4, 6]);
     expect(Array.from(await score('pkg/esm')).slice(0, 2)).toEqual([4, 8]);
     // createScorers got its PLUGIN_SETTINGS entry (k: 7 instead of its default 5); a name no module has is warned about.

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeOnnxModel, linearModelSpec } from '../../ml/onnx/export';
 import { loadOnnxModel } from '../../ml/onnx/session';
-import { describeScorerConformance, makeFeatureFixture } from '../../plugins/sdk';
+import { describeScorerConformance, makeFeatureFixture, scoresOf } from '../../plugins/sdk';
 import { createScorerRegistry } from '../../plugins/sdk/registry';
 import { createCategoryBoostScorer } from './category-boost';
 import { createOnnxLogitScorer, LOGIT_LAYOUT } from './onnx-logit';
@@ -57,7 +57,7 @@ describe('docs/writing-a-scorer.md examples', () => {
     const reg = await createScorerRegistry([createCategoryBoostScorer()], { logger: silent, loadModel: loadOnnxModel });
     const f = makeFeatureFixture({ n: 30, seed: 21, sparsity: 0.1 });
     const score = (settings: Record<string, unknown>): Promise<Float32Array> =>
-      reg.get('acme/category-boost')!.scorer.score({ userId: f.userId, itemIds: f.itemIds, features: f.features, now: f.now, signal: new AbortController().signal, settings });
+      reg.get('acme/category-boost')!.scorer.score({ userId: f.userId, itemIds: f.itemIds, features: f.features, now: f.now, signal: new AbortController().signal, settings }).then(scoresOf);
     const plain = await score({ boost: 0 });
     const boosted = await score({ boost: 5 });
     expect(Array.from(boosted).some((v, i) => v > plain[i]! + 0.1)).toBe(true);

@@ -8,6 +8,7 @@ import type { Interaction } from '../../domain/events';
 import type { GraphStore, UserProfile } from '../../graph/port';
 import { loadFeatures } from '../../pipeline/features';
 import { createRfmScorer, fitRfmBreakpoints, rfmValues, type RfmBreakpoints, type RfmValues } from '../../plugins/baseline/rfm';
+import { scoresOf } from '../../plugins/sdk/contract';
 import type { FeatureKey } from '../../plugins/sdk/features';
 import { checkScores } from '../../plugins/sdk/run';
 import type { EvalModelInfo } from '../report/types';
@@ -98,7 +99,7 @@ async function rfmCells(ctx: ValueContext, profiles: readonly UserProfile[], his
     for (let i = 0; i < profiles.length; i++) {
       const profile = { ...profiles[i]!, history: histories[i]! };
       const features = await loadFeatures({ store: ctx.store, needed, profile, candidates, now, seeds: 0 });
-      const scores = await reg.scorer.score({ userId: ctx.customers[i]!.userId, itemIds: candidates.itemIds, features: features as never, now, signal });
+      const scores = scoresOf(await reg.scorer.score({ userId: ctx.customers[i]!.userId, itemIds: candidates.itemIds, features: features as never, now, signal }));
       const problem = checkScores(scores, 1);
       if (problem) throw new Error(`baseline/rfm returned a bad score: ${problem}`);
       cells[i] = Math.floor(scores[0]!);

@@ -37,7 +37,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-async function live(opts: Partial<Parameters<typeof createDpgcnScorer>[0]> = {}): Promise<Scorer<readonly FeatureKey[]>> {
+async function live(opts: Partial<Parameters<typeof createDpgcnScorer>[0]> = {}): Promise<Scorer<readonly FeatureKey[], Float32Array>> {
   const plugin = createDpgcnScorer({ artifactDir: root, loadModel: loadOnnxModel, ...opts });
   return plugin.setup({ logger: silent, loadModel: loadOnnxModel, settings: {} });
 }

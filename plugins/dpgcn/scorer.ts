@@ -89,7 +89,7 @@ async function isVersionRoot(dir: string): Promise<boolean> {
   return (await latestDpgcnDir(dir)) !== null;
 }
 
-export function createDpgcnScorer(opts: DpgcnScorerOptions): ScorerPlugin<readonly FeatureKey[]> {
+export function createDpgcnScorer(opts: DpgcnScorerOptions): ScorerPlugin<readonly FeatureKey[], Float32Array> {
   if (!opts.artifactDir && !opts.loadArtifact) throw new TypeError('createDpgcnScorer needs artifactDir or loadArtifact');
   const watchMs = opts.watchMs ?? 30_000;
   const cacheUsers = opts.retrieveCacheUsers ?? 10_000;

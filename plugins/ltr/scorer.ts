@@ -45,7 +45,7 @@ interface Live {
  * The plugin for one artifact version. Its version is `1.<artifact version>.0` (the version it
  * booted with; a swapped-in model's version is in its manifest and in the swap log line).
  */
-export function createLtrScorer(opts: LtrScorerOptions): ScorerPlugin<typeof LTR_FEATURE_KEYS> {
+export function createLtrScorer(opts: LtrScorerOptions): ScorerPlugin<typeof LTR_FEATURE_KEYS, Float32Array> {
   const { manifest } = opts;
   const expected = ltrFeatureNames(manifest.scorerIds);
   if (expected.length !== manifest.featureNames.length || expected.some((n, i) => n !== manifest.featureNames[i])) {
@@ -121,7 +121,7 @@ export function createLtrScorer(opts: LtrScorerOptions): ScorerPlugin<typeof LTR
 }
 
 /** The plugin for the highest version under `parent` (e.g. `models/ltr`), or null when none is published. */
-export async function latestLtrScorer(parent: string, opts: { timeoutMs?: number; watchEveryMs?: number } = {}): Promise<ScorerPlugin<typeof LTR_FEATURE_KEYS> | null> {
+export async function latestLtrScorer(parent: string, opts: { timeoutMs?: number; watchEveryMs?: number } = {}): Promise<ScorerPlugin<typeof LTR_FEATURE_KEYS, Float32Array> | null> {
   const dir = await latestLtrDir(parent);
   if (dir === null) return null;
   const { watchEveryMs, ...rest } = opts;

@@ -12,13 +12,15 @@
  * It checks what the gateway relies on: the declaration registers, `setup` returns a scorer,
  * `score` returns one finite number per candidate for warm, cold, sparse and empty requests,
  * the same input gives the same output, it answers within its deadline on a 200-candidate
- * request, and `close` works.
+ * request, and `close` works. A scorer that answers with a ranking (`{ scores, ranking }`,
+ * a policy scorer) must give a well-formed one: distinct candidate indices, a propensity in (0, 1]
+ * per slot.
  */
-import type { ScorerPlugin, ScorerSettings } from './contract';
+import { rankingOf, scoresOf, type ScoreOutput, type ScorerPlugin, type ScorerSettings } from './contract';
 import { makeFeatureFixture, type Fixture } from './fixtures';
 import type { ModelSession } from './model';
 import { createScorerRegistry, type ScorerRegistry } from './registry';
-import { checkScores } from './run';
+import { checkRanking, checkScores } from './run';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -58,11 +60,19 @@ export function describeScorerConformance(plugin: ScorerPlugin, opts: Conformanc
       await registry?.close();
     });
 
-    const run = async (f: Fixture, signal = new AbortController().signal): Promise<unknown> => {
+    const run = async (f: Fixture, signal = new AbortController().signal): Promise<ScoreOutput> => {
       const r = registry.get(plugin.id)!;
       const features: Record<string, unknown> = {};
       for (const k of r.features) features[k] = f.features[k];
-      return r.scorer.score({ userId: f.userId, itemIds: f.itemIds, features: features as never, now: f.now, signal, settings: opts.requestSettings ?? {} });
+      return r.scorer.score({
+        userId: f.userId,
+        itemIds: f.itemIds,
+        features: features as never,
+        now: f.now,
+        signal,
+        settings: opts.requestSettings ?? {},
+        context: { surface: 'feed', limit: 10, requestId: `conformance-${f.userId}` },
+      });
     };
 
     it('registers with a namespaced id, semver version and known features', () => {
@@ -77,20 +87,22 @@ export function describeScorerConformance(plugin: ScorerPlugin, opts: Conformanc
       ['no candidates', { n: 0, history: 3, seed: 5 }],
     ])('returns one finite score per candidate for %s', async (_name, fx) => {
       const f = makeFeatureFixture(fx);
-      const scores = await run(f);
-      expect(checkScores(scores, f.itemIds.length)).toBeNull();
+      const out = await run(f);
+      expect(checkScores(out, f.itemIds.length)).toBeNull();
+      const ranking = rankingOf(out);
+      if (ranking) expect(checkRanking(ranking, f.itemIds.length)).toBeNull();
     });
 
     it('is deterministic for the same input', async () => {
       const f = makeFeatureFixture({ n: 60, seed: 9 });
-      const a = (await run(f)) as Float32Array;
-      const b = (await run(f)) as Float32Array;
+      const a = scoresOf(await run(f));
+      const b = scoresOf(await run(f));
       expect(Array.from(b)).toEqual(Array.from(a));
     });
 
     it('discriminates between candidates on a warm request', async () => {
       const f = makeFeatureFixture({ n: 60, seed: 11, sparsity: 0.1 });
-      const s = (await run(f)) as Float32Array;
+      const s = scoresOf(await run(f));
       expect(new Set(Array.from(s)).size).toBeGreaterThan(1);
     });
 

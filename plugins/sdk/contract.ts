@@ -53,6 +53,16 @@ export interface ScorerContext {
   readonly settings: ScorerSettings;
 }
 
+/**
+ * What the gateway knows about the request beyond the candidates (Contract B): the surface asking
+ * (`feed` today), how many items it will serve, and a request id a policy can key its decision on.
+ */
+export interface ScoreContext {
+  readonly surface: string;
+  readonly limit: number;
+  readonly requestId: string;
+}
+
 export interface ScoreRequest<F extends readonly FeatureKey[]> {
   readonly userId: string;
   /** Candidates to score; the output must align with this array. */
@@ -73,18 +83,61 @@ export interface ScoreRequest<F extends readonly FeatureKey[]> {
    * every request); it is optional only so hand-made requests (tests) may leave it out.
    */
   readonly settings?: ScorerSettings;
+  /** The request's surface, served length and id. The gateway always sets it; optional for hand-made requests. */
+  readonly context?: ScoreContext;
+}
+
+/**
+ * A policy's own served list (Contract B). A strategy names one scorer as its policy
+ * (`"policy": { "scorer": id }`); when that scorer answers with a ranking, the feed serves
+ * `order` (kept to eligible candidates, cut to the limit) instead of blend + diversity, and the
+ * exposure records the propensities, the policy and the decision id. Any other scorer's ranking
+ * is ignored (its scores are blended as usual).
+ */
+export interface PolicyRanking {
+  /** Indices into `req.itemIds`: the served list in slot order (length ≥ the limit when possible). */
+  readonly order: readonly number[];
+  /** Per slot: P(this item at this slot | the earlier slots) under the behaviour policy, aligned with `order`. */
+  readonly propensities: readonly number[];
+  /** The acting policy and its version, e.g. `ira/policy@3`. */
+  readonly policy: string;
+  /** The policy's id for this decision (joins the exposure with the policy's decision log). */
+  readonly decisionId?: string;
+}
+
+/** A scorer's answer with its own served list: the scores still enter the blend (explanations, fallback). */
+export interface ScoredWithRanking {
+  readonly scores: Float32Array;
+  readonly ranking: PolicyRanking;
+}
+
+/** What `score()` may resolve to: scores, or scores with a ranking (policy scorers). */
+export type ScoreOutput = Float32Array | ScoredWithRanking;
+
+/** The scores of either answer shape. */
+export function scoresOf(out: ScoreOutput): Float32Array {
+  return out instanceof Float32Array ? out : out.scores;
+}
+
+/** The ranking of an answer, or null for plain scores. */
+export function rankingOf(out: ScoreOutput): PolicyRanking | null {
+  return out instanceof Float32Array ? null : out.ranking;
 }
 
 export type ScorerHealth = { status: 'ready' } | { status: 'degraded' | 'failed'; code: string };
 
-/** A live scorer. */
-export interface Scorer<F extends readonly FeatureKey[]> {
+/**
+ * A live scorer. `O` is what `score` resolves to: plain scores (most scorers; `defineScorer`
+ * infers it), or `ScoreOutput` for a scorer that may also answer with a ranking.
+ */
+export interface Scorer<F extends readonly FeatureKey[], O extends ScoreOutput = ScoreOutput> {
   /**
    * One finite score per candidate, higher is better. Scores need not be normalised: the
    * pipeline normalises per request before blending. A wrong length or a NaN drops the scorer
-   * from this request's blend (reported as SCORER_BAD_OUTPUT).
+   * from this request's blend (reported as SCORER_BAD_OUTPUT). A policy scorer may resolve to
+   * `{ scores, ranking }` (ScoredWithRanking); a bad ranking is treated like no ranking.
    */
-  score(req: ScoreRequest<F>): Promise<Float32Array>;
+  score(req: ScoreRequest<F>): Promise<O>;
   health?(): Promise<ScorerHealth>;
   /** Release resources; called in reverse registration order after HTTP drains. */
   close?(): Promise<void>;
@@ -116,7 +169,7 @@ export interface ModelDeclaration {
   readonly inputs: ReadonlyArray<string | ModelInputDeclaration>;
 }
 
-export interface ScorerPlugin<F extends readonly FeatureKey[] = readonly FeatureKey[]> {
+export interface ScorerPlugin<F extends readonly FeatureKey[] = readonly FeatureKey[], O extends ScoreOutput = ScoreOutput> {
   /** Namespaced, stable id (`namespace/name`): a metric label and the key strategies use. */
   readonly id: ScorerId;
   /** Semantic version (x.y.z); recorded with each feed and exposure. */
@@ -128,10 +181,10 @@ export interface ScorerPlugin<F extends readonly FeatureKey[] = readonly Feature
   /** Per-request deadline in ms. Default: the gateway's SCORER_TIMEOUT_MS (50). */
   readonly timeoutMs?: number;
   /** Create the live scorer. Throwing here fails registration (INVALID_PLUGIN). */
-  setup(ctx: ScorerContext): Promise<Scorer<F>>;
+  setup(ctx: ScorerContext): Promise<Scorer<F, O>>;
 }
 
-/** Identity helper that keeps the declared feature tuple's literal type. */
-export function defineScorer<const F extends readonly FeatureKey[]>(plugin: ScorerPlugin<F>): ScorerPlugin<F> {
+/** Identity helper that keeps the declared feature tuple's literal type (and the answer shape). */
+export function defineScorer<const F extends readonly FeatureKey[], O extends ScoreOutput = Float32Array>(plugin: ScorerPlugin<F, O>): ScorerPlugin<F, O> {
   return plugin;
 }

@@ -6,8 +6,23 @@
  * deadline runner (registry.ts, model-check.ts, run.ts) are the gateway's side of the folder; the
  * conformance suite reaches them (and errors/) to register a plugin as the gateway does.
  */
-export { defineScorer } from './contract';
-export type { ModelDeclaration, ModelInputDeclaration, PluginLogger, Scorer, ScorerContext, ScorerHealth, ScorerId, ScorerPlugin, ScorerSettings, ScoreRequest } from './contract';
+export { defineScorer, rankingOf, scoresOf } from './contract';
+export type {
+  ModelDeclaration,
+  ModelInputDeclaration,
+  PluginLogger,
+  PolicyRanking,
+  ScoreContext,
+  ScoredWithRanking,
+  ScoreOutput,
+  Scorer,
+  ScorerContext,
+  ScorerHealth,
+  ScorerId,
+  ScorerPlugin,
+  ScorerSettings,
+  ScoreRequest,
+} from './contract';
 export { FEATURE_KEYS, isFeatureKey } from './features';
 export type { CoInteractionFeature, FeatureKey, FeatureRows, FeatureValues, FirstStageScores, RetrievalFeature } from './features';
 export type { DenseTensor, ModelInputInfo, ModelSession } from './model';

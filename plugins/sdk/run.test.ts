@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../errors/codes';
 import { defineScorer, type ScorerPlugin } from './contract';
 import { createScorerRegistry } from './registry';
-import { runScorers } from './run';
+import { checkRanking, runScorers } from './run';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const noModels = () => Promise.reject(new Error('no models'));
@@ -132,5 +132,43 @@ describe('runScorers isolates failures', () => {
     expect(early!.ok && late!.ok).toBe(true);
     expect(reasons.map((r) => (r as Error).message)).toEqual(['client gone', 'client gone later']);
     await registry.close();
+  });
+
+  it('accepts { scores, ranking }, passes the context on, and drops a malformed ranking but keeps its scores', async () => {
+    const seen: unknown[] = [];
+    const ranked = (id: string, order: number[], propensities: number[]): ScorerPlugin =>
+      defineScorer({
+        id: id as `${string}/${string}`,
+        version: '1.0.0',
+        features: [] as const,
+        async setup() {
+          return {
+            score: async ({ itemIds, context }) => {
+              seen.push(context);
+              return { scores: Float32Array.from(itemIds, (_, i) => i), ranking: { order, propensities, policy: `${id}@1`, decisionId: 'd1' } };
+            },
+          };
+        },
+      });
+    const registry = await createScorerRegistry([ranked('t/ok', [2, 0], [0.5, 1]), ranked('t/dup', [1, 1], [0.5, 1]), ranked('t/zero', [0], [0])], { logger: silent, loadModel: noModels });
+    const context = { surface: 'feed', limit: 2, requestId: 'r1' };
+    const out = await runScorers(registry.list(), { userId: 'u', itemIds: ['a', 'b', 'c'], features: {}, now: 0, context });
+    expect(seen).toEqual([context, context, context]);
+    const [ok, dup, zero] = out;
+    expect(ok).toMatchObject({ ok: true, ranking: { order: [2, 0], propensities: [0.5, 1], policy: 't/ok@1', decisionId: 'd1' } });
+    expect(ok!.ok && Array.from(ok!.scores)).toEqual([0, 1, 2]);
+    expect(dup).toMatchObject({ ok: true, ranking: null, rankingProblem: 'ranking.order[1] repeats candidate 1' });
+    expect(zero).toMatchObject({ ok: true, ranking: null });
+    expect(zero!.ok && zero!.rankingProblem).toMatch(/propensities\[0\]/);
+    await registry.close();
+  });
+
+  it('checkRanking names what is wrong', () => {
+    expect(checkRanking({ order: [0, 1], propensities: [1, 1], policy: 'p' }, 2)).toBeNull();
+    expect(checkRanking(null, 2)).toBe('ranking must be an object');
+    expect(checkRanking({ order: [0], propensities: [1, 1], policy: 'p' }, 2)).toMatch(/one entry per slot/);
+    expect(checkRanking({ order: [2], propensities: [1], policy: 'p' }, 2)).toMatch(/not a candidate index/);
+    expect(checkRanking({ order: [0], propensities: [1], policy: '' }, 2)).toMatch(/policy/);
+    expect(checkRanking({ order: [0.5], propensities: [1], policy: 'p' }, 2)).toMatch(/not a candidate index/);
   });
 });

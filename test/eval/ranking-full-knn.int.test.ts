@@ -21,7 +21,7 @@ import { retrieveCandidates } from '../../pipeline/candidates';
 import { loadFeatures } from '../../pipeline/features';
 import { DEFAULT_STRATEGY } from '../../pipeline/strategy';
 import { createItemKnnScorer } from '../../plugins/baseline/item-knn';
-import type { ScorerPlugin } from '../../plugins/sdk/contract';
+import { scoresOf, type ScorerPlugin } from '../../plugins/sdk/contract';
 import { createScorerRegistry, type ScorerRegistry } from '../../plugins/sdk/registry';
 
 // Train: 8 users over items i0..i9; i9 is only co-interacted with nothing (u7 has just it).
@@ -99,8 +99,8 @@ describe('full-ranking item-kNN vs the serving scorer', () => {
         const profile = await store.userProfile(userId, DEFAULT_STRATEGY.historyLimit);
         const candidates = await retrieveCandidates(store, DEFAULT_STRATEGY, profile);
         const served = await loadFeatures({ store, needed: new Set(['pair.coInteraction']), profile, candidates, now: GOWALLA_DATA_TS, seeds: DEFAULT_STRATEGY.candidates.neighbourhood!.seeds });
-        const want = await serving.get('baseline/item-knn')!.scorer.score({ userId, itemIds: candidates.itemIds, features: served as never, now: GOWALLA_DATA_TS, signal });
-        const got = await full.get('baseline/item-knn')!.scorer.score({ userId, itemIds: candidates.itemIds, features: features.forUser(u) as never, now: GOWALLA_DATA_TS, signal });
+        const want = scoresOf(await serving.get('baseline/item-knn')!.scorer.score({ userId, itemIds: candidates.itemIds, features: served as never, now: GOWALLA_DATA_TS, signal }));
+        const got = scoresOf(await full.get('baseline/item-knn')!.scorer.score({ userId, itemIds: candidates.itemIds, features: features.forUser(u) as never, now: GOWALLA_DATA_TS, signal }));
         expect(got).toHaveLength(candidates.itemIds.length);
         candidates.itemIds.forEach((id, i) => {
           expect([id, got[i]]).toEqual([id, expect.closeTo(want[i]!, 6)]);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ErrorCode } from '../../errors/codes';
 import { encodeOnnxModel, linearModelSpec } from '../../ml/onnx/export';
 import { loadOnnxModel } from '../../ml/onnx/session';
-import { defineScorer, type ScorerPlugin } from '../../plugins/sdk/contract';
+import { defineScorer, scoresOf, type ScorerPlugin } from '../../plugins/sdk/contract';
 import { createScorerRegistry } from '../../plugins/sdk/registry';
 import { createStatsOnnxScorer, STATS_COLUMNS, writeLogisticModel } from '../support/onnx-scorer';
 
@@ -42,7 +42,7 @@ describe('registry: ONNX model declarations (real onnxruntime-node session)', ()
   it('accepts a plugin whose declared inputs match the model, and serves it', async () => {
     const reg = await createScorerRegistry([onnxPlugin(['item_features'])], { logger: silent, loadModel: loadOnnxModel });
     const r = reg.get('test/onnx-ctr')!;
-    const scores = await r.scorer.score({ userId: 'u', itemIds: ['a'], features: { 'item.stats': [null] } as never, now: 0, signal: new AbortController().signal });
+    const scores = scoresOf(await r.scorer.score({ userId: 'u', itemIds: ['a'], features: { 'item.stats': [null] } as never, now: 0, signal: new AbortController().signal }));
     expect(scores[0]).toBeCloseTo(0.5, 6);
     await reg.close();
   });
@@ -75,7 +75,9 @@ describe('registry: ONNX model declarations (real onnxruntime-node session)', ()
 
     it('accepts the 6-wide model and serves it', async () => {
       const reg = await createScorerRegistry([createStatsOnnxScorer({ uri: 'six.onnx' })], { logger: silent, loadModel: loadOnnxModel, modelsDir: dir });
-      const scores = await reg.get('acme/stats-logit')!.scorer.score({ userId: 'u', itemIds: ['a'], features: { 'item.stats': [null] } as never, now: 0, signal: new AbortController().signal });
+      const scores = scoresOf(
+        await reg.get('acme/stats-logit')!.scorer.score({ userId: 'u', itemIds: ['a'], features: { 'item.stats': [null] } as never, now: 0, signal: new AbortController().signal }),
+      );
       expect(scores[0]).toBeCloseTo(1 / (1 + Math.E), 6);
       await reg.close();
     });

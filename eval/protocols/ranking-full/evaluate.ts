@@ -4,6 +4,7 @@
  * user score EVERY item in one score() call, mask the user's train items to -Infinity, take the
  * top K and write the user's metrics.
  */
+import { scoresOf } from '../../../plugins/sdk/contract';
 import type { FeatureKey, FeatureValues } from '../../../plugins/sdk/features';
 import { createScorerRegistry, type RegisteredScorer, type ScorerRegistry } from '../../../plugins/sdk/registry';
 import { checkScores } from '../../../plugins/sdk/run';
@@ -136,7 +137,7 @@ export async function createEvaluator(setup: EvalSetup): Promise<Evaluator> {
           const userFeatures = features.forUser(u);
           for (let m = 0; m < scorers.length; m++) {
             const s = scorers[m]!;
-            const scores = await s.scorer.score({ userId: userIds[u]!, itemIds, features: pick(userFeatures, s.features) as never, now: setup.now, signal });
+            const scores = scoresOf(await s.scorer.score({ userId: userIds[u]!, itemIds, features: pick(userFeatures, s.features) as never, now: setup.now, signal }));
             if (!usable(scores, numItems)) throw new Error(`scorer ${s.id} gave bad output for user ${userIds[u]}: ${checkScores(scores, numItems)}`);
             // Copy: the scorer may reuse its output buffer.
             masked.set(scores);
