@@ -19,6 +19,16 @@ export interface Exposure {
   /** `id@version` of every scorer that answered. */
   readonly scorerVersions: readonly string[];
   readonly itemIds: readonly string[];
+  /**
+   * A policy-served feed (strategy `policy`, Contract B): per slot (aligned with itemIds), the
+   * probability the policy gave this item at this slot given the earlier slots; null when the blend
+   * was served, and on rows written before the field existed (read back as null).
+   */
+  readonly propensities?: readonly number[] | null;
+  /** The policy that served the list (`ira/policy@3`); null when the blend was served. */
+  readonly policy?: string | null;
+  /** The policy's decision id (joins the row with the policy's decision log); null otherwise. */
+  readonly decisionId?: string | null;
   readonly latencyMs: number;
   /** Distinct first categories / items shown, in [0, 1]. */
   readonly diversity: number;

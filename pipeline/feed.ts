@@ -1,8 +1,11 @@
 /**
  * The per-request composition for `feed(userId)`:
  * profile -> candidates -> features -> scorers (concurrent, deadlines) -> blend -> re-rank -> explain.
+ * With a policy (`strategy.policy`), the policy scorer's own ranking replaces blend + re-rank when
+ * it answers with one; the blend stays the explanation and the fallback (pipeline/stages.ts).
  * The request path does no training and no full-graph query.
  */
+import { randomUUID } from 'node:crypto';
 import type { ErrorCode } from '../errors/codes';
 import type { GraphStore } from '../graph/port';
 import type { FeatureKey } from '../plugins/sdk/features';
@@ -24,6 +27,20 @@ export interface FeedRequest {
   /** Items to leave out of this feed (e.g. already on screen). */
   readonly exclude?: readonly string[] | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** Id of this request, handed to scorers (`ScoreRequest.context.requestId`; a policy keys its decision on it). Default a fresh UUID. */
+  readonly requestId?: string | undefined;
+  /** The surface asking (`ScoreRequest.context.surface`). Default `feed`. */
+  readonly surface?: string | undefined;
+}
+
+/** What the policy served (the strategy's `policy`), for the exposure row. */
+export interface ServedPolicy {
+  readonly scorerId: string;
+  /** The policy and its version, as it named itself (`ira/policy@3`). */
+  readonly policy: string;
+  readonly decisionId: string | null;
+  /** Per served item (aligned with `items`): P(this item at this slot | the earlier slots) under the policy. */
+  readonly propensities: readonly number[];
 }
 
 export interface FeedEntry {
@@ -55,6 +72,8 @@ export interface FeedResult {
   readonly stageMs: { readonly profile: number; readonly candidates: number; readonly features: number; readonly scoring: number; readonly rerank: number };
   /** Per-scorer latency (ms) for this request, for logs and metrics. */
   readonly timings: ReadonlyArray<{ readonly scorerId: string; readonly version: string; readonly ms: number; readonly ok: boolean }>;
+  /** The policy's served list, when the strategy has a policy and it answered with a ranking; null when the blend was served. */
+  readonly policy: ServedPolicy | null;
 }
 
 export interface FeedService {
@@ -101,7 +120,8 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
     const userValue = deps.userValue ? { userId: req.userId, read: deps.userValue } : undefined;
     const features = await loadFeatures({ store, needed: shadowed ? shadowNeeded : needed, profile, candidates, now, seeds: strategy.candidates.neighbourhood?.seeds ?? 20, userValue });
     const t3 = performance.now();
-    const { columns, degraded, timings } = await scoreCandidates(members, { userId: req.userId, itemIds: candidates.itemIds, features, now, signal: req.signal });
+    const context = { surface: req.surface ?? 'feed', limit, requestId: req.requestId ?? randomUUID() };
+    const { columns, degraded, timings, ranking } = await scoreCandidates(members, { userId: req.userId, itemIds: candidates.itemIds, features, now, signal: req.signal, context });
 
     const t4 = performance.now();
     let scores: Float64Array;
@@ -114,7 +134,16 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
     } else {
       ({ scores, contributions } = blend(columns, n));
     }
-    const order = rerank(scores, candidates.meta, { ...strategy.diversity, limit });
+    let order: number[];
+    let policy: ServedPolicy | null = null;
+    if (ranking) {
+      const r = ranking.ranking;
+      const served = policyOrder(r.order, r.propensities, limit, n, () => rerank(scores, candidates.meta, { ...strategy.diversity, limit: n }));
+      order = served.order;
+      policy = { scorerId: ranking.scorerId, policy: r.policy, decisionId: r.decisionId ?? null, propensities: served.propensities };
+    } else {
+      order = rerank(scores, candidates.meta, { ...strategy.diversity, limit });
+    }
     const t5 = performance.now();
     const items: FeedEntry[] = order.map((i, r) => ({
       rank: r + 1,
@@ -139,8 +168,45 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
       candidateCount: n,
       stageMs: { profile: t1 - t0, candidates: t2 - t1, features: t3 - t2, scoring: t4 - t3, rerank: t5 - t4 },
       timings,
+      policy,
     };
   }
 
   return { feed, strategy, digest };
+}
+
+/**
+ * The served list from a policy's ranking: its order (distinct candidate indices, checked by
+ * runScorers), cut to `limit`. A ranking shorter than min(limit, candidates) is filled from the
+ * baseline's order (blend + diversity, `baseline()`), skipping items already served; a filled
+ * slot is a deterministic function of the earlier slots, so its propensity is 1.
+ */
+export function policyOrder(
+  rankingOrder: readonly number[],
+  rankingPropensities: readonly number[],
+  limit: number,
+  candidates: number,
+  baseline: () => number[],
+): { order: number[]; propensities: number[] } {
+  const want = Math.min(limit, candidates);
+  const order: number[] = [];
+  const propensities: number[] = [];
+  const seen = new Set<number>();
+  for (let k = 0; k < rankingOrder.length && order.length < want; k++) {
+    const i = rankingOrder[k]!;
+    if (i < 0 || i >= candidates || seen.has(i)) continue;
+    seen.add(i);
+    order.push(i);
+    propensities.push(rankingPropensities[k]!);
+  }
+  if (order.length < want) {
+    for (const i of baseline()) {
+      if (order.length >= want) break;
+      if (seen.has(i)) continue;
+      seen.add(i);
+      order.push(i);
+      propensities.push(1);
+    }
+  }
+  return { order, propensities };
 }

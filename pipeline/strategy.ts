@@ -72,6 +72,14 @@ export interface Strategy {
     readonly embedding?: { readonly scorer: string; readonly limit: number; readonly share: number };
   };
   readonly scorers: readonly StrategyScorer[];
+  /**
+   * A policy that serves its own list (Contract B, plugins/sdk/contract.ts PolicyRanking): the id of
+   * one of `scorers` (weight 0 keeps its scores out of the blend). When it answers with a ranking,
+   * the feed serves that order instead of blend + diversity; when it fails, times out or answers
+   * without one, the feed serves blend + diversity (the baseline) and lists it in `degraded`.
+   * Absent: off (default; strategies without it keep their digest).
+   */
+  readonly policy?: { readonly scorer: string };
   readonly diversity: {
     /** `mmr`: maximal marginal relevance on category/brand overlap; `none`: pure score order. */
     readonly method: 'mmr' | 'none';
@@ -154,6 +162,14 @@ export function parseStrategy(input: unknown): Strategy {
     };
   });
   if (scorers.every((x) => x.weight === 0)) throw bad('scorers', 'at least one weight must be positive');
+  let policy: { scorer: string } | undefined;
+  if (s.policy !== undefined && s.policy !== null) {
+    const p = obj(s.policy);
+    if (!p) throw bad('policy', 'must be an object { "scorer": "<scorer id>" } or null');
+    if (typeof p.scorer !== 'string' || p.scorer.length === 0) throw bad('policy.scorer', "must be the id of one of the strategy's scorers");
+    if (!scorers.some((x) => x.id === p.scorer)) throw bad('policy.scorer', `"${p.scorer}" is not one of the strategy's scorers (add it to "scorers", weight 0 to keep it out of the blend)`);
+    policy = { scorer: p.scorer };
+  }
   const method = div.method ?? d.diversity.method;
   if (method !== 'mmr' && method !== 'none') throw bad('diversity.method', 'must be "mmr" or "none"');
   const strategy: Strategy = {
@@ -192,6 +208,7 @@ export function parseStrategy(input: unknown): Strategy {
       ...(embedding ? { embedding } : {}),
     },
     scorers,
+    ...(policy ? { policy } : {}),
     diversity: {
       method,
       lambda: num(div.lambda ?? d.diversity.lambda, 'diversity.lambda', 0, 1),

@@ -37,14 +37,16 @@ export class FeedResolver {
     const surface = context?.surface ?? 'home';
     const assigned = ctx.experiments.assign(id.value, surface);
     const service = (assigned.strategyId !== null ? ctx.feeds.get(assigned.strategyId) : undefined) ?? ctx.feed;
+    // One id for the request: the exposure's id and the scorers' context.requestId (a policy keys its decision on it).
+    const exposureId = randomUUID();
     // The request's end (client gone) aborts the scorers still running for it.
-    const result = await service.feed({ userId: id.value, limit: limit ?? undefined, exclude, signal: ctx.requestSignal() });
+    const result = await service.feed({ userId: id.value, limit: limit ?? undefined, exclude, signal: ctx.requestSignal(), requestId: exposureId, surface });
     const latencyMs = performance.now() - started;
     ctx.metrics.observeFeed(result, latencyMs / 1000);
     if (assigned.assignments.length > 0) {
       // Logged off the request path (batched, durable once acknowledged).
       ctx.experiments.recordExposure({
-        exposureId: randomUUID(),
+        exposureId,
         userId: id.value,
         surface,
         ts: ctx.clock(),
@@ -55,6 +57,9 @@ export class FeedResolver {
         itemIds: result.items.map((i) => i.itemId),
         latencyMs,
         diversity: result.diversity,
+        propensities: result.policy ? [...result.policy.propensities] : null,
+        policy: result.policy?.policy ?? null,
+        decisionId: result.policy?.decisionId ?? null,
       });
     }
     return {

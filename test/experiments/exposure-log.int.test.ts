@@ -3,6 +3,7 @@
  * and durable: a process killed right after `flush()` resolved loses no acknowledged exposure.
  */
 import { execFileSync } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -40,7 +41,8 @@ describe('exposure log', () => {
     expect(log.pending).toBe(0);
     const rows = await store.exposures('exp-1');
     expect(rows.map((r) => r.exposureId)).toEqual(Array.from({ length: 10 }, (_, i) => `x-${i}`));
-    expect(rows[3]).toEqual(exposure(3));
+    // Rows without a policy read back with the policy fields null.
+    expect(rows[3]).toEqual({ ...exposure(3), propensities: null, policy: null, decisionId: null });
     expect(await store.exposures('other')).toEqual([]);
     await log.close();
     await store.close();
@@ -73,6 +75,43 @@ describe('exposure log', () => {
     expect(log.pending).toBe(3);
     expect(log.dropped).toBe(2);
     await real.close();
+  });
+
+  it("keeps a policy-served row's propensities, policy and decision id (also in their columns)", async () => {
+    const store = createSqliteExperimentStore(join(dir, 'x.db'));
+    const served: Exposure = { ...exposure(1), propensities: [0.5, 0.25], policy: 'ira/policy@3', decisionId: 'd-1' };
+    await store.appendExposures([served, exposure(2)]);
+    const rows = await store.exposures('exp-1');
+    expect(rows[0]).toEqual(served);
+    expect(rows[1]).toMatchObject({ propensities: null, policy: null, decisionId: null });
+    await store.close();
+    const raw = new Database(join(dir, 'x.db'));
+    expect(raw.prepare('SELECT exposure_id, policy, decision_id FROM exposures ORDER BY exposure_id').all()).toEqual([
+      { exposure_id: 'x-1', policy: 'ira/policy@3', decision_id: 'd-1' },
+      { exposure_id: 'x-2', policy: null, decision_id: null },
+    ]);
+    raw.close();
+  });
+
+  it('migrates a table written before the policy columns: old rows read with null policy fields', async () => {
+    const path = join(dir, 'old.db');
+    const old = new Database(path);
+    old.exec('CREATE TABLE exposures (exposure_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, ts REAL NOT NULL, body TEXT NOT NULL)');
+    old.exec('CREATE TABLE exposure_assignments (experiment_id TEXT NOT NULL, exposure_id TEXT NOT NULL, variant_key TEXT NOT NULL, ts REAL NOT NULL, PRIMARY KEY (experiment_id, exposure_id))');
+    const row = exposure(4);
+    old.prepare('INSERT INTO exposures VALUES (?, ?, ?, ?)').run(row.exposureId, row.userId, row.ts, JSON.stringify(row));
+    old.prepare('INSERT INTO exposure_assignments VALUES (?, ?, ?, ?)').run('exp-1', row.exposureId, 'a', row.ts);
+    old.close();
+    const store = createSqliteExperimentStore(path);
+    await store.appendExposures([{ ...exposure(5), propensities: [1, 1], policy: 'p@1', decisionId: 'd-5' }]);
+    const rows = await store.exposures('exp-1');
+    expect(rows.map((r) => [r.exposureId, r.policy, r.decisionId, r.propensities])).toEqual([
+      ['x-4', null, null, null],
+      ['x-5', 'p@1', 'd-5', [1, 1]],
+    ]);
+    await store.close();
+    // Opening again does not migrate twice.
+    await createSqliteExperimentStore(path).close();
   });
 
   it('loses no acknowledged exposure when the process is killed right after flush()', () => {
