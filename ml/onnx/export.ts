@@ -20,8 +20,8 @@ export interface OnnxNode {
   readonly op: string;
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
-  /** Integer/float attributes (e.g. Gemm's transB). */
-  readonly attributes?: Readonly<Record<string, number>>;
+  /** Integer/float attributes (e.g. Gemm's transB); a number array is an INTS attribute (e.g. ReduceMean's axes). */
+  readonly attributes?: Readonly<Record<string, number | readonly number[]>>;
 }
 
 export interface OnnxGraphSpec {
@@ -48,7 +48,8 @@ function valueInfo(spec: OnnxTensorSpec): onnx.IValueInfoProto {
   };
 }
 
-function attribute(name: string, value: number): onnx.IAttributeProto {
+function attribute(name: string, value: number | readonly number[]): onnx.IAttributeProto {
+  if (typeof value !== 'number') return { name, type: onnx.AttributeProto.AttributeType.INTS, ints: [...value] };
   return Number.isInteger(value) ? { name, type: onnx.AttributeProto.AttributeType.INT, i: value } : { name, type: onnx.AttributeProto.AttributeType.FLOAT, f: value };
 }
 
