@@ -32,7 +32,7 @@ describe('ml/mtl/ads training', () => {
       if (schedule === 'alternating') expect(auc(s.aux!, enc.adLabel)).toBeGreaterThan(0.6);
       expect(t.effectiveSchedule).toBe(schedule);
     }
-    if (schedule === 'pretrain-finetune' && kind !== 'bm') {
+    if (schedule === 'pretrain-finetune') {
       expect(t.history[0]!.phase).toBe('pretrain');
       expect(Number.isNaN(t.history[0]!.mainLoss)).toBe(true);
     }
