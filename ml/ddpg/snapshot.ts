@@ -13,11 +13,28 @@ export interface ActorSnapshot {
   readonly params: string;
 }
 
-export function encodeActor(actor: Mlp, range: readonly [number, number]): ActorSnapshot {
-  const bytes = new Uint8Array(actor.params.length * 4);
+/** Float32 parameters as little-endian bytes (bit-identical on any host); shared with the IRA Q-network versions. */
+export function encodeParams(params: Float32Array): Uint8Array {
+  const bytes = new Uint8Array(params.length * 4);
   const view = new DataView(bytes.buffer);
-  actor.params.forEach((v, i) => view.setFloat32(i * 4, v, true));
-  return { sizes: [...actor.sizes], range: [range[0], range[1]], params: Buffer.from(bytes).toString('base64') };
+  params.forEach((v, i) => view.setFloat32(i * 4, v, true));
+  return bytes;
+}
+
+/** The parameters of `encodeParams` bytes; throws RangeError (naming `what`) on a wrong count or a non-finite weight. */
+export function decodeParams(bytes: Uint8Array, count: number, what: string): Float32Array {
+  if (bytes.length !== count * 4) throw new RangeError(`${what}: expected ${count} parameters, got ${bytes.length / 4}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const params = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    params[i] = view.getFloat32(i * 4, true);
+    if (!Number.isFinite(params[i]!)) throw new RangeError(`${what}: parameter ${i} is not finite`);
+  }
+  return params;
+}
+
+export function encodeActor(actor: Mlp, range: readonly [number, number]): ActorSnapshot {
+  return { sizes: [...actor.sizes], range: [range[0], range[1]], params: Buffer.from(encodeParams(actor.params)).toString('base64') };
 }
 
 /** The actor of a snapshot; throws RangeError when it is malformed (sizes, range, parameter count, non-finite weights). */
@@ -26,14 +43,6 @@ export function decodeActor(s: ActorSnapshot): { actor: Mlp; range: readonly [nu
     throw new RangeError('actor snapshot: sizes must be positive integers ending in 1');
   }
   checkRange(s.range);
-  const bytes = Buffer.from(s.params, 'base64');
-  const count = mlpParamCount(s.sizes);
-  if (bytes.length !== count * 4) throw new RangeError(`actor snapshot: expected ${count} parameters, got ${bytes.length / 4}`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const params = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    params[i] = view.getFloat32(i * 4, true);
-    if (!Number.isFinite(params[i]!)) throw new RangeError(`actor snapshot: parameter ${i} is not finite`);
-  }
+  const params = decodeParams(Buffer.from(s.params, 'base64'), mlpParamCount(s.sizes), 'actor snapshot');
   return { actor: { sizes: [...s.sizes], params }, range: [s.range[0], s.range[1]] };
 }

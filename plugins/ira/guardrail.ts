@@ -1,0 +1,84 @@
+/**
+ * The guardrail's value estimate of a policy from logged slates: self-normalised importance
+ * sampling (SNIPS) per slot. The evaluated policy is Boltzmann over its Q at `temperature`, slot by
+ * slot without replacement (the same slot-conditional form as the logged propensities):
+ *
+ *   π(a_k | pool \ {a_1..a_{k−1}}) = exp(Q(a_k)/T) / Σ_{a ∈ pool \ earlier} exp(Q(a)/T)
+ *   w_k = π(a_k | ·) / p_k          (p_k: the logged propensity of slot k)
+ *   V̂  = Σ w_k · r_k / Σ w_k        over every logged slot with p_k > 0
+ *
+ * Each slot is weighted on its own (not the product over the slate): biased for slate rewards
+ * that interact, with far lower variance; it compares two policies on the same logs, which is
+ * all the guardrail needs. A learned version is compared against version 0 (heuristic.ts) on the
+ * same recent decisions; the line halts when estimate < baseline − margin · |baseline|.
+ * Needs `minSlots` logged slots; fewer gives null (no judgement).
+ */
+import { IRA_DIM } from './features';
+
+export interface LoggedSlate {
+  /** [rows × IRA_DIM] */
+  readonly features: Float32Array;
+  readonly rows: number;
+  readonly shown: readonly number[];
+  readonly propensities: readonly number[];
+  readonly rewards: ArrayLike<number>;
+}
+
+export interface SnipsEstimate {
+  readonly value: number;
+  /** Slots used (logged propensity > 0). */
+  readonly slots: number;
+  /** Effective sample size (Σw)² / Σw². */
+  readonly ess: number;
+}
+
+/** Per-slot conditional Boltzmann probabilities of a given slate under Q at temperature T. */
+export function boltzmannSlateProbabilities(q: ArrayLike<number>, shown: readonly number[], temperature: number): Float64Array {
+  if (!(temperature > 0)) throw new RangeError(`boltzmann: temperature must be positive, got ${temperature}`);
+  const n = q.length;
+  const removed = new Uint8Array(n);
+  const out = new Float64Array(shown.length);
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) if (q[i]! > max) max = q[i]!;
+  const e = Float64Array.from({ length: n }, (_, i) => Math.exp((q[i]! - max) / temperature));
+  let total = e.reduce((s, x) => s + x, 0);
+  shown.forEach((a, k) => {
+    out[k] = total > 0 ? e[a]! / total : 0;
+    if (!removed[a]) {
+      removed[a] = 1;
+      total -= e[a]!;
+    }
+  });
+  return out;
+}
+
+export function snipsEstimate(
+  logs: readonly LoggedSlate[],
+  qOf: (features: Float32Array, rows: number) => ArrayLike<number>,
+  o: { readonly temperature: number; readonly minSlots?: number },
+): SnipsEstimate | null {
+  let sw = 0;
+  let swr = 0;
+  let sw2 = 0;
+  let slots = 0;
+  for (const l of logs) {
+    if (l.features.length !== l.rows * IRA_DIM) continue;
+    const pi = boltzmannSlateProbabilities(qOf(l.features, l.rows), l.shown, o.temperature);
+    l.shown.forEach((_, k) => {
+      const p = l.propensities[k]!;
+      if (!(p > 0) || !Number.isFinite(l.rewards[k]!)) return;
+      const w = pi[k]! / p;
+      sw += w;
+      sw2 += w * w;
+      swr += w * l.rewards[k]!;
+      slots++;
+    });
+  }
+  if (slots < (o.minSlots ?? 100) || !(sw > 0)) return null;
+  return { value: swr / sw, slots, ess: (sw * sw) / sw2 };
+}
+
+/** True when the candidate's estimate falls below the baseline's by more than margin · |baseline|. */
+export function breachesGuardrail(estimate: number, baseline: number, margin: number): boolean {
+  return estimate < baseline - margin * Math.abs(baseline);
+}
