@@ -10,6 +10,8 @@ import type { SimVariant } from '../sim/client';
 import { buildReport, formatReport, writeReport } from '../sim/report';
 import { DEFAULT_METRICS, DEFAULT_VARIANTS, runSimulation } from '../sim/run';
 import { DPGCN_FROZEN, DPGCN_LIVE } from '../sim/dpgcn';
+import { runHeadline, type HeadlineSplit } from '../sim/headline';
+import { buildHeadlineReport, formatHeadline, writeHeadlineReport } from '../sim/headline-report';
 
 /** The variants of `--dpgcn` when --variants is not given: the policy frozen at its pre-trained version (control) against the learning policy. */
 export const DPGCN_VARIANTS: readonly SimVariant[] = [
@@ -28,6 +30,10 @@ function positiveInt(raw: string): number {
   const n = int(raw);
   if (n === 0) throw new InvalidArgumentError('must be a positive integer');
   return n;
+}
+function split(raw: string): HeadlineSplit {
+  if (raw !== '5/5/90' && raw !== '34/33/33') throw new InvalidArgumentError('must be 5/5/90 or 34/33/33');
+  return raw;
 }
 function nonNegative(raw: string): number {
   const n = Number(raw);
@@ -80,6 +86,20 @@ interface Flags {
   workDir?: string;
   progress: boolean;
   logLevel: string;
+  headline: boolean;
+  split: HeadlineSplit;
+  ablations: boolean;
+  burnInDays: number;
+  captureDays: number;
+  returning: boolean;
+  fatigue: boolean;
+  spend: boolean;
+  ira: boolean;
+  churnHazard: number;
+  returnSatisfaction: number;
+  fatigueItem: number;
+  fatigueCategory: number;
+  iraPretrainUpdates?: number;
 }
 
 const formatVariants = (vs: readonly SimVariant[]): string => vs.map((v) => `${v.key}=${v.strategyId}:${v.weight}`).join(',');
@@ -113,7 +133,26 @@ export function simulateCommand(): Command {
     .option('--work-dir <dir>', 'keep the store, DUVE model and experiment DB here (default: a removed temp folder)')
     .option('--no-progress', 'no progress bar')
     .option('--log-level <level>', 'gateway log level (stderr)', 'silent')
-    .action(async (f: Flags) => {
+    .option(
+      '--headline',
+      "issue 13's headline experiment: baseline (RFM + CTR-optimised) vs duve-only (ltv) vs full (DUVE v2 + IRA) with returning users, fatigue and spend trajectories; defaults then --days 35 --users 1200 (sim/headline.ts)",
+      false,
+    )
+    .option('--split <s>', '--headline weights: 5/5/90 or 34/33/33', split, '5/5/90')
+    .option('--ablations', '--headline: add the short-term-only, no-decay and hourly-refresh arms', false)
+    .option('--burn-in-days <n>', '--headline: days before the experiment (IRA explores, satisfaction is calibrated)', positiveInt, 3)
+    .option('--capture-days <n>', '--headline: high-value capture counts purchases in the last n experiment days', positiveInt, 14)
+    .option('--no-returning', '--headline: visits as the plain simulator (Poisson, no churn, no satisfaction)')
+    .option('--no-fatigue', '--headline: no repetition fatigue')
+    .option('--no-spend', '--headline: no spend trajectory or budget')
+    .option('--no-ira', '--headline: baseline and duve-only only (no DUVE v2 / IRA)')
+    .option('--churn-hazard <p>', '--headline: daily churn hazard at neutral satisfaction (assumption)', nonNegative, 0.02)
+    .option('--return-satisfaction <b>', '--headline: return log-odds per sd of satisfaction (assumption)', nonNegative, 0.3)
+    .option('--fatigue-item <phi>', '--headline: click log-factor per earlier showing of the item (assumption)', nonNegative, 0.4)
+    .option('--fatigue-category <phi>', '--headline: click log-factor per earlier shown item of the category (assumption)', nonNegative, 0.04)
+    .option('--ira-pretrain-updates <n>', '--headline: Q-network updates of the offline pre-training', positiveInt)
+    .action(async (f: Flags, cmd: Command) => {
+      if (f.headline) return headline(f, cmd);
       const tty = f.progress && process.stderr.isTTY === true;
       const bar = tty
         ? new SingleBar({ format: 'simulate [{bar}] day {value}/{total} | {feeds} feeds | {events} events | {elapsed}s', hideCursor: true, stream: process.stderr }, Presets.shades_classic)
@@ -156,4 +195,41 @@ export function simulateCommand(): Command {
       const file = writeReport(report, f.out);
       process.stdout.write(`${formatReport(report)}\nreport: ${file}\n`);
     });
+}
+
+/** `simulate --headline`: runHeadline with the flags, then the study-shaped table and the JSON report. */
+async function headline(f: Flags, cmd: Command): Promise<void> {
+  const log = (line: string): void => void process.stderr.write(`[simulate --headline] ${line}\n`);
+  const given = (k: string): boolean => cmd.getOptionValueSource(k) !== 'default';
+  if (f.ira) throw new InvalidArgumentError('simulate --headline: the IRA arms are not wired in yet; run with --no-ira (baseline vs duve-only)');
+  const started = Date.now();
+  const outcome = await runHeadline({
+    file: f.file,
+    ...(f.maxLines !== undefined ? { maxLines: f.maxLines } : {}),
+    seed: f.seed,
+    days: given('days') ? f.days : 35,
+    users: given('users') ? f.users : 1200,
+    burnInDays: f.burnInDays,
+    captureDays: f.captureDays,
+    split: f.split,
+    ablations: f.ablations,
+    attributionWindowHours: f.attributionHours,
+    duveIterations: f.duveIterations,
+    strategiesDir: f.strategiesDir,
+    behaviour: { baseCtr: f.baseCtr, maxCtr: f.maxCtr, priceElasticity: f.priceElasticity },
+    prices: { median: f.priceMedian },
+    returning: f.returning ? { churnHazard: f.churnHazard, returnSatisfaction: f.returnSatisfaction } : false,
+    fatigue: f.fatigue ? { itemPenalty: f.fatigueItem, categoryPenalty: f.fatigueCategory } : false,
+    spend: f.spend ? {} : false,
+    policy: null,
+    ...(f.workDir !== undefined ? { workDir: f.workDir } : {}),
+    logLevel: f.logLevel,
+    log,
+    onDay: (p) => {
+      if (f.progress) log(`${p.phase} day ${p.day}/${p.days}: ${p.feeds} feeds, ${p.events} events, ${Math.round((Date.now() - started) / 1000)} s`);
+    },
+  });
+  const report = buildHeadlineReport(outcome);
+  const file = writeHeadlineReport(report, f.out);
+  process.stdout.write(`${formatHeadline(report)}\nreport: ${file}\n`);
 }

@@ -132,3 +132,26 @@ describe('purchase model', () => {
     expect(() => behaviourOf(world, { priceElasticity: -1 })).toThrow(RangeError);
   });
 });
+
+describe('reaction modifiers (simulate --headline)', () => {
+  const world = tinyWorld();
+  const b = behaviourOf(world, { baseCtr: 0.3, maxCtr: 0.9 });
+  const u = world.users.find((x) => x.id === 'u')!;
+  const shown = ['fav', 'c1', 'c2', 'c3', 'far1', 'far2', 'c4', 'c5'];
+
+  it('changes nothing with neutral modifiers (same draws, same events)', () => {
+    for (let s = 0; s < 20; s++) {
+      const plain = reactToFeed(world, b, u, shown, START, stream(s, 'r'));
+      const neutral = reactToFeed(world, b, u, shown, START, stream(s, 'r'), { clickFactor: () => 1, buyFactor: 1, priceReference: 1 });
+      expect(neutral).toEqual(plain);
+    }
+  });
+
+  it('clicks nothing at fatigue 0, and scales the purchase probability by the spend level and budget', () => {
+    for (let s = 0; s < 20; s++) expect(reactToFeed(world, b, u, shown, START, stream(s, 'r'), { clickFactor: () => 0 })).toEqual([]);
+    const p = purchaseProbability(b, { buyLift: 1 }, false, 50, 50);
+    expect(purchaseProbability(b, { buyLift: 1 }, false, 50, 50, 2)).toBeCloseTo(Math.min(0.95, 2 * p), 12);
+    // a budget twice the median prices the item like half the price: (1/2)^−η
+    expect(purchaseProbability(b, { buyLift: 1 }, false, 50, 50, 1, 2)).toBeCloseTo(p * 0.5 ** -b.priceElasticity, 12);
+  });
+});

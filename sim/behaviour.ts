@@ -66,10 +66,24 @@ export function clickProbability(b: Behaviour, rank: number, intent: number): nu
   return positionBias(rank) * (b.baseCtr + ((b.maxCtr - b.baseCtr) * m) / (1 + m));
 }
 
-export function purchaseProbability(b: Behaviour, user: Pick<SimUser, 'buyLift'>, carted: boolean, price: number, categoryMedian: number): number {
+/**
+ * With `buyFactor` (the spend level, sim/spend.ts) multiplying the probability before the cap, and
+ * `priceReference` multiplying the category median (the user's budget). Both default to 1.
+ */
+export function purchaseProbability(b: Behaviour, user: Pick<SimUser, 'buyLift'>, carted: boolean, price: number, categoryMedian: number, buyFactor = 1, priceReference = 1): number {
   const base = carted ? b.funnel.pBuyGivenCart : b.funnel.pBuyGivenNoCart;
-  const elasticity = Math.min(4, Math.max(0.25, (price / categoryMedian) ** -b.priceElasticity));
-  return Math.min(0.95, base * user.buyLift * elasticity);
+  const elasticity = Math.min(4, Math.max(0.25, (price / (categoryMedian * priceReference)) ** -b.priceElasticity));
+  return Math.min(0.95, base * user.buyLift * elasticity * buyFactor);
+}
+
+/** Per-session changes to the reactions (`simulate --headline`); absent: the plain model above. */
+export interface ReactionModifiers {
+  /** Multiplies P(click) of the item shown at 1-based `rank` (fatigue, sim/fatigue.ts). Default 1. */
+  readonly clickFactor?: (itemId: string, rank: number) => number;
+  /** Multiplies P(buy) (spend level). Default 1. */
+  readonly buyFactor?: number;
+  /** Multiplies the category median of the price elasticity (budget). Default 1. */
+  readonly priceReference?: number;
 }
 
 const SECOND = 1000;
@@ -80,13 +94,13 @@ const between = (rng: () => number, lo: number, hi: number): number => lo + Math
  * intent; does not change the user (the caller applies the events with `world.observe`).
  * Timestamps are increasing and whole milliseconds.
  */
-export function reactToFeed(world: World, b: Behaviour, user: SimUser, shown: readonly string[], t0: number, rng: () => number): SimEvent[] {
+export function reactToFeed(world: World, b: Behaviour, user: SimUser, shown: readonly string[], t0: number, rng: () => number, mods: ReactionModifiers = {}): SimEvent[] {
   const out: SimEvent[] = [];
   let t = t0 + between(rng, 1 * SECOND, 3 * SECOND);
   shown.forEach((itemId, i) => {
     const rank = i + 1;
     t += between(rng, 1 * SECOND, 4 * SECOND); // scanning the tile
-    const pClick = clickProbability(b, rank, world.intent(user, itemId));
+    const pClick = clickProbability(b, rank, world.intent(user, itemId)) * (mods.clickFactor ? mods.clickFactor(itemId, rank) : 1);
     if (!(rng() < pClick)) return;
     const category = world.categoryOf(itemId);
     out.push({ type: 'click', itemId, ts: t, value: 0, rank });
@@ -98,7 +112,7 @@ export function reactToFeed(world: World, b: Behaviour, user: SimUser, shown: re
     const carted = rng() < Math.min(0.95, b.funnel.pCart * user.cartLift);
     if (carted) out.push({ type: 'add_to_cart', itemId, ts: (last = Math.max(last, page) + between(rng, 5 * SECOND, dwell)), value: 0, rank });
     const price = world.priceOf(itemId);
-    if (rng() < purchaseProbability(b, user, carted, price, world.pricing.categoryMedian(category))) {
+    if (rng() < purchaseProbability(b, user, carted, price, world.pricing.categoryMedian(category), mods.buyFactor ?? 1, mods.priceReference ?? 1)) {
       out.push({ type: 'purchase', itemId, ts: (last = last + between(rng, 30 * SECOND, 240 * SECOND)), value: price, rank });
     }
     t = Math.max(page + dwell, last) + SECOND; // back to the feed

@@ -38,12 +38,21 @@ export function scheduleSessions(users: ReadonlyArray<{ readonly id: string; rea
     for (let day = 0; day < o.days; day++) {
       const rng = stream(o.seed, 'sessions', u.id, day);
       const n = poisson(rng, u.sessionsPerDay);
-      const times: number[] = [];
-      for (let j = 0; j < n; j++) times.push(o.start + day * DAY_MS + pickWeighted(rng, o.hourProfile) * HOUR_MS + Math.floor(rng() * HOUR_MS));
-      times.sort((a, b) => a - b);
-      for (let j = 1; j < times.length; j++) times[j] = Math.max(times[j]!, times[j - 1]! + gap);
-      times.forEach((ts, index) => out.push({ userId: u.id, day, index, ts }));
+      drawDayTimes(rng, n, o.start + day * DAY_MS, o.hourProfile, gap).forEach((ts, index) => out.push({ userId: u.id, day, index, ts }));
     }
   }
   return out.sort((a, b) => a.ts - b.ts || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.index - b.index));
+}
+
+/**
+ * `n` session starts in the day beginning at `dayStart`: each at an hour drawn from `hourProfile`
+ * and a uniform minute, sorted, then pushed apart to at least `gapMs` (so the last may spill past
+ * the day). Two draws per session from `rng`, in order.
+ */
+export function drawDayTimes(rng: () => number, n: number, dayStart: number, hourProfile: readonly number[], gapMs: number): number[] {
+  const times: number[] = [];
+  for (let j = 0; j < n; j++) times.push(dayStart + pickWeighted(rng, hourProfile) * HOUR_MS + Math.floor(rng() * HOUR_MS));
+  times.sort((a, b) => a - b);
+  for (let j = 1; j < times.length; j++) times[j] = Math.max(times[j]!, times[j - 1]! + gapMs);
+  return times;
 }

@@ -108,3 +108,21 @@ export function prepareStrategies(source: string, target: string): string[] {
   }
   return ids;
 }
+
+/**
+ * The warm-up rows of resampled personas (sim/world.ts `resample`): every row of the persona's log
+ * user, copied under the persona's id (event id `<id>@<persona>`), so the gateway knows the
+ * persona's history as it knows the original's. Users that are log users add nothing.
+ */
+export function personaRows(rows: readonly TaobaoRow[], users: ReadonlyArray<{ readonly id: string; readonly sourceId: string }>): TaobaoRow[] {
+  const personas = new Map<string, string[]>();
+  for (const u of users) if (u.id !== u.sourceId) personas.set(u.sourceId, [...(personas.get(u.sourceId) ?? []), u.id]);
+  if (personas.size === 0) return [];
+  const out: TaobaoRow[] = [];
+  for (const r of rows) {
+    const ids = personas.get(r.event.userId);
+    if (ids === undefined) continue;
+    for (const id of ids) out.push({ ...r, event: { ...r.event, userId: id, eventId: `${r.event.eventId}@${id}` } });
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 import { fitLog, type LogEvent } from './fit';
 import { createPricing } from './prices';
 import { scheduleSessions } from './schedule';
+import { personaRows } from './setup';
 import { createWorld } from './world';
 
 const HOUR = 3600 * 1000;
@@ -107,5 +108,41 @@ describe('session schedule', () => {
       expect(first).toBeLessThan(6 * HOUR);
       for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(30 * 60 * 1000);
     }
+  });
+});
+
+describe('personas (resample)', () => {
+  it('keeps every log user and adds seeded copies under new ids with the same fitted rates', () => {
+    const w = createWorld(fit, { seed: 3, users: 7, resample: true });
+    expect(w.users).toHaveLength(7);
+    expect(w.users.slice(0, 2).map((u) => u.id)).toEqual(['a', 'b']);
+    for (const p of w.users.slice(2)) {
+      expect(p.id).toMatch(/^[ab]-p\d+$/);
+      expect(p.id.startsWith(`${p.sourceId}-p`)).toBe(true);
+      const src = w.users.find((u) => u.id === p.sourceId)!;
+      expect({ ...p, id: src.id, categoryCounts: src.categoryCounts, itemCounts: src.itemCounts }).toEqual(src);
+      expect(p.itemCounts).toEqual(src.itemCounts);
+      expect(p.itemCounts).not.toBe(src.itemCounts); // own state
+    }
+    expect(new Set(w.users.map((u) => u.id)).size).toBe(7);
+    expect(createWorld(fit, { seed: 3, users: 7, resample: true }).users.map((u) => u.id)).toEqual(w.users.map((u) => u.id));
+    expect(createWorld(fit, { seed: 3, users: 7 }).users).toHaveLength(2); // without resample: at most the log's
+  });
+
+  it("copies a persona's warm-up rows under its id", () => {
+    const row = (userId: string, n: number) => ({ event: { eventId: `e${n}`, userId, type: 'view' as const, itemId: 'i1', ts: n, value: 0, session: null }, item: null, line: n });
+    const rows = [row('a', 1), row('b', 2), row('a', 3)];
+    const out = personaRows(rows as unknown as Parameters<typeof personaRows>[0], [
+      { id: 'a', sourceId: 'a' },
+      { id: 'a-p1', sourceId: 'a' },
+      { id: 'a-p2', sourceId: 'a' },
+    ]);
+    expect(out.map((r) => [r.event.userId, r.event.eventId, r.line])).toEqual([
+      ['a-p1', 'e1@a-p1', 1],
+      ['a-p2', 'e1@a-p2', 1],
+      ['a-p1', 'e3@a-p1', 3],
+      ['a-p2', 'e3@a-p2', 3],
+    ]);
+    expect(personaRows(rows as unknown as Parameters<typeof personaRows>[0], [{ id: 'a', sourceId: 'a' }])).toEqual([]);
   });
 });

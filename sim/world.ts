@@ -21,6 +21,8 @@ import { shuffled, stream } from './rng';
 
 export interface SimUser {
   readonly id: string;
+  /** The log user this one was fitted on (= id, except for a resampled persona). */
+  readonly sourceId: string;
   readonly sessionsPerDay: number;
   readonly cartLift: number;
   readonly buyLift: number;
@@ -37,6 +39,12 @@ export interface WorldOptions {
   /** Pseudo-events of the global category share in a user's preference (α). Default 10. */
   readonly categoryPrior?: number;
   readonly prices?: PriceOptions;
+  /**
+   * When `users` exceeds the log's users: keep every log user and add `users − log users` personas,
+   * each a log user drawn with replacement (seeded) under the new id `<log id>-p<n>` (n = 1, 2, ...
+   * per log user), with that user's fitted rates and history. Default false: at most the log's users.
+   */
+  readonly resample?: boolean;
 }
 
 export interface World {
@@ -56,9 +64,12 @@ export interface World {
   observe(user: SimUser, itemId: string): void;
 }
 
-function toSimUser(u: FittedUser): SimUser {
-  return { id: u.id, sessionsPerDay: u.sessionsPerDay, cartLift: u.cartLift, buyLift: u.buyLift, categoryCounts: new Map(u.categories), itemCounts: new Map(u.items), total: u.events };
+function toSimUser(u: FittedUser, id = u.id): SimUser {
+  return { id, sourceId: u.id, sessionsPerDay: u.sessionsPerDay, cartLift: u.cartLift, buyLift: u.buyLift, categoryCounts: new Map(u.categories), itemCounts: new Map(u.items), total: u.events };
 }
+
+/** Id of the n-th persona copy of a log user. */
+export const personaId = (sourceId: string, n: number): string => `${sourceId}-p${n}`;
 
 export function createWorld(fit: FittedLog, o: WorldOptions): World {
   const alpha = o.categoryPrior ?? 10;
@@ -104,6 +115,16 @@ export function createWorld(fit: FittedLog, o: WorldOptions): World {
   const n = Math.min(o.users ?? ids.length, ids.length);
   const picked = shuffled(stream(o.seed, 'users'), ids).slice(0, n).sort();
   const users = picked.map((id) => toSimUser(fit.users.get(id)!));
+  if (o.resample === true && o.users !== undefined && o.users > ids.length && ids.length > 0) {
+    const rng = stream(o.seed, 'personas');
+    const copies = new Map<string, number>();
+    for (let k = ids.length; k < o.users; k++) {
+      const src = ids[Math.floor(rng() * ids.length)]!;
+      const n = (copies.get(src) ?? 0) + 1;
+      copies.set(src, n);
+      users.push(toSimUser(fit.users.get(src)!, personaId(src, n)));
+    }
+  }
 
   return {
     fit,
