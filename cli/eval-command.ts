@@ -9,6 +9,7 @@
  *                         buckets; --ranker, --mf, --dpgcn train those models on the events before the cut
  *   eval value/holdout    CDNOW: 39-week calibration / 39-week holdout, MAE/RMSE/Spearman/top decile
  *   eval value/temporal   Taobao head: purchase-in-next-window AUC of DUVE (and ablations) vs RFM, BG/NBD
+ *   eval value/rolling    Taobao head and CDNOW: rolling-origin evaluation of DUVE v2 vs v1, no decay, RFM, BG/NBD(+GG), paired bootstrap over users
  *   eval queries/next-category  any event log (Taobao head by default): query suggestion by the next-category proxy
  *   eval feed/ltv         Taobao head, events/temporal harness: the LTV feed (strategies/ltv.json, DUVE trained
  *                         before the cut) vs the commercial-only baseline, the default strategy and references
@@ -23,6 +24,7 @@ import { temporalRunOptions, temporalSourceOptions, type TemporalSourceFlags } f
 import { argError } from '../eval/protocols/temporal-source';
 import { addMtlEvalCommands } from './eval-mtl';
 import { addQueriesEvalCommands } from './eval-queries';
+import { addValueRollingEvalCommand } from './eval-value-rolling';
 
 /** `ranking/full --format`: pairs, lists or auto. */
 function splitFormat(raw: string): 'pairs' | 'lists' | 'auto' {
@@ -274,5 +276,6 @@ export function evalCommand(): Command {
 
   addMtlEvalCommands(root, withCommon, finish);
   addQueriesEvalCommands(root, withCommon, finish);
+  addValueRollingEvalCommand(root, withCommon, finish);
   return root;
 }
