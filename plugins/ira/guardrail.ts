@@ -41,13 +41,12 @@ export function boltzmannSlateProbabilities(q: ArrayLike<number>, shown: readonl
   let max = -Infinity;
   for (let i = 0; i < n; i++) if (q[i]! > max) max = q[i]!;
   const e = Float64Array.from({ length: n }, (_, i) => Math.exp((q[i]! - max) / temperature));
-  let total = e.reduce((s, x) => s + x, 0);
   shown.forEach((a, k) => {
-    out[k] = total > 0 ? e[a]! / total : 0;
-    if (!removed[a]) {
-      removed[a] = 1;
-      total -= e[a]!;
-    }
+    // The remaining mass is summed afresh per slot: a running subtraction drifts above 1 in the last slots.
+    let total = 0;
+    for (let i = 0; i < n; i++) if (!removed[i]) total += e[i]!;
+    out[k] = total > 0 && !removed[a] ? Math.min(1, e[a]! / total) : 0;
+    removed[a] = 1;
   });
   return out;
 }

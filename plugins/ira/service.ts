@@ -159,7 +159,7 @@ export function validDecision(d: IraDecision): string | null {
   if (!(d.features instanceof Float32Array) || d.features.length !== n * IRA_DIM) return `features must be ${n}×${IRA_DIM}`;
   if (d.q.length !== n) return `q must have ${n} values`;
   if (d.shown.length === 0 || d.shown.some((i) => !Number.isInteger(i) || i < 0 || i >= n)) return 'shown must index the pool';
-  if (d.propensities.length !== d.shown.length || d.propensities.some((p) => !(p >= 0 && p <= 1))) return 'propensities must be one probability per slot';
+  if (d.propensities.length !== d.shown.length || d.propensities.some((p) => !(p >= 0 && p <= 1 + 1e-9))) return 'propensities must be one probability per slot';
   if (!Number.isFinite(d.ts)) return 'ts must be finite';
   return null;
 }
