@@ -217,7 +217,10 @@ describe('IRA runtime: decisions, learning through the job queue, versions and s
     expect(st).toMatchObject({ version: v + 1, source: 'pretrain' });
     // Seeded: the same log gives the same weights.
     const again = open(join(dir, 'b2.db'));
-    for (const d of a.decisionLog.read()) (again.decisionLog.append(d), again.decisionLog.setOutcome(d.decisionId, d.rewards!, d.valueAfter));
+    for (const d of a.decisionLog.read()) {
+      again.decisionLog.append(d);
+      again.decisionLog.setOutcome(d.decisionId, d.rewards!, d.valueAfter);
+    }
     await again.snapshots.publish('L', (await a.snapshots.get('L', v - 1))!);
     await again.pretrainOffline({ updates: 200 });
     const p1 = (await a.snapshots.live('L'))!.params;
