@@ -27,10 +27,22 @@ export interface Config {
   readonly logLevel: string;
   readonly redisUrl: string | undefined;
   readonly duveModelDir: string;
+  /** Which DUVE serves user values (DUVE_VERSION): `v1` (decayed sums) or `v2` (temporal attention, DUVE2_MODEL_DIR). */
+  readonly duveVersion: 'v1' | 'v2';
+  /** Folder of versioned DUVE v2 artifacts (DUVE2_MODEL_DIR, default `models/duve2`). */
+  readonly duve2ModelDir: string;
   readonly ltrModelDir: string;
   /** Folder of versioned dpgcn/graph artifacts (DPGCN_MODELS_DIR, default `models/dpgcn`); empty: the scorer is not registered. */
   readonly dpgcnModelsDir: string;
   readonly dpgcnPolicyDbPath: string;
+  /** SQLite file of the IRA policy (IRA_DB_PATH: versions per line, flags, decision log); empty: IRA is off. */
+  readonly iraDbPath: string;
+  /** The IRA guardrail's margin (IRA_GUARDRAIL_MARGIN): a line halts when a new version's estimate < baseline − margin·|baseline|. */
+  readonly iraGuardrailMargin: number;
+  /** Folder of versioned MTL-ads artifacts (MTL_ADS_MODELS_DIR, default `models/mtl-ads`); empty: `ads` serves its fallback. */
+  readonly mtlAdsModelsDir: string;
+  /** Which MTL-ads model kind `ads` serves (MTL_ADS_MODEL_KIND, default `mtdl`): versions are read from `<mtlAdsModelsDir>/<kind>`. */
+  readonly mtlAdsModelKind: 'bm' | 'mtdl' | 'amtdl';
   readonly modelsDir: string;
   readonly querySuggestRefreshMs: number;
   /** Extra scorer plugin modules loaded at boot (PLUGINS); empty: none. */
@@ -254,12 +266,42 @@ export const ENV_TABLE: readonly EnvEntry[] = [
     parse: text,
   },
   {
+    env: 'DUVE_VERSION',
+    key: 'duveVersion',
+    default: 'v1',
+    meaning:
+      'Which DUVE serves user values (`userValue`, `users`, value changes, `duve/purchase`): `v1` (decayed sums, DUVE_MODEL_DIR) or `v2` (attention over the last 64 events, DUVE2_MODEL_DIR, from `train duve --v2`)',
+    parse: oneOf('v1', 'v2'),
+  },
+  {
+    env: 'DUVE2_MODEL_DIR',
+    key: 'duve2ModelDir',
+    default: 'models/duve2',
+    meaning: 'Folder of versioned DUVE v2 artifacts (`<n>/manifest.json` + `value.onnx` + `items.json`); the highest version is served when DUVE_VERSION=v2. No artifact: DUVE is off',
+    parse: text,
+  },
+  {
     env: 'LTR_MODEL_DIR',
     key: 'ltrModelDir',
     default: 'models/ltr',
     meaning:
       'Folder of versioned learned-ranker artifacts (`<n>/manifest.json` + `model.onnx`, from `train ranker`); the highest version is served as `ltr/lambdamart`. None, or an unreadable one: the scorer is absent and strategies naming it are skipped',
     parse: text,
+  },
+  {
+    env: 'MTL_ADS_MODELS_DIR',
+    key: 'mtlAdsModelsDir',
+    default: 'models/mtl-ads',
+    meaning:
+      'Folder of MTL-ads artifacts (`<kind>/<n>/model.onnx` + `manifest.json`, from `train mtl-ads`); the highest version of MTL_ADS_MODEL_KIND scores the `ads` query, and a higher one published later is swapped in within 30 s. Empty, none, or an unreadable one: `ads` serves non-personalised selling points in retrieval order and lists `mtl-ads` in `degraded`',
+    parse: (raw) => raw,
+  },
+  {
+    env: 'MTL_ADS_MODEL_KIND',
+    key: 'mtlAdsModelKind',
+    default: 'mtdl',
+    meaning: 'The MTL-ads model kind `ads` serves: `bm` (selling-point task only), `mtdl` (with the CTR task and keyword attention) or `amtdl` (plus user and query features)',
+    parse: oneOf('bm', 'mtdl', 'amtdl'),
   },
   {
     env: 'DPGCN_MODELS_DIR',
@@ -276,6 +318,21 @@ export const ENV_TABLE: readonly EnvEntry[] = [
     meaning:
       "SQLite file of the DDPG fusion policy's versions (created with its folder): when the served DP-GCN artifact has a fusion network, a policy picks its weight α per request inside the artifact's safe range and learns from feedback on the job queue; operated with dpgcnPolicy / freezeDpgcnPolicy / rollbackDpgcnPolicy. Empty: no policy (the fitted α)",
     parse: (raw) => raw,
+  },
+  {
+    env: 'IRA_DB_PATH',
+    key: 'iraDbPath',
+    default: './data/ira.db',
+    meaning:
+      'SQLite file of the IRA policy (created with its folder): Q-network versions per policy line (ONNX + weights), the freeze and halt flags, and the decision log; learning runs on the job queue; operated with iraPolicy / freezeIraPolicy / rollbackIraPolicy. Empty: IRA is off',
+    parse: (raw) => raw,
+  },
+  {
+    env: 'IRA_GUARDRAIL_MARGIN',
+    key: 'iraGuardrailMargin',
+    default: '0.1',
+    meaning: "The IRA guardrail: after each learning job, a line halts its online updates when the new version's SNIPS value estimate falls below version 0's by more than this share of it",
+    parse: nonNegative,
   },
   {
     env: 'MODELS_DIR',

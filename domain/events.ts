@@ -38,6 +38,11 @@ export interface InteractionEvent {
   readonly referrer: string | null;
   /** Normalised query text for `search` events (and for clicks that came from a search). */
   readonly query: string | null;
+  /**
+   * The selling-point keyword a `selling_point_click` clicked (normalised like a query, at most
+   * MAX_KEYWORD_LENGTH characters); required for that type, null (or absent) for every other type.
+   */
+  readonly keyword?: string | null;
 }
 
 /** Normalise free query text: lower case, single spaces, trimmed. */

@@ -81,3 +81,24 @@ describe('validateEvent bounds', () => {
     expect(validateEvent({ ...base, session: ' s1 ' }, NOW)).toMatchObject({ ok: true, value: { session: 's1' } });
   });
 });
+
+describe('selling_point_click keyword', () => {
+  const spc: Partial<RawEvent> = { type: 'selling_point_click', value: 0 };
+  it('is required for a selling_point_click, naming keyword', () => {
+    expect(problem(spc)).toEqual({ field: 'keyword', message: 'is required' });
+    expect(problem({ ...spc, keyword: '   ' })).toEqual({ field: 'keyword', message: 'must not be empty' });
+    expect(problem({ ...spc, keyword: 7 as unknown as string })).toEqual({ field: 'keyword', message: 'must be a string' });
+  });
+
+  it('is bounded and refuses control, bidi and zero-width characters', () => {
+    expect(problem({ ...spc, keyword: 'x'.repeat(33) })).toEqual({ field: 'keyword', message: 'must be at most 32 characters (got 33)' });
+    expect(problem({ ...spc, keyword: 'x'.repeat(32) })).toBeNull();
+    expect(problem({ ...spc, keyword: 'free\u202Eship' })?.field).toBe('keyword');
+    expect(problem({ ...spc, keyword: 'free\u0000' })?.field).toBe('keyword');
+  });
+
+  it('is stored normalised like a query, and null on other types', () => {
+    expect(validateEvent({ ...base, ...spc, keyword: '  Free   SHIPPING ' }, NOW)).toMatchObject({ ok: true, value: { type: 'selling_point_click', keyword: 'free shipping' } });
+    expect(validateEvent({ ...base, type: 'ad_click', value: 0, keyword: 'free shipping', query: 'Lamp' }, NOW)).toMatchObject({ ok: true, value: { type: 'ad_click', keyword: null, query: 'lamp' } });
+  });
+});

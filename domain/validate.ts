@@ -12,6 +12,8 @@ export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
 export const MIN_EVENT_TS = Date.UTC(1990, 0, 1);
 /** Longest accepted query text. */
 export const MAX_QUERY_LENGTH = 512;
+/** Longest accepted selling-point keyword (a `selling_point_click`'s `keyword`, a catalogue selling point). */
+export const MAX_KEYWORD_LENGTH = 32;
 
 /** Finite bounds on an event's numbers (the gateway takes them from config; see README "Limits"). */
 export interface EventBounds {
@@ -49,6 +51,8 @@ export interface RawEvent {
   session?: string | null;
   referrer?: string | null;
   query?: string | null;
+  /** The clicked selling-point keyword: required for `selling_point_click`, ignored for other types. */
+  keyword?: string | null;
 }
 
 const fail = (field: string, message: string): { ok: false; problem: FieldProblem } => ({
@@ -192,6 +196,12 @@ export function validateEvent(raw: RawEvent, now: number, bounds: EventBounds = 
   if (!queryRaw.ok) return queryRaw;
   const query = queryRaw.value === null ? null : normaliseQuery(queryRaw.value) || null;
   if (typeText === 'search' && query === null) return fail('query', 'is required for a search event');
+  let keyword: string | null = null;
+  if (typeText === 'selling_point_click') {
+    const k = checkKeyword('keyword', raw.keyword);
+    if (!k.ok) return k;
+    keyword = k.value;
+  }
   return {
     ok: true,
     value: {
@@ -205,6 +215,22 @@ export function validateEvent(raw: RawEvent, now: number, bounds: EventBounds = 
       session: session.value,
       referrer: referrer.value,
       query,
+      keyword,
     },
   };
+}
+
+/**
+ * Check a selling-point keyword: a string, normalised like a query (NFKC, lower case, single
+ * spaces), 1..MAX_KEYWORD_LENGTH characters, without control, bidi or zero-width characters.
+ */
+export function checkKeyword(field: string, value: unknown): Checked<string> {
+  if (value === undefined || value === null) return fail(field, 'is required');
+  if (typeof value !== 'string') return fail(field, 'must be a string');
+  const bad = badCharacters(value);
+  if (bad !== null) return fail(field, bad);
+  const v = normaliseQuery(value);
+  if (v.length === 0) return fail(field, 'must not be empty');
+  if (v.length > MAX_KEYWORD_LENGTH) return fail(field, `must be at most ${MAX_KEYWORD_LENGTH} characters (got ${v.length})`);
+  return { ok: true, value: v };
 }

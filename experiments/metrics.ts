@@ -7,7 +7,9 @@
  * interaction counts once, however many exposures showed the item. The randomisation unit is the
  * user (sticky assignment), so every figure is also kept per user for the statistics.
  *
- *   ctr                 attributed clicks / impressions (items shown)
+ *   ctr                 attributed clicks / impressions (items shown); on surface `ads` the
+ *                       clicks are `ad_click` events (a feed `click` does not count there, and an
+ *                       `ad_click` does not count on other surfaces)
  *   add_to_cart_rate    attributed add_to_cart / impressions
  *   conversion_rate     exposed users with ≥ 1 attributed purchase / exposed users
  *   aov                 mean value of attributed purchases
@@ -63,6 +65,9 @@ export interface AttributionInput {
 
 const dayOf = (ts: number): number => Math.floor(ts / DAY_MS) * DAY_MS;
 const ATTRIBUTED = new Set(['click', 'add_to_cart', 'purchase']);
+/** The surface of the `ads` query (plugins/mtl-ads/settings.ts ADS_SURFACE): its clicks are ad clicks. */
+const ADS_SURFACE = 'ads';
+const ADS_ATTRIBUTED = new Set(['ad_click', 'add_to_cart', 'purchase']);
 
 export function attribute(input: AttributionInput): VariantData[] {
   const variants = new Map<string, VariantData>(
@@ -87,9 +92,10 @@ export function attribute(input: AttributionInput): VariantData[] {
     const m: UserMetrics = { userId, exposures: shown.length, impressions: 0, clicks: 0, carts: 0, purchases: 0, gmv: 0, firstExposure: shown[0]!.ts, lastActivity: -Infinity };
     for (const x of shown) m.impressions += x.itemIds.length;
     const sets = shown.map((x) => new Set(x.itemIds));
+    const attributed = shown[0]!.surface === ADS_SURFACE ? ADS_ATTRIBUTED : ATTRIBUTED;
     for (const e of input.histories.get(userId) ?? []) {
       if (e.ts > m.lastActivity) m.lastActivity = e.ts;
-      if (!ATTRIBUTED.has(e.type)) continue;
+      if (!attributed.has(e.type)) continue;
       // The latest exposure at or before the event, within the window, that showed the item.
       let hit = -1;
       for (let j = shown.length - 1; j >= 0; j--) {
@@ -103,7 +109,7 @@ export function attribute(input: AttributionInput): VariantData[] {
       }
       if (hit < 0) continue;
       const d = day(variant, e.ts);
-      if (e.type === 'click') {
+      if (e.type === 'click' || e.type === 'ad_click') {
         m.clicks++;
         d.clicks++;
       } else if (e.type === 'add_to_cart') {

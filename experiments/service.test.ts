@@ -12,6 +12,7 @@ function memoryStore(): ExperimentStore {
     list: async () => [...m.values()].sort((a, b) => a.id.localeCompare(b.id)),
     appendExposures: async (rows) => rows.length,
     exposures: async () => [],
+    exposuresOnSurface: async () => [],
     close: async () => undefined,
   };
 }

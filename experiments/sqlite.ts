@@ -54,6 +54,7 @@ export function createSqliteExperimentStore(path: string): ExperimentStore {
   const listStmt = db.prepare('SELECT body FROM experiments ORDER BY id').pluck();
   const insExposure = db.prepare('INSERT OR IGNORE INTO exposures (exposure_id, user_id, ts, body, policy, decision_id) VALUES (?, ?, ?, ?, ?, ?)');
   const insAssign = db.prepare('INSERT OR IGNORE INTO exposure_assignments (experiment_id, exposure_id, variant_key, ts) VALUES (?, ?, ?, ?)');
+  const onSurface = db.prepare("SELECT body FROM exposures WHERE ts >= ? AND ts < ? AND json_extract(body, '$.surface') = ? ORDER BY ts, exposure_id").pluck();
   const byExperiment = db.prepare('SELECT e.body FROM exposure_assignments a JOIN exposures e ON e.exposure_id = a.exposure_id WHERE a.experiment_id = ? ORDER BY a.ts, a.exposure_id').pluck();
   const appendTx = db.transaction((rows: readonly Exposure[]) => {
     let n = 0;
@@ -90,6 +91,10 @@ export function createSqliteExperimentStore(path: string): ExperimentStore {
     async exposures(experimentId) {
       open();
       return (byExperiment.all(experimentId) as string[]).map(readExposure);
+    },
+    async exposuresOnSurface(surface, o = {}) {
+      open();
+      return (onSurface.all(o.from ?? -Number.MAX_VALUE, o.to ?? Number.MAX_VALUE, surface) as string[]).map((b) => JSON.parse(b) as Exposure);
     },
     async close() {
       if (closed) return;

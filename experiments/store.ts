@@ -32,6 +32,26 @@ export interface Exposure {
   readonly latencyMs: number;
   /** Distinct first categories / items shown, in [0, 1]. */
   readonly diversity: number;
+  /** Ads exposures (surface `ads`): the query and, per slot (aligned with itemIds), the selling points shown in the title. */
+  readonly ads?: AdsExposure;
+}
+
+/** What an `ads` response showed (MTL-ads): read by the MTL-ads training (adsExamplesFromStore) and the results page. */
+export interface AdsExposure {
+  /** The normalised query. */
+  readonly query: string;
+  /** The ads setting served (`ads/sp<N>` or `ads/sp<N>-np`). */
+  readonly setting: string;
+  /** `mtl-ads/<kind>@<version>`, null when no model answered. */
+  readonly modelVersion: string | null;
+  /** Aligned with `itemIds`. */
+  readonly slots: ReadonlyArray<{
+    /** Selling points written into the title, in title-score order. */
+    readonly keywords: readonly string[];
+    /** True when the model's per-user scores picked them. */
+    readonly personalised: boolean;
+    readonly predictedCtr: number | null;
+  }>;
 }
 
 export interface ExperimentStore {
@@ -42,5 +62,7 @@ export interface ExperimentStore {
   appendExposures(rows: readonly Exposure[]): Promise<number>;
   /** Every exposure assigned in the experiment, oldest first. */
   exposures(experimentId: string): Promise<Exposure[]>;
+  /** Every exposure on `surface` (in experiments or not) with from ≤ ts < to, oldest first: the MTL-ads training log reads surface `ads`. */
+  exposuresOnSurface(surface: string, o?: { readonly from?: number; readonly to?: number }): Promise<Exposure[]>;
   close(): Promise<void>;
 }

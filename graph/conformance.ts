@@ -9,6 +9,7 @@
  *   trending and fresh are broken by smaller id first.
  */
 import { describe } from '@jest/globals';
+import { adsCases } from './conformance-cases/ads.cases';
 import { categoryCases } from './conformance-cases/categories.cases';
 import { durabilityCases } from './conformance-cases/durability.cases';
 import type { OpenHarness } from './conformance-cases/fixtures';
@@ -24,6 +25,7 @@ export function describeGraphStoreConformance(name: string, open: OpenHarness): 
     describe('writes', () => writeCases(open));
     describe('reads', () => readCases(open));
     describe('categories', () => categoryCases(open));
+    describe('ads', () => adsCases(open));
     describe('restart', () => durabilityCases(name, open));
   });
 }

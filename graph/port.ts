@@ -25,6 +25,19 @@ export interface SearchRecord {
   readonly itemId: string | null;
 }
 
+/** A stored ad event (`ad_click` or `selling_point_click`): what the MTL-ads training reads. */
+export interface AdEventRecord {
+  readonly eventId: string;
+  readonly userId: string;
+  readonly type: 'ad_click' | 'selling_point_click';
+  readonly itemId: string;
+  readonly ts: number;
+  /** The query that served the ad, when the client sent it. */
+  readonly query: string | null;
+  /** The clicked selling point (`selling_point_click`); null for `ad_click`. */
+  readonly keyword: string | null;
+}
+
 export interface IngestResult {
   /** Events stored by this call. */
   readonly inserted: number;
@@ -153,6 +166,13 @@ export interface GraphStore {
    * Same paging guarantees as scanInteractions.
    */
   scanSearches(pageSize: number): AsyncIterable<readonly SearchRecord[]>;
+
+  /**
+   * Every stored `ad_click` and `selling_point_click` event, in pages of at most `pageSize`, in
+   * stored order for the embedded store and by event id for Neo4j (the MTL-ads training log).
+   * Same paging guarantees as scanInteractions.
+   */
+  scanAdEvents(pageSize: number): AsyncIterable<readonly AdEventRecord[]>;
 
   /**
    * For every requested id, its category chain from the root down to and including the id itself

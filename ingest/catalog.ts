@@ -5,11 +5,13 @@
  */
 import { normaliseQuery, termsOf } from '../domain/events';
 import type { ItemRecord, QueryRecord, UserRecord } from '../domain/catalog';
-import { checkId, MAX_QUERY_LENGTH } from '../domain/validate';
+import { checkId, checkKeyword, MAX_QUERY_LENGTH } from '../domain/validate';
 import { badInput } from '../errors/errors';
 
 /** Most records accepted by one upsert call. */
 export const MAX_UPSERT_BATCH = 1000;
+/** Most explicit selling points per item (each at most MAX_KEYWORD_LENGTH characters). */
+export const MAX_SELLING_POINTS = 8;
 const MAX_TEXT = 1024;
 const MAX_LIST = 100;
 
@@ -57,6 +59,21 @@ export interface ItemUpsert {
   price?: number | undefined;
   available?: boolean | undefined;
   createdAt?: Date | undefined;
+  /** Explicit selling-point keywords: at most MAX_SELLING_POINTS, each 1..MAX_KEYWORD_LENGTH (32) characters; stored normalised, deduplicated. */
+  sellingPoints?: readonly string[] | undefined;
+}
+
+/** Validate explicit selling points: bounded count and length, normalised, first occurrence kept. */
+function sellingPoints(field: string, v: readonly string[] | undefined | null): string[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (v.length > MAX_SELLING_POINTS) throw badInput(field, `at most ${MAX_SELLING_POINTS} selling points (got ${v.length})`);
+  const out: string[] = [];
+  v.forEach((x, j) => {
+    const k = checkKeyword(`${field}[${j}]`, x);
+    if (!k.ok) throw badInput(k.problem.field, k.problem.message);
+    if (!out.includes(k.value)) out.push(k.value);
+  });
+  return out;
 }
 
 export function toItemRecords(items: readonly ItemUpsert[], now: number): ItemRecord[] {
@@ -69,7 +86,9 @@ export function toItemRecords(items: readonly ItemUpsert[], now: number): ItemRe
     }
     const createdAt = it.createdAt ? it.createdAt.getTime() : now;
     if (!Number.isFinite(createdAt)) throw badInput(`${f}.createdAt`, 'is not a valid date');
+    const points = sellingPoints(`${f}.sellingPoints`, it.sellingPoints);
     return {
+      ...(points !== undefined && points.length > 0 ? { sellingPoints: points } : {}),
       id: id(`${f}.id`, it.id),
       title: (it.title ?? '').trim(),
       categories: list(`${f}.categories`, it.categories),

@@ -12,6 +12,7 @@ import { AccessResolver } from '../resolvers/access.resolver';
 import { PublishingResolver } from '../resolvers/publishing.resolver';
 import { QueriesResolver } from '../resolvers/queries.resolver';
 import { DpgcnPolicyResolver } from '../resolvers/dpgcn-policy.resolver';
+import { AdSlotResolver, AdsResolver } from '../resolvers/ads.resolver';
 
 /**
  * type-graphql insists on a PubSub once any subscription exists. Ours bring their own `subscribe`
@@ -40,6 +41,8 @@ export function buildGatewaySchema(opts: { emitTo?: string } = {}): Promise<Grap
       PublishingResolver,
       DpgcnPolicyResolver,
       QueriesResolver,
+      AdsResolver,
+      AdSlotResolver,
     ],
     validate: false,
     pubSub: NO_TOPIC_PUBSUB,

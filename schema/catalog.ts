@@ -42,6 +42,9 @@ export class Item {
 
   @Field(() => DateTimeScalar)
   createdAt!: Date;
+
+  @Field(() => [String], { description: 'Selling-point keywords declared on upsert (normalised); empty when none were declared.' })
+  sellingPoints!: string[];
 }
 
 @ObjectType({ description: 'A user of the storefront.' })
@@ -99,6 +102,12 @@ export class ItemInput {
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'When it entered the catalogue. Default now.' })
   createdAt?: Date;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Selling-point keywords for ad titles (at most 8, each 1-32 characters; stored normalised). Default none: the ads service derives them from brand, categories and title terms.',
+  })
+  sellingPoints?: string[];
 }
 
 @InputType()

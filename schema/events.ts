@@ -33,8 +33,11 @@ export class EventInput {
   @Field({ nullable: true, description: 'Referral source (campaign, partner, page).' })
   referrer?: string;
 
-  @Field({ nullable: true, description: 'Search text (required for search events).' })
+  @Field({ nullable: true, description: 'Search text (required for search events; for ad_click and selling_point_click, the query that served the ad).' })
   query?: string;
+
+  @Field({ nullable: true, description: 'The clicked selling-point keyword: required for selling_point_click (1-32 characters, stored normalised), ignored for other types.' })
+  keyword?: string;
 }
 
 @ObjectType({ description: 'An event that was not stored, and why.' })

@@ -4,7 +4,7 @@
  */
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -19,9 +19,10 @@ import { createJobQueue } from '../jobs/factory';
 import type { JobQueue } from '../jobs/port';
 import { scheduleDuveRefresh } from '../jobs/processors/duve-refresh';
 import { openServedDpgcnPolicy, type ServedDpgcnPolicy } from './dpgcn-policy';
-import { latestDuveArtifact } from '../ml/duve/export';
 import { loadOnnxModel } from '../ml/onnx/session';
-import { createDuvePurchaseScorer } from '../plugins/duve/scorer';
+import { loadMtlAdsModel } from '../ml/mtl/ads';
+import { ADS_SETTING_IDS, openAdsServing, type AdsServing } from '../plugins/mtl-ads';
+import { openServedDuve } from './duve-serving';
 import { createValueChangeLog } from '../pubsub/factory';
 import type { ValueChangeLog } from '../pubsub/port';
 import { createFeedService, type FeedService } from '../pipeline/feed';
@@ -135,26 +136,21 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     valueChanges.kind === 'redis'
       ? openOutbox({ path: `${config.dbPath}.value-outbox`, log: valueChanges, onError: (err) => logger.warn({ err: err.message }, 'value-change publish failed; kept in the outbox, retrying') })
       : null;
-  const artifact = await latestDuveArtifact(config.duveModelDir);
-  const userValues =
-    artifact === null
-      ? null
-      : await createUserValueService({
-          store,
-          artifact,
-          loadModel: loadOnnxModel,
-          modelDir: config.duveModelDir,
-          minDelta: config.valueChangeMinDelta,
-          publish: async (changes) => (outbox ? outbox.enqueue(changes) : valueChanges.append(changes)),
-          logger: logger.child({ component: 'duve' }),
-          clock,
-        });
-  if (userValues === null) logger.warn({ modelDir: config.duveModelDir }, 'DUVE is off: no model artifact (train one with `node dist/cli/main.js train duve`)');
-  const plugins = [...(opts.plugins ?? bundledScorers())];
-  if (userValues !== null && !plugins.some((p) => p.id === 'duve/purchase')) {
-    // Operator paths (DUVE_MODEL_DIR, LTR_MODEL_DIR) are relative to the working directory: made absolute so MODELS_DIR does not apply to them.
-    plugins.push(createDuvePurchaseScorer(() => userValues.engine(), { modelUri: resolve(artifact!.onnxPath), columns: artifact!.model.features.map((f) => f.name) }));
+  // DUVE_VERSION: v1 (DUVE_MODEL_DIR) or v2 (DUVE2_MODEL_DIR), through the same service, refresh job and scorer.
+  const duve = await openServedDuve(config, {
+    store,
+    loadModel: loadOnnxModel,
+    publish: async (changes) => (outbox ? outbox.enqueue(changes) : valueChanges.append(changes)),
+    logger: logger.child({ component: 'duve' }),
+    clock,
+  });
+  const userValues = duve?.userValues ?? null;
+  if (userValues === null) {
+    const modelDir = config.duveVersion === 'v2' ? config.duve2ModelDir : config.duveModelDir;
+    logger.warn({ modelDir, duveVersion: config.duveVersion }, `DUVE is off: no model artifact (train one with \`node dist/cli/main.js train duve${config.duveVersion === 'v2' ? ' --v2' : ''}\`)`);
   }
+  const plugins = [...(opts.plugins ?? bundledScorers())];
+  if (duve !== null && !plugins.some((p) => p.id === 'duve/purchase')) plugins.push(duve.purchaseScorer);
   if (!plugins.some((p) => p.id === LTR_SCORER_ID)) {
     const ranker = await loadLtrPlugin(resolve(config.ltrModelDir), logger);
     if (ranker) plugins.push(ranker);
@@ -201,6 +197,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   let catalogStore: CatalogStore | undefined;
   let serving: Serving | undefined;
   let catalogSync: CatalogSync | undefined;
+  let adsServing: AdsServing | undefined;
   try {
     const strategy = opts.strategy ?? (config.strategyFile ? loadStrategyFile(config.strategyFile) : DEFAULT_STRATEGY);
     const files = readStrategyFiles(strategy, opts.strategiesDir ?? config.strategiesDir);
@@ -247,7 +244,16 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     mkdirSync(dirname(config.experimentsDbPath), { recursive: true });
     experimentStore = createSqliteExperimentStore(config.experimentsDbPath);
     exposureLog = createExposureLog(experimentStore, { onError: (err) => logger.error({ err: err.message }, 'exposure log write failed; retrying') });
-    const experiments = await createExperimentService({ store: experimentStore, exposures: exposureLog, strategies: () => new Set(servingNow.current().feeds.keys()), clock });
+    const experiments = await createExperimentService({ store: experimentStore, exposures: exposureLog, strategies: () => new Set([...servingNow.current().feeds.keys(), ...ADS_SETTING_IDS]), clock });
+    // `ads` (MTL-ads): the newest MTL_ADS_MODEL_KIND version under MTL_ADS_MODELS_DIR, hot-swapped; without one it serves its fallback.
+    adsServing = await openAdsServing({
+      store,
+      root: config.mtlAdsModelsDir === '' ? '' : join(resolve(config.mtlAdsModelsDir), config.mtlAdsModelKind),
+      load: (dir) => loadMtlAdsModel(dir, { loadModel: loadOnnxModel }),
+      logger: logger.child({ component: 'mtl-ads' }),
+      service: { clock },
+    });
+    const ads = adsServing.service;
     const ceiling = config.graphStore === 'embedded' ? { users: config.storeMaxUsers, items: config.storeMaxItems, events: config.storeMaxEvents } : null;
     metrics.trackStore(async () => {
       const c = await store.counts();
@@ -305,6 +311,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       clock,
       userValues,
       dpgcnPolicy,
+      ads,
       // suggestQueries: the store's searches and the newest dpgcn artifact under DPGCN_MODELS_DIR, rebuilt when stale.
       queries: createQuerySuggester({
         store,
@@ -379,7 +386,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       storeSync = startStoreSync({
         store,
         everyMs: config.storeSyncMs,
-        onEvents: async (events) => Promise.all([userValues?.onStored(events), dpgcnPolicy?.onStored(events)]),
+        onEvents: async (events) => {
+          ads.onStored(events);
+          return Promise.all([userValues?.onStored(events), dpgcnPolicy?.onStored(events)]);
+        },
         logger: logger.child({ component: 'store-sync' }),
         clock,
       });
@@ -413,6 +423,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         access?.close();
         await jobs.close();
         ownPolicy?.close();
+        await adsServing?.close();
         await userValues?.close();
         await catalogSync?.stop();
         await serving?.close();
@@ -428,6 +439,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     access?.close();
     await jobs.close();
     ownPolicy?.close();
+    await adsServing?.close();
     await userValues?.close();
     await registry.close();
     await outbox?.close();

@@ -52,6 +52,7 @@ function render(r) {
   const metrics = r.variants.length ? r.variants[0].metrics.map((m) => m.metric) : [];
   let h = '<h1>' + esc(e.name) + '</h1><p class="meta">' + esc(e.status) + ' · surface ' + esc(e.surface) + ' · control <b>' + esc(r.control) + '</b> · alpha ' + fmt(r.alpha) + ' · data to ' + esc(r.dataEnd) + '</p>';
   if (e.hypothesis) h += '<p class="hypothesis">' + esc(e.hypothesis) + '</p>';
+  if (e.surface === 'ads') h += '<p id="ads" class="meta">Ads experiment: impressions are ad slots shown, ctr counts ad_click on them; a variant serves the ads setting its strategy names (ads/sp&lt;N&gt;: N personalised selling points in the title, ads/sp&lt;N&gt;-np: N by global click rate): ' + e.variants.map((v) => esc(v.key) + ' = ' + esc(v.strategyId)).join(', ') + '</p>';
   h += '<p id="srm" class="' + (r.srm.mismatch ? 'bad' : 'ok') + '" data-mismatch="' + r.srm.mismatch + '">SRM: ' + (r.srm.mismatch ? 'MISMATCH' : 'ok') + ' (χ² ' + fmt(r.srm.chiSquare) + ', p ' + fmt(r.srm.pValue) + '; observed ' + r.srm.observed.join(' / ') + ', expected ' + r.srm.expected.map(fmt).join(' / ') + ')</p>';
   h += '<h2>Variants</h2><table id="variants"><thead><tr><th>metric</th>' + r.variants.map((v) => '<th data-variant="' + esc(v.key) + '">' + esc(v.key) + ' (' + pct(v.weight) + ')</th>').join('') + '</tr></thead><tbody>';
   h += '<tr data-metric="users"><td>users</td>' + r.variants.map((v) => '<td>' + v.users + '</td>').join('') + '</tr>';

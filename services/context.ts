@@ -17,6 +17,7 @@ import type { Partner } from './partners';
 import type { PublishingService } from '../publishing/service';
 import type { DpgcnPolicyService } from '../plugins/dpgcn/policy/service';
 import type { QuerySuggester } from '../plugins/dpgcn/queries/service';
+import type { AdsService } from '../plugins/mtl-ads/service';
 
 export interface GatewayServices {
   readonly store: GraphStore;
@@ -32,6 +33,8 @@ export interface GatewayServices {
   readonly dpgcnPolicy?: DpgcnPolicyService | null;
   /** `suggestQueries` (plugins/dpgcn/queries); absent or null when not served. */
   readonly queries?: QuerySuggester | null;
+  /** The `ads` query (plugins/mtl-ads); absent or null when not served. */
+  readonly ads?: AdsService | null;
   /** The audit log (read by `auditLog`; mutations are appended by server/access.ts). */
   readonly audit: AuditLog;
   /** Runtime publishing of scorers and strategies; null when the gateway runs without a catalog (tests that pass none). */

@@ -86,6 +86,7 @@ export function item(id: string, fields: Partial<Omit<ItemRecord, 'id'>> = {}): 
     price: fields.price ?? null,
     available: fields.available ?? true,
     createdAt: fields.createdAt ?? T0,
+    ...(fields.sellingPoints ? { sellingPoints: fields.sellingPoints } : {}),
   };
 }
 

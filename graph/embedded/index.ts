@@ -77,6 +77,9 @@ function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, categories: 
   const selectUser = db.prepare('SELECT id, demographics, preferences FROM users WHERE id = ?').raw();
   const selectQuery = db.prepare('SELECT text, terms FROM queries WHERE text = ?').raw();
   const eventStored = db.prepare('SELECT 1 FROM events WHERE event_id = ?').pluck();
+  const adPage = db
+    .prepare(`SELECT rowid, event_id, user_id, type, item_id, ts, query, keyword FROM events WHERE rowid > ? AND type IN ('ad_click', 'selling_point_click') ORDER BY rowid LIMIT ?`)
+    .raw();
   const searchPage = db.prepare(`SELECT rowid, user_id, query, ts, item_id FROM events WHERE rowid > ? AND type = 'search' AND query IS NOT NULL ORDER BY rowid LIMIT ?`).raw();
   const rows = () => ({ users: ix.users.size, items: ix.items.size, events: ix.eventCount });
   /** Distinct ids not interned yet (rows an upsert would create). */
@@ -271,6 +274,18 @@ function assemble(db: SqliteDb, writer: SqlWriter, ix: MemoryIndex, categories: 
         if (page.length === 0) return;
         after = page[page.length - 1]![0];
         yield page.map(([, userId, query, ts, itemId]) => ({ userId, query, ts, itemId }));
+        if (page.length < pageSize) return;
+      }
+    },
+
+    async *scanAdEvents(pageSize) {
+      if (!(Number.isInteger(pageSize) && pageSize > 0)) throw new RangeError(`scanAdEvents: pageSize must be a positive integer, got ${pageSize}`);
+      for (let after = 0; ;) {
+        open();
+        const page = adPage.all(after, pageSize) as [number, string, string, 'ad_click' | 'selling_point_click', string, number, string | null, string | null][];
+        if (page.length === 0) return;
+        after = page[page.length - 1]![0];
+        yield page.map(([, eventId, userId, type, itemId, ts, query, keyword]) => ({ eventId, userId, type, itemId, ts, query, keyword }));
         if (page.length < pageSize) return;
       }
     },

@@ -3,12 +3,13 @@ import type { SqliteDb } from './schema';
 import { MemoryIndex } from './memory';
 import type { ItemRecord, UserRecord } from '../../domain/catalog';
 
-type ItemRow = [string, string, string, string | null, number | null, number, number];
+type ItemRow = [string, string, string, string | null, number | null, number, number, string | null];
 
-/** Map an `items` row (id, title, categories, brand, price, available, created_at). */
+/** Map an `items` row (id, title, categories, brand, price, available, created_at, selling_points). */
 export function itemFromRow(row: ItemRow): ItemRecord {
-  const [id, title, categories, brand, price, available, createdAt] = row;
-  return { id, title, categories: JSON.parse(categories) as string[], brand, price, available: available === 1, createdAt };
+  const [id, title, categories, brand, price, available, createdAt, sellingPoints] = row;
+  const base = { id, title, categories: JSON.parse(categories) as string[], brand, price, available: available === 1, createdAt };
+  return sellingPoints === null || sellingPoints === undefined ? base : { ...base, sellingPoints: JSON.parse(sellingPoints) as string[] };
 }
 
 /** Map a `users` row (id, demographics, preferences). */
@@ -21,7 +22,7 @@ export function userFromRow(row: [string, string, string]): UserRecord {
   };
 }
 
-export const ITEM_COLUMNS = 'id, title, categories, brand, price, available, created_at';
+export const ITEM_COLUMNS = 'id, title, categories, brand, price, available, created_at, selling_points';
 
 /** A fresh index holding everything the tables hold; events replay in stored order. */
 export function loadIndex(db: SqliteDb, halfLifeMs: number): MemoryIndex {

@@ -97,6 +97,12 @@ const MIGRATIONS: readonly string[] = [
     INSERT INTO store_changes (kind, key) VALUES ('query', NEW.text);
   END;
   `,
+  // MTL-ads: the keyword a selling_point_click clicked, and an item's explicit selling points (JSON
+  // array text, NULL when none were declared).
+  `
+  ALTER TABLE events ADD COLUMN keyword TEXT;
+  ALTER TABLE items ADD COLUMN selling_points TEXT;
+  `,
 ];
 
 export interface OpenOptions {

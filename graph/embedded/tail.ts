@@ -34,7 +34,7 @@ export interface StoreTail {
 }
 
 type ItemRow = Parameters<typeof itemFromRow>[0];
-type EventRow = [number, string, string, string, string | null, number, number, number | null, string | null, string | null, string | null];
+type EventRow = [number, string, string, string, string | null, number, number, number | null, string | null, string | null, string | null, string | null];
 
 const NOTHING: ExternalChanges = Object.freeze({ events: [], applied: Object.freeze({ users: 0, items: 0, queries: 0, events: 0 }), more: false });
 
@@ -47,7 +47,7 @@ export function createStoreTail(db: SqliteDb, ix: MemoryIndex): StoreTail {
   const maxChange = db.prepare('SELECT COALESCE(MAX(seq), 0) FROM store_changes').pluck();
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   const changesAfter = db.prepare('SELECT seq, kind, key FROM store_changes WHERE seq > ? ORDER BY seq LIMIT ?').raw();
-  const eventsAfter = db.prepare('SELECT rowid, event_id, user_id, type, item_id, ts, value, dwell_ms, session, referrer, query FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?').raw();
+  const eventsAfter = db.prepare('SELECT rowid, event_id, user_id, type, item_id, ts, value, dwell_ms, session, referrer, query, keyword FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?').raw();
   const selectItem = db.prepare(`SELECT ${ITEM_COLUMNS} FROM items WHERE id = ?`).raw();
 
   let eventCursor = maxEvent.get() as number;
@@ -91,13 +91,13 @@ export function createStoreTail(db: SqliteDb, ix: MemoryIndex): StoreTail {
     const rows = budget > 0 ? (eventsAfter.all(eventCursor, budget) as EventRow[]) : [];
     const events: InteractionEvent[] = [];
     let applied = 0;
-    for (const [rowid, eventId, userId, type, itemId, ts, value, dwellMs, session, referrer, query] of rows) {
+    for (const [rowid, eventId, userId, type, itemId, ts, value, dwellMs, session, referrer, query, keyword] of rows) {
       eventCursor = rowid;
       if (localEvents.covers(rowid)) continue;
       ix.applyEvent(userId, type, itemId, ts, value);
       applied++;
       // A type this build does not know is counted (as on open) but not handed to online state.
-      if (isEventType(type)) events.push({ eventId, userId, type, itemId, ts, value, dwellMs, session, referrer, query });
+      if (isEventType(type)) events.push({ eventId, userId, type, itemId, ts, value, dwellMs, session, referrer, query, keyword });
     }
     const more = changes.length === maxRows || (budget > 0 && rows.length === budget);
     return { events, applied: { users, items, queries, events: applied }, more };

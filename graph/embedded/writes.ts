@@ -29,9 +29,9 @@ export interface KnownRows {
   item(j: number): boolean;
 }
 
-/** Rows per multi-row INSERT of events (10 parameters each). */
+/** Rows per multi-row INSERT of events (11 parameters each). */
 const EVENT_CHUNK = 64;
-const EVENT_COLUMNS = 'event_id, user_id, type, item_id, ts, value, dwell_ms, session, referrer, query';
+const EVENT_COLUMNS = 'event_id, user_id, type, item_id, ts, value, dwell_ms, session, referrer, query, keyword';
 
 export interface SqlWriter {
   upsertUsers(users: readonly UserRecord[]): void;
@@ -49,10 +49,10 @@ export function createSqlWriter(db: SqliteDb): SqlWriter {
   );
   const bareUser = db.prepare(`INSERT INTO users (id, demographics, preferences) VALUES (?, '{}', '[]') ON CONFLICT (id) DO NOTHING`);
   const upsertItem = db.prepare(
-    `INSERT INTO items (id, title, categories, brand, price, available, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO items (id, title, categories, brand, price, available, created_at, selling_points) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET title = excluded.title, categories = excluded.categories,
        brand = excluded.brand, price = excluded.price, available = excluded.available,
-       created_at = excluded.created_at`,
+       created_at = excluded.created_at, selling_points = excluded.selling_points`,
   );
   const bareItem = db.prepare(
     `INSERT INTO items (id, title, categories, brand, price, available, created_at)
@@ -70,7 +70,7 @@ export function createSqlWriter(db: SqliteDb): SqlWriter {
   const insertEventsStmt = (rows: number): Statement => {
     let st = insertEventStmts.get(rows);
     if (st === undefined) {
-      const tuple = `(${new Array(10).fill('?').join(', ')})`;
+      const tuple = `(${new Array(11).fill('?').join(', ')})`;
       st = db.prepare(
         `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${new Array(rows).fill(tuple).join(', ')}
          ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
@@ -87,7 +87,7 @@ export function createSqlWriter(db: SqliteDb): SqlWriter {
       const params: unknown[] = [];
       for (let j = start; j < end; j++) {
         const e = events[j] as InteractionEvent;
-        params.push(e.eventId, e.userId, e.type, e.itemId, e.ts, e.value, e.dwellMs, e.session, e.referrer, e.query);
+        params.push(e.eventId, e.userId, e.type, e.itemId, e.ts, e.value, e.dwellMs, e.session, e.referrer, e.query, e.keyword ?? null);
       }
       for (const id of insertEventsStmt(end - start).all(params)) stored.add(id as string);
     }
@@ -109,7 +109,16 @@ export function createSqlWriter(db: SqliteDb): SqlWriter {
 
   const itemsTx = db.transaction((items: readonly ItemRecord[]) => {
     for (const it of items) {
-      upsertItem.run(it.id, it.title, JSON.stringify(it.categories), it.brand, it.price, it.available ? 1 : 0, it.createdAt);
+      upsertItem.run(
+        it.id,
+        it.title,
+        JSON.stringify(it.categories),
+        it.brand,
+        it.price,
+        it.available ? 1 : 0,
+        it.createdAt,
+        it.sellingPoints && it.sellingPoints.length > 0 ? JSON.stringify(it.sellingPoints) : null,
+      );
       deleteItemCategories.run(it.id);
       for (const c of it.categories) insertItemCategory.run(it.id, c);
     }

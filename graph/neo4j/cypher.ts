@@ -52,7 +52,7 @@ export const UPSERT_ITEMS = `
 UNWIND $rows AS row
 MERGE (i:Item {id: row.id})
 SET i.title = row.title, i.categories = row.categories, i.brand = row.brand, i.price = row.price,
-    i.available = row.available, i.createdAt = row.createdAt, i.terms = row.terms`;
+    i.available = row.available, i.createdAt = row.createdAt, i.terms = row.terms, i.sellingPoints = row.sellingPoints`;
 
 export const DELETE_ITEM_LINKS = `
 UNWIND $ids AS id
@@ -104,7 +104,7 @@ UNWIND $events AS ev
 MATCH (u:User {id: ev.userId})
 MATCH (i:Item {id: ev.itemId})
 CREATE (u)-[:INTERACTED {type: ev.type, ts: ev.ts, value: ev.value, dwellMs: ev.dwellMs,
-  session: ev.session, referrer: ev.referrer, eventId: ev.eventId}]->(i)`;
+  session: ev.session, referrer: ev.referrer, eventId: ev.eventId, query: ev.query, keyword: ev.keyword}]->(i)`;
 
 /** Queries named by search events; terms are linked only when the query node is new. */
 export const BARE_QUERIES = `
@@ -143,7 +143,7 @@ export const GET_ITEMS = `
 UNWIND $ids AS id
 MATCH (i:Item {id: id})
 RETURN i.id AS id, i.title AS title, i.categories AS categories, i.brand AS brand, i.price AS price,
-       i.available AS available, i.createdAt AS createdAt`;
+       i.available AS available, i.createdAt AS createdAt, i.sellingPoints AS sellingPoints`;
 
 export const GET_QUERIES = `
 UNWIND $texts AS text
@@ -174,6 +174,14 @@ MATCH (u:User)-[s:SEARCHED]->(q:Query)
 WHERE s.eventId > $after
 RETURN s.eventId AS eventId, u.id AS userId, q.text AS query, s.ts AS ts, s.itemId AS itemId
 ORDER BY s.eventId
+LIMIT $limit`;
+
+/** One page of every ad_click / selling_point_click, keyset-paginated on the event id (scanAdEvents). */
+export const SCAN_AD_EVENTS = `
+MATCH (u:User)-[r:INTERACTED]->(i:Item)
+WHERE r.type IN ['ad_click', 'selling_point_click'] AND r.eventId > $after
+RETURN r.eventId AS eventId, u.id AS userId, i.id AS itemId, r.type AS type, r.ts AS ts, r.query AS query, r.keyword AS keyword
+ORDER BY r.eventId
 LIMIT $limit`;
 
 export const USER_PURCHASED = `

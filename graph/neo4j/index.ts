@@ -125,6 +125,7 @@ function assemble(driver: Driver, database: string | undefined, halfLife: number
         available: it.available,
         createdAt: it.createdAt,
         terms: termsOf(it.title),
+        sellingPoints: it.sellingPoints && it.sellingPoints.length > 0 ? [...it.sellingPoints] : null,
       }));
       await write('upsertItems', async (tx) => {
         await rows(tx, Q.UPSERT_ITEMS, { rows: params });
@@ -279,6 +280,27 @@ function assemble(driver: Driver, database: string | undefined, halfLife: number
         if (page.length === 0) return;
         after = String(page[page.length - 1]!['eventId']);
         yield page.map((r) => ({ userId: String(r['userId']), query: String(r['query']), ts: num(r['ts']), itemId: r['itemId'] == null ? null : String(r['itemId'] as string) }));
+        if (page.length < pageSize) return;
+      }
+    },
+
+    async *scanAdEvents(pageSize) {
+      if (!(Number.isInteger(pageSize) && pageSize > 0)) throw new RangeError(`scanAdEvents: pageSize must be a positive integer, got ${pageSize}`);
+      let after = '';
+      for (;;) {
+        const page = await read('scanAdEvents', (tx) => rows(tx, Q.SCAN_AD_EVENTS, { after, limit: int(pageSize) }));
+        if (page.length === 0) return;
+        after = String(page[page.length - 1]!['eventId']);
+        const text = (v: unknown): string | null => (v == null ? null : String(v as string));
+        yield page.map((r) => ({
+          eventId: String(r['eventId']),
+          userId: String(r['userId']),
+          itemId: String(r['itemId']),
+          type: String(r['type']) as 'ad_click' | 'selling_point_click',
+          ts: num(r['ts']),
+          query: text(r['query']),
+          keyword: text(r['keyword']),
+        }));
         if (page.length < pageSize) return;
       }
     },

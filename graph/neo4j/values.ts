@@ -39,6 +39,7 @@ export function itemFromRow(row: Record<string, unknown>): ItemRecord {
     price: numOrNull(row['price']),
     available: row['available'] !== false,
     createdAt: num(row['createdAt']),
+    ...(Array.isArray(row['sellingPoints']) ? { sellingPoints: strings(row['sellingPoints']) } : {}),
   };
 }
 
@@ -110,6 +111,7 @@ export function eventParams(e: InteractionEvent): Record<string, unknown> {
     session: e.session,
     referrer: e.referrer,
     query: e.query,
+    keyword: e.keyword ?? null,
   };
 }
 

@@ -54,6 +54,8 @@ export interface ItemRecord {
   readonly available: boolean;
   /** When the item entered the catalogue (ms since epoch); drives the "fresh" retriever. */
   readonly createdAt: number;
+  /** Selling-point keywords declared on upsert (normalised, at most 8); absent when none were declared. */
+  readonly sellingPoints?: readonly string[];
 }
 
 /**

@@ -45,6 +45,7 @@ export const OPERATION_RULES: Readonly<Record<RootType, Readonly<Record<string, 
   Query: {
     feed: 'feed:read',
     suggestQueries: 'feed:read',
+    ads: 'feed:read',
     strategies: 'feed:read',
     item: 'catalog:read',
     eventTypes: 'catalog:read',

@@ -23,6 +23,64 @@ export type Scalars = {
   JSONObject: { input: any; output: any; }
 };
 
+/** A highlighted keyword in a rewritten ad title: [start, end) in UTF-16 code units of `title`. No markup. */
+export type AdHighlight = {
+  __typename?: 'AdHighlight';
+  end: Scalars['Int']['output'];
+  keyword: Scalars['String']['output'];
+  start: Scalars['Int']['output'];
+};
+
+/** A candidate selling point of an ad and its score: the model's P(selling-point click | shown) for the user (personalised), else the global click rate. */
+export type AdSellingPoint = {
+  __typename?: 'AdSellingPoint';
+  keyword: Scalars['String']['output'];
+  score: Scalars['Float']['output'];
+};
+
+/** One ad slot. */
+export type AdSlot = {
+  __typename?: 'AdSlot';
+  /** Where the shown selling points sit in `title`, by start. */
+  highlights: Array<AdHighlight>;
+  /** Catalogue record. */
+  item?: Maybe<Item>;
+  /** Item id of the ad. */
+  itemId: Scalars['String']['output'];
+  /** Predicted ad click-through rate; null when no model answered (see degraded). */
+  predictedCtr?: Maybe<Scalars['Float']['output']>;
+  /** 1-based position. */
+  rank: Scalars['Int']['output'];
+  /** Every candidate selling point with its score, best first. */
+  sellingPoints: Array<AdSellingPoint>;
+  /** The selling points written into the title (logged with the exposure). */
+  shownSellingPoints: Array<Scalars['String']['output']>;
+  /** The title rewritten to carry the shown selling points (plain text). */
+  title: Scalars['String']['output'];
+};
+
+/** Ads for a user and a query. */
+export type Ads = {
+  __typename?: 'Ads';
+  /** Ads that matched the query. */
+  candidateCount: Scalars['Int']['output'];
+  /** The model when it was absent, slow, failing or invalid (MODEL_UNAVAILABLE, SCORER_TIMEOUT, SCORER_FAILED, SCORER_BAD_OUTPUT). */
+  degraded: Array<DegradedScorer>;
+  /** The experiments this request was assigned in on surface 'ads'; logged with the exposure. */
+  experiments: Array<FeedAssignment>;
+  generatedAt: Scalars['DateTime']['output'];
+  /** mtl-ads/<kind>@<version> of the model that scored, null when none answered. */
+  modelVersion?: Maybe<Scalars['String']['output']>;
+  /** True when the shown selling points come from the model's per-user scores. */
+  personalised: Scalars['Boolean']['output'];
+  /** The normalised query. */
+  query: Scalars['String']['output'];
+  /** The ads setting served (ads/sp<N> or ads/sp<N>-np; see README "Ads (MTL-ads)"). */
+  setting: Scalars['String']['output'];
+  slots: Array<AdSlot>;
+  userId: Scalars['String']['output'];
+};
+
 /** A key/value attribute (demographics). */
 export type Attribute = {
   __typename?: 'Attribute';
@@ -199,7 +257,9 @@ export type EventInput = {
   eventId?: InputMaybe<Scalars['String']['input']>;
   /** Item acted on; required for every type but search. */
   itemId?: InputMaybe<Scalars['String']['input']>;
-  /** Search text (required for search events). */
+  /** The clicked selling-point keyword: required for selling_point_click (1-32 characters, stored normalised), ignored for other types. */
+  keyword?: InputMaybe<Scalars['String']['input']>;
+  /** Search text (required for search events; for ad_click and selling_point_click, the query that served the ad). */
   query?: InputMaybe<Scalars['String']['input']>;
   /** Referral source (campaign, partner, page). */
   referrer?: InputMaybe<Scalars['String']['input']>;
@@ -360,6 +420,8 @@ export type Item = {
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['String']['output'];
   price?: Maybe<Scalars['Float']['output']>;
+  /** Selling-point keywords declared on upsert (normalised); empty when none were declared. */
+  sellingPoints: Array<Scalars['String']['output']>;
   title: Scalars['String']['output'];
 };
 
@@ -376,6 +438,8 @@ export type ItemInput = {
   id: Scalars['String']['input'];
   /** Unit price (>= 0). Default unknown. */
   price?: InputMaybe<Scalars['Float']['input']>;
+  /** Selling-point keywords for ad titles (at most 8, each 1-32 characters; stored normalised). Default none: the ads service derives them from brand, categories and title terms. */
+  sellingPoints?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Title. Default empty. */
   title?: InputMaybe<Scalars['String']['input']>;
 };
@@ -605,6 +669,8 @@ export type PublishedStrategyVersion = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Ad slots for a user's query: ads ordered by predicted CTR, titles rewritten with the user's top selling points (MTL-ads). Surface 'ads' for experiments. */
+  ads: Ads;
   /** Writes and admin actions with the key that made each, oldest first. Needs scope audit:read (admin). */
   auditLog: AuditPage;
   /** The catalog change log (who published, promoted, rolled back what), oldest first. Needs scorers:read. */
@@ -633,6 +699,13 @@ export type Query = {
   userValue?: Maybe<UserValue>;
   /** Published user values (as of each user's last event or refresh), highest value first, cursor-paginated. */
   users: UserValueConnection;
+};
+
+
+export type QueryAdsArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  query: Scalars['String']['input'];
+  userId: Scalars['String']['input'];
 };
 
 
@@ -944,6 +1017,15 @@ export type VariantResult = {
   weight: Scalars['Float']['output'];
 };
 
+export type AdsQueryVariables = Exact<{
+  userId: Scalars['String']['input'];
+  query: Scalars['String']['input'];
+  limit?: InputMaybe<Scalars['Int']['input']>;
+}>;
+
+
+export type AdsQuery = { __typename?: 'Query', ads: { __typename?: 'Ads', userId: string, query: string, setting: string, modelVersion?: string | null, personalised: boolean, candidateCount: number, experiments: Array<{ __typename?: 'FeedAssignment', experimentId: string, variantKey: string }>, degraded: Array<{ __typename?: 'DegradedScorer', scorerId: string, code: string }>, slots: Array<{ __typename?: 'AdSlot', rank: number, itemId: string, title: string, shownSellingPoints: Array<string>, predictedCtr?: number | null, highlights: Array<{ __typename?: 'AdHighlight', start: number, end: number, keyword: string }>, sellingPoints: Array<{ __typename?: 'AdSellingPoint', keyword: string, score: number }>, item?: { __typename?: 'Item', id: string, sellingPoints: Array<string> } | null }> } };
+
 export type UpsertItemsMutationVariables = Exact<{
   items: Array<ItemInput> | ItemInput;
 }>;
@@ -1087,6 +1169,7 @@ export type UserValueChangedSubscriptionVariables = Exact<{
 export type UserValueChangedSubscription = { __typename?: 'Subscription', userValueChanged: { __typename?: 'UserValueChange', cursor: string, userId: string, segment: UserSegment, previousSegment?: UserSegment | null, value: number, previousValue?: number | null, delta: number, purchaseProbability: number, modelVersion: string, reason: ValueChangeReason, asOf: string, loggedAt: string } };
 
 
+export const AdsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Ads"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"query"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"limit"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ads"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}},{"kind":"Argument","name":{"kind":"Name","value":"query"},"value":{"kind":"Variable","name":{"kind":"Name","value":"query"}}},{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"limit"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"userId"}},{"kind":"Field","name":{"kind":"Name","value":"query"}},{"kind":"Field","name":{"kind":"Name","value":"setting"}},{"kind":"Field","name":{"kind":"Name","value":"modelVersion"}},{"kind":"Field","name":{"kind":"Name","value":"personalised"}},{"kind":"Field","name":{"kind":"Name","value":"candidateCount"}},{"kind":"Field","name":{"kind":"Name","value":"experiments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"experimentId"}},{"kind":"Field","name":{"kind":"Name","value":"variantKey"}}]}},{"kind":"Field","name":{"kind":"Name","value":"degraded"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"scorerId"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"slots"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rank"}},{"kind":"Field","name":{"kind":"Name","value":"itemId"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"highlights"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"start"}},{"kind":"Field","name":{"kind":"Name","value":"end"}},{"kind":"Field","name":{"kind":"Name","value":"keyword"}}]}},{"kind":"Field","name":{"kind":"Name","value":"sellingPoints"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"keyword"}},{"kind":"Field","name":{"kind":"Name","value":"score"}}]}},{"kind":"Field","name":{"kind":"Name","value":"shownSellingPoints"}},{"kind":"Field","name":{"kind":"Name","value":"predictedCtr"}},{"kind":"Field","name":{"kind":"Name","value":"item"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"sellingPoints"}}]}}]}}]}}]}}]} as unknown as DocumentNode<AdsQuery, AdsQueryVariables>;
 export const UpsertItemsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpsertItems"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"items"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ItemInput"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"upsertItems"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"items"},"value":{"kind":"Variable","name":{"kind":"Name","value":"items"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"written"}}]}}]}}]} as unknown as DocumentNode<UpsertItemsMutation, UpsertItemsMutationVariables>;
 export const UpsertUsersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpsertUsers"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"users"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UserInput"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"upsertUsers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"users"},"value":{"kind":"Variable","name":{"kind":"Name","value":"users"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"written"}}]}}]}}]} as unknown as DocumentNode<UpsertUsersMutation, UpsertUsersMutationVariables>;
 export const UpsertQueriesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpsertQueries"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"queries"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"QueryInput"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"upsertQueries"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"queries"},"value":{"kind":"Variable","name":{"kind":"Name","value":"queries"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"terms"}}]}}]}}]} as unknown as DocumentNode<UpsertQueriesMutation, UpsertQueriesMutationVariables>;

@@ -6,7 +6,7 @@ import type { Role } from '../../services/access/scopes';
  * admin-scoped, and analysts may read the published catalog and its shadow agreement), not from the rule table.
  */
 export const ROLE_SPEC: Readonly<Record<Role, readonly string[]>> = {
-  frontend: ['Query.feed', 'Query.suggestQueries', 'Query.strategies', 'Query.item', 'Query.eventTypes'],
+  frontend: ['Query.feed', 'Query.suggestQueries', 'Query.ads', 'Query.strategies', 'Query.item', 'Query.eventTypes'],
   ingest: ['Mutation.recordEvents', 'Mutation.upsertItems', 'Mutation.upsertUsers', 'Mutation.upsertQueries', 'Query.item', 'Query.eventTypes'],
   analyst: [
     'Query.userValue',
@@ -25,6 +25,7 @@ export const ROLE_SPEC: Readonly<Record<Role, readonly string[]>> = {
   admin: [
     'Query.feed',
     'Query.suggestQueries',
+    'Query.ads',
     'Query.strategies',
     'Query.item',
     'Query.eventTypes',

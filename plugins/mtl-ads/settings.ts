@@ -1,0 +1,36 @@
+/**
+ * Ads settings: what an ads experiment variant changes. A variant's `strategyId` names a setting
+ * by id, so ads experiments reuse the experiment machinery (assignment, exposures, results)
+ * unchanged:
+ *
+ *   ads/sp<N>      N ∈ 0..3 personalised selling points in the title (the model's keyword scores)
+ *   ads/sp<N>-np   N non-personalised selling points (ranked by global keyword click rate)
+ *
+ * The ad list and its order are the same under every setting (ranked by predicted CTR), so arms
+ * differ only in the titles. With no experiment running on surface `ads`, DEFAULT_ADS_SETTING
+ * is served.
+ */
+export interface AdsSetting {
+  readonly id: string;
+  /** Selling points written into each title, 0..3. */
+  readonly sellingPoints: number;
+  /** True: the model's per-user keyword scores pick them; false: global click rates do. */
+  readonly personalised: boolean;
+}
+
+/** The experiment surface of the `ads` query. */
+export const ADS_SURFACE = 'ads';
+export const MAX_TITLE_SELLING_POINTS = 3;
+export const DEFAULT_ADS_SETTING = 'ads/sp2';
+
+const ID = /^ads\/sp([0-3])(-np)?$/;
+
+/** The setting an id names, or null when it names none. */
+export function parseAdsSetting(id: string): AdsSetting | null {
+  const m = ID.exec(id);
+  if (m === null) return null;
+  return { id, sellingPoints: Number(m[1]), personalised: m[2] === undefined };
+}
+
+/** Every setting id (what ads experiments may name as a variant's strategy). */
+export const ADS_SETTING_IDS: readonly string[] = [0, 1, 2, 3].flatMap((n) => [`ads/sp${n}`, `ads/sp${n}-np`]);
