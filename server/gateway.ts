@@ -19,6 +19,7 @@ import { createJobQueue } from '../jobs/factory';
 import type { JobQueue } from '../jobs/port';
 import { scheduleDuveRefresh } from '../jobs/processors/duve-refresh';
 import { openServedDpgcnPolicy, type ServedDpgcnPolicy } from './dpgcn-policy';
+import { openServedIra } from './ira';
 import { loadOnnxModel } from '../ml/onnx/session';
 import { loadMtlAdsModel } from '../ml/mtl/ads';
 import { ADS_SETTING_IDS, openAdsServing, type AdsServing } from '../plugins/mtl-ads';
@@ -58,7 +59,7 @@ import { createRequestLimits, requestLimitOptions } from './limits';
 import { createGatewayMetrics, type GatewayMetrics } from '../services/metrics';
 import { loadPartnersFile } from '../services/partners';
 import { attachSubscriptionServer } from './subscriptions';
-import { createUserValueService, type UserValueService } from '../services/user-values';
+import type { UserValueService } from '../services/user-values';
 import { serveResultsPage } from './results-page';
 import { openAccess, type Access } from '../services/access/access';
 import { accessPlugin, healthGate, principalOf, requireKey } from './access';
@@ -168,6 +169,16 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     });
   }
   const dpgcnPolicy = opts.dpgcnPolicy ?? ownPolicy?.service ?? null;
+  // IRA (IRA_DB_PATH): versions, flags and decision log in one SQLite file; learning on the job queue (closed by stop()).
+  const ira = await openServedIra({
+    dbPath: config.iraDbPath,
+    guardrailMargin: config.iraGuardrailMargin,
+    jobs,
+    instanceId: `${opts.instanceId ?? `${config.host}:${config.port}`}:ira`,
+    clock,
+    logger: logger.child({ component: 'ira' }),
+    store,
+  });
   if (!plugins.some((p) => p.id === DPGCN_SCORER_ID)) {
     // DPGCN_MODELS_DIR (operator path, relative to the working directory); the DDPG service's policy picks α when one is given.
     const dpgcn = await loadDpgcnPlugin(config.dpgcnModelsDir === '' ? '' : resolve(config.dpgcnModelsDir), logger, dpgcnPolicy ? { policy: dpgcnPolicy.policy } : {});
@@ -205,6 +216,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     // `user.value` for scorers that declare it: the served DUVE engine's state of the user, null without DUVE.
     const readUserValue = userValues === null ? undefined : async (userId: string) => (await userValues.engine().values([userId])).get(userId) ?? null;
     const metrics = createGatewayMetrics();
+    ira?.registerMetrics(metrics.registry);
     // Request limits come from the strategy files; published strategies are held to the same feed-cost bounds (publishStrategy refuses larger ones).
     const limitOptions = requestLimitOptions(config, files.strategies.values());
     // Published scorers and strategies (Redis with REDIS_URL, else PUBLISHED_DB_PATH): what this instance serves is rebuilt from them on every change.
@@ -311,6 +323,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       clock,
       userValues,
       dpgcnPolicy,
+      iraPolicy: ira?.service ?? null,
       ads,
       // suggestQueries: the store's searches and the newest dpgcn artifact under DPGCN_MODELS_DIR, rebuilt when stale.
       queries: createQuerySuggester({
@@ -350,6 +363,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           catalog: { kind: catalogStore!.kind, ...catalogSync!.status() },
           // The DDPG fusion policy: version served, frozen, learning (halted names why it stopped updating).
           dpgcnPolicy: dpgcnPolicy ? await dpgcnPolicy.status() : null,
+          // IRA: per line the version served, frozen, halted (why online updates stopped: the guardrail), learning.
+          iraPolicy: ira ? await ira.service.status() : null,
         });
       } catch (err) {
         res.status(503).json({ status: 'unavailable', error: (err as Error).message });
@@ -388,7 +403,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         everyMs: config.storeSyncMs,
         onEvents: async (events) => {
           ads.onStored(events);
-          return Promise.all([userValues?.onStored(events), dpgcnPolicy?.onStored(events)]);
+          return Promise.all([userValues?.onStored(events), dpgcnPolicy?.onStored(events), ira?.onEvents(events)]);
         },
         logger: logger.child({ component: 'store-sync' }),
         clock,
@@ -423,6 +438,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         access?.close();
         await jobs.close();
         ownPolicy?.close();
+        ira?.close();
         await adsServing?.close();
         await userValues?.close();
         await catalogSync?.stop();
@@ -439,6 +455,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     access?.close();
     await jobs.close();
     ownPolicy?.close();
+    ira?.close();
     await adsServing?.close();
     await userValues?.close();
     await registry.close();

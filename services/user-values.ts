@@ -15,9 +15,30 @@ import { createDuveEngine, type DuveEngine, type ObservedEvent } from '../plugin
 import { createValueSnapshot, type ValueSnapshot } from '../plugins/duve/snapshot';
 import type { ModelSession } from '../plugins/sdk/model';
 
-export interface UserValueServiceOptions {
+/** What the service needs of a model artifact (DUVE v1's DuveArtifact, DUVE v2's Duve2Artifact). */
+export interface ValueArtifact {
+  readonly dir: string;
+  readonly onnxPath: string;
+  readonly manifest: { readonly version: number };
+}
+
+/** How one model line finds its newest artifact and builds an engine on its ONNX session. */
+export interface ValueEngineKind<A extends ValueArtifact = DuveArtifact> {
+  latest(modelDir: string): Promise<A | null>;
+  create(artifact: A, session: ModelSession, clock?: () => number): DuveEngine;
+}
+
+/** DUVE v1 (the default). */
+export const DUVE_V1_ENGINES: ValueEngineKind<DuveArtifact> = {
+  latest: latestDuveArtifact,
+  create: (art, session, clock) => createDuveEngine({ model: art.model, version: art.manifest.version, session, ...(clock ? { clock } : {}) }),
+};
+
+export interface UserValueServiceOptions<A extends ValueArtifact = DuveArtifact> {
   readonly store: GraphStore;
-  readonly artifact: DuveArtifact;
+  readonly artifact: A;
+  /** Which model line (DUVE_VERSION): v1 by default; plugins/duve/v2 provides DUVE_V2_ENGINES. */
+  readonly engines?: ValueEngineKind<A>;
   /** Opens the ONNX value head (the gateway passes onnxruntime-node's loader). */
   readonly loadModel: (uri: string) => Promise<ModelSession>;
   /** Where newer versions are looked for on refresh (the folder holding `<n>/`). */
@@ -53,7 +74,7 @@ export interface UserValueService {
 }
 
 /** Build the engine of an artifact and fold the whole store into it. */
-async function buildEngine(o: UserValueServiceOptions, art: DuveArtifact): Promise<{ engine: DuveEngine; events: number }> {
+async function buildEngine<A extends ValueArtifact>(o: UserValueServiceOptions<A>, art: A): Promise<{ engine: DuveEngine; events: number }> {
   let session: ModelSession;
   try {
     session = await o.loadModel(art.onnxPath);
@@ -61,7 +82,7 @@ async function buildEngine(o: UserValueServiceOptions, art: DuveArtifact): Promi
     throw new CorruptModelError(art.dir, `the ONNX value head does not load: ${(err as Error).message}`);
   }
   try {
-    const engine = createDuveEngine({ model: art.model, version: art.manifest.version, session, ...(o.clock ? { clock: o.clock } : {}) });
+    const engine = (o.engines ?? (DUVE_V1_ENGINES as unknown as ValueEngineKind<A>)).create(art, session, o.clock);
     let events = 0;
     for await (const page of o.store.scanInteractions(o.scanPageSize ?? 50_000)) {
       engine.observe(page);
@@ -74,7 +95,7 @@ async function buildEngine(o: UserValueServiceOptions, art: DuveArtifact): Promi
   }
 }
 
-export async function createUserValueService(o: UserValueServiceOptions): Promise<UserValueService> {
+export async function createUserValueService<A extends ValueArtifact = DuveArtifact>(o: UserValueServiceOptions<A>): Promise<UserValueService> {
   const t0 = performance.now();
   let { engine, events } = await buildEngine(o, o.artifact);
   const snapshot = createValueSnapshot({ minDelta: o.minDelta });
@@ -112,7 +133,7 @@ export async function createUserValueService(o: UserValueServiceOptions): Promis
       return serial(async () => {
         const start = performance.now();
         let swappedFrom: string | undefined;
-        const latest = await latestDuveArtifact(o.modelDir);
+        const latest = await (o.engines ?? (DUVE_V1_ENGINES as unknown as ValueEngineKind<A>)).latest(o.modelDir);
         if (latest !== null && latest.manifest.version > Number(engine.modelVersion.split('@')[1])) {
           const next = await buildEngine(o, latest);
           swappedFrom = engine.modelVersion;

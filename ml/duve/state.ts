@@ -301,3 +301,40 @@ export function createDuveStateStore(layout: DuveLayout): DuveStateStore {
 export function duveStateBytes(layout: DuveLayout): number {
   return layout.length * 8;
 }
+
+/**
+ * Remove one event that `observeEvent` folded in (its exact inverse up to rounding), so a state can
+ * be read as of an earlier time: remove every event at or after that time, then set the latest
+ * event time with `setDuveStateLastTs`. A type whose raw count drops to 0 is reset exactly.
+ * Returns false for an untracked type. Used by DUVE v2's window store (ml/duve2/window-state.ts).
+ */
+export function unobserveEvent(layout: DuveLayout, s: DuveState, e: DuveEvent): boolean {
+  const k = layout.typeIndex.get(e.type);
+  if (k === undefined) return false;
+  const value = Math.min(e.value, DUVE_MAX_EVENT_VALUE);
+  const b = HEADER + PER_TYPE * k;
+  const f = exp(-layout.ratePerMs[k]! * (s[b]! - e.ts));
+  s[b + 3] = s[b + 3]! - 1;
+  if (s[b + 3]! <= 0) {
+    s[b] = Number.NaN;
+    s[b + 1] = 0;
+    s[b + 2] = 0;
+    s[b + 3] = 0;
+    s[b + 4] = 0;
+  } else {
+    s[b + 1] = s[b + 1]! - f;
+    s[b + 2] = s[b + 2]! - f * value;
+    s[b + 4] = s[b + 4]! - value;
+  }
+  if (e.itemId !== null) {
+    const w = exp(-layout.embeddingRatePerMs * (s[EMB_T0]! - e.ts));
+    s[EMB_W] = s[EMB_W]! - w;
+    addItemVector(e.itemId, layout.embeddingSeed, layout.embeddingDims, -w, s, embOffset(layout));
+  }
+  return true;
+}
+
+/** Set the latest tracked event time of a state (after `unobserveEvent`). */
+export function setDuveStateLastTs(s: DuveState, ts: number): void {
+  s[LAST] = ts;
+}
