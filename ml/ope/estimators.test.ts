@@ -102,9 +102,9 @@ describe('slot marginals', () => {
         for (let c = 0; c < POOL; c++) {
           if (a === b || b === c || a === c) continue;
           const p = Array.from(slateProbability(q, [a, b, c], BEHAVIOUR)).reduce((x, y) => x * y, 1);
-          brute[0]![a] += p;
-          brute[1]![b] += p;
-          brute[2]![c] += p;
+          brute[0]![a] = brute[0]![a]! + p;
+          brute[1]![b] = brute[1]![b]! + p;
+          brute[2]![c] = brute[2]![c]! + p;
         }
     const exact = marginalsOf(q, BEHAVIOUR);
     expect(exact.exact).toBe(true);
