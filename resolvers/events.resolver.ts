@@ -24,6 +24,8 @@ export class EventsResolver {
       if (ctx.userValues !== null && out.stored.length > 0) await ctx.userValues.onStored(out.stored);
       // The DDPG fusion policy credits feedback and enqueues learning (job queue); it logs, never throws.
       if (ctx.dpgcnPolicy && out.stored.length > 0) await ctx.dpgcnPolicy.onStored(out.stored);
+      // IRA closes decisions whose attribution window ended and enqueues learning (job queue); it logs, never throws.
+      if (ctx.iraPolicy && out.stored.length > 0) await ctx.iraPolicy.onEvents(out.stored);
       // The ads service counts selling-point clicks for its global keyword rates (sync, in memory).
       if (ctx.ads && out.stored.length > 0) ctx.ads.onStored(out.stored);
       return { accepted: out.accepted, unknownItems: out.unknownItems, duplicates: [...out.duplicates], rejected: out.rejected.map((r) => ({ ...r })) };

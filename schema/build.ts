@@ -12,6 +12,7 @@ import { AccessResolver } from '../resolvers/access.resolver';
 import { PublishingResolver } from '../resolvers/publishing.resolver';
 import { QueriesResolver } from '../resolvers/queries.resolver';
 import { DpgcnPolicyResolver } from '../resolvers/dpgcn-policy.resolver';
+import { IraPolicyResolver } from '../resolvers/ira-policy.resolver';
 import { AdSlotResolver, AdsResolver } from '../resolvers/ads.resolver';
 
 /**
@@ -40,6 +41,7 @@ export function buildGatewaySchema(opts: { emitTo?: string } = {}): Promise<Grap
       AccessResolver,
       PublishingResolver,
       DpgcnPolicyResolver,
+      IraPolicyResolver,
       QueriesResolver,
       AdsResolver,
       AdSlotResolver,

@@ -16,6 +16,7 @@ import type { AuditLog } from './access/audit';
 import type { Partner } from './partners';
 import type { PublishingService } from '../publishing/service';
 import type { DpgcnPolicyService } from '../plugins/dpgcn/policy/service';
+import type { IraPolicyService } from '../plugins/ira/service';
 import type { QuerySuggester } from '../plugins/dpgcn/queries/service';
 import type { AdsService } from '../plugins/mtl-ads/service';
 
@@ -31,6 +32,8 @@ export interface GatewayServices {
   readonly userValues: UserValueService | null;
   /** The dpgcn/graph scorer's DDPG fusion policy (fed stored events, operated over GraphQL); absent or null when not served. */
   readonly dpgcnPolicy?: DpgcnPolicyService | null;
+  /** The IRA policy (IRA_DB_PATH: fed stored events, operated over GraphQL); absent or null when off. */
+  readonly iraPolicy?: IraPolicyService | null;
   /** `suggestQueries` (plugins/dpgcn/queries); absent or null when not served. */
   readonly queries?: QuerySuggester | null;
   /** The `ads` query (plugins/mtl-ads); absent or null when not served. */

@@ -14,7 +14,6 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { GraphStore } from '../../graph/port';
 import type { JobQueue } from '../../jobs/port';
-import type { EventType } from '../sdk/records';
 import type { ModelSession } from '../sdk/model';
 import { openIraDb } from './db';
 import { openIraDecisionLog, type IraDecisionLog } from './decision-log';
@@ -103,9 +102,9 @@ export function createIraRuntime(o: IraRuntimeOptions): IraRuntime {
       ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
       ...(o.reward !== undefined ? { reward: o.reward } : {}),
       ...(o.loadModelBytes !== undefined ? { loadModelBytes: o.loadModelBytes } : {}),
+      ...(o.observeValues !== undefined ? { observeValues: o.observeValues } : {}),
       learner: { ...o.learner, seed, ...(o.guardrail !== undefined ? { guardrail: o.guardrail } : {}) },
     });
-    const sources = Object.values(o.valueSources);
     return {
       service,
       snapshots,
@@ -129,20 +128,7 @@ export function createIraRuntime(o: IraRuntimeOptions): IraRuntime {
         await service.refresh();
         return out;
       },
-      async onEvents(events) {
-        if (o.observeValues) {
-          for (const e of events) {
-            for (const s of sources) {
-              try {
-                s.observe({ userId: e.userId, type: e.type as EventType, itemId: e.itemId, ts: e.ts, value: e.value ?? 0 });
-              } catch (err) {
-                o.logger.warn({ source: s.id, err: (err as Error).message }, 'IRA: value source did not fold an event');
-              }
-            }
-          }
-        }
-        await service.onEvents(events);
-      },
+      onEvents: (events) => service.onEvents(events),
       registerMetrics: (registry) => registerIraMetrics(registry, service),
       close() {
         service.close();

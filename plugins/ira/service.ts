@@ -25,6 +25,7 @@ import type { JobQueue } from '../../jobs/port';
 import { registerIraLearning } from '../../jobs/processors/ira-learn';
 import { loadOnnxModelBytes } from '../../ml/onnx/session';
 import type { ModelSession } from '../sdk/model';
+import type { EventType } from '../sdk/records';
 import type { IraDecisionLog } from './decision-log';
 import { IRA_DIM, IRA_FEATURES_VERSION } from './features';
 import { heuristicOnnx } from './heuristic';
@@ -67,6 +68,8 @@ export interface IraPolicyServiceOptions {
   /** A swapped-out session is closed this much later, ms. Default 10,000. */
   readonly retireMs?: number;
   readonly reward?: IraRewardSettings;
+  /** Fold every event given to onEvents into every value source too (when they are IRA's own instances). Default false. */
+  readonly observeValues?: boolean;
   /** Learner settings (shared by every line; each line's seed is derived from `seed` and its name). */
   readonly learner?: IraLearnerOptions;
 }
@@ -380,6 +383,17 @@ export function createIraPolicyService(o: IraPolicyServiceOptions): IraPolicySer
       }
     },
     async onEvents(events) {
+      if (o.observeValues) {
+        for (const e of events) {
+          for (const src of Object.values(o.valueSources)) {
+            try {
+              src.observe({ userId: e.userId, type: e.type as EventType, itemId: e.itemId, ts: e.ts, value: e.value ?? 0 });
+            } catch (err) {
+              o.logger.warn({ source: src.id, err: (err as Error).message }, 'IRA: value source did not fold an event');
+            }
+          }
+        }
+      }
       try {
         for (const e of events) {
           if (e.itemId === null) continue;

@@ -411,6 +411,59 @@ export type FeedItem = {
   sources: Array<Scalars['String']['output']>;
 };
 
+/** The guardrail's last judgement of a line: SNIPS value estimates over the recent logged decisions. */
+export type IraGuardrail = {
+  __typename?: 'IraGuardrail';
+  at: Scalars['DateTime']['output'];
+  /** Version 0 (the heuristic Q), same estimator and decisions. */
+  baseline: Scalars['Float']['output'];
+  /** The estimate fell below the baseline by more than IRA_GUARDRAIL_MARGIN of it (the line halted). */
+  breached: Scalars['Boolean']['output'];
+  /** The updated network (Boltzmann at T = 0.1 over its Q). */
+  estimate: Scalars['Float']['output'];
+  /** Logged slots the estimate used. */
+  slots: Scalars['Int']['output'];
+};
+
+/** The IRA policy (the `ira/policy` scorer’s Q-network lines) and its online learning. */
+export type IraPolicy = {
+  __typename?: 'IraPolicy';
+  /** Frozen for every line. */
+  frozenAll: Scalars['Boolean']['output'];
+  /** Learning jobs settled on this instance. */
+  learningJobs: Scalars['Int']['output'];
+  lines: Array<IraPolicyLine>;
+};
+
+/** One IRA policy line: its own versions, replay and learner (lines are named by the scorer settings of a strategy). */
+export type IraPolicyLine = {
+  __typename?: 'IraPolicyLine';
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Decisions recorded by this instance. */
+  decisions: Scalars['Int']['output'];
+  /** Frozen (this line or every line): no exploration, no online updates. */
+  frozen: Scalars['Boolean']['output'];
+  /** The last guardrail judgement; null before one (too few logged slots). */
+  guardrail?: Maybe<IraGuardrail>;
+  /** Why online updates stopped (the guardrail or a non-finite update); null while learning. Resumed by freezeIraPolicy(frozen: false). */
+  halted?: Maybe<Scalars['String']['output']>;
+  line: Scalars['String']['output'];
+  /** Recorded decisions still inside their attribution window. */
+  openDecisions: Scalars['Int']['output'];
+  /** Mean slot reward of the last transitions (at most 1,000); null before any. */
+  recentMeanReward?: Maybe<Scalars['Float']['output']>;
+  /** Transitions (shown slots) in the replay buffer. */
+  replaySize: Scalars['Int']['output'];
+  /** `pretrain`, `online`, or `heuristic` for version 0. */
+  source: Scalars['String']['output'];
+  /** Double-DQN updates run by this instance’s learner. */
+  updates: Scalars['Int']['output'];
+  /** The version served here; 0 = the heuristic Q (no version yet). */
+  version: Scalars['Int']['output'];
+  /** Versions stored (the newest are kept). */
+  versions: Scalars['Int']['output'];
+};
+
 /** A catalogue item. */
 export type Item = {
   __typename?: 'Item';
@@ -500,6 +553,8 @@ export type Mutation = {
   createExperiment: Experiment;
   /** Freeze (or unfreeze) the policy for every strategy and instance: no exploration, recording or learning. Needs scorers:write. */
   freezeDpgcnPolicy: DpgcnPolicy;
+  /** Freeze (or unfreeze) one line, or every line when `line` is omitted, on every instance: no exploration and no online updates. Unfreezing also resumes a line halted by the guardrail. BAD_USER_INPUT for an unknown line. Needs scorers:write. */
+  freezeIraPolicy: IraPolicy;
   /** Serve a version to strategies naming the id (default: the shadowed version, else the highest). Needs scorers:write. */
   promoteScorer: PublishedScorer;
   /** Publish a scorer version: a manifest plus an ONNX model uploaded with POST /blobs. Checked (manifest, input names/shapes/dtypes, a probe batch) before it is accepted. Needs scorers:write (admin). */
@@ -510,6 +565,8 @@ export type Mutation = {
   recordEvents: RecordEventsResult;
   /** Serve the policy version live before the current one (LIFECYCLE_CONFLICT when there is none). Needs scorers:write. */
   rollbackDpgcnPolicy: DpgcnPolicy;
+  /** Serve the version of a line live before the current one (every line that has one when `line` is omitted); LIFECYCLE_CONFLICT when there is none, BAD_USER_INPUT for an unknown line. Needs scorers:write. */
+  rollbackIraPolicy: IraPolicy;
   /** Serve the version that was live before the current one. Needs scorers:write. */
   rollbackScorer: PublishedScorer;
   /** Serve the previous published version of a strategy (rolling back the first one serves the file of that id again, if any). Needs scorers:write. */
@@ -544,6 +601,12 @@ export type MutationFreezeDpgcnPolicyArgs = {
 };
 
 
+export type MutationFreezeIraPolicyArgs = {
+  frozen: Scalars['Boolean']['input'];
+  line?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type MutationPromoteScorerArgs = {
   id: Scalars['String']['input'];
   version?: InputMaybe<Scalars['String']['input']>;
@@ -564,6 +627,11 @@ export type MutationPublishStrategyArgs = {
 
 export type MutationRecordEventsArgs = {
   events: Array<EventInput>;
+};
+
+
+export type MutationRollbackIraPolicyArgs = {
+  line?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -685,6 +753,8 @@ export type Query = {
   experiments: Array<Experiment>;
   /** Ranked, diverse, explained items for a user. Unknown users get a cold-start feed. */
   feed: Feed;
+  /** The IRA policy: per line the version served, frozen, halted, learning and the guardrail. MODEL_UNAVAILABLE without one. Needs scorers:read. */
+  iraPolicy: IraPolicy;
   item?: Maybe<Item>;
   /** Scorers published at runtime, with versions, lifecycle and shadow agreement. Needs scorers:read (analyst, admin). */
   publishedScorers: Array<PublishedScorer>;

@@ -21,6 +21,7 @@ export const ROLE_SPEC: Readonly<Record<Role, readonly string[]>> = {
     'Query.publishedStrategies',
     'Query.catalogChanges',
     'Query.dpgcnPolicy',
+    'Query.iraPolicy',
   ],
   admin: [
     'Query.feed',
@@ -56,6 +57,9 @@ export const ROLE_SPEC: Readonly<Record<Role, readonly string[]>> = {
     'Query.dpgcnPolicy',
     'Mutation.freezeDpgcnPolicy',
     'Mutation.rollbackDpgcnPolicy',
+    'Query.iraPolicy',
+    'Mutation.freezeIraPolicy',
+    'Mutation.rollbackIraPolicy',
   ],
   partner: ['Subscription.userValueChanged'],
   monitor: [],
