@@ -439,7 +439,6 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         await jobs.close();
         ownPolicy?.close();
         ira?.close();
-        ira?.close();
         await adsServing?.close();
         await userValues?.close();
         await catalogSync?.stop();
