@@ -12,6 +12,7 @@ import pino from 'pino';
 import { loadConfig } from '../config/config';
 import { openConfiguredStore } from '../graph/configured';
 import { trainDuveFromStore } from '../ml/duve/from-store';
+import { trainDuve2FromStore } from '../plugins/duve/v2';
 import { addTrainDpgcn } from './train-dpgcn';
 import { addTrainRanker } from './train-ranker';
 import type { DecayMode } from '../ml/duve/model';
@@ -32,26 +33,41 @@ export function trainCommand(): Command {
   const train = new Command('train').description('train a model on the configured store and publish the next artifact version');
   train
     .command('duve')
-    .description('DUVE: learned per-type decays + value head -> DUVE_MODEL_DIR/<n>/ (value-head.onnx + manifest.json)')
+    .description('DUVE: learned per-type decays + value head -> DUVE_MODEL_DIR/<n>/ (value-head.onnx + manifest.json); --v2: DUVE v2 -> DUVE2_MODEL_DIR/<n>/')
     .option('--horizon-days <d>', 'forecast horizon in days', positive, 30)
     .option('--step-days <d>', 'days between reference times (default: horizon / 4)', positive)
     .option('--ref-start <iso>', 'reference times start one step after this instant (default: the first event)', instant)
-    .option('--iterations <n>', 'Adam steps', positive, 200)
+    .option('--iterations <n>', 'Adam steps (default 200; with --v2: 400)', positive)
     .option('--decay-mode <mode>', 'per-type | shared | none', 'per-type')
     .option('--seed <n>', 'seed of the initialisation', positive, 42)
-    .action(async (opts: { horizonDays: number; stepDays?: number; refStart?: number; iterations: number; decayMode: string; seed: number }) => {
+    .option('--v2', 'DUVE v2 (attention over the last 64 events + the v1 features) -> DUVE2_MODEL_DIR/<n>/ (value.onnx + manifest.json + items.json); --iterations counts v2 Adam steps (default 400)')
+    .action(async (opts: { horizonDays: number; stepDays?: number; refStart?: number; iterations?: number; decayMode: string; seed: number; v2?: boolean }) => {
       if (!['per-type', 'shared', 'none'].includes(opts.decayMode)) throw new InvalidArgumentError('--decay-mode must be per-type, shared or none');
       const config = loadConfig();
       const logger = pino({ level: config.logLevel });
       const store = await openConfiguredStore(config);
       try {
+        if (opts.v2) {
+          logger.info({ store: store.kind, modelDir: config.duve2ModelDir }, 'training DUVE v2 on the store');
+          const r = await trainDuve2FromStore(store, {
+            modelDir: config.duve2ModelDir,
+            decay: opts.decayMode as DecayMode,
+            horizonDays: opts.horizonDays,
+            ...(opts.stepDays ? { stepDays: opts.stepDays } : {}),
+            ...(opts.refStart !== undefined ? { refStart: opts.refStart } : {}),
+            ...(opts.iterations !== undefined ? { iterations: Math.round(opts.iterations) } : {}),
+            seed: Math.round(opts.seed),
+          });
+          process.stdout.write(`DUVE v2 v${r.version} -> ${r.dir}: ${r.examples} examples, ${(r.trainMs / 1000).toFixed(1)} s\nattention half-lives (days): ${JSON.stringify(r.halfLivesDays)}\n`);
+          return;
+        }
         logger.info({ store: store.kind, modelDir: config.duveModelDir }, 'training DUVE on the store');
         const r = await trainDuveFromStore(store, {
           modelDir: config.duveModelDir,
           horizonDays: opts.horizonDays,
           ...(opts.stepDays ? { stepDays: opts.stepDays } : {}),
           ...(opts.refStart !== undefined ? { refStart: opts.refStart } : {}),
-          iterations: Math.round(opts.iterations),
+          iterations: Math.round(opts.iterations ?? 200),
           decayMode: opts.decayMode as DecayMode,
           seed: Math.round(opts.seed),
         });

@@ -6,7 +6,7 @@
  * mini-batch Adam on
  *
  *   L = mean_B [softplus(z0) − y z0] + w_n · mean_B [exp(z1) − n z1] / max(1, mean n)
- *     + w_s · mean_{B, spend>0} (z2 − ln spend)² / 2 + l2/2 · ‖params except θ and biases‖²
+ *     + w_s · mean_{B, spend>0} (z2 − ln spend)² / 2 + l2/2 · ‖params except θ and the head biases‖²
  *
  * Seeded (mulberry32) and deterministic. Pure: no I/O.
  */
@@ -64,7 +64,7 @@ export interface Duve2TrainOptions {
   readonly batchSize?: number;
   /** Default 0.01. */
   readonly learningRate?: number;
-  /** Default 1e-4. */
+  /** L2 penalty on every parameter except θ and the head biases. Default 3e-2 (chosen on a Taobao validation cut, see README "DUVE v2"). */
   readonly l2?: number;
   /** Default 42. */
   readonly seed?: number;
@@ -360,7 +360,7 @@ export function trainDuve2(histories: readonly DuveHistory[], o: Duve2TrainOptio
     bounds,
     items,
     hashSeed,
-    l2: o.l2 ?? 1e-4,
+    l2: o.l2 ?? 3e-2,
     headWeights: [o.headWeights?.purchases ?? 1, o.headWeights?.spend ?? 1],
   });
   if (p.n === 0) throw new RangeError('DUVE v2 training: no example (no user has history before a reference time)');
