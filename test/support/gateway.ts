@@ -75,6 +75,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     LTR_MODEL_DIR: join(dir, 'models', 'ltr'),
     DPGCN_MODELS_DIR: join(dir, 'models', 'dpgcn'),
     DPGCN_POLICY_DB_PATH: join(dir, 'dpgcn-policy.db'),
+    IRA_DB_PATH: join(dir, 'ira.db'),
     MTL_ADS_MODELS_DIR: join(dir, 'models', 'mtl-ads'),
     STRATEGIES_DIR: join(dir, 'strategies'),
     EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'),
