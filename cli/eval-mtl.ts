@@ -7,6 +7,8 @@
  *                     (95% bootstrap intervals), both MMoE-paper task groups
  *   eval mtl/taobao   Taobao head as a sparse-main (cart/buy) / rich-auxiliary (interaction) proxy: single-task
  *                     vs multi-task (joint, alternating 1:k, pretrain-finetune), main AUC by user sparsity bucket
+ *   eval mtl/ads      Taobao head as an ads proxy: MTL-ads BM vs MTDL vs AMTDL × (alternating 1:k, pretrain-finetune),
+ *                     AUC per task overall and by user sparsity bucket (ml/mtl/ads, eval/mtl/ads.ts)
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import type { EvalReport } from '../eval/report/types';
@@ -22,6 +24,12 @@ function positiveInt(raw: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
   return n;
+}
+
+function intList(raw: string): number[] {
+  const v = raw.split(',').map(Number);
+  if (v.some((x) => !(Number.isInteger(x) && x >= 1))) throw new InvalidArgumentError('must be comma-separated positive integers');
+  return v;
 }
 
 function rates(raw: string): number[] {
@@ -113,4 +121,52 @@ export function addMtlEvalCommands(root: Command, withCommon: (cmd: Command) => 
     });
     await finish(r, o);
   });
+
+  withCommon(
+    root
+      .command('mtl/ads')
+      .description('Taobao head as an ads proxy: MTL-ads BM vs MTDL vs AMTDL, each with alternating 1:k and pretrain-finetune, AUC per task by user sparsity bucket')
+      .option('--file <file>', 'event log', '../shared/data/taobao-userbehavior-head/UserBehavior_head.csv')
+      .option('--negatives <n>', 'sampled untouched items per interacted pair (default 1)', positiveInt)
+      .option('--k <list>', 'grid of k for alternating 1:k, chosen on validation (default 1,4)', intList)
+      .option('--pretrain-epochs <list>', 'grid of auxiliary-only epochs before fine-tuning, chosen on validation (default 1,2)', intList)
+      .option('--learning-rates <r>', 'learning-rate grid chosen on validation, every model (default 0.001,0.003)', rates)
+      .option('--epochs <n>', 'most epochs, early stopping on validation main AUC (default 6)', positiveInt)
+      .option('--patience <n>', 'epochs without a better validation AUC before stopping (default 1)', positiveInt)
+      .option('--batch-size <n>', 'rows per mini-batch (default 512)', positiveInt)
+      .option('--bootstrap <n>', 'resamples of the 95% intervals over users (default 200)', positiveInt)
+      .option('--max-lines <n>', 'read only the first n lines', positiveInt),
+  ).action(
+    async (
+      o: Common & {
+        file: string;
+        negatives?: number;
+        k?: number[];
+        pretrainEpochs?: number[];
+        learningRates?: number[];
+        epochs?: number;
+        patience?: number;
+        batchSize?: number;
+        bootstrap?: number;
+        maxLines?: number;
+      },
+    ) => {
+      const { runAdsMtl } = await import('../eval/mtl/ads');
+      const r = await runAdsMtl({
+        file: o.file,
+        seed: o.seed,
+        ...(o.negatives !== undefined ? { negatives: o.negatives } : {}),
+        ...(o.k !== undefined ? { kGrid: o.k } : {}),
+        ...(o.pretrainEpochs !== undefined ? { pretrainGrid: o.pretrainEpochs } : {}),
+        ...(o.learningRates !== undefined ? { learningRates: o.learningRates } : {}),
+        ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
+        ...(o.patience !== undefined ? { patience: o.patience } : {}),
+        ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
+        ...(o.bootstrap !== undefined ? { resamples: o.bootstrap } : {}),
+        ...(o.maxLines !== undefined ? { maxLines: o.maxLines } : {}),
+        ...(o.progress ? { log: (line: string) => void process.stderr.write(`${line}\n`) } : {}),
+      });
+      await finish(r, o);
+    },
+  );
 }

@@ -4,7 +4,7 @@
  * diff, to chart and to extend without changing the schema.
  */
 
-export type ProtocolId = 'ranking/full' | 'events/temporal' | 'value/holdout' | 'mtl/census' | 'mtl/taobao' | 'queries/next-category' | 'value/rolling';
+export type ProtocolId = 'ranking/full' | 'events/temporal' | 'value/holdout' | 'mtl/census' | 'mtl/taobao' | 'queries/next-category' | 'value/rolling' | 'mtl/ads';
 
 export interface EvalModelInfo {
   /** Scorer or strategy id, e.g. `mf/bpr`, `baseline/popularity`, `strategy:default`. */

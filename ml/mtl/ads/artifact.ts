@@ -47,12 +47,21 @@ export interface MtlAdsManifest {
   readonly createdAt: string;
 }
 
-/** Publish `trained` as the next version under `<modelsDir>/mtl-ads/<kind>`. */
-export async function writeMtlAdsArtifact(t: TrainedMtlAds, modelsDir: string, o: { createdBy?: string; metrics?: Readonly<Record<string, unknown>> } = {}): Promise<{ version: number; dir: string }> {
+export interface WriteMtlAdsOptions {
+  /** Manifest `createdBy`. Default `trainMtlAds`. */
+  readonly createdBy?: string;
+  /** Extra metrics for the manifest. */
+  readonly metrics?: Readonly<Record<string, unknown>>;
+  /** The MTL-ads folder itself (MTL_ADS_MODELS_DIR), instead of `<modelsDir>/mtl-ads`. */
+  readonly adsDir?: string;
+}
+
+/** Publish `trained` as the next version under `<modelsDir>/mtl-ads/<kind>` (or `<adsDir>/<kind>`). */
+export async function writeMtlAdsArtifact(t: TrainedMtlAds, modelsDir: string, o: WriteMtlAdsOptions = {}): Promise<{ version: number; dir: string }> {
   const bytes = encodeOnnxModel(adsOnnxSpec(t.net, { baseCtr: t.baseCtr, docString: `mtl-ads ${t.kind} (${t.effectiveSchedule})` }));
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const extra = t.kind === 'amtdl' ? ADS_EXTRA_FEATURES : [];
-  return publishArtifact(join(modelsDir, 'mtl-ads', t.kind), { [MTL_ADS_ONNX]: bytes }, (version): MtlAdsManifest => ({
+  return publishArtifact(join(o.adsDir ?? join(modelsDir, 'mtl-ads'), t.kind), { [MTL_ADS_ONNX]: bytes }, (version): MtlAdsManifest => ({
     format: 'mtl-ads',
     formatVersion: 1,
     kind: t.kind,

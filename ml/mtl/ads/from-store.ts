@@ -8,8 +8,12 @@
  * ExperimentStore satisfy them and tests use in-memory fakes.
  */
 import { normaliseQuery } from '../../../domain/events';
+import type { GraphStore } from '../../../graph/port';
+import { writeMtlAdsArtifact, type WriteMtlAdsOptions } from './artifact';
 import { normaliseKeyword } from './encode';
-import type { AdsExample } from './types';
+import { adsFeatureContextFromStore } from './features';
+import { trainMtlAds, type TrainMtlAdsOptions, type TrainedMtlAds } from './train';
+import type { AdsExample, AdsFeatureContext } from './types';
 
 /** An `ads` exposure as the exposure log stores it (the fields read here). */
 export interface AdsLoggedExposure {
@@ -101,4 +105,37 @@ export async function adsExamplesFromStore(stores: AdsLogStores, o: AdsExamplesO
   const hi = (o.to ?? Number.POSITIVE_INFINITY) + (o.attributionMs ?? 30 * 60_000);
   for await (const page of stores.events.scanAdEvents(50_000)) for (const e of page) if (e.ts >= lo && e.ts < hi) events.push(e);
   return joinAdsLogs(exposures, events, o.attributionMs !== undefined ? { attributionMs: o.attributionMs } : {});
+}
+
+export interface TrainMtlAdsFromStoreOptions extends Omit<TrainMtlAdsOptions, 'context' | 'validation'>, AdsExamplesOptions {
+  /** `<modelsDir>/mtl-ads/<kind>/<n>` unless `adsDir` names the MTL-ads folder. */
+  readonly modelsDir: string;
+  readonly adsDir?: string;
+  readonly createdBy?: string;
+}
+
+export interface TrainMtlAdsFromStoreResult {
+  readonly version: number;
+  readonly dir: string;
+  readonly examples: number;
+  readonly trained: TrainedMtlAds;
+}
+
+/**
+ * Read the examples (adsExamplesFromStore), train (the latest 10% of exposures by time select the
+ * epoch) and publish the next version. AMTDL's context is read from the graph store. Throws a
+ * RangeError when there is nothing to train on.
+ */
+export async function trainMtlAdsFromStore(stores: AdsLogStores & { graph?: GraphStore; context?: AdsFeatureContext }, o: TrainMtlAdsFromStoreOptions): Promise<TrainMtlAdsFromStoreResult> {
+  const examples = await adsExamplesFromStore(stores, o);
+  if (examples.length === 0) throw new RangeError('train mtl-ads: no ads exposures in the exposure log (serve `ads` first, or widen --from/--to)');
+  let context = stores.context;
+  if (o.kind === 'amtdl' && !context) {
+    if (!stores.graph) throw new RangeError('train mtl-ads: amtdl needs the graph store for its user/query features');
+    context = await adsFeatureContextFromStore(stores.graph);
+  }
+  const trained = trainMtlAds(examples, { ...o, ...(context ? { context } : {}) });
+  const w: WriteMtlAdsOptions = { createdBy: o.createdBy ?? 'trainMtlAdsFromStore', metrics: { exposures: examples.length }, ...(o.adsDir !== undefined ? { adsDir: o.adsDir } : {}) };
+  const { version, dir } = await writeMtlAdsArtifact(trained, o.modelsDir, w);
+  return { version, dir, examples: examples.length, trained };
 }

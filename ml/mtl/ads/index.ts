@@ -4,7 +4,27 @@
  */
 export * from './types';
 export { trainMtlAds, predictMtlAdsTs, scoreEncodedAds, type TrainMtlAdsOptions, type TrainedMtlAds, type AdsEpochInfo } from './train';
-export { writeMtlAdsArtifact, loadMtlAdsModel, latestMtlAdsArtifact, readMtlAdsManifest, CorruptMtlAdsArtifactError, MTL_ADS_MANIFEST, MTL_ADS_ONNX, type MtlAdsManifest } from './artifact';
-export { adsExamplesFromStore, joinAdsLogs, type AdsLogStores, type AdsLoggedExposure, type AdsLoggedEvent, type AdsExamplesOptions } from './from-store';
+export {
+  writeMtlAdsArtifact,
+  loadMtlAdsModel,
+  latestMtlAdsArtifact,
+  readMtlAdsManifest,
+  CorruptMtlAdsArtifactError,
+  MTL_ADS_MANIFEST,
+  MTL_ADS_ONNX,
+  type MtlAdsManifest,
+  type WriteMtlAdsOptions,
+} from './artifact';
+export {
+  adsExamplesFromStore,
+  joinAdsLogs,
+  trainMtlAdsFromStore,
+  type TrainMtlAdsFromStoreOptions,
+  type TrainMtlAdsFromStoreResult,
+  type AdsLogStores,
+  type AdsLoggedExposure,
+  type AdsLoggedEvent,
+  type AdsExamplesOptions,
+} from './from-store';
 export { ADS_EXTRA_FEATURES, adsExtraFeatures, createAdsFeatureContext, adsFeatureContextFromStore, type AdsContextEvent } from './features';
 export { ADS_ONNX_INPUTS, ADS_ONNX_OUTPUTS } from './onnx';
