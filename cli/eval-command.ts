@@ -10,6 +10,7 @@
  *   eval value/holdout    CDNOW: 39-week calibration / 39-week holdout, MAE/RMSE/Spearman/top decile
  *   eval value/temporal   Taobao head: purchase-in-next-window AUC of DUVE (and ablations) vs RFM, BG/NBD
  *   eval value/rolling    Taobao head and CDNOW: rolling-origin evaluation of DUVE v2 vs v1, no decay, RFM, BG/NBD(+GG), paired bootstrap over users
+ *   eval ope              an IRA version's value from the decision log before it serves: IPS/SNIPS/DR per impression, intervals, ESS
  *   eval queries/next-category  any event log (Taobao head by default): query suggestion by the next-category proxy
  *   eval feed/ltv         Taobao head, events/temporal harness: the LTV feed (strategies/ltv.json, DUVE trained
  *                         before the cut) vs the commercial-only baseline, the default strategy and references
@@ -25,6 +26,7 @@ import { argError } from '../eval/protocols/temporal-source';
 import { addMtlEvalCommands } from './eval-mtl';
 import { addQueriesEvalCommands } from './eval-queries';
 import { addValueRollingEvalCommand } from './eval-value-rolling';
+import { addOpeEvalCommand } from './eval-ope';
 
 /** `ranking/full --format`: pairs, lists or auto. */
 function splitFormat(raw: string): 'pairs' | 'lists' | 'auto' {
@@ -277,5 +279,6 @@ export function evalCommand(): Command {
   addMtlEvalCommands(root, withCommon, finish);
   addQueriesEvalCommands(root, withCommon, finish);
   addValueRollingEvalCommand(root, withCommon, finish);
+  addOpeEvalCommand(root, withCommon);
   return root;
 }
