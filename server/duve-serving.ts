@@ -10,7 +10,7 @@ import type { Config } from '../config/config';
 import type { ValueChange } from '../domain/user-value';
 import type { GraphStore } from '../graph/port';
 import { latestDuveArtifact } from '../ml/duve/export';
-import { latestDuve2Artifact } from '../ml/duve2/export';
+import { DUVE2_INPUTS, latestDuve2Artifact } from '../ml/duve2/export';
 import { createDuvePurchaseScorer } from '../plugins/duve/scorer';
 import { DUVE_V2_ENGINES } from '../plugins/duve/v2';
 import type { ModelSession } from '../plugins/sdk/model';
@@ -42,7 +42,16 @@ export async function openServedDuve(
     if (artifact === null) return null;
     const userValues = await createUserValueService({ ...common, artifact, modelDir, engines: DUVE_V2_ENGINES });
     const columns = artifact.model.v1.features.map((f) => f.name);
-    return { version: 'v2', modelDir, userValues, purchaseScorer: createDuvePurchaseScorer(() => userValues.engine(), { modelUri: resolve(artifact.onnxPath), columns }) };
+    return {
+      version: 'v2',
+      modelDir,
+      userValues,
+      purchaseScorer: createDuvePurchaseScorer(() => userValues.engine(), {
+        modelUri: resolve(artifact.onnxPath),
+        columns,
+        otherInputs: DUVE2_INPUTS.filter((i) => i !== 'features'),
+      }),
+    };
   }
   const modelDir = config.duveModelDir;
   const artifact = await latestDuveArtifact(modelDir);

@@ -35,6 +35,8 @@ export interface DuvePurchaseOptions {
    * checks the ONNX input is float32 [N, columns.length]. Default: the input is checked by name only.
    */
   readonly columns?: readonly string[];
+  /** The model's other inputs (DUVE v2's graph also takes the event window); declared by name. Default none. */
+  readonly otherInputs?: readonly string[];
   /** Weight of the item conversion prior against the user's own engagement. Default 0.5. */
   readonly beta?: number;
   /** Prior strength of the conversion rate, in visits. Default 20. */
@@ -56,7 +58,7 @@ export function createDuvePurchaseScorer(current: () => DuveEngine, opts: DuvePu
     id: 'duve/purchase',
     version: '1.0.0',
     features: ['user.history', 'item.stats'] as const,
-    model: { uri: opts.modelUri, inputs: [opts.columns ? { name: DUVE_INPUT, columns: opts.columns } : DUVE_INPUT] },
+    model: { uri: opts.modelUri, inputs: [opts.columns ? { name: DUVE_INPUT, columns: opts.columns } : DUVE_INPUT, ...(opts.otherInputs ?? [])] },
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     async setup() {
       return {

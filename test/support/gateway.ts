@@ -72,6 +72,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     HOST: '127.0.0.1',
     DB_PATH: join(dir, 'store.db'),
     DUVE_MODEL_DIR: join(dir, 'models', 'duve'),
+    DUVE2_MODEL_DIR: join(dir, 'models', 'duve2'),
     LTR_MODEL_DIR: join(dir, 'models', 'ltr'),
     DPGCN_MODELS_DIR: join(dir, 'models', 'dpgcn'),
     DPGCN_POLICY_DB_PATH: join(dir, 'dpgcn-policy.db'),
