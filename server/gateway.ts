@@ -178,6 +178,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     clock,
     logger: logger.child({ component: 'ira' }),
     store,
+    duve: { version: config.duveVersion, v2Dir: config.duve2ModelDir, loadModel: loadOnnxModel },
   });
   if (!plugins.some((p) => p.id === DPGCN_SCORER_ID)) {
     // DPGCN_MODELS_DIR (operator path, relative to the working directory); the DDPG service's policy picks α when one is given.
