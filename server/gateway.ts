@@ -20,6 +20,7 @@ import type { JobQueue } from '../jobs/port';
 import { scheduleDuveRefresh } from '../jobs/processors/duve-refresh';
 import { openServedDpgcnPolicy, type ServedDpgcnPolicy } from './dpgcn-policy';
 import { openServedIra } from './ira';
+import { IRA_SCORER_ID, createIraScorer } from '../plugins/ira/scorer';
 import { loadOnnxModel } from '../ml/onnx/session';
 import { loadMtlAdsModel } from '../ml/mtl/ads';
 import { ADS_SETTING_IDS, openAdsServing, type AdsServing } from '../plugins/mtl-ads';
@@ -180,6 +181,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     store,
     duve: { version: config.duveVersion, v2Dir: config.duve2ModelDir, loadModel: loadOnnxModel },
   });
+  // `ira/policy` (a strategy names it as its policy): the runtime's service and value sources.
+  if (ira !== null && !plugins.some((p) => p.id === IRA_SCORER_ID)) plugins.push(createIraScorer({ service: ira.service, valueSources: ira.valueSources }));
   if (!plugins.some((p) => p.id === DPGCN_SCORER_ID)) {
     // DPGCN_MODELS_DIR (operator path, relative to the working directory); the DDPG service's policy picks α when one is given.
     const dpgcn = await loadDpgcnPlugin(config.dpgcnModelsDir === '' ? '' : resolve(config.dpgcnModelsDir), logger, dpgcnPolicy ? { policy: dpgcnPolicy.policy } : {});

@@ -8,6 +8,8 @@ import { createInProcessQueue } from '../jobs/in-process';
 import { createDqn } from '../ml/dqn/agent';
 import { qnetOnnx } from '../ml/dqn/onnx';
 import { IRA_DIM, IRA_FEATURES_VERSION, createIraRuntime } from '../plugins/ira';
+import { parseStrategy } from '../pipeline/strategy';
+import { FeedDocument, RecordEventsDocument } from './generated/graphql';
 import { startTestGateway, type TestGateway } from './support/gateway';
 
 const STATUS = `{ iraPolicy { frozenAll learningJobs lines { line version source versions frozen halted updates replaySize recentMeanReward guardrail { estimate baseline slots breached } decisions openDecisions } } }`;
@@ -84,6 +86,43 @@ describe('iraPolicy without IRA', () => {
     try {
       expect((await t.raw(STATUS)).errors?.[0]?.extensions?.code).toBe(ErrorCode.MODEL_UNAVAILABLE);
       expect(((await (await t.get('/healthz')).json()) as { iraPolicy: unknown }).iraPolicy).toBeNull();
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
+describe('ira/policy served by the gateway (IRA_DB_PATH)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'ira-feed-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('serves the policy list from version 0 and records the decision for its line', async () => {
+    const t = await startTestGateway({
+      env: { IRA_DB_PATH: join(root, 'ira.db') },
+      strategy: parseStrategy({
+        id: 'ira',
+        scorers: [
+          { id: 'baseline/commercial', weight: 1 },
+          { id: 'ira/policy', weight: 0, settings: { explore: 'boltzmann', temperature: 0.1 } },
+        ],
+        policy: { scorer: 'ira/policy' },
+      }),
+    });
+    try {
+      const ts = new Date(Date.now() - 60_000).toISOString();
+      const events = Array.from({ length: 30 }, (_, k) => ({ eventId: `d${k}`, userId: `u${k % 4}`, type: k % 5 === 0 ? 'purchase' : 'view', itemId: `i${k % 9}`, ts, value: k % 5 === 0 ? 20 : 0 }));
+      expect((await t.gql(RecordEventsDocument, { events })).data?.recordEvents.accepted).toBe(30);
+      const { data, errors } = await t.gql(FeedDocument, { userId: 'u1' });
+      expect(errors).toBeUndefined();
+      expect(data!.feed.items.length).toBeGreaterThan(0);
+      expect(data!.feed.degraded).toEqual([]);
+      // The decision is recorded after the answer (off the critical path).
+      let lines: Array<{ line: string; version: number; decisions: number; openDecisions: number }> = [];
+      for (let k = 0; k < 50 && lines[0]?.decisions !== 1; k++) {
+        await new Promise((r) => setTimeout(r, 20));
+        lines = ((await t.raw(STATUS)).data!.iraPolicy as { lines: typeof lines }).lines;
+      }
+      expect(lines).toEqual([expect.objectContaining({ line: 'g0.6-0.4.none.r15', version: 0, decisions: 1, openDecisions: 1 })]);
     } finally {
       await t.stop();
     }

@@ -71,6 +71,8 @@ export interface IraRuntimeOptions {
 
 export interface IraRuntime {
   readonly service: IraPolicyService;
+  /** The value sources the runtime reads (the `ira/policy` scorer reads the same). */
+  readonly valueSources: Readonly<Record<string, UserValueSource>>;
   readonly snapshots: IraSnapshotStore;
   readonly decisionLog: IraDecisionLog;
   pretrainOffline(o?: PretrainOfflineOptions): Promise<PretrainOfflineResult>;
@@ -107,6 +109,7 @@ export function createIraRuntime(o: IraRuntimeOptions): IraRuntime {
     });
     return {
       service,
+      valueSources: o.valueSources,
       snapshots,
       decisionLog,
       pretrainOffline: async (p = {}) => {
