@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const iterations = Number(arg('--iterations', '400'));
   const decayMode = arg('--decay', 'per-type') as DecayMode;
   const seed = Number(arg('--seed', '42'));
-  const l2 = Number(arg('--l2', '1e-4'));
+  const l2 = Number(arg('--l2', '3e-2'));
   const learningRate = Number(arg('--lr', '0.01'));
   const itemBuckets = Number(arg('--item-buckets', '4096'));
   const stateDims = Number(arg('--state-dims', '16'));
