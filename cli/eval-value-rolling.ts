@@ -11,6 +11,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import type { EvalReport } from '../eval/report/types';
+import { argError } from '../eval/protocols/temporal-source';
 
 interface Common {
   seed: number;
@@ -38,6 +39,23 @@ function datasets(raw: string): Array<'taobao' | 'cdnow'> {
   return v as Array<'taobao' | 'cdnow'>;
 }
 
+/** `iterations=100,200;l2=0.001,0.03` → { iterations: [100, 200], l2: [0.001, 0.03] }. */
+export function parseGridFlag(raw: string): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const part of raw
+    .split(';')
+    .map((x) => x.trim())
+    .filter((x) => x !== '')) {
+    const m = /^([A-Za-z0-9]+)=(.+)$/.exec(part);
+    if (m === null) throw new InvalidArgumentError(`"${part}" is not key=v1,v2,...`);
+    const values = m[2]!.split(',').map((v) => Number(v.trim()));
+    if (values.some((v) => !(Number.isFinite(v) && v > 0))) throw new InvalidArgumentError(`${m[1]}: values must be positive numbers`);
+    out[m[1]!] = values;
+  }
+  if (Object.keys(out).length === 0) throw new InvalidArgumentError('empty grid');
+  return out;
+}
+
 interface Flags extends Common {
   dataset: Array<'taobao' | 'cdnow'>;
   file: string;
@@ -53,6 +71,7 @@ interface Flags extends Common {
   lastWeek?: number;
   holdoutWeeks?: number;
   v1Only?: boolean;
+  v2Grid?: Record<string, number[]>;
 }
 
 export function addValueRollingEvalCommand(root: Command, withCommon: (cmd: Command) => Command, finish: (r: EvalReport, o: Pick<Common, 'out' | 'name'>) => Promise<void>): void {
@@ -73,11 +92,19 @@ export function addValueRollingEvalCommand(root: Command, withCommon: (cmd: Comm
       .option('--step-weeks <w>', 'cdnow: weeks between origins (default 4)', positiveNumber)
       .option('--last-week <w>', 'cdnow: last origin at most (default 52)', positiveNumber)
       .option('--holdout-weeks <w>', 'cdnow: holdout after each origin (default 26)', positiveNumber)
-      .option('--v1-only', 'leave DUVE v2 out (v1 becomes the candidate)'),
+      .option('--v1-only', 'leave DUVE v2 out (v1 becomes the candidate)')
+      .option(
+        '--v2-grid <grid>',
+        'DUVE v2 settings searched at the validation cut, e.g. "iterations=100,200,400;l2=0.001,0.03,0.1;learningRate=0.01" (keys: iterations, learningRate, l2, window, batchSize, v1Iterations)',
+        parseGridFlag,
+      ),
   ).action(async (o: Flags) => {
     const { rollingTable } = await import('../eval/protocols/value-rolling-table');
-    const { rollingModels } = await import('../eval/protocols/value-rolling-models');
-    const models = rollingModels({ v2: o.v1Only !== true });
+    const { DUVE2_GRID_KEYS, gridOf, rollingModels } = await import('../eval/protocols/value-rolling-models');
+    const badKey = Object.keys(o.v2Grid ?? {}).find((k) => !(DUVE2_GRID_KEYS as readonly string[]).includes(k));
+    if (badKey !== undefined) throw argError('--v2-grid', `unknown key ${badKey}; one of ${DUVE2_GRID_KEYS.join(', ')}`);
+    if (o.v2Grid !== undefined && o.v1Only === true) throw argError('--v2-grid', 'not with --v1-only');
+    const models = rollingModels({ v2: o.v1Only !== true, ...(o.v2Grid !== undefined ? { v2Grid: gridOf(o.v2Grid) } : {}) });
     for (const ds of o.dataset) {
       // One report per dataset: a --name shared by two runs gets the dataset appended.
       const named = o.name !== undefined && o.dataset.length > 1 ? { out: o.out, name: `${o.name}-${ds}` } : o;

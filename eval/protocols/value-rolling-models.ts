@@ -19,7 +19,31 @@ import { bgNbdGammaGammaRegressor, duveV1Regressor, type RollingRegressor } from
 const HOUR_MS = 3600 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
-const grid = (iterations: readonly number[], learningRates: readonly number[]): HyperParams[] => iterations.flatMap((it) => learningRates.map((lr) => ({ iterations: it, learningRate: lr })));
+/**
+ * v2's default grid, searched at the validation cut: Adam steps × L2 at step size 0.01. (ml/duve2's
+ * own default L2 was picked by H1 on a one-cut Taobao check whose labels fall inside this protocol's
+ * test period, so the protocol chooses L2 itself rather than taking that default.)
+ */
+export const DUVE2_GRID: readonly HyperParams[] = gridOf({ iterations: [100, 200, 400], l2: [1e-3, 3e-2, 1e-1], learningRate: [0.01] });
+
+/** The cartesian product of named value lists, in key order then value order. */
+export function gridOf(axes: Readonly<Record<string, readonly number[]>>): HyperParams[] {
+  let out: Array<Record<string, number>> = [{}];
+  for (const [k, values] of Object.entries(axes)) out = out.flatMap((hp) => values.map((v) => ({ ...hp, [k]: v })));
+  return out;
+}
+
+/** Keys a v2 grid may set (trainDuve2 options). */
+export const DUVE2_GRID_KEYS = ['iterations', 'learningRate', 'l2', 'window', 'batchSize', 'v1Iterations'] as const;
+
+const v2Options = (hp: HyperParams): Record<string, unknown> => ({
+  ...(hp.iterations !== undefined ? { iterations: hp.iterations } : {}),
+  ...(hp.learningRate !== undefined ? { learningRate: hp.learningRate } : {}),
+  ...(hp.l2 !== undefined ? { l2: hp.l2 } : {}),
+  ...(hp.batchSize !== undefined ? { batchSize: hp.batchSize } : {}),
+  ...(hp.v1Iterations !== undefined ? { v1Iterations: hp.v1Iterations } : {}),
+  ...(hp.window !== undefined ? { dims: { window: hp.window } } : {}),
+});
 
 export function duve2Classifier(o: { id?: string; role?: 'candidate' | 'baseline'; refStepHours?: number; grid?: readonly HyperParams[] } = {}): RollingClassifier {
   const refStepHours = o.refStepHours ?? 3;
@@ -31,7 +55,7 @@ export function duve2Classifier(o: { id?: string; role?: 'candidate' | 'baseline
       role: o.role ?? 'candidate',
       params: { model: 'DUVE v2 (attention over the last W events + v1 features, ml/duve2)', decayMode: 'per-type', refStepHours, score: 'P(purchase in H) at the cut' },
     },
-    grid: o.grid ?? grid([200, 400], [0.005, 0.01, 0.02]),
+    grid: o.grid ?? DUVE2_GRID,
     score(f, ctx, hp) {
       const histories: DuveHistory[] = f.users.map((u) => ({ userId: u, events: f.history.get(u)! }));
       const refTimes = referenceTimes(ctx.windowStart, f.cut, refStepHours * HOUR_MS, ctx.horizonMs);
@@ -43,9 +67,7 @@ export function duve2Classifier(o: { id?: string; role?: 'candidate' | 'baseline
         decayMode: 'per-type',
         categories: f.categories,
         seed: ctx.seed,
-        ...(hp.iterations !== undefined ? { iterations: hp.iterations } : {}),
-        ...(hp.learningRate !== undefined ? { learningRate: hp.learningRate } : {}),
-        ...(hp.window !== undefined ? { dims: { window: hp.window } } : {}),
+        ...v2Options(hp),
       });
       const runner = createDuve2Runner(model);
       return Float64Array.from(histories, (h) => predictDuve2(model, h.events, f.cut, runner)?.pPurchase ?? 0);
@@ -70,7 +92,7 @@ export function duve2Regressor(o: { id?: string; role?: 'candidate' | 'baseline'
         projection: 'linear: holdout = H-day expected spend × holdout days / H',
       },
     },
-    grid: o.grid ?? grid([200, 400], [0.005, 0.01, 0.02]),
+    grid: o.grid ?? DUVE2_GRID,
     predictSpend(f, { seed }, hp) {
       const histories: DuveHistory[] = f.customers.map((c) => ({ userId: c, events: f.history.get(c)! }));
       const horizonMs = horizonDays * DAY_MS;
@@ -83,9 +105,7 @@ export function duve2Regressor(o: { id?: string; role?: 'candidate' | 'baseline'
         types: ['purchase'],
         decayMode: 'per-type',
         seed,
-        ...(hp.iterations !== undefined ? { iterations: hp.iterations } : {}),
-        ...(hp.learningRate !== undefined ? { learningRate: hp.learningRate } : {}),
-        ...(hp.window !== undefined ? { dims: { window: hp.window } } : {}),
+        ...v2Options(hp),
       });
       const runner = createDuve2Runner(model);
       const scale = f.holdoutMs / horizonMs;
@@ -95,16 +115,17 @@ export function duve2Regressor(o: { id?: string; role?: 'candidate' | 'baseline'
 }
 
 /** The CLI's model lists: with v2 it is the candidate and v1 a baseline; without, v1 is the candidate. */
-export function rollingModels(o: { v2: boolean }): { taobao: RollingClassifier[]; cdnow: RollingRegressor[] } {
+export function rollingModels(o: { v2: boolean; v2Grid?: readonly HyperParams[] }): { taobao: RollingClassifier[]; cdnow: RollingRegressor[] } {
+  const g = o.v2Grid !== undefined ? { grid: o.v2Grid } : {};
   const v1Role = o.v2 ? 'baseline' : 'candidate';
   return {
     taobao: [
-      ...(o.v2 ? [duve2Classifier()] : []),
+      ...(o.v2 ? [duve2Classifier(g)] : []),
       duveV1Classifier({ id: 'duve/v1-per-type', decayMode: 'per-type', role: v1Role }),
       duveV1Classifier({ id: 'duve/v1-no-decay', decayMode: 'none' }),
       rfmClassifier(),
       bgNbdClassifier(),
     ],
-    cdnow: [...(o.v2 ? [duve2Regressor()] : []), duveV1Regressor({ id: 'duve/v1', role: v1Role }), bgNbdGammaGammaRegressor()],
+    cdnow: [...(o.v2 ? [duve2Regressor(g)] : []), duveV1Regressor({ id: 'duve/v1', role: v1Role }), bgNbdGammaGammaRegressor()],
   };
 }

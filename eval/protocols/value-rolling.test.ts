@@ -1,5 +1,6 @@
 import type { EventType } from '../../domain/events';
 import { mulberry32 } from '../../ml/random';
+import { ROLLING_FIXTURE_START as START, ROLLING_FIXTURE_WINDOW as WINDOW, generateRollingEvents } from './value-rolling-fixtures';
 import {
   bgNbdClassifier,
   cutFeatures,
@@ -12,31 +13,10 @@ import {
   type CutFeatures,
   type HyperParams,
   type RollingClassifier,
-  type RollingEvent,
 } from './value-rolling';
 
 const HOUR = 3600 * 1000;
 const DAY = 24 * HOUR;
-const START = Date.UTC(2020, 0, 6);
-const WINDOW = { start: START, end: START + 6 * DAY };
-
-/** Users with a per-user activity and buying propensity over 6 days; categories per item. */
-function generate(seed: number, users = 40): RollingEvent[] {
-  const rng = mulberry32(seed);
-  const out: RollingEvent[] = [];
-  for (let u = 0; u < users; u++) {
-    const rate = 0.5 + rng() * 4; // sessions per day
-    const buy = rng() * 0.5;
-    for (let t = START + rng() * DAY; t < WINDOW.end; t += (DAY / rate) * (0.2 + rng() * 1.6)) {
-      const item = `i${Math.floor(rng() * 30)}`;
-      const cat = `c${Number(item.slice(1)) % 5}`;
-      out.push({ userId: `u${u}`, type: 'view', itemId: item, ts: Math.floor(t), value: 0, categoryId: cat });
-      if (rng() < 0.3) out.push({ userId: `u${u}`, type: 'add_to_cart', itemId: item, ts: Math.floor(t) + 60_000, value: 0, categoryId: cat });
-      if (rng() < buy) out.push({ userId: `u${u}`, type: 'purchase', itemId: item, ts: Math.floor(t) + 120_000, value: 0, categoryId: cat });
-    }
-  }
-  return out;
-}
 
 const OPTS = { window: WINDOW, minHistoryDays: 2, stepHours: 12, horizonHours: 12, resamples: 50, progress: false } as const;
 
@@ -76,7 +56,7 @@ describe('rollingCuts', () => {
 });
 
 describe('no label leaks into the features', () => {
-  const events = generate(3);
+  const events = generateRollingEvents(3);
 
   it('hands every model only events (and category rows) before the cut, validation calls first', async () => {
     const cand = spy('cand', 'candidate', [{ k: 1 }, { k: -1 }]);
@@ -132,7 +112,7 @@ describe('no label leaks into the features', () => {
 
 describe('runValueRolling', () => {
   it('pools (user, cut) rows, reports per-cut AUC and paired differences; a copy of the candidate differs by exactly 0', async () => {
-    const events = generate(8, 50);
+    const events = generateRollingEvents(8, 50);
     const cand = spy('cand', 'candidate');
     const copy = spy('copy', 'baseline');
     const r = await runValueRolling({ ...OPTS, events, models: [cand.model, copy.model, rfmClassifier()] });
@@ -151,6 +131,6 @@ describe('runValueRolling', () => {
   });
 
   it('needs exactly one candidate', async () => {
-    await expect(runValueRolling({ ...OPTS, events: generate(1, 5), models: [spy('a', 'baseline').model] })).rejects.toThrow(/one candidate/);
+    await expect(runValueRolling({ ...OPTS, events: generateRollingEvents(1, 5), models: [spy('a', 'baseline').model] })).rejects.toThrow(/one candidate/);
   });
 });
