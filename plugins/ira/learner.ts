@@ -199,6 +199,8 @@ export function createIraLearner(
       await followLive();
       let done = 0;
       for (let k = 0; k < updatesPerJob; k++) {
+        // One minibatch at a time: the in-process queue shares the gateway's event loop, so requests interleave between updates.
+        if (k > 0) await new Promise<void>((resolve) => setImmediate(resolve));
         const st = agent.update(replay.sample(batch, rand));
         lastLoss = st.loss;
         if (!st.finite) {
