@@ -116,6 +116,8 @@ export interface Gateway {
   /** DUVE user values; null when no model artifact is served. */
   readonly userValues: UserValueService | null;
   readonly experiments: ExperimentService;
+  /** The `ads` query's service and its model source (MTL_ADS_MODELS_DIR; `models.refresh()` loads a newer version now). */
+  readonly ads: AdsServing;
   readonly jobs: JobQueue;
   readonly valueChanges: ValueChangeLog;
   /** Durable queue of value changes not yet in the Redis log; null in-process (pubsub/outbox.ts). */
@@ -429,6 +431,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       metrics,
       userValues,
       experiments,
+      ads: adsServing,
       jobs,
       valueChanges,
       outbox,

@@ -119,6 +119,22 @@ describe('ads service', () => {
     expect(r.slots.every((s) => s.predictedCtr === null && s.shown.length === 2)).toBe(true);
   });
 
+  it('random settings draw the selling points uniformly, reproducibly for the same request and clock', async () => {
+    let now = T0;
+    const ads = createAdsService({ store, model: () => null, rates: createKeywordRates(), clock: () => now });
+    const shown = async (): Promise<string[]> => (await ads.ads({ userId: 'u1', query: 'jacket', limit: 2, setting: sp('ads/sp2-rnd') })).slots.find((s) => s.itemId === 'j1')!.shown.slice();
+    const first = await shown();
+    expect(await shown()).toEqual(first);
+    const counts = new Map<string, number>();
+    for (let k = 0; k < 600; k++) {
+      now = T0 + k;
+      for (const w of await shown()) counts.set(w, (counts.get(w) ?? 0) + 1);
+    }
+    // j1's 6 candidates, 2 shown per request: each about 600 · 2/6 = 200 times.
+    expect([...counts.keys()].sort()).toEqual(['alpine', 'free shipping', 'jacket', 'jackets', 'trail', 'waterproof']);
+    for (const c of counts.values()) expect(Math.abs(c - 200)).toBeLessThan(60);
+  });
+
   it('an empty query serves the popular available items; an unmatched query serves none', async () => {
     const ads = createAdsService({ store, model: () => null, rates: createKeywordRates() });
     expect((await ads.ads({ userId: 'u1', query: '', limit: 10, setting: sp('ads/sp1') })).slots.map((s) => s.itemId)).toEqual(['m1', 'j2', 'j1']);
@@ -141,8 +157,9 @@ describe('ads service', () => {
 
 describe('ads settings', () => {
   it('parses ads/sp<N> and ads/sp<N>-np, N in 0..3, and nothing else', () => {
-    expect(parseAdsSetting('ads/sp3')).toEqual({ id: 'ads/sp3', sellingPoints: 3, personalised: true });
-    expect(parseAdsSetting('ads/sp0-np')).toEqual({ id: 'ads/sp0-np', sellingPoints: 0, personalised: false });
+    expect(parseAdsSetting('ads/sp3')).toEqual({ id: 'ads/sp3', sellingPoints: 3, personalised: true, selection: 'model' });
+    expect(parseAdsSetting('ads/sp0-np')).toEqual({ id: 'ads/sp0-np', sellingPoints: 0, personalised: false, selection: 'global' });
+    expect(parseAdsSetting('ads/sp2-rnd')).toEqual({ id: 'ads/sp2-rnd', sellingPoints: 2, personalised: false, selection: 'random' });
     for (const bad of ['ads/sp4', 'ads/sp', 'default', 'ads/sp2-x']) expect(parseAdsSetting(bad)).toBeNull();
   });
 });

@@ -5,7 +5,7 @@
  * Which items are ads: every available catalogue item is eligible (no sponsorship flag); the
  * query picks them. Retrieval reads the `pool` most popular available items (store.trending), the
  * `pool` newest ones (store.fresh, so an item nobody touched yet can be an ad) and the most
- * popular items of every category whose id equals a query term (store.categoryItems),
+ * popular items of every category whose id equals the query or one of its terms (store.categoryItems, first),
  * keeps those that match at least one query term (title terms, brand, category segments or
  * selling points; adTermsOf), best match first, and scores the first `candidates`. An empty query
  * keeps the popular pool as is. An item outside both lists is not retrieved.
@@ -13,8 +13,8 @@
  * Scoring: the served MTL model predicts each candidate's CTR and one score per candidate selling
  * point. Ads are ordered by predicted CTR (ties: better match, then popularity). The setting
  * (plugins/mtl-ads/settings.ts) picks how many selling points go into the title (0..3) and
- * whether the model's scores (personalised) or the global click rates (keyword-rates.ts) rank
- * them. No model, a model that throws, or one that misses its deadline: the ads keep retrieval
+ * whether the model's scores (personalised), the global click rates (keyword-rates.ts) or a
+ * uniform draw (exploration, seeded by user, query and clock) pick them. No model, a model that throws, or one that misses its deadline: the ads keep retrieval
  * order, `predictedCtr` is null, selling points rank by global click rate, and the failure is
  * listed in `degraded` (MODEL_UNAVAILABLE, SCORER_FAILED, SCORER_TIMEOUT or SCORER_BAD_OUTPUT).
  */
@@ -107,6 +107,29 @@ export interface AdsService {
 
 class Deadline extends Error {}
 
+/** A uniform stream seeded by the request (user, query, clock): the `-rnd` settings replay under a replayed clock. */
+function drawStream(userId: string, query: string, now: number): () => number {
+  let h = 2166136261;
+  for (const c of `${userId}\u0000${query}\u0000${now}`) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
+  let a = h >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A uniformly random order of `xs` (Fisher-Yates). */
+function drawWithoutReplacement(rng: () => number, xs: readonly string[]): string[] {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
 function withDeadline<T>(p: Promise<T>, ms: number, signal: AbortSignal | undefined): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Deadline(`missed its ${ms} ms deadline`)), ms);
@@ -139,24 +162,37 @@ export function createAdsService(o: AdsServiceOptions): AdsService {
   const clock = o.clock ?? Date.now;
   const featureContext = o.featureContext ?? ((userId, items) => requestFeatureContext(store, userId, items));
 
-  async function retrieve(terms: readonly string[], want: number): Promise<{ items: ItemRecord[]; match: number[]; total: number }> {
+  // Per catalogue record (the embedded store hands out the same object until the item is written again).
+  const derived = new WeakMap<ItemRecord, { terms: Set<string>; points: string[] }>();
+  const derive = (item: ItemRecord): { terms: Set<string>; points: string[] } => {
+    let d = derived.get(item);
+    if (d === undefined) derived.set(item, (d = { terms: adTermsOf(item), points: sellingPointsOf(item) }));
+    return d;
+  };
+
+  async function retrieve(query: string, terms: readonly string[], want: number): Promise<{ items: ItemRecord[]; match: number[]; total: number }> {
+    // The whole query may be a category id too (`taobao:2520377`), besides its terms.
+    const categories = terms.length > 0 ? [...new Set([query, ...terms])] : [];
     const [popular, fresh, byCategory] = await Promise.all([
       store.trending(pool),
       store.fresh(pool),
-      terms.length > 0 ? store.categoryItems(terms, perCategory) : Promise.resolve(new Map<string, string[]>()),
+      categories.length > 0 ? store.categoryItems(categories, perCategory) : Promise.resolve(new Map<string, string[]>()),
     ]);
     const order = new Map<string, number>();
+    for (const ids of byCategory.values()) for (const id of ids) if (!order.has(id)) order.set(id, order.size);
     for (const id of popular) if (!order.has(id)) order.set(id, order.size);
     for (const id of fresh) if (!order.has(id)) order.set(id, order.size);
-    for (const ids of byCategory.values()) for (const id of ids) if (!order.has(id)) order.set(id, order.size);
-    const records = await store.getItems([...order.keys()]);
+    // An empty query keeps the pool order: only the first `want` (trending and fresh list available items only) are read.
+    const ids = terms.length === 0 ? [...order.keys()].slice(0, want) : [...order.keys()];
+    const records = await store.getItems(ids);
     const found: { item: ItemRecord; match: number; at: number }[] = [];
-    for (const [id, at] of order) {
+    for (const id of ids) {
       const item = records.get(id);
+      const at = order.get(id)!;
       if (item === undefined || !item.available) continue;
       let match = 1;
       if (terms.length > 0) {
-        const own = adTermsOf(item);
+        const own = derive(item).terms;
         match = terms.filter((t) => own.has(t)).length / terms.length;
         if (match === 0) continue;
       }
@@ -175,8 +211,8 @@ export function createAdsService(o: AdsServiceOptions): AdsService {
     async ads(req) {
       const query = normaliseQuery(req.query);
       const terms = termsOf(query);
-      const { items, match, total } = await retrieve(terms, Math.max(req.limit, maxCandidates));
-      const keywords = items.map((it) => sellingPointsOf(it));
+      const { items, match, total } = await retrieve(query, terms, Math.max(req.limit, maxCandidates));
+      const keywords = items.map((it) => derive(it).points);
       const degraded: DegradedScorer[] = [];
       const model = o.model();
       let predictions: readonly AdsPrediction[] | null = null;
@@ -207,13 +243,14 @@ export function createAdsService(o: AdsServiceOptions): AdsService {
         const p = predictions;
         order.sort((a, b) => p[b]!.ctr - p[a]!.ctr || match[b]! - match[a]! || a - b);
       }
-      const personalised = predictions !== null && req.setting.personalised;
+      const personalised = predictions !== null && req.setting.selection === 'model';
+      const random = req.setting.selection === 'random' ? drawStream(req.userId, query, clock()) : null;
       const slots: AdSlot[] = order.slice(0, req.limit).map((i, r) => {
         const item = items[i]!;
         const ks = keywords[i]!;
         const scored = ks.map((keyword, j) => ({ keyword, score: personalised ? predictions![i]!.keywordScores[j]! : rates.rate(keyword), j }));
         scored.sort((a, b) => b.score - a.score || a.j - b.j);
-        const shown = scored.slice(0, req.setting.sellingPoints).map((s) => s.keyword);
+        const shown = (random ? drawWithoutReplacement(random, ks) : scored.map((s) => s.keyword)).slice(0, req.setting.sellingPoints);
         const { title, highlights } = rewriteTitle(item.title, shown);
         return {
           rank: r + 1,
