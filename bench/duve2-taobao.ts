@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   const seed = Number(arg('--seed', '42'));
   const l2 = Number(arg('--l2', '3e-2'));
   const learningRate = Number(arg('--lr', '0.01'));
+  const l2V1Heads = Number(arg('--l2-v1-heads', String(l2)));
   const itemBuckets = Number(arg('--item-buckets', '4096'));
   const stateDims = Number(arg('--state-dims', '16'));
   const windowSize = Number(arg('--window', '64'));
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
     v1Model: v1,
     categories,
     l2,
+    l2V1Heads,
     learningRate,
     dims: { itemBuckets, stateDims, window: windowSize },
   });
@@ -93,6 +95,7 @@ async function main(): Promise<void> {
     seed,
     val,
     l2,
+    l2V1Heads,
     learningRate,
     itemBuckets,
     stateDims,

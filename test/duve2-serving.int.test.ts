@@ -1,7 +1,8 @@
 /**
  * DUVE v2 through the real gateway (DUVE_VERSION=v2, a small v2 model trained on generated
  * histories): `userValue` serves the exported ONNX graph and equals the TS forward pass of the
- * same events, recordEvents moves the value (on-event update), the refresh job hot-swaps to a newer
+ * same events, recordEvents moves the value (on-event update, published to the partners' change
+ * log), the refresh job hot-swaps to a newer
  * v2 version, `users` pages the published values, the LTV strategy blends `duve/purchase` from v2,
  * and DUVE_VERSION=v1 with both folders still serves v1.
  */
@@ -95,7 +96,13 @@ describe('DUVE v2 served by the gateway (DUVE_VERSION=v2)', () => {
     const before = (await t.gql(UserValueDocument, { userId: 'u1' })).data!.userValue!;
     const more = [ev('u1', 'add_to_cart', 'syn:item:3', 700), ev('u1', 'add_to_cart', 'syn:item:4', 701), ev('u1', 'purchase', 'syn:item:4', 702, 30)];
     events.push(...more);
+    // Partners' value-change log carries v2's values.
+    const seen: Array<{ userId: string; modelVersion: string; reason: string }> = [];
+    const stop = await t.gateway.valueChanges.subscribe(undefined, (c) => seen.push({ userId: c.change.userId, modelVersion: c.change.modelVersion, reason: c.change.reason }));
     expect((await t.gql(RecordEventsDocument, { events: more })).data?.recordEvents.accepted).toBe(3);
+    for (let i = 0; i < 50 && !seen.some((c) => c.userId === 'u1' && c.reason === 'event'); i++) await new Promise((r) => setTimeout(r, 20));
+    stop();
+    expect(seen.find((c) => c.userId === 'u1' && c.reason === 'event')?.modelVersion).toBe('duve2/value@1');
     const after = (await t.gql(UserValueDocument, { userId: 'u1' })).data!.userValue!;
     expect(Date.parse(after.lastEventAt)).toBe(base + 702 * minute);
     expect(after.purchaseProbability).not.toBeCloseTo(before.purchaseProbability, 6);

@@ -25,7 +25,19 @@ describe('DUVE v2 gradient', () => {
       const v1 = trainDuve(histories, { refTimes, trainEnd, horizonMs: DAY, decayMode: mode, iterations: 5, embedding: { dims: 8 } }).model;
       const nb = coInteractionNeighbours(histories, { neighbours: dims.neighbours });
       const items = new Map([...nb].map(([id, list]) => [id, itemEntry(id, `cat:${id.length % 4}`, list, dims, 3)] as const));
-      const p = buildDuve2Problem(histories, v1, { refTimes, horizonMs: DAY, trainEnd, dims, decayMode: mode, bounds: [1 / 24, 365], items, hashSeed: 3, l2: 1e-3, headWeights: [0.7, 1.3] });
+      const p = buildDuve2Problem(histories, v1, {
+        refTimes,
+        horizonMs: DAY,
+        trainEnd,
+        dims,
+        decayMode: mode,
+        bounds: [1 / 24, 365],
+        items,
+        hashSeed: 3,
+        l2: 1e-3,
+        l2V1Heads: 5e-3,
+        headWeights: [0.7, 1.3],
+      });
       expect(p.n).toBeGreaterThan(40);
       expect(p.hasSpend).toBe(true);
       expect(p.purchased.some((y) => y === 1) && p.purchased.some((y) => y === 0)).toBe(true);

@@ -64,6 +64,8 @@ export interface Duve2TrainOptions {
   readonly batchSize?: number;
   /** Default 0.01. */
   readonly learningRate?: number;
+  /** L2 on the heads' weights over the v1 features. Default: l2. */
+  readonly l2V1Heads?: number;
   /** L2 penalty on every parameter except θ and the head biases. Default 3e-2 (chosen on a Taobao validation cut, see README "DUVE v2"). */
   readonly l2?: number;
   /** Default 42. */
@@ -120,6 +122,8 @@ export interface Duve2Problem {
   readonly evNbr: Int32Array;
   readonly evDay: Float64Array;
   readonly l2: number;
+  /** L2 on the heads' weights over the v1 features (the rest takes l2). */
+  readonly l2V1Heads: number;
   readonly headWeights: readonly [number, number];
   readonly countScale: number;
   readonly hasSpend: boolean;
@@ -163,6 +167,7 @@ export function buildDuve2Problem(
     items: ReadonlyMap<string, Int32Array>;
     hashSeed: number;
     l2: number;
+    l2V1Heads?: number;
     headWeights: readonly [number, number];
   },
 ): Duve2Problem {
@@ -243,6 +248,7 @@ export function buildDuve2Problem(
     evNbr: Int32Array.from(ev.nbr),
     evDay: Float64Array.from(ev.day),
     l2: o.l2,
+    l2V1Heads: o.l2V1Heads ?? o.l2,
     headWeights: o.headWeights,
     countScale: max(1, meanN),
     hasSpend: v1.hasSpend && spend.some((s) => s > 0),
@@ -311,11 +317,13 @@ export function duve2Objective(p: Duve2Problem, params: Float64Array, grad: Floa
   }
   loss /= max(1, m);
   const [a, b] = l2Range(off);
-  let sq = 0;
-  for (let q = a; q < b; q++) sq += params[q]! * params[q]!;
-  loss += (p.l2 / 2) * sq;
+  const dh = dims.stateDims;
+  const l2At = (q: number): number => (q >= off.W && (q - off.W) % off.G >= dh ? p.l2V1Heads : p.l2);
+  let reg = 0;
+  for (let q = a; q < b; q++) reg += (l2At(q) / 2) * params[q]! * params[q]!;
+  loss += reg;
   if (grad) {
-    for (let q = a; q < b; q++) grad[q] = grad[q]! + p.l2 * params[q]!;
+    for (let q = a; q < b; q++) grad[q] = grad[q]! + l2At(q) * params[q]!;
     duve2ThetaGrad(p.decayMode, off, dRate, dRates, grad);
   }
   return loss;
@@ -361,6 +369,7 @@ export function trainDuve2(histories: readonly DuveHistory[], o: Duve2TrainOptio
     items,
     hashSeed,
     l2: o.l2 ?? 3e-2,
+    ...(o.l2V1Heads !== undefined ? { l2V1Heads: o.l2V1Heads } : {}),
     headWeights: [o.headWeights?.purchases ?? 1, o.headWeights?.spend ?? 1],
   });
   if (p.n === 0) throw new RangeError('DUVE v2 training: no example (no user has history before a reference time)');
