@@ -9,6 +9,7 @@ import { ADS_MODEL_KINDS, ADS_SCHEDULES, type AdsModelKind, type AdsSchedule } f
 import { formatAdsReport, runAdsSimulation } from '../sim/ads';
 
 export interface AdsFlags {
+  ads: boolean;
   file: string;
   maxLines?: number;
   seed: number;

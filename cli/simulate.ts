@@ -12,6 +12,7 @@ import { DEFAULT_METRICS, DEFAULT_VARIANTS, runSimulation } from '../sim/run';
 import { DPGCN_FROZEN, DPGCN_LIVE } from '../sim/dpgcn';
 import { runHeadline, type HeadlineSplit } from '../sim/headline';
 import { buildHeadlineReport, formatHeadline, writeHeadlineReport } from '../sim/headline-report';
+import { addAdsOptions, simulateAds, type AdsFlags } from './simulate-ads';
 
 /** The variants of `--dpgcn` when --variants is not given: the policy frozen at its pre-trained version (control) against the learning policy. */
 export const DPGCN_VARIANTS: readonly SimVariant[] = [
@@ -63,7 +64,7 @@ export function parseMetrics(raw: string): string[] {
   });
 }
 
-interface Flags {
+interface Flags extends AdsFlags {
   file: string;
   maxLines?: number;
   seed: number;
@@ -105,7 +106,7 @@ interface Flags {
 const formatVariants = (vs: readonly SimVariant[]): string => vs.map((v) => `${v.key}=${v.strategyId}:${v.weight}`).join(',');
 
 export function simulateCommand(): Command {
-  return new Command('simulate')
+  return addAdsOptions(new Command('simulate'))
     .description('closed-loop user simulator: an A/B/n test through the real gateway, users fitted to a real event log')
     .option('--file <path>', 'Taobao UserBehavior log to fit and warm up on', DEFAULT_SIM_FILE)
     .option('--max-lines <n>', 'read only the first n lines (a slice)', positiveInt)
@@ -153,6 +154,7 @@ export function simulateCommand(): Command {
     .option('--ira-pretrain-updates <n>', '--headline: Q-network updates of the offline pre-training', positiveInt)
     .action(async (f: Flags, cmd: Command) => {
       if (f.headline) return headline(f, cmd);
+      if (f.ads) return simulateAds(f, cmd);
       const tty = f.progress && process.stderr.isTTY === true;
       const bar = tty
         ? new SingleBar({ format: 'simulate [{bar}] day {value}/{total} | {feeds} feeds | {events} events | {elapsed}s', hideCursor: true, stream: process.stderr }, Presets.shades_classic)
