@@ -9,7 +9,7 @@
  *     opts       = { refTimes (ms, ascending; build with referenceTimes(start, trainEnd, stepMs, horizonMs)),
  *                    trainEnd (ms, exclusive), horizonMs? (default 30 d), types?, decayMode?: 'per-type'|'shared'|'none',
  *                    categories?: Map<itemId, categoryId> | (itemId) => categoryId | null,
- *                    iterations? (v2 Adam steps, 400), batchSize? (256), learningRate? (0.01), l2? (3e-2), seed? (42),
+ *                    iterations? (v2 Adam steps, 400), batchSize? (256), learningRate? (0.01), l2? (3e-2), l2V1Heads? (= l2), seed? (42),
  *                    v1Iterations? (200), v1Model? (reuse a trained v1 block), dims?: Partial<Duve2Dims> (window W = 64 …) }
  *     result     = { model: Duve2Model, stats: { examples, users, positiveRate, loss, trainMs, halfLivesDays, … } }
  *
