@@ -1,9 +1,12 @@
 /**
  * The guardrail's value estimate of a policy from logged slates: self-normalised importance
- * sampling (SNIPS) per slot. The evaluated policy is Boltzmann over its Q at `temperature`, slot by
- * slot without replacement (the same slot-conditional form as the logged propensities):
+ * sampling (SNIPS) per slot. The evaluated policy is the policy's Q served with each decision's own
+ * exploration (explore.ts slateProbability: Boltzmann at the decision's temperature, or ε-greedy at
+ * its ε; decisions logged greedy, or without their settings, use Boltzmann at `temperature`), slot
+ * by slot without replacement over the logged pool (the same slot-conditional form as the logged
+ * propensities):
  *
- *   π(a_k | pool \ {a_1..a_{k−1}}) = exp(Q(a_k)/T) / Σ_{a ∈ pool \ earlier} exp(Q(a)/T)
+ *   π(a_k | pool \ {a_1..a_{k−1}})   e.g. exp(Q(a_k)/T) / Σ_{a ∈ pool \ earlier} exp(Q(a)/T)
  *   w_k = π(a_k | ·) / p_k          (p_k: the logged propensity of slot k)
  *   V̂  = Σ w_k · r_k / Σ w_k        over every logged slot with p_k > 0
  *
@@ -13,7 +16,9 @@
  * same recent decisions; the line halts when estimate < baseline − margin · |baseline|.
  * Needs `minSlots` logged slots; fewer gives null (no judgement).
  */
+import { slateProbability } from './explore';
 import { IRA_DIM } from './features';
+import type { IraExplore } from './types';
 
 export interface LoggedSlate {
   /** [rows × IRA_DIM] */
@@ -22,6 +27,8 @@ export interface LoggedSlate {
   readonly shown: readonly number[];
   readonly propensities: readonly number[];
   readonly rewards: ArrayLike<number>;
+  /** The decision's exploration; absent: Boltzmann at the estimator's temperature. */
+  readonly explore?: IraExplore;
 }
 
 export interface SnipsEstimate {
@@ -62,7 +69,14 @@ export function snipsEstimate(
   let slots = 0;
   for (const l of logs) {
     if (l.features.length !== l.rows * IRA_DIM) continue;
-    const pi = boltzmannSlateProbabilities(qOf(l.features, l.rows), l.shown, o.temperature);
+    const q = qOf(l.features, l.rows);
+    const e = l.explore;
+    const pi =
+      e !== undefined && e.method === 'boltzmann' && e.temperature > 0
+        ? slateProbability(q, l.shown, { method: 'boltzmann', temperature: e.temperature, epsilon: 0 })
+        : e !== undefined && e.method === 'epsilon' && e.epsilon >= 0 && e.epsilon <= 1
+          ? slateProbability(q, l.shown, { method: 'epsilon', temperature: 1, epsilon: e.epsilon })
+          : boltzmannSlateProbabilities(q, l.shown, o.temperature);
     l.shown.forEach((_, k) => {
       const p = l.propensities[k]!;
       if (!(p > 0) || !Number.isFinite(l.rewards[k]!)) return;

@@ -22,6 +22,7 @@ import { IRA_DIM, IRA_FEATURES_VERSION } from './features';
 import { breachesGuardrail, snipsEstimate, type LoggedSlate } from './guardrail';
 import { heuristicQ } from './heuristic';
 import type { IraSnapshotStore } from './snapshots';
+import type { IraExplore } from './types';
 
 /** A closed decision as job data (JSON). */
 export interface ClosedDecisionData {
@@ -35,12 +36,14 @@ export interface ClosedDecisionData {
   readonly rewards: number[];
   /** The user's next decision on the line within the horizon, or null (terminal). */
   readonly next: { readonly features: number[]; readonly rows: number } | null;
+  /** The decision's exploration (the guardrail scores new versions under it). */
+  readonly explore?: IraExplore;
 }
 
 export interface IraGuardrailSettings {
   /** Halt when the estimate falls below the baseline's by more than margin · |baseline|. Default 0.1 (IRA_GUARDRAIL_MARGIN). */
   readonly margin?: number;
-  /** Boltzmann temperature of the evaluated policies. Default 0.1. */
+  /** Boltzmann temperature of the evaluated policies on decisions logged greedy or without their exploration. Default 0.1. */
   readonly temperature?: number;
   /** Logged slots needed for a judgement. Default 100. */
   readonly minSlots?: number;
@@ -101,6 +104,9 @@ export interface IraLearner {
 }
 
 const finiteNumbers = (xs: unknown): xs is number[] => Array.isArray(xs) && xs.every((x) => typeof x === 'number' && Number.isFinite(x));
+
+const validExplore = (e: IraExplore | undefined): e is IraExplore =>
+  e !== undefined && e !== null && (e.method === 'boltzmann' || e.method === 'epsilon' || e.method === 'greedy') && Number.isFinite(e.temperature) && Number.isFinite(e.epsilon);
 
 export function validClosedDecision(d: ClosedDecisionData): boolean {
   if (d === null || typeof d !== 'object' || !Number.isInteger(d.rows) || d.rows < 1) return false;
@@ -188,7 +194,7 @@ export function createIraLearner(
           rewardCount++;
           added++;
         });
-        recent.push({ features: x, rows: d.rows, shown: d.shown, propensities: d.propensities, rewards: d.rewards });
+        recent.push({ features: x, rows: d.rows, shown: d.shown, propensities: d.propensities, rewards: d.rewards, ...(validExplore(d.explore) ? { explore: d.explore } : {}) });
         if (recent.length > g.recentDecisions) recent.splice(0, recent.length - g.recentDecisions);
       }
       transitions += added;

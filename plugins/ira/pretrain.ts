@@ -12,7 +12,7 @@
  * - Fit: `updates` minibatch double-DQN updates over the fixed set, the target network copied every
  *   `targetEvery` updates (fitted Q iteration in minibatches), from the line's live weights when it
  *   has a version of this layout, else from a seeded initialisation.
- * - Reported: the mean slot reward, the last loss, and the SNIPS estimate (guardrail.ts, T = 0.1)
+ * - Reported: the mean slot reward, the last loss, and the SNIPS estimate (guardrail.ts, under each decision's exploration)
  *   of the trained network and of version 0 on the same decisions: in-sample, so an optimistic
  *   check that training did not go wrong, not a held-out evaluation (that is `eval ope`).
  */
@@ -137,7 +137,7 @@ export async function pretrainOffline(deps: PretrainDeps, o: PretrainOfflineOpti
         total += r[k]!;
         if (next === null) terminal++;
       });
-      return { features: d.features, rows: d.pool.length, shown: d.shown, propensities: d.propensities, rewards: r };
+      return { features: d.features, rows: d.pool.length, shown: d.shown, propensities: d.propensities, rewards: r, explore: d.explore };
     });
     const seed = deps.seed;
     const agent = createDqn({ ...deps.dqn, target: { kind: 'periodic', every: o.targetEvery ?? 100 }, dim: IRA_DIM, seed });

@@ -73,4 +73,13 @@ describe('guardrail estimator', () => {
     expect(breachesGuardrail(0.95, 1, 0.1)).toBe(false);
     expect(snipsEstimate(logs.slice(0, 10), byCol0, { temperature: 1, minSlots: 100 })).toBeNull();
   });
+
+  it("scores a policy under each decision's own exploration (ε-greedy here: known value 0.85)", () => {
+    // ε = 0.3 over 3 candidates: P(best) = 0.7 + 0.1, P(others) = 0.1 each: 0.8·1 + 0.1·0.5 + 0.1·0 = 0.85.
+    const logs = uniformLogs(6000, 5).map((l) => ({ ...l, explore: { method: 'epsilon' as const, temperature: 0, epsilon: 0.3 } }));
+    expect(snipsEstimate(logs, byCol0, { temperature: 0.01 })!.value).toBeCloseTo(0.85, 1);
+    // Greedy decisions fall back to Boltzmann at the estimator's temperature.
+    const greedy = logs.map((l) => ({ ...l, explore: { method: 'greedy' as const, temperature: 0, epsilon: 0 } }));
+    expect(snipsEstimate(greedy, byCol0, { temperature: 0.01 })!.value).toBeCloseTo(1, 1);
+  });
 });

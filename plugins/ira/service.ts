@@ -309,6 +309,7 @@ export function createIraPolicyService(o: IraPolicyServiceOptions): IraPolicySer
         propensities: [...d.propensities],
         rewards: Array.from(rewards),
         next: next === null ? null : { features: Array.from(next.d.features), rows: next.d.pool.length },
+        explore: d.explore,
       });
     }
     while (head < queue.length && queue[head]!.closed) head++;
