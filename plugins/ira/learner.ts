@@ -58,6 +58,12 @@ export interface IraLearnerOptions {
   readonly seed?: number;
   /** Updates per job (when the replay holds at least `minReplay`). Default 32. */
   readonly updatesPerJob?: number;
+  /**
+   * Updates per new transition instead of a fixed count: a job runs min(updatesPerJob,
+   * max(1, ⌈updatesPerTransition · new transitions⌉)) updates, so few new transitions do not
+   * re-use the replay heavily. Default none (always updatesPerJob).
+   */
+  readonly updatesPerTransition?: number;
   /** Minibatch. Default 64. */
   readonly batch?: number;
   /** Transitions in replay before learning starts. Default 200. */
@@ -137,6 +143,7 @@ export function createIraLearner(
   const updatesPerJob = o.updatesPerJob ?? 32;
   const batch = o.batch ?? 64;
   const minReplay = o.minReplay ?? 200;
+  if (o.updatesPerTransition !== undefined && !(o.updatesPerTransition > 0)) throw new RangeError(`ira learner: updatesPerTransition must be positive, got ${o.updatesPerTransition}`);
   const g = { margin: 0.1, temperature: 0.1, minSlots: 100, recentDecisions: 500, ...o.guardrail };
   const recent: LoggedSlate[] = [];
   const rewards = new Float64Array(o.recentRewards ?? 1000);
@@ -204,7 +211,8 @@ export function createIraLearner(
       if (replay.size() < minReplay) return { ...none, skipped: 'warming-up' };
       await followLive();
       let done = 0;
-      for (let k = 0; k < updatesPerJob; k++) {
+      const runs = o.updatesPerTransition === undefined ? updatesPerJob : Math.min(updatesPerJob, Math.max(1, Math.ceil(o.updatesPerTransition * added)));
+      for (let k = 0; k < runs; k++) {
         // One minibatch at a time: the in-process queue shares the gateway's event loop, so requests interleave between updates.
         if (k > 0) await new Promise<void>((resolve) => setImmediate(resolve));
         const st = agent.update(replay.sample(batch, rand));

@@ -286,6 +286,18 @@ describe('IRA runtime: decisions, learning through the job queue, versions and s
     expect(await registry.metrics()).toContain('recgate_ira_halted{line="L"} 0');
   });
 
+  it('runs updates in proportion to new transitions when asked (updatesPerTransition)', async () => {
+    const a = open(join(dir, 'f.db'), { learner: { minReplay: 16, batch: 16, updatesPerJob: 50, updatesPerTransition: 0.5 } });
+    const rand = mulberry32(13);
+    await round(a, 10, rand, () => 0);
+    now += 10 * H;
+    await a.onEvents([]);
+    await a.service.settle();
+    // 10 decisions × 3 slots = 30 transitions → 15 updates (not 50).
+    expect((await a.service.status()).lines[0]).toMatchObject({ transitions: 30, updates: 15, version: 1 });
+    expect(() => open(join(dir, 'g.db'), { learner: { updatesPerTransition: 0 } })).toThrow(/updatesPerTransition/);
+  });
+
   it('drops malformed decisions with a log line and never throws from the hooks', async () => {
     const a = open(join(dir, 'e.db'));
     const d = decide(a, 'u1', now, mulberry32(1));

@@ -172,6 +172,8 @@ export function createIraPolicyService(o: IraPolicyServiceOptions): IraPolicySer
   const horizonMs = Math.max(windowMs, o.horizonMs ?? windowMs);
   const capacity = o.capacity ?? 50_000;
   const retireMs = o.retireMs ?? 10_000;
+  if (o.learner?.updatesPerTransition !== undefined && !(o.learner.updatesPerTransition > 0))
+    throw new RangeError(`ira learner: updatesPerTransition must be positive, got ${o.learner.updatesPerTransition}`);
   const loadBytes = o.loadModelBytes ?? loadOnnxModelBytes;
   const sourceIds = Object.keys(o.valueSources);
   const lines = new Map<string, LineState>();
