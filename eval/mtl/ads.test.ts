@@ -51,19 +51,19 @@ describe('eval mtl/ads protocol', () => {
   writeFileSync(file, `${generatedLog(40, 3).join('\n')}\n`);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('reports the five models, main AUC overall and per bucket paired against BM, and auxiliary AUC', async () => {
+  it('reports the five models and the BM+features ablation, main AUC overall and per bucket paired against BM, and auxiliary AUC', async () => {
     const r = await runAdsMtl({ file, seed: 5, epochs: 2, patience: 1, kGrid: [1, 2], pretrainGrid: [1], learningRates: [0.01], batchSize: 64, resamples: 20 });
     expect(r.protocol).toBe('mtl/ads');
-    expect(r.models.map((m) => m.id)).toEqual(['bm', 'mtdl/alternating', 'mtdl/pretrain-finetune', 'amtdl/alternating', 'amtdl/pretrain-finetune']);
-    expect((r.models[1]!.params.grid as unknown[]).length).toBe(2);
+    expect(r.models.map((m) => m.id)).toEqual(['bm', 'bm+features', 'mtdl/alternating', 'mtdl/pretrain-finetune', 'amtdl/alternating', 'amtdl/pretrain-finetune']);
+    expect((r.models[2]!.params.grid as unknown[]).length).toBe(2);
     const main = r.metrics.filter((m) => m.metric === 'auc' && m.target!.startsWith('selling-point'));
-    expect(main).toHaveLength(5 * 5);
+    expect(main).toHaveLength(6 * 5);
     // A tiny test window (a handful of converting exposures): only the best model is held to a bar.
     const overall = main.filter((x) => x.segment === undefined).map((m) => m.value);
     for (const v of overall) expect(v).toBeGreaterThanOrEqual(0);
     expect(Math.max(...overall)).toBeGreaterThan(0.75);
     expect(new Set(main.filter((m) => m.segment).map((m) => m.segment!.split(':')[0]))).toEqual(new Set(['main-positives', 'aux-positives']));
-    expect(r.metrics.filter((m) => m.metric === 'auc_minus_bm')).toHaveLength(4 * 5);
+    expect(r.metrics.filter((m) => m.metric === 'auc_minus_bm')).toHaveLength(5 * 5);
     expect(r.metrics.filter((m) => m.metric === 'auc' && m.target!.startsWith('ad-click'))).toHaveLength(4 * 5);
     expect(r.dataset.stats.train).toBeGreaterThan(r.dataset.stats.test as number);
   });

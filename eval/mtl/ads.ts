@@ -7,6 +7,8 @@
  * - Settings on validation only: the learning rate (default grid 1e-3, 3e-3) for every model, k of
  *   the alternating schedule (1, 4) and the pre-training epochs (1, 2) are chosen by validation main
  *   AUC; every model's epoch is chosen the same way (early stopping, best epoch restored).
+ * - Ablation `bm+features`: BM fed AMTDL's extra features, to separate AMTDL's features from its
+ *   auxiliary task.
  * - Test: main-task AUC over keyword rows, overall and by user bucket (median splits, over test
  *   users, of the user's main-task and auxiliary positives among training exposures), with 95%
  *   bootstrap intervals over test users, paired against BM; auxiliary (ad CTR) AUC per multi-task model.
@@ -51,6 +53,7 @@ interface Variant {
   readonly kind: AdsModelKind;
   readonly schedule: AdsSchedule;
   readonly grid: ReadonlyArray<{ k?: number; pretrainEpochs?: number; learningRate: number }>;
+  readonly extraFeatures?: boolean;
 }
 
 function timeSplit(examples: readonly AdsExample[]): { train: AdsExample[]; valid: AdsExample[]; test: AdsExample[]; cuts: [number, number] } {
@@ -74,6 +77,8 @@ export async function runAdsMtl(o: AdsMtlOptions): Promise<EvalReport> {
   const lrs = o.learningRates ?? [1e-3, 3e-3];
   const variants: Variant[] = [
     { id: 'bm', kind: 'bm', schedule: 'alternating', grid: lrs.map((learningRate) => ({ learningRate })) },
+    // Ablation: BM with AMTDL's user/query features, so AMTDL's gain can be split into features vs multi-task.
+    { id: 'bm+features', kind: 'bm', schedule: 'alternating', grid: lrs.map((learningRate) => ({ learningRate })), extraFeatures: true },
     ...(['mtdl', 'amtdl'] as const).flatMap((kind) => [
       { id: `${kind}/alternating`, kind, schedule: 'alternating' as const, grid: lrs.flatMap((learningRate) => kGrid.map((k) => ({ k, learningRate }))) },
       {
@@ -95,6 +100,7 @@ export async function runAdsMtl(o: AdsMtlOptions): Promise<EvalReport> {
         kind: v.kind,
         schedule: v.schedule,
         ...g,
+        ...(v.extraFeatures ? { extraFeatures: true } : {}),
         seed: o.seed,
         epochs: o.epochs ?? 6,
         patience: o.patience ?? 1,
@@ -126,7 +132,7 @@ export async function runAdsMtl(o: AdsMtlOptions): Promise<EvalReport> {
   }
   // Scores on the test exposures (each model with its own vocabulary).
   const scored = chosen.map((t) => {
-    const enc = encodeAds(test, t.index, { extra: t.kind === 'amtdl', ctx: context });
+    const enc = encodeAds(test, t.index, { extra: t.extraFeatures, ctx: context });
     return { enc, ...scoreEncodedAds(t.net, enc) };
   });
   const ref = scored[0]!.enc;
@@ -222,7 +228,7 @@ export async function runAdsMtl(o: AdsMtlOptions): Promise<EvalReport> {
       'Main-task AUC is over keyword rows (3 per exposure, same label), i.e. an exposure AUC of the keyword scores weighted by keyword count.',
       'Settings (learning rate, k, pre-training epochs, epoch) chosen by validation main AUC; the test window is read once.',
       `Intervals: 95% percentile bootstrap over test users (${resamples} resamples); auc_minus_bm rows are paired. Buckets: users split at the median (over test users) of their training exposures with a main / auxiliary positive.`,
-      'BM has no CTR head, so it has no auxiliary AUC.',
+      'BM has no CTR head, so it has no auxiliary AUC. bm+features is BM fed AMTDL\u2019s user/query features (single task): AMTDL minus bm+features is the multi-task part of AMTDL\u2019s gain.',
     ],
   };
 }

@@ -26,16 +26,21 @@ describe('ml/mtl/ads ONNX artifact', () => {
     { userId: 'never-seen', query: 'Unknown  Query', itemId: 'nope', keywords: ['never', 'KW 2', 'kw 3', 'kw 4', 'kw 6'] },
   ];
 
-  it.each(['bm', 'mtdl', 'amtdl'] as const)('%s: ONNX matches the TS forward pass (1e-4); manifest and versions', async (kind) => {
-    const t = trainMtlAds(log.examples, { kind, schedule: 'alternating', k: 2, seed: 4, epochs: 1, learningRate: 0.01, context: ctx });
-    const a = await writeMtlAdsArtifact(t, dir, { createdBy: 'test' });
-    const b = await writeMtlAdsArtifact(t, dir, { createdBy: 'test' });
+  it.each([
+    ['bm', false],
+    ['bm', true],
+    ['mtdl', false],
+    ['amtdl', true],
+  ] as const)('%s (extra features: %s): ONNX matches the TS forward pass (1e-4); manifest and versions', async (kind, extraFeatures) => {
+    const t = trainMtlAds(log.examples, { kind, schedule: 'alternating', k: 2, seed: 4, epochs: 1, learningRate: 0.01, context: ctx, extraFeatures });
+    const a = await writeMtlAdsArtifact(t, join(dir, String(extraFeatures)), { createdBy: 'test' });
+    const b = await writeMtlAdsArtifact(t, join(dir, String(extraFeatures)), { createdBy: 'test' });
     expect([a.version, b.version]).toEqual([1, 2]);
-    expect(await latestMtlAdsArtifact(dir, kind)).toBe(b.dir);
+    expect(await latestMtlAdsArtifact(join(dir, String(extraFeatures)), kind)).toBe(b.dir);
     const m = await readMtlAdsManifest(b.dir);
     expect(m).toMatchObject({ kind, schedule: 'alternating', version: 2, modelVersion: `mtl-ads/${kind}@2`, features: { embeddingDim: 8 } });
     expect(m.vocab.users.length).toBe(30);
-    expect(m.features.extra.length).toBe(kind === 'amtdl' ? 7 : 0);
+    expect(m.features.extra.length).toBe(extraFeatures ? 7 : 0);
     expect(m.onnx.sha256).toMatch(/^[0-9a-f]{64}$/);
     const model = await loadMtlAdsModel(b.dir, { loadModel: loadOnnxModel });
     try {

@@ -60,7 +60,7 @@ export interface WriteMtlAdsOptions {
 export async function writeMtlAdsArtifact(t: TrainedMtlAds, modelsDir: string, o: WriteMtlAdsOptions = {}): Promise<{ version: number; dir: string }> {
   const bytes = encodeOnnxModel(adsOnnxSpec(t.net, { baseCtr: t.baseCtr, docString: `mtl-ads ${t.kind} (${t.effectiveSchedule})` }));
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const extra = t.kind === 'amtdl' ? ADS_EXTRA_FEATURES : [];
+  const extra = t.extraFeatures ? ADS_EXTRA_FEATURES : [];
   return publishArtifact(join(o.adsDir ?? join(modelsDir, 'mtl-ads'), t.kind), { [MTL_ADS_ONNX]: bytes }, (version): MtlAdsManifest => ({
     format: 'mtl-ads',
     formatVersion: 1,

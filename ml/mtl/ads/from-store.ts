@@ -130,7 +130,7 @@ export async function trainMtlAdsFromStore(stores: AdsLogStores & { graph?: Grap
   const examples = await adsExamplesFromStore(stores, o);
   if (examples.length === 0) throw new RangeError('train mtl-ads: no ads exposures in the exposure log (serve `ads` first, or widen --from/--to)');
   let context = stores.context;
-  if (o.kind === 'amtdl' && !context) {
+  if ((o.extraFeatures ?? o.kind === 'amtdl') && !context) {
     if (!stores.graph) throw new RangeError('train mtl-ads: amtdl needs the graph store for its user/query features');
     context = await adsFeatureContextFromStore(stores.graph);
   }

@@ -51,8 +51,13 @@ export interface TrainMtlAdsOptions {
   readonly validation?: readonly AdsExample[];
   /** Default 0.1 (ignored when `validation` is given). */
   readonly validationFraction?: number;
-  /** User/query history for AMTDL's extra features (required for `amtdl`). */
+  /** User/query history for the extra features (required when they are used). */
   readonly context?: AdsFeatureContext;
+  /**
+   * Feed ADS_EXTRA_FEATURES to the network. Default: only for `amtdl`. `true` with `bm` gives the
+   * ablation "BM with AMTDL's features" (a single-task model with the same inputs as AMTDL).
+   */
+  readonly extraFeatures?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -69,6 +74,8 @@ export interface TrainedMtlAds {
   readonly schedule: AdsSchedule;
   /** What the batches actually trained: BM is always main-only. */
   readonly effectiveSchedule: 'alternating' | 'pretrain-finetune' | 'main-only';
+  /** The network reads ADS_EXTRA_FEATURES (AMTDL, or the BM ablation). */
+  readonly extraFeatures: boolean;
   readonly k: number;
   readonly pretrainEpochs: number;
   readonly net: AdsNet;
@@ -106,7 +113,7 @@ export function scoreEncodedAds(net: AdsNet, enc: EncodedAds): { main: Float32Ar
 
 /** The TS forward pass over scoring rows (the reference the ONNX graph is tested against). */
 export function predictMtlAdsTs(t: TrainedMtlAds, rows: readonly AdsScoringRow[], ctx: AdsFeatureContext | null): AdsPrediction[] {
-  const enc = encodeAds(rows, t.index, { extra: t.kind === 'amtdl', ctx });
+  const enc = encodeAds(rows, t.index, { extra: t.extraFeatures, ctx });
   const s = scoreEncodedAds(t.net, enc);
   return rows.map((_, e) => ({ ctr: s.aux ? s.aux[e]! : t.baseCtr, keywordScores: s.main.slice(enc.kwStart[e]!, enc.kwStart[e + 1]!) }));
 }
@@ -126,12 +133,12 @@ export function trainMtlAds(examples: readonly AdsExample[], o: TrainMtlAdsOptio
   const pre = o.pretrainEpochs ?? 2;
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`mtl-ads: k ${k} (a positive integer)`);
   if (!Number.isInteger(pre) || pre < 0) throw new RangeError(`mtl-ads: pretrainEpochs ${pre}`);
-  if (o.kind === 'amtdl' && !o.context) throw new RangeError('mtl-ads: amtdl needs a feature context');
+  const extra = o.extraFeatures ?? o.kind === 'amtdl';
+  if (extra && !o.context) throw new RangeError(`mtl-ads: ${o.kind === 'amtdl' ? 'amtdl' : 'extraFeatures'} needs a feature context`);
   const [train, valid] = o.validation ? [examples, o.validation] : splitByTime(examples, o.validationFraction ?? 0.1);
   if (train.length === 0) throw new RangeError('mtl-ads: no training examples');
   const vocab = fitAdsVocab(train, { minItemCount: o.minItemCount ?? 2, minKeywordCount: o.minKeywordCount ?? 1 });
   const index = indexAdsVocab(vocab);
-  const extra = o.kind === 'amtdl';
   const ctx = o.context ?? null;
   const tr = encodeAds(train, index, { extra, ctx });
   const va = encodeAds(valid, index, { extra, ctx });
@@ -229,6 +236,7 @@ export function trainMtlAds(examples: readonly AdsExample[], o: TrainMtlAdsOptio
     kind: o.kind,
     schedule: o.schedule,
     effectiveSchedule: multi ? o.schedule : 'main-only',
+    extraFeatures: extra,
     k,
     pretrainEpochs: preEpochs,
     net,
