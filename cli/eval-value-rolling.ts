@@ -95,7 +95,7 @@ export function addValueRollingEvalCommand(root: Command, withCommon: (cmd: Comm
       .option('--v1-only', 'leave DUVE v2 out (v1 becomes the candidate)')
       .option(
         '--v2-grid <grid>',
-        'DUVE v2 settings searched at the validation cut, e.g. "iterations=100,200,400;l2=0.001,0.03,0.1;learningRate=0.01" (keys: iterations, learningRate, l2, window, batchSize, v1Iterations)',
+        'DUVE v2 settings searched at the validation cut, e.g. "iterations=100,200,400;l2=0.001,0.03,0.1;learningRate=0.01" (keys: iterations, learningRate, l2, l2V1Heads, window, batchSize, v1Iterations)',
         parseGridFlag,
       ),
   ).action(async (o: Flags) => {

@@ -34,7 +34,7 @@ export function gridOf(axes: Readonly<Record<string, readonly number[]>>): Hyper
 }
 
 /** Keys a v2 grid may set (trainDuve2 options). */
-export const DUVE2_GRID_KEYS = ['iterations', 'learningRate', 'l2', 'window', 'batchSize', 'v1Iterations'] as const;
+export const DUVE2_GRID_KEYS = ['iterations', 'learningRate', 'l2', 'window', 'batchSize', 'v1Iterations', 'l2V1Heads'] as const;
 
 const v2Options = (hp: HyperParams): Record<string, unknown> => ({
   ...(hp.iterations !== undefined ? { iterations: hp.iterations } : {}),
@@ -42,6 +42,7 @@ const v2Options = (hp: HyperParams): Record<string, unknown> => ({
   ...(hp.l2 !== undefined ? { l2: hp.l2 } : {}),
   ...(hp.batchSize !== undefined ? { batchSize: hp.batchSize } : {}),
   ...(hp.v1Iterations !== undefined ? { v1Iterations: hp.v1Iterations } : {}),
+  ...(hp.l2V1Heads !== undefined ? { l2V1Heads: hp.l2V1Heads } : {}),
   ...(hp.window !== undefined ? { dims: { window: hp.window } } : {}),
 });
 
