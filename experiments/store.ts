@@ -40,7 +40,7 @@ export interface Exposure {
 export interface AdsExposure {
   /** The normalised query. */
   readonly query: string;
-  /** The ads setting served (`ads/sp<N>` or `ads/sp<N>-np`). */
+  /** The ads setting served (`ads/sp<N>`, `ads/sp<N>-np` or `ads/sp<N>-rnd`). */
   readonly setting: string;
   /** `mtl-ads/<kind>@<version>`, null when no model answered. */
   readonly modelVersion: string | null;

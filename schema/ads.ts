@@ -60,7 +60,7 @@ export class Ads {
   @Field({ description: 'The normalised query.' })
   query!: string;
 
-  @Field({ description: 'The ads setting served (ads/sp<N> or ads/sp<N>-np; see README "Ads (MTL-ads)").' })
+  @Field({ description: 'The ads setting served (ads/sp<N>, ads/sp<N>-np or ads/sp<N>-rnd; see README "Ads (MTL-ads)").' })
   setting!: string;
 
   @Field(() => String, { nullable: true, description: 'mtl-ads/<kind>@<version> of the model that scored, null when none answered.' })

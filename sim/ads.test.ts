@@ -54,6 +54,9 @@ describe('simulate --ads', () => {
       const n = key === 'sp2-np' ? 2 : Number(key.slice(2));
       expect(t.keywordsShown).toBe(n * t.impressions);
       expect(t.expectedClicks).toBeGreaterThan(0);
+      // No keyword: no lift; up to 2 keywords the lift is never below 1.
+      if (n === 0) expect(t.expectedClicks).toBeCloseTo(t.baseClicks, 9);
+      if (n > 0 && n <= 2) expect(t.expectedClicks).toBeGreaterThanOrEqual(t.baseClicks);
       const rv = a.results.variants.find((v) => v.key === key)!;
       expect(rv.impressions).toBe(t.impressions);
     }

@@ -18,7 +18,9 @@
  *      lifts with intervals against sp0, SRM).
  *
  * One request at a time, events queued until their time: every number is a function of the seed.
- * The report also states the noise-free expected CTR per arm (mean P(ad click) of the slots shown).
+ * The report also states, per arm, the noise-free expected CTR (mean P(ad click) of the slots
+ * shown) and the true lift of its titles: Σ P(click | the keywords shown) / Σ P(click | none) − 1
+ * over the same slots, which the user and item mix of an arm does not move.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,6 +94,8 @@ export interface AdsArmTally {
   keywordsShown: number;
   /** Σ P(ad click) of the slots shown (expected clicks, noise-free). */
   expectedClicks: number;
+  /** Σ P(ad click) the same slots would have had with no selling point in the title. */
+  baseClicks: number;
   /** Responses whose setting differs from the arm's, or with a degraded model. */
   mismatched: number;
   degraded: number;
@@ -136,7 +140,7 @@ interface AdsResponse {
 /** An ad event as recordEvents takes it: the query that served the ad, and the clicked keyword. */
 type AdEventPayload = EventPayload & { readonly query: string; readonly keyword?: string };
 
-const emptyTally = (): AdsArmTally => ({ users: 0, requests: 0, impressions: 0, adClicks: 0, keywordClicks: 0, keywordsShown: 0, expectedClicks: 0, mismatched: 0, degraded: 0 });
+const emptyTally = (): AdsArmTally => ({ users: 0, requests: 0, impressions: 0, adClicks: 0, keywordClicks: 0, keywordsShown: 0, expectedClicks: 0, baseClicks: 0, mismatched: 0, degraded: 0 });
 
 export async function runAdsSimulation(o: AdsSimulationOptions): Promise<AdsSimulationOutcome> {
   const t0 = performance.now();
@@ -261,6 +265,7 @@ export async function runAdsSimulation(o: AdsSimulationOptions): Promise<AdsSimu
           tally.impressions++;
           tally.keywordsShown += slot.shownSellingPoints.length;
           tally.expectedClicks += ads.clickProbability(user, slot.itemId, slot.rank, slot.shownSellingPoints);
+          tally.baseClicks += ads.clickProbability(user, slot.itemId, slot.rank, []);
           const click = ads.react(user, slot.itemId, slot.rank, slot.shownSellingPoints, rng);
           if (click === null) continue;
           const id = `ads:${o.seed}:${s.userId}:${s.day}:${s.index}:${slot.rank}`;
@@ -362,16 +367,17 @@ export function formatAdsReport(r: AdsSimulationOutcome): string {
     `model ${r.model.modelVersion}: ${r.model.examples} examples, validation AUC selling-point task ${r.model.validationMainAuc.toFixed(3)}, ad CTR task ${r.model.validationAuxAuc?.toFixed(3) ?? 'n/a'}`,
   );
   lines.push('');
-  lines.push('| arm | setting | users | slots | ad CTR (experimentResults) | lift vs control [95% CI] | p (Holm) | expected CTR (truth) | selling-point clicks / slot |');
-  lines.push('|---|---|---|---|---|---|---|---|---|');
+  lines.push('| arm | setting | users | slots | ad CTR (experimentResults) | lift vs control [95% CI] | p (Holm) | expected CTR (truth) | true lift of the titles | selling-point clicks / slot |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|');
   for (const v of r.options.variants) {
     const rv = r.results.variants.find((x) => x.key === v.key);
     const ctr = rv?.metrics.find((x) => x.metric === 'CTR' || x.metric === 'ctr')?.value ?? null;
     const c = r.results.comparisons.find((x) => x.variant === v.key && (x.metric === 'CTR' || x.metric === 'ctr'));
     const t = r.tallies[v.key]!;
     const lift = c ? `${pct(c.relativeLift)} [${pct(c.relativeCiLower)}, ${pct(c.relativeCiUpper)}]` : 'control';
+    const trueLift = t.baseClicks > 0 ? t.expectedClicks / t.baseClicks - 1 : null;
     lines.push(
-      `| ${v.key} | ${v.strategyId} | ${t.users} | ${t.impressions} | ${pct(ctr)} | ${lift} | ${c ? c.holmPValue.toFixed(4) : ''} | ${pct(t.impressions > 0 ? t.expectedClicks / t.impressions : null)} | ${(t.impressions > 0 ? t.keywordClicks / t.impressions : 0).toFixed(4)} |`,
+      `| ${v.key} | ${v.strategyId} | ${t.users} | ${t.impressions} | ${pct(ctr)} | ${lift} | ${c ? c.holmPValue.toFixed(4) : ''} | ${pct(t.impressions > 0 ? t.expectedClicks / t.impressions : null)} | ${pct(trueLift)} | ${(t.impressions > 0 ? t.keywordClicks / t.impressions : 0).toFixed(4)} |`,
     );
   }
   const srm = r.results.srm;

@@ -11,7 +11,8 @@
  * keeps the popular pool as is. An item outside both lists is not retrieved.
  *
  * Scoring: the served MTL model predicts each candidate's CTR and one score per candidate selling
- * point. Ads are ordered by predicted CTR (ties: better match, then popularity). The setting
+ * point. Ads are ordered by match (the share of query terms they match), then by predicted CTR,
+ * then by popularity: a full match is never ranked under a partial one. The setting
  * (plugins/mtl-ads/settings.ts) picks how many selling points go into the title (0..3) and
  * whether the model's scores (personalised), the global click rates (keyword-rates.ts) or a
  * uniform draw (exploration, seeded by user, query and clock) pick them. No model, a model that throws, or one that misses its deadline: the ads keep retrieval
@@ -241,7 +242,7 @@ export function createAdsService(o: AdsServiceOptions): AdsService {
       const order = items.map((_, i) => i);
       if (predictions !== null) {
         const p = predictions;
-        order.sort((a, b) => p[b]!.ctr - p[a]!.ctr || match[b]! - match[a]! || a - b);
+        order.sort((a, b) => match[b]! - match[a]! || p[b]!.ctr - p[a]!.ctr || a - b);
       }
       const personalised = predictions !== null && req.setting.selection === 'model';
       const random = req.setting.selection === 'random' ? drawStream(req.userId, query, clock()) : null;

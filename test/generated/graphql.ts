@@ -75,7 +75,7 @@ export type Ads = {
   personalised: Scalars['Boolean']['output'];
   /** The normalised query. */
   query: Scalars['String']['output'];
-  /** The ads setting served (ads/sp<N> or ads/sp<N>-np; see README "Ads (MTL-ads)"). */
+  /** The ads setting served (ads/sp<N>, ads/sp<N>-np or ads/sp<N>-rnd; see README "Ads (MTL-ads)"). */
   setting: Scalars['String']['output'];
   slots: Array<AdSlot>;
   userId: Scalars['String']['output'];
