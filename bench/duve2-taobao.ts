@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   const learningRate = Number(arg('--lr', '0.01'));
   const l2V1Heads = Number(arg('--l2-v1-heads', String(l2)));
   const itemBuckets = Number(arg('--item-buckets', '4096'));
+  const categoryBuckets = Number(arg('--cat-buckets', '1024'));
   const stateDims = Number(arg('--state-dims', '16'));
   const windowSize = Number(arg('--window', '64'));
   // --val: a validation cut 48 h earlier (label window [cut, cut + 48 h)), for choosing settings without the test window.
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
     l2,
     l2V1Heads,
     learningRate,
-    dims: { itemBuckets, stateDims, window: windowSize },
+    dims: { itemBuckets, categoryBuckets, stateDims, window: windowSize },
   });
   const v2Ms = performance.now() - t2;
   const runner = createDuve2Runner(model);
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
     l2V1Heads,
     learningRate,
     itemBuckets,
+    categoryBuckets,
     stateDims,
     windowSize,
     v1: { auc: a1, se: se(a1), trainMs: Math.round(v1Ms) },

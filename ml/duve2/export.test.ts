@@ -60,6 +60,8 @@ describe('DUVE v2 ONNX', () => {
           for (let w = 0; w < win.n; w++) {
             win.type[w] = Math.floor(rng() * K);
             win.logValue[w] = rng() < 0.5 ? 0 : Math.log1p(100 * rng());
+            win.extra[w * 2] = Math.log1p(1 + Math.floor(3 * rng()));
+            win.extra[w * 2 + 1] = rng() < 0.3 ? 1 : 0;
             win.category[w] = Math.floor(rng() * model.dims.categoryBuckets);
             for (let q = 0; q < M1; q++) win.neighbours[w * M1 + q] = q === 0 || rng() < 0.5 ? Math.floor(rng() * model.dims.itemBuckets) : -1;
             win.ageDays[w] = rng() < 0.2 ? 30 * rng() : rng();

@@ -5,6 +5,7 @@
  *                  inputs  features [N, F]         v1 raw features (clipped as v1 serves them)
  *                          types [N, W, K]          one-hot event type (0 in padding slots)
  *                          log_value [N, W, 1]      log1p(event value)
+ *                          event_extra [N, W, 2]    log1p(same-item events in the window), bought later in the window
  *                          category [N, W]          category bucket (float, cast to int64 in the graph)
  *                          neighbours [N, W, M1]    item buckets of the item's neighbourhood (0 where none)
  *                          neighbour_weight [N, W, M1, 1]  M1 / (members) for members, 0 otherwise
@@ -26,13 +27,13 @@ import { CorruptModelError, buildDuveManifest, duveModelFromManifest, type DuveM
 import { DAY_MS } from '../duve/state';
 import { encodeOnnxModel, type OnnxGraphSpec, type OnnxInitializer, type OnnxNode } from '../onnx/export';
 import type { DenseTensor } from '../../plugins/sdk/model';
-import { DUVE2_MAX_LOGIT, DUVE2_NUM_HEADS, duve2Offsets, type Duve2Model, type Duve2Window } from './model';
+import { DUVE2_EVENT_EXTRAS, DUVE2_MAX_LOGIT, DUVE2_NUM_HEADS, duve2Offsets, type Duve2Model, type Duve2Window } from './model';
 import { duve2HalfLivesDays, type Duve2Runner } from './train';
 
 export const DUVE2_ONNX = 'value.onnx';
 export const DUVE2_MANIFEST = 'manifest.json';
 export const DUVE2_ITEMS = 'items.json';
-export const DUVE2_INPUTS = ['features', 'types', 'log_value', 'category', 'neighbours', 'neighbour_weight', 'age_days', 'mask'] as const;
+export const DUVE2_INPUTS = ['features', 'types', 'log_value', 'event_extra', 'category', 'neighbours', 'neighbour_weight', 'age_days', 'mask'] as const;
 export const DUVE2_OUTPUTS = ['p_purchase', 'expected_purchases', 'expected_spend', 'state'] as const;
 
 export interface Duve2Manifest {
@@ -95,7 +96,7 @@ export function duve2OnnxSpec(m: Duve2Model): OnnxGraphSpec {
     { op: 'Gather', inputs: ['item_table', 'nb_idx'], outputs: ['nb_emb'], attributes: { axis: 0 } },
     { op: 'Mul', inputs: ['nb_emb', 'neighbour_weight'], outputs: ['nb_weighted'] },
     { op: 'ReduceMean', inputs: ['nb_weighted'], outputs: ['nb_mean'], attributes: { axes: [2], keepdims: 0 } },
-    { op: 'Concat', inputs: ['types', 'log_value', 'cat_emb', 'nb_mean'], outputs: ['X'], attributes: { axis: 2 } },
+    { op: 'Concat', inputs: ['types', 'log_value', 'event_extra', 'cat_emb', 'nb_mean'], outputs: ['X'], attributes: { axis: 2 } },
     { op: 'MatMul', inputs: ['X', 'u'], outputs: ['content'] },
     { op: 'MatMul', inputs: ['types', 'rates'], outputs: ['lambda'] },
     { op: 'Mul', inputs: ['lambda', 'age_days'], outputs: ['decay'] },
@@ -139,6 +140,7 @@ export function duve2OnnxSpec(m: Duve2Model): OnnxGraphSpec {
       { name: 'features', dims: ['N', F] },
       { name: 'types', dims: ['N', W, K] },
       { name: 'log_value', dims: ['N', W, 1] },
+      { name: 'event_extra', dims: ['N', W, DUVE2_EVENT_EXTRAS] },
       { name: 'category', dims: ['N', W] },
       { name: 'neighbours', dims: ['N', W, M1] },
       { name: 'neighbour_weight', dims: ['N', W, M1, 1] },
@@ -167,6 +169,8 @@ export function duve2Feeds(m: Duve2Model, rows: ReadonlyArray<{ readonly win: Du
   const features = new Float32Array(n * F);
   const types = new Float32Array(n * W * K);
   const logValue = new Float32Array(n * W);
+  const E = DUVE2_EVENT_EXTRAS;
+  const extra = new Float32Array(n * W * E);
   const category = new Float32Array(n * W);
   const neighbours = new Float32Array(n * W * M1);
   const weight = new Float32Array(n * W * M1);
@@ -178,6 +182,7 @@ export function duve2Feeds(m: Duve2Model, rows: ReadonlyArray<{ readonly win: Du
       const s = r * W + w;
       types[s * K + win.type[w]!] = 1;
       logValue[s] = win.logValue[w]!;
+      for (let j = 0; j < E; j++) extra[s * E + j] = win.extra[w * E + j]!;
       category[s] = win.category[w]!;
       age[s] = win.ageDays[w]!;
       mask[s] = 1;
@@ -195,6 +200,7 @@ export function duve2Feeds(m: Duve2Model, rows: ReadonlyArray<{ readonly win: Du
     features: { data: features, dims: [n, F] },
     types: { data: types, dims: [n, W, K] },
     log_value: { data: logValue, dims: [n, W, 1] },
+    event_extra: { data: extra, dims: [n, W, E] },
     category: { data: category, dims: [n, W] },
     neighbours: { data: neighbours, dims: [n, W, M1] },
     neighbour_weight: { data: weight, dims: [n, W, M1, 1] },

@@ -53,7 +53,7 @@ describe('DUVE v2 gradient', () => {
       for (let q = 0; q < off.V + 2 * off.D; q++) check.push(q);
       for (let q = off.cat; q < off.W; q += 2) check.push(q);
       for (let q = off.W; q < off.total; q++) check.push(q);
-      const h = 1e-6;
+      const h = 1e-5;
       let worst = 0;
       let nonzero = 0;
       for (const q of check) {

@@ -2,7 +2,9 @@
  * DUVE v2: a user's state is an attention over their last W events. For each window event e of a
  * user read at time t (age_e = t − τ_e in days):
  *
- *   x_e = [onehot(type_e) (K), log1p(value_e) (1), C[cat(item_e)] (dc), mean_{b ∈ nb(item_e)} B[b] (dn)]
+ *   x_e = [onehot(type_e) (K), log1p(value_e) (1), log1p(r_e), b_e, C[cat(item_e)] (dc), mean_{b ∈ nb(item_e)} B[b] (dn)]
+ *         r_e = events in the window on the same item (e included); b_e = 1 when the user bought
+ *         that item later in the window (both only look at the window, so at events before t)
  *   a_e = uᵀ x_e − λ_type(e) · age_e                  (u = Wᵀq: a learned constant query q times W
  *                                                      collapses to one vector; kept as u)
  *   α   = softmax over the window's events            (padding slots get weight 0)
@@ -28,6 +30,8 @@ import { decayOfTheta, type DecayMode, type DuveModel, type DuveSegmentThreshold
 const { exp } = Math;
 
 export const DUVE2_HEADS = ['purchase', 'purchases', 'spend'] as const;
+/** Per-event window features after log1p(value): log1p(same-item events in the window), bought later in the window. */
+export const DUVE2_EVENT_EXTRAS = 2;
 export const DUVE2_NUM_HEADS = DUVE2_HEADS.length;
 
 export interface Duve2Dims {
@@ -89,7 +93,7 @@ export function duve2ThetaCount(mode: DecayMode, K: number): number {
 }
 
 export function duve2Offsets(dims: Duve2Dims, K: number, F: number, mode: DecayMode): Duve2Offsets {
-  const D = K + 1 + dims.categoryDims + dims.itemDims;
+  const D = K + 1 + DUVE2_EVENT_EXTRAS + dims.categoryDims + dims.itemDims;
   const G = dims.stateDims + F;
   const nTheta = duve2ThetaCount(mode, K);
   const theta = 0;
@@ -107,6 +111,8 @@ export interface Duve2Window {
   n: number;
   readonly type: Int32Array;
   readonly logValue: Float64Array;
+  /** W × DUVE2_EVENT_EXTRAS (see the module comment; `windowExtras` fills them). */
+  readonly extra: Float64Array;
   readonly category: Int32Array;
   /** W × M1 item buckets, −1 = none. */
   readonly neighbours: Int32Array;
@@ -119,10 +125,31 @@ export function createDuve2Window(dims: Pick<Duve2Dims, 'window' | 'neighbours'>
     n: 0,
     type: new Int32Array(W),
     logValue: new Float64Array(W),
+    extra: new Float64Array(W * DUVE2_EVENT_EXTRAS),
     category: new Int32Array(W),
     neighbours: new Int32Array(W * (dims.neighbours + 1)).fill(-1),
     ageDays: new Float64Array(W),
   };
+}
+
+/**
+ * Fill the per-event extras of a window whose slots 0..n−1 are in time order, in O(n): `key(a)` is
+ * slot a's item (null: no item, no extras), `bought(a)` whether slot a is a purchase.
+ */
+export function windowExtras(win: Duve2Window, key: (a: number) => string | number | null, bought: (a: number) => boolean): void {
+  const E = DUVE2_EVENT_EXTRAS;
+  const count = new Map<string | number, number>();
+  for (let a = 0; a < win.n; a++) {
+    const k = key(a);
+    if (k !== null) count.set(k, (count.get(k) ?? 0) + 1);
+  }
+  const boughtLater = new Set<string | number>();
+  for (let a = win.n - 1; a >= 0; a--) {
+    const k = key(a);
+    win.extra[a * E] = k === null ? 0 : Math.log1p(count.get(k)!);
+    win.extra[a * E + 1] = k !== null && boughtLater.has(k) ? 1 : 0;
+    if (k !== null && bought(a)) boughtLater.add(k);
+  }
 }
 
 /** Decay rate per day of each type and dλ/dθ (zeros in mode `none`). */
@@ -186,9 +213,11 @@ export function duve2Forward(dims: Duve2Dims, off: Duve2Offsets, P: Float64Array
     const k = win.type[w]!;
     X[x + k] = 1;
     X[x + K] = win.logValue[w]!;
+    for (let j = 0; j < DUVE2_EVENT_EXTRAS; j++) X[x + K + 1 + j] = win.extra[w * DUVE2_EVENT_EXTRAS + j]!;
+    const xc = x + K + 1 + DUVE2_EVENT_EXTRAS;
     const c = off.cat + win.category[w]! * dc;
-    for (let j = 0; j < dc; j++) X[x + K + 1 + j] = P[c + j]!;
-    const xn = x + K + 1 + dc;
+    for (let j = 0; j < dc; j++) X[xc + j] = P[c + j]!;
+    const xn = xc + dc;
     for (let j = 0; j < dn; j++) X[xn + j] = 0;
     let cnt = 0;
     for (let m = 0; m < M1; m++) {
@@ -285,11 +314,12 @@ export function duve2Backward(dims: Duve2Dims, off: Duve2Offsets, P: Float64Arra
     const k = win.type[w]!;
     dRate[k] = dRate[k]! - da * win.ageDays[w]!;
     const c = off.cat + win.category[w]! * dc;
-    for (let j = 0; j < dc; j++) grad[c + j] = grad[c + j]! + dx[K + 1 + j]!;
+    const xc = K + 1 + DUVE2_EVENT_EXTRAS;
+    for (let j = 0; j < dc; j++) grad[c + j] = grad[c + j]! + dx[xc + j]!;
     let cnt = 0;
     for (let m = 0; m < M1; m++) if (win.neighbours[w * M1 + m]! >= 0) cnt++;
     if (cnt === 0) continue;
-    const xn = K + 1 + dc;
+    const xn = xc + dc;
     for (let m = 0; m < M1; m++) {
       const bkt = win.neighbours[w * M1 + m]!;
       if (bkt < 0) continue;

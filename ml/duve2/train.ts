@@ -34,6 +34,7 @@ import {
   type Duve2Model,
   type Duve2Offsets,
   type Duve2Window,
+  windowExtras,
 } from './model';
 import { coInteractionNeighbours, itemBucket, itemEntry } from './neighbours';
 
@@ -116,6 +117,10 @@ export interface Duve2Problem {
   readonly purchases: Float64Array;
   readonly spend: Float64Array;
   readonly evType: Int32Array;
+  /** Item of each event (dictionary index; −1 = none), for the window extras. */
+  readonly evItem: Int32Array;
+  /** Type index of `purchase` (−1 when untracked). */
+  readonly purchaseK: number;
   readonly evLogValue: Float64Array;
   readonly evCat: Int32Array;
   /** E × M1 buckets. */
@@ -184,7 +189,8 @@ export function buildDuve2Problem(
   const raw = new Float64Array(F);
   const fRow = new Float64Array(F);
   const ex = { lo: [] as number[], hi: [] as number[], t: [] as number[], f: [] as number[], y: [] as number[], n: [] as number[], s: [] as number[] };
-  const ev = { type: [] as number[], lv: [] as number[], cat: [] as number[], nbr: [] as number[], day: [] as number[] };
+  const ev = { type: [] as number[], item: [] as number[], lv: [] as number[], cat: [] as number[], nbr: [] as number[], day: [] as number[] };
+  const itemIndex = new Map<string, number>();
   for (const h of histories) {
     const sorted = sortEvents(h.events, typeIndex);
     if (sorted.length === 0) continue;
@@ -192,6 +198,12 @@ export function buildDuve2Problem(
     const start = ev.type.length;
     for (const e of sorted) {
       ev.type.push(typeIndex.get(e.type)!);
+      if (e.itemId === null) ev.item.push(-1);
+      else {
+        let ix = itemIndex.get(e.itemId);
+        if (ix === undefined) itemIndex.set(e.itemId, (ix = itemIndex.size));
+        ev.item.push(ix);
+      }
       ev.lv.push(windowLogValue(e.value));
       const entry = e.itemId === null ? null : (o.items.get(e.itemId) ?? itemEntry(e.itemId, null, [], o.dims, o.hashSeed));
       ev.cat.push(entry === null ? 0 : entry[0]!);
@@ -243,6 +255,8 @@ export function buildDuve2Problem(
     purchases,
     spend,
     evType: Int32Array.from(ev.type),
+    evItem: Int32Array.from(ev.item),
+    purchaseK: types.indexOf('purchase'),
     evLogValue: Float64Array.from(ev.lv),
     evCat: Int32Array.from(ev.cat),
     evNbr: Int32Array.from(ev.nbr),
@@ -269,6 +283,11 @@ export function problemWindow(p: Duve2Problem, i: number, win: Duve2Window): Duv
     for (let m = 0; m < M1; m++) win.neighbours[w * M1 + m] = p.evNbr[e * M1 + m]!;
     win.ageDays[w] = t - p.evDay[e]!;
   }
+  windowExtras(
+    win,
+    (a) => (p.evItem[lo + a]! < 0 ? null : p.evItem[lo + a]!),
+    (a) => p.evType[lo + a] === p.purchaseK,
+  );
   return win;
 }
 
@@ -513,6 +532,8 @@ export function createDuve2Runner(m: Duve2Model): Duve2Runner {
   const s = createDuve2Scratch(m.dims, off);
   const W = m.dims.window;
   const M1 = off.M1;
+  const slotItem: Array<string | null> = new Array<string | null>(W).fill(null);
+  const slotBuy: boolean[] = new Array<boolean>(W).fill(false);
   return {
     off,
     rates,
@@ -528,9 +549,16 @@ export function createDuve2Runner(m: Duve2Model): Duve2Runner {
         win.category[n] = entry === null ? 0 : entry[0]!;
         for (let q = 0; q < M1; q++) win.neighbours[n * M1 + q] = entry === null ? -1 : entry[1 + q]!;
         win.ageDays[n] = (t - e.ts) / DAY_MS;
+        slotItem[n] = e.itemId;
+        slotBuy[n] = e.type === 'purchase';
         n++;
       }
       win.n = n;
+      windowExtras(
+        win,
+        (a) => slotItem[a]!,
+        (a) => slotBuy[a]!,
+      );
       return win;
     },
     predict(win, f) {
