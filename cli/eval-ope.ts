@@ -86,7 +86,10 @@ async function eventsFor(storeDb: string, decisions: readonly LoggedIraDecision[
   return out;
 }
 
-const row = (label: string, v: OpeInterval): string => `  ${label.padEnd(10)} ${v.perImpression.toFixed(5)} [${v.low.toFixed(5)}, ${v.high.toFixed(5)}]  per slate ${v.perSlate.toFixed(4)}`;
+const fmt = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+const row = (label: string, v: OpeInterval): string => `  ${label.padEnd(10)} ${fmt(v.perImpression, 5)} [${fmt(v.low, 5)}, ${fmt(v.high, 5)}]  per slate ${fmt(v.perSlate, 4)}`;
+/** `v0-60 (61 versions)` or `v0,3`. */
+const versions = (vs: readonly number[]): string => (vs.length > 3 ? `v${vs[0]}-${vs[vs.length - 1]} (${vs.length} versions)` : `v${vs.join(',')}`);
 
 export async function runEvalOpe(o: Flags, write: (s: string) => void = (s) => void process.stdout.write(s)): Promise<string> {
   const started = Date.now();
@@ -143,13 +146,16 @@ export async function runEvalOpe(o: Flags, write: (s: string) => void = (s) => v
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
   write(
     [
-      `ope/ira line ${o.line}: target v${r.target.version} ${o.targetExplore}${o.targetExplore === 'boltzmann' ? ` τ=${o.temperature}` : ''} on ${r.decisions} decisions (${r.skipped} skipped; behaviour v${r.behaviour.versions.join(',')} ${r.behaviour.methods.join(',')}), ${r.meanSlots.toFixed(1)} slots each`,
+      `ope/ira line ${o.line}: target v${r.target.version} ${o.targetExplore}${o.targetExplore === 'boltzmann' ? ` τ=${o.temperature}` : ''} on ${r.decisions} decisions (${r.skipped} skipped; behaviour ${versions(r.behaviour.versions)} ${r.behaviour.methods.join(',')}), ${r.meanSlots.toFixed(1)} slots each`,
       '  value per impression, 95% bootstrap interval:',
       row('logged', r.onPolicy),
       row('IPS', r.ips),
       row('SNIPS', r.snips),
       row('DR', r.dr),
-      `  effective sample size ${r.ess.pooled.toFixed(1)} of ${Math.round(r.decisions * r.meanSlots)} slots${o.clip !== undefined ? `, ${(100 * r.clippedShare).toFixed(1)}% of weights clipped at ${o.clip}` : ''}`,
+      `  effective sample size ${r.ess.pooled.toFixed(1)} of ${Math.round(r.decisions * r.meanSlots)} slots${o.clip !== undefined ? `, ${(100 * r.clippedShare).toFixed(1)}% of weights clipped at ${o.clip}` : ''}; per slot ${r.ess.perSlot.map((x) => x.toFixed(1)).join(' ')}`,
+      ...(r.ess.perSlot.some((x) => x === 0)
+        ? [`  slots ${r.ess.perSlot.flatMap((x, k) => (x === 0 ? [k + 1] : [])).join(', ')}: no logged prefix the target would draw (SNIPS n/a; try --weighting slot)`]
+        : []),
       `report: ${file}`,
       '',
     ].join('\n'),

@@ -176,6 +176,12 @@ describe('weights, clipping, ESS, intervals', () => {
     expect(ips([s]).perSlate).toBe(0.5 + 2);
     expect(ips([s]).perImpression).toBeCloseTo(2.5 / 3, 12);
     expect(() => slotWeights({ ...s, propensities: [0, 1, 1] })).toThrow(/propensity of slot 0/);
+    // A slot no logged prefix supports (every weight 0): SNIPS cannot say, IPS says 0 for it.
+    const unsupported: LoggedSlateOutcome = { ...s, target: [1, 0, 1] };
+    expect(snips([unsupported, unsupported]).perSlate).toBeNaN();
+    expect(ips([unsupported]).perSlate).toBe(2);
+    const b = bootstrapEstimate('snips', [unsupported, unsupported], { resamples: 20 });
+    expect([b.low, b.high]).toEqual([Number.NaN, Number.NaN]);
   });
 
   it('on the behaviour itself every weight is 1: IPS = SNIPS = the logged value, ESS = slots logged', () => {

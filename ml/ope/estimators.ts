@@ -112,8 +112,13 @@ export function snips(logs: readonly LoggedSlateOutcome[], o: OpeOptions = {}): 
     }
   }
   let v = 0;
-  // A slot present on a share of the slates contributes that share of its normalised mean.
-  for (let k = 0; k < maxK; k++) if (den[k]! > 0) v += (num[k]! / den[k]!) * (present[k]! / logs.length);
+  // A slot present on a share of the slates contributes that share of its normalised mean. A
+  // logged slot whose weights are all 0 (no logged prefix the target would have drawn) leaves its
+  // value unidentified: NaN, not 0.
+  for (let k = 0; k < maxK; k++) {
+    if (den[k]! > 0) v += (num[k]! / den[k]!) * (present[k]! / logs.length);
+    else if (present[k]! > 0) return result(Number.NaN, logs);
+  }
   return result(v, logs);
 }
 
@@ -173,7 +178,7 @@ export interface OpeInterval extends OpeEstimate {
   readonly high: number;
 }
 
-/** An estimate with a percentile bootstrap interval over slates (seeded). */
+/** An estimate with a percentile bootstrap interval over slates (seeded); NaN bounds when the estimate has no support. */
 export function bootstrapEstimate(
   kind: OpeEstimator | 'on-policy',
   logs: readonly LoggedSlateOutcome[],
@@ -190,12 +195,15 @@ export function bootstrapEstimate(
     for (let i = 0; i < logs.length; i++) sample[i] = logs[Math.floor(rng() * logs.length)]!;
     stats[b] = run(sample).perImpression;
   }
-  stats.sort();
+  // Resamples without support (SNIPS: NaN) are left out; with fewer than half left, no interval.
+  const finite = stats.filter((x) => Number.isFinite(x)).sort();
+  const n = finite.length;
+  if (!Number.isFinite(point.perImpression) || n < B / 2 || n === 0) return { ...point, low: Number.NaN, high: Number.NaN };
   const q = (p: number): number => {
-    const pos = p * (B - 1);
+    const pos = p * (n - 1);
     const lo = Math.floor(pos);
-    const hi = Math.min(B - 1, lo + 1);
-    return stats[lo]! + (stats[hi]! - stats[lo]!) * (pos - lo);
+    const hi = Math.min(n - 1, lo + 1);
+    return finite[lo]! + (finite[hi]! - finite[lo]!) * (pos - lo);
   };
   return { ...point, low: q(alpha / 2), high: q(1 - alpha / 2) };
 }
