@@ -40,7 +40,7 @@ export interface InteractionEvent {
   readonly query: string | null;
   /**
    * The selling-point keyword a `selling_point_click` clicked (normalised like a query, at most
-   * MAX_KEYWORD_LENGTH characters); required for that type, null (or absent) for every other type.
+   * MAX_KEYWORD_LENGTH characters); required for that type, absent (or null) for every other type.
    */
   readonly keyword?: string | null;
 }

@@ -215,7 +215,8 @@ export function validateEvent(raw: RawEvent, now: number, bounds: EventBounds = 
       session: session.value,
       referrer: referrer.value,
       query,
-      keyword,
+      // Only a selling_point_click carries one: other events keep their shape.
+      ...(keyword !== null ? { keyword } : {}),
     },
   };
 }

@@ -97,7 +97,7 @@ export function createStoreTail(db: SqliteDb, ix: MemoryIndex): StoreTail {
       ix.applyEvent(userId, type, itemId, ts, value);
       applied++;
       // A type this build does not know is counted (as on open) but not handed to online state.
-      if (isEventType(type)) events.push({ eventId, userId, type, itemId, ts, value, dwellMs, session, referrer, query, keyword });
+      if (isEventType(type)) events.push({ eventId, userId, type, itemId, ts, value, dwellMs, session, referrer, query, ...(keyword !== null ? { keyword } : {}) });
     }
     const more = changes.length === maxRows || (budget > 0 && rows.length === budget);
     return { events, applied: { users, items, queries, events: applied }, more };
