@@ -13,6 +13,7 @@ import { DPGCN_FROZEN, DPGCN_LIVE } from '../sim/dpgcn';
 import { runHeadline, type HeadlineSplit } from '../sim/headline';
 import { buildHeadlineReport, formatHeadline, writeHeadlineReport } from '../sim/headline-report';
 import { addAdsOptions, simulateAds, type AdsFlags } from './simulate-ads';
+import { simIraPolicy } from '../sim/ira';
 
 /** The variants of `--dpgcn` when --variants is not given: the policy frozen at its pre-trained version (control) against the learning policy. */
 export const DPGCN_VARIANTS: readonly SimVariant[] = [
@@ -101,6 +102,9 @@ interface Flags extends AdsFlags {
   fatigueItem: number;
   fatigueCategory: number;
   iraPretrainUpdates?: number;
+  followUpDays?: number;
+  duve2Iterations?: number;
+  learnEveryMinutes?: number;
 }
 
 const formatVariants = (vs: readonly SimVariant[]): string => vs.map((v) => `${v.key}=${v.strategyId}:${v.weight}`).join(',');
@@ -136,13 +140,13 @@ export function simulateCommand(): Command {
     .option('--log-level <level>', 'gateway log level (stderr)', 'silent')
     .option(
       '--headline',
-      "issue 13's headline experiment: baseline (RFM + CTR-optimised) vs duve-only (ltv) vs full (DUVE v2 + IRA) with returning users, fatigue and spend trajectories; defaults then --days 35 --users 1200 (sim/headline.ts)",
+      "issue 13's headline experiment: baseline (RFM + CTR-optimised) vs duve-only (ltv) vs full (DUVE v2 + IRA) with returning users, fatigue and spend trajectories; defaults then --days 35 --users 800 (sim/headline.ts)",
       false,
     )
     .option('--split <s>', '--headline weights: 5/5/90 or 34/33/33', split, '5/5/90')
     .option('--ablations', '--headline: add the short-term-only, no-decay and hourly-refresh arms', false)
-    .option('--burn-in-days <n>', '--headline: days before the experiment (IRA explores, satisfaction is calibrated)', positiveInt, 3)
-    .option('--capture-days <n>', '--headline: high-value capture counts purchases in the last n experiment days', positiveInt, 14)
+    .option('--burn-in-days <n>', '--headline: days before the experiment (IRA explores, satisfaction is calibrated)', positiveInt, 2)
+    .option('--capture-days <n>', '--headline: high-value capture counts purchases in the last n experiment days (default min(14, days))', positiveInt, 14)
     .option('--no-returning', '--headline: visits as the plain simulator (Poisson, no churn, no satisfaction)')
     .option('--no-fatigue', '--headline: no repetition fatigue')
     .option('--no-spend', '--headline: no spend trajectory or budget')
@@ -151,7 +155,10 @@ export function simulateCommand(): Command {
     .option('--return-satisfaction <b>', '--headline: return log-odds per sd of satisfaction (assumption)', nonNegative, 0.3)
     .option('--fatigue-item <phi>', '--headline: click log-factor per earlier showing of the item (assumption)', nonNegative, 0.4)
     .option('--fatigue-category <phi>', '--headline: click log-factor per earlier shown item of the category (assumption)', nonNegative, 0.04)
-    .option('--ira-pretrain-updates <n>', '--headline: Q-network updates of the offline pre-training', positiveInt)
+    .option('--ira-pretrain-updates <n>', '--headline: Q-network updates per line of the offline pre-training (default 500)', positiveInt)
+    .option('--follow-up-days <n>', '--headline: days of the on-policy follow-up of the full line at its final version (OPE against the truth; 0: none; default 3)', int)
+    .option('--duve2-iterations <n>', '--headline: Adam steps of each DUVE v2 training (default 200)', positiveInt)
+    .option('--learn-every-minutes <n>', '--headline: the IRA service gets events and learns every n simulated minutes (default 180)', positiveInt)
     .action(async (f: Flags, cmd: Command) => {
       if (f.headline) return headline(f, cmd);
       if (f.ads) return simulateAds(f, cmd);
@@ -203,16 +210,15 @@ export function simulateCommand(): Command {
 async function headline(f: Flags, cmd: Command): Promise<void> {
   const log = (line: string): void => void process.stderr.write(`[simulate --headline] ${line}\n`);
   const given = (k: string): boolean => cmd.getOptionValueSource(k) !== 'default';
-  if (f.ira) throw new InvalidArgumentError('simulate --headline: the IRA arms are not wired in yet; run with --no-ira (baseline vs duve-only)');
   const started = Date.now();
   const outcome = await runHeadline({
     file: f.file,
     ...(f.maxLines !== undefined ? { maxLines: f.maxLines } : {}),
     seed: f.seed,
     days: given('days') ? f.days : 35,
-    users: given('users') ? f.users : 1200,
+    users: given('users') ? f.users : 800,
     burnInDays: f.burnInDays,
-    captureDays: f.captureDays,
+    ...(given('captureDays') ? { captureDays: f.captureDays } : {}),
     split: f.split,
     ablations: f.ablations,
     attributionWindowHours: f.attributionHours,
@@ -223,7 +229,14 @@ async function headline(f: Flags, cmd: Command): Promise<void> {
     returning: f.returning ? { churnHazard: f.churnHazard, returnSatisfaction: f.returnSatisfaction } : false,
     fatigue: f.fatigue ? { itemPenalty: f.fatigueItem, categoryPenalty: f.fatigueCategory } : false,
     spend: f.spend ? {} : false,
-    policy: null,
+    policy: f.ira
+      ? simIraPolicy({
+          ...(f.iraPretrainUpdates !== undefined ? { pretrainUpdates: f.iraPretrainUpdates } : {}),
+          ...(f.followUpDays !== undefined ? { followUpDays: f.followUpDays } : {}),
+          ...(f.duve2Iterations !== undefined ? { duveIterations: f.duve2Iterations } : {}),
+          ...(f.learnEveryMinutes !== undefined ? { learnEveryMinutes: f.learnEveryMinutes } : {}),
+        })
+      : null,
     ...(f.workDir !== undefined ? { workDir: f.workDir } : {}),
     logLevel: f.logLevel,
     log,

@@ -139,9 +139,9 @@ export interface HeadlineOptions {
   readonly seed: number;
   /** Experiment days. Default 35 (first exposures of the first 5 days are 30-day-retention eligible). */
   readonly days?: number;
-  /** Burn-in days before the experiment. Default 3. */
+  /** Burn-in days before the experiment. Default 2. */
   readonly burnInDays?: number;
-  /** Simulated users (personas resampled beyond the log's). Default 1,200. */
+  /** Simulated users (personas resampled beyond the log's). Default 800. */
   readonly users?: number;
   /** Default 5/5/90. */
   readonly split?: HeadlineSplit;
@@ -149,9 +149,9 @@ export interface HeadlineOptions {
   readonly ablations?: boolean;
   /** Default 24. */
   readonly attributionWindowHours?: number;
-  /** Window of the high-value capture: a purchase in the experiment's last n days. Default 14. */
+  /** Window of the high-value capture: a purchase in the experiment's last n days (≤ days). Default min(14, days). */
   readonly captureDays?: number;
-  /** Adam steps of the DUVE v1 training (duve/purchase of the duve-only arm). Default 200. */
+  /** Adam steps of the DUVE v1 training (duve/purchase of the duve-only arm, unless the gateway serves DUVE v2 with a policy). Default 200. */
   readonly duveIterations?: number;
   readonly strategiesDir?: string;
   readonly behaviour?: BehaviourOptions;
@@ -222,7 +222,8 @@ export interface HeadlineOutcome {
   readonly fit: { readonly log: FittedLog; readonly returning: FittedReturning };
   readonly calibration: Calibration | null;
   readonly world: { users: number; logUsers: number; personas: number; start: number; experimentStart: number; end: number; highValueThreshold: number };
-  readonly warmUp: { events: number; duve: { version: number; examples: number } | null };
+  /** duvePurchaseServes: which DUVE the gateway's duve/purchase (duve-only arm, IRA fallback) serves. */
+  readonly warmUp: { events: number; duve: { version: number; examples: number }; duvePurchaseServes: 'v1' | 'v2' };
   readonly burnIn: { experimentId: string; variants: readonly SimVariant[]; feeds: number; results: ResultsResponse | null };
   readonly policy: SimPolicyInfo | null;
   readonly totals: { feeds: number; impressions: number; events: Record<string, number>; gmv: number; activeUserDays: number; churnEvents: number };
@@ -263,10 +264,10 @@ export function warmUpRfm(events: ReadonlyArray<{ userId: string; type: string; 
 export async function runHeadline(o: HeadlineOptions): Promise<HeadlineOutcome> {
   const t0 = performance.now();
   const days = o.days ?? 35;
-  const burnInDays = o.burnInDays ?? 3;
+  const burnInDays = o.burnInDays ?? 2;
   const split = o.split ?? '5/5/90';
   const ablations = o.ablations ?? false;
-  const captureDays = o.captureDays ?? 14;
+  const captureDays = o.captureDays ?? Math.min(14, days);
   const windowH = o.attributionWindowHours ?? 24;
   const say = o.log ?? (() => {});
   if (!(days >= 1 && burnInDays >= 1 && captureDays >= 1 && captureDays <= days)) throw new RangeError('simulate --headline: need days ≥ 1, burn-in days ≥ 1 and 1 ≤ capture days ≤ days');
@@ -276,7 +277,7 @@ export async function runHeadline(o: HeadlineOptions): Promise<HeadlineOutcome> 
   const window = TAOBAO_WINDOW;
   const fit = fitLog(log.events, { window });
   const ret = fitReturning(log.events, { window });
-  const world = createWorld(fit, { seed: o.seed, users: o.users ?? 1200, resample: true, ...(o.prices ? { prices: o.prices } : {}) });
+  const world = createWorld(fit, { seed: o.seed, users: o.users ?? 800, resample: true, ...(o.prices ? { prices: o.prices } : {}) });
   const behaviour = behaviourOf(world, o.behaviour);
   const rm = o.returning === false ? null : returningModel(o.returning);
   const fm = o.fatigue === false ? null : fatigueModel(o.fatigue);
@@ -291,22 +292,28 @@ export async function runHeadline(o: HeadlineOptions): Promise<HeadlineOutcome> 
 
   const dir = o.workDir ?? mkdtempSync(join(tmpdir(), 'recgate-headline-'));
   mkdirSync(join(dir, 'strategies'), { recursive: true });
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DB_PATH: join(dir, 'store.db'),
-    EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'),
-    PUBLISHED_DB_PATH: join(dir, 'published.db'),
-    ACCESS_DB_PATH: join(dir, 'access.db'),
-    DUVE_MODEL_DIR: join(dir, 'models', 'duve'),
-    DPGCN_MODELS_DIR: join(dir, 'models', 'dpgcn'),
-    DPGCN_POLICY_DB_PATH: '',
-    STRATEGIES_DIR: join(dir, 'strategies'),
-    LOG_LEVEL: o.logLevel ?? 'silent',
-    DUVE_REFRESH_MINUTES: '35000',
-    SCORER_TIMEOUT_MS: '60000',
-    RATE_LIMITS: 'admin=1000000/s:1000000',
-  });
+  const configOf = (duveVersion: 'v1' | 'v2') =>
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DB_PATH: join(dir, 'store.db'),
+      EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'),
+      PUBLISHED_DB_PATH: join(dir, 'published.db'),
+      ACCESS_DB_PATH: join(dir, 'access.db'),
+      DUVE_MODEL_DIR: join(dir, 'models', 'duve'),
+      // With the IRA lines, duve/purchase (the duve-only arm) serves DUVE v2 when the gateway can, trained by the policy's setup into DUVE2_MODEL_DIR.
+      DUVE_VERSION: duveVersion,
+      DUVE2_MODEL_DIR: join(dir, 'models', 'duve2'),
+      DPGCN_MODELS_DIR: join(dir, 'models', 'dpgcn'),
+      DPGCN_POLICY_DB_PATH: '',
+      STRATEGIES_DIR: join(dir, 'strategies'),
+      LOG_LEVEL: o.logLevel ?? 'silent',
+      DUVE_REFRESH_MINUTES: '35000',
+      SCORER_TIMEOUT_MS: '60000',
+      RATE_LIMITS: 'admin=1000000/s:1000000',
+    });
+  let config = configOf('v1');
+  let duveServed: 'v1' | 'v2' = 'v1';
   let store: Awaited<ReturnType<typeof openConfiguredStore>> | null = null;
   let now = start;
   let gateway: Awaited<ReturnType<typeof startGateway>> | null = null;
@@ -322,7 +329,7 @@ export async function runHeadline(o: HeadlineOptions): Promise<HeadlineOutcome> 
       seed: o.seed,
       ...(o.duveIterations !== undefined ? { iterations: o.duveIterations } : {}),
     });
-    say(`DUVE v${trained.version} (duve/purchase of duve-only) trained: ${trained.examples} examples, ${(trained.trainMs / 1000).toFixed(1)} s`);
+    say(`DUVE v1 v${trained.version} (duve/purchase of duve-only) trained: ${trained.examples} examples, ${(trained.trainMs / 1000).toFixed(1)} s`);
     prepareStrategies(o.strategiesDir ?? 'strategies', config.strategiesDir);
     writeFileSync(join(config.strategiesDir, `${HEADLINE_BASELINE}.sim.json`), JSON.stringify(headlineBaselineStrategy(), null, 2));
     const logger = pino({ level: config.logLevel }, pino.destination(2));
@@ -337,6 +344,19 @@ export async function runHeadline(o: HeadlineOptions): Promise<HeadlineOutcome> 
     const jobs = createInProcessQueue();
     if (o.policy) {
       policy = await o.policy({ store, dir, seed: o.seed, strategiesDir: config.strategiesDir, jobs, clock: () => now, logger, log: say, windowMs: windowH * 3_600_000, refStart: fit.window.start });
+    }
+    if (policy) {
+      // Can the gateway's duve/purchase serve the DUVE v2 artifact? A probe boot with DUVE_VERSION=v2 (its own job queue) says.
+      const probe = await startGateway({ config: configOf('v2'), store, logger, clock: () => now, plugins: bundledScorers() });
+      try {
+        const c = createSimClient(probe.url, probe.access.keys.create({ name: 'simulator-probe', role: 'admin' }).secret);
+        if ((await c.strategies()).includes(HEADLINE_DUVE)) {
+          config = configOf('v2');
+          duveServed = 'v2';
+        } else say(`WARNING: the gateway cannot serve duve/purchase from the DUVE v2 artifact (see --log-level warn); duve-only and the IRA fallback use DUVE v1`);
+      } finally {
+        await probe.stop();
+      }
     }
     const plugins: ScorerPlugin[] = [...bundledScorers(), createPopularityScorer(), createRfmScorer(breakpoints ? { breakpoints } : {}), ...(policy?.plugins ?? [])];
     gateway = await startGateway({ config, store, logger, clock: () => now, plugins, jobs });
@@ -620,7 +640,7 @@ export async function runHeadline(o: HeadlineOptions): Promise<HeadlineOutcome> 
       fit: { log: fit, returning: ret },
       calibration,
       world: { users: world.users.length, logUsers: world.users.length - personas, personas, start, experimentStart, end, highValueThreshold: round6(threshold) },
-      warmUp: { events: stored, duve: { version: trained.version, examples: trained.examples } },
+      warmUp: { events: stored, duve: { version: trained.version, examples: trained.examples }, duvePurchaseServes: duveServed },
       burnIn: { experimentId: burnId, variants: burnVariants, feeds: [...burnTallies.values()].reduce((a, t) => a + t.sessions, 0), results: burnResults },
       policy: policyInfo,
       totals: { ...totals, gmv: Math.round(totals.gmv * 100) / 100 },
