@@ -120,7 +120,7 @@ export async function runEvalOpe(o: Flags, write: (s: string) => void = (s) => v
     ...(o.clip !== undefined ? { clip: o.clip } : {}),
     ...(o.marginalSamples !== undefined ? { marginalSamples: o.marginalSamples } : {}),
   });
-  const name = o.name ?? `ope-${o.line}-v${o.targetVersion}-${o.targetExplore}-${o.seed}`;
+  const name = o.name ?? `ope-${o.line}-v${o.targetVersion}-${o.targetExplore}${o.weighting === 'slot' ? '-slot' : ''}${o.clip !== undefined ? `-clip${o.clip}` : ''}-${o.seed}`;
   const report = {
     schemaVersion: 1,
     protocol: 'ope/ira',
