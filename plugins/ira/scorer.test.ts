@@ -199,6 +199,10 @@ describe('ira/policy scorer', () => {
     expect(iraSettings({ explore: 'epsilon' }, sources).line).toBe(iraSettings({}, sources).line);
     expect(iraSettings({ line: 'arm-b' }, sources).line).toBe('arm-b');
     expect(iraSettings({}, {}).value).toBeNull();
+    // The same settings object with another set of sources is parsed again.
+    const shared = Object.freeze({});
+    expect(iraSettings(shared, sources).value).toBe('v2');
+    expect(iraSettings(shared, { other: fakeSource('other') }).value).toBe('other');
   });
 });
 

@@ -60,16 +60,19 @@ export function iraLineName(s: { readonly gamma1: number; readonly gamma2: numbe
   return `g${s.gamma1}-${s.gamma2}.${s.value ?? 'none'}.r${s.refreshMinutes}`;
 }
 
-const parsed = new WeakMap<object, IraSettings>();
+/** Parsed settings per value-source set, per settings object. */
+const parsed = new WeakMap<object, WeakMap<object, IraSettings>>();
 
 /**
  * The request's settings with defaults; a bad value throws naming the setting (the scorer drops
- * out of that request and the baseline is served). Cached per settings object (the gateway hands
- * the same frozen object on every request of a strategy).
+ * out of that request and the baseline is served). Cached per settings object and value-source set
+ * (the gateway hands the same frozen object on every request of a strategy).
  */
 export function iraSettings(settings: ScorerSettings | undefined, sources: Readonly<Record<string, UserValueSource>>): IraSettings {
   const key = settings ?? NONE;
-  const hit = parsed.get(key);
+  let cache = parsed.get(sources);
+  if (!cache) parsed.set(sources, (cache = new WeakMap()));
+  const hit = cache.get(key);
   if (hit) return hit;
   const s = settings ?? {};
   const num = (name: string, dflt: number, lo: number, hi: number, integer = false): number => {
@@ -101,7 +104,7 @@ export function iraSettings(settings: ScorerSettings | undefined, sources: Reado
     line = s.line;
   }
   const out: IraSettings = Object.freeze({ gamma1, gamma2, value, refreshMinutes, line, explore, temperature, epsilon, pool });
-  parsed.set(key, out);
+  cache.set(key, out);
   return out;
 }
 const NONE = Object.freeze({});
