@@ -64,6 +64,7 @@ describe('eval mtl/ads protocol', () => {
     expect(Math.max(...overall)).toBeGreaterThan(0.75);
     expect(new Set(main.filter((m) => m.segment).map((m) => m.segment!.split(':')[0]))).toEqual(new Set(['main-positives', 'aux-positives']));
     expect(r.metrics.filter((m) => m.metric === 'auc_minus_bm')).toHaveLength(5 * 5);
+    expect(r.metrics.filter((m) => m.metric === 'auc_minus_bm_features').map((m) => m.model)).toEqual(Array(5).fill(['amtdl/alternating', 'amtdl/pretrain-finetune']).flat());
     expect(r.metrics.filter((m) => m.metric === 'auc' && m.target!.startsWith('ad-click'))).toHaveLength(4 * 5);
     expect(r.dataset.stats.train).toBeGreaterThan(r.dataset.stats.test as number);
   });

@@ -184,6 +184,25 @@ export async function runAdsMtl(o: AdsMtlOptions): Promise<EvalReport> {
           ci: roundCi(b.diffCi[m]!),
         });
     });
+    // AMTDL against the same inputs without the auxiliary task (bm+features): the multi-task part of its gain.
+    const withFeatures = variants.findIndex((v) => v.id === 'bm+features');
+    const bf = bootstrapAucs(
+      scored.map((sc) => Float64Array.from(rows, (p) => sc.main[p]!)),
+      Float64Array.from(rows, (p) => ref.kwLabel[p]!),
+      { seed: o.seed + si, resamples, reference: withFeatures, groups: Int32Array.from(rows, (p) => userIx.get(test[ref.kwExample[p]!]!.userId)!) },
+    );
+    variants.forEach((v, m) => {
+      if (v.kind !== 'amtdl') return;
+      metrics.push({
+        model: v.id,
+        metric: 'auc_minus_bm_features',
+        target: 'selling-point-click (cart-or-buy)',
+        segment: `${s.label ?? 'all'}:paired`,
+        value: round(bf.auc[m]! - bf.auc[withFeatures]!),
+        n: rows.length,
+        ci: roundCi(bf.diffCi[m]!),
+      });
+    });
     // auxiliary task: exposures of the segment
     const ex: number[] = [];
     for (let e = 0; e < test.length; e++) if (s.keep(test[e]!.userId)) ex.push(e);
