@@ -117,7 +117,7 @@ describe('runValueRollingCdnow', () => {
   it('four metrics with intervals, per-origin rows, paired differences (0 for a copy of the candidate)', async () => {
     const purchases = generate(9, 200);
     const r = await runValueRollingCdnow({ ...OPTS, purchases, models: [spy('cand', 'candidate').model, spy('copy', 'baseline').model, bgNbdGammaGammaRegressor()] });
-    for (const metric of ['mae', 'rmse', 'spearman', 'top_decile_capture']) {
+    for (const metric of ['mae', 'rmse', 'spearman', 'top_decile_capture', 'bias']) {
       const row = r.metrics.find((m) => m.model === 'cand' && m.metric === metric && m.segment === undefined)!;
       expect(row.ci).toBeDefined();
       const d = r.metrics.find((m) => m.model === 'copy' && m.metric === `${metric}_diff`)!;

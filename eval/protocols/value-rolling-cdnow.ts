@@ -13,7 +13,7 @@
  *   is handed to it) and predicts each customer's spend in the holdout. Customers = those with a
  *   purchase before the origin (CDNOW's cohort all buy first in 1997-01..03, so from week 13 on
  *   every origin has the same customers).
- * - Metrics of holdout spend: MAE and RMSE pooled over the (customer, origin) rows; Spearman and
+ * - Metrics of holdout spend: MAE, RMSE and bias (mean prediction − actual) pooled over the (customer, origin) rows; Spearman and
  *   top-decile capture computed per origin (they rank customers against each other within one
  *   holdout) and averaged over origins. 95% percentile intervals by resampling customers (all their
  *   rows together); differences candidate − baseline paired on the same resample.
@@ -27,8 +27,8 @@ import { forecastsAt } from '../../ml/duve/replay';
 import type { DuveEvent } from '../../ml/duve/state';
 import { trainDuve } from '../../ml/duve/train';
 import { isoDay, loadCdnow } from '../datasets/cdnow';
-import { mae, rmse, spearman, topDecileCapture } from '../metrics/regression';
-import { candidateLosses } from '../report/json';
+import { mae, meanError, rmse, spearman, topDecileCapture } from '../metrics/regression';
+import { candidateLosses, metricDirection } from '../report/json';
 import type { EvalModelInfo, EvalReport, MetricRow } from '../report/types';
 import { createEvalProgress, peakRssMiB, round6, type RunEnvironmentOptions } from './support';
 import { argError } from './temporal-source';
@@ -39,6 +39,7 @@ import {
   meanOfMetrics,
   pairedBootstrap,
   prepareWeightedMae,
+  prepareWeightedMeanError,
   prepareWeightedRmse,
   prepareWeightedSpearman,
   prepareWeightedTopShare,
@@ -207,7 +208,7 @@ export interface ValueRollingCdnowOptions extends RunEnvironmentOptions {
   readonly models?: readonly RollingRegressor[];
 }
 
-export const CDNOW_METRICS = ['mae', 'rmse', 'spearman', 'top_decile_capture'] as const;
+export const CDNOW_METRICS = ['mae', 'rmse', 'spearman', 'top_decile_capture', 'bias'] as const;
 
 async function predictChecked(m: RollingRegressor, f: OriginFeatures, seed: number, hp: HyperParams): Promise<Float64Array> {
   const p = await m.predictSpend(f, { seed }, hp);
@@ -316,6 +317,7 @@ export async function runValueRollingCdnow(opts: ValueRollingCdnowOptions = {}):
     rmse: (k) => prepareWeightedRmse(pred[k]!, act),
     spearman: (k) => meanOfMetrics(originRows.map((r) => prepareWeightedSpearman(pred[k]!, act, r))),
     top_decile_capture: (k) => meanOfMetrics(originRows.map((r) => prepareWeightedTopShare(pred[k]!, act, 0.1, r))),
+    bias: (k) => prepareWeightedMeanError(pred[k]!, act),
   };
   const results: PairedBootstrapResult[] = [];
   for (const metric of CDNOW_METRICS) {
@@ -355,6 +357,7 @@ export async function runValueRollingCdnow(opts: ValueRollingCdnowOptions = {}):
       add('rmse', rmse(p, a));
       add('spearman', spearman(p, a));
       add('top_decile_capture', topDecileCapture(p, a));
+      add('bias', meanError(p, a));
     }
   }
 
@@ -394,16 +397,17 @@ export async function runValueRollingCdnow(opts: ValueRollingCdnowOptions = {}):
     models: infos,
     metrics,
   };
+  const verdict = (metric: string, d: PairedBootstrapResult['differences'][number]): string => {
+    if (!d.separated) return 'not separated (the interval contains 0)';
+    const dir = metricDirection(metric);
+    if (dir === 'zero') return 'separated (the biases differ; which is closer to 0 is the share above)';
+    return (dir === 'lower' ? d.ci.upper < 0 : d.ci.lower > 0) ? 'the candidate is ahead' : 'the candidate is BEHIND';
+  };
+  const readAs = { lower: 'lower is better', higher: 'higher is better', zero: 'closest to 0 is better' } as const;
   const diffNotes = results.flatMap((r) =>
     r.differences.map(
       (d) =>
-        `${r.metric}: ${candidate} − ${d.model} = ${d.estimate >= 0 ? '+' : ''}${round6(d.estimate)} [${round6(d.ci.lower)}, ${round6(d.ci.upper)}] (${r.metric === 'mae' || r.metric === 'rmse' ? 'lower is better' : 'higher is better'}); candidate better in ${(100 * d.candidateBetter).toFixed(1)}% of resamples: ${
-          d.separated
-            ? (r.metric === 'mae' || r.metric === 'rmse' ? d.ci.upper < 0 : d.ci.lower > 0)
-              ? 'the candidate is ahead'
-              : 'the candidate is BEHIND'
-            : 'not separated (the interval contains 0)'
-        }.`,
+        `${r.metric}: ${candidate} − ${d.model} = ${d.estimate >= 0 ? '+' : ''}${round6(d.estimate)} [${round6(d.ci.lower)}, ${round6(d.ci.upper)}] (${readAs[metricDirection(r.metric)]}); candidate better in ${(100 * d.candidateBetter).toFixed(1)}% of resamples: ${verdict(r.metric, d)}.`,
     ),
   );
   const notes = [
@@ -418,7 +422,7 @@ export async function runValueRollingCdnow(opts: ValueRollingCdnowOptions = {}):
           : `${m.id}: nothing to choose`;
       })
       .join('. ')}.`,
-    `MAE and RMSE pooled over every (customer, origin) row; Spearman and top-decile capture per origin (they rank customers within one holdout), averaged over origins. 95% percentile intervals from ${resamples} bootstrap resamples of customers (seed ${seed}, the same resamples for every metric and model); differences are candidate − baseline on the same resample.`,
+    `MAE, RMSE and bias (mean prediction − actual) pooled over every (customer, origin) row; Spearman and top-decile capture per origin (they rank customers within one holdout), averaged over origins. 95% percentile intervals from ${resamples} bootstrap resamples of customers (seed ${seed}, the same resamples for every metric and model); differences are candidate − baseline on the same resample.`,
     ...diffNotes,
     `Per origin: ${perOrigin.map((p) => `week ${week(p.origin)}: ${p.customers} customers, ${p.active} buy in the holdout, $${Math.round(p.spend)}`).join('; ')}.`,
     `Holdouts of consecutive origins overlap (${holdoutWeeks}-week holdouts ${schedule.tests.length > 1 ? `every ${round6((schedule.tests[1]! - schedule.tests[0]!) / WEEK_MS)} weeks` : 'at one origin'}), so the origins are not independent replicates; the bootstrap over customers accounts for a customer's rows moving together, not for the shared calendar.`,

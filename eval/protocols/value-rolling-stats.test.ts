@@ -1,6 +1,6 @@
 import { mulberry32 } from '../../ml/random';
 import { auc } from '../metrics/classification';
-import { mae, rmse, spearman, topShareCapture } from '../metrics/regression';
+import { mae, meanError, rmse, spearman, topShareCapture } from '../metrics/regression';
 import {
   drawUnitWeights,
   meanOfMetrics,
@@ -8,6 +8,7 @@ import {
   percentile,
   prepareWeightedAuc,
   prepareWeightedMae,
+  prepareWeightedMeanError,
   prepareWeightedRmse,
   prepareWeightedSpearman,
   prepareWeightedTopShare,
@@ -40,6 +41,7 @@ describe('weighted metrics equal the metric of the materialised multiset', () =>
     expect(prepareWeightedAuc(pred, labels)(w)).toBeCloseTo(auc(p, l), 12);
     expect(prepareWeightedMae(pred, actual)(w)).toBeCloseTo(mae(p, a), 12);
     expect(prepareWeightedRmse(pred, actual)(w)).toBeCloseTo(rmse(p, a), 10);
+    expect(prepareWeightedMeanError(pred, actual)(w)).toBeCloseTo(meanError(p, a), 10);
     expect(prepareWeightedSpearman(pred, actual)(w)).toBeCloseTo(spearman(p, a), 12);
     expect(prepareWeightedTopShare(pred, actual, 0.1)(w)).toBeCloseTo(topShareCapture(p, a, 0.1), 12);
     expect(prepareWeightedTopShare(pred, actual, 0.25)(w)).toBeCloseTo(topShareCapture(p, a, 0.25), 12);
@@ -183,6 +185,34 @@ describe('pairedBootstrap', () => {
     expect(r.differences[0]!.estimate).toBeCloseTo(0.1 - 3, 12);
     expect(r.differences[0]!.candidateBetter).toBe(1);
     expect(r.differences[0]!.ci.upper).toBeLessThan(0);
+  });
+
+  it('bias: the candidate is better when its bias is closer to 0, whatever the sign of the difference', () => {
+    const actual = Array.from({ length: 30 }, (_v, i) => i % 5);
+    const preds = [actual.map((a) => a - 0.5), actual.map((a) => a + 2)];
+    const r = pairedBootstrap({
+      units: 30,
+      rowUnit: actual.map((_a, i) => i),
+      models: ['small', 'big'],
+      candidate: 'small',
+      metric: 'bias',
+      evaluate: (k) => prepareWeightedMeanError(preds[k]!, actual),
+      resamples: 50,
+      seed: 3,
+    });
+    expect(r.differences[0]!.estimate).toBeCloseTo(-2.5, 12);
+    expect(r.differences[0]!.candidateBetter).toBe(1);
+    const flipped = pairedBootstrap({
+      units: 30,
+      rowUnit: actual.map((_a, i) => i),
+      models: ['big', 'small'],
+      candidate: 'big',
+      metric: 'bias',
+      evaluate: (k) => prepareWeightedMeanError(preds[1 - k]!, actual),
+      resamples: 50,
+      seed: 3,
+    });
+    expect(flipped.differences[0]!.candidateBetter).toBe(0);
   });
 
   it('rejects a missing candidate and out-of-range units', () => {

@@ -20,7 +20,7 @@
  * Intervals are percentile intervals (Hyndman & Fan type 7) of the replicates; a replicate where a
  * metric is undefined (e.g. no positive) is left out of that metric's percentiles.
  */
-import { metricDirection } from '../report/json';
+import { isBetter } from '../report/json';
 
 const imul = Math.imul;
 const sqrt = Math.sqrt;
@@ -78,6 +78,23 @@ export function prepareWeightedMae(pred: ArrayLike<number>, actual: ArrayLike<nu
   checkLengths(pred, actual, rows ?? null, 'weighted mae');
   const r = rows !== undefined ? Int32Array.from(rows) : allRows(pred.length);
   const err = Float64Array.from(r, (i) => Math.abs(pred[i]! - actual[i]!));
+  return (w) => {
+    let s = 0;
+    let W = 0;
+    for (let j = 0; j < r.length; j++) {
+      const x = w[r[j]!]!;
+      s += x * err[j]!;
+      W += x;
+    }
+    return W > 0 ? s / W : Number.NaN;
+  };
+}
+
+/** Mean error (bias, prediction − actual) over `rows` (default all). */
+export function prepareWeightedMeanError(pred: ArrayLike<number>, actual: ArrayLike<number>, rows?: ArrayLike<number>): WeightedMetric {
+  checkLengths(pred, actual, rows ?? null, 'weighted mean error');
+  const r = rows !== undefined ? Int32Array.from(rows) : allRows(pred.length);
+  const err = Float64Array.from(r, (i) => pred[i]! - actual[i]!);
   return (w) => {
     let s = 0;
     let W = 0;
@@ -235,7 +252,7 @@ export interface PairedBootstrapInput {
   readonly models: readonly string[];
   /** The candidate: differences are candidate − every other model. */
   readonly candidate: string;
-  /** Metric name (direction from eval/report/json metricDirection: mae/rmse lower is better). */
+  /** Metric name (direction from eval/report/json metricDirection: mae/rmse lower is better, bias closest to 0). */
   readonly metric: string;
   /** metric(model index) → the prepared weighted metric of that model. */
   readonly evaluate: (model: number) => WeightedMetric;
@@ -264,7 +281,7 @@ export interface PairedDifference {
   readonly model: string;
   readonly estimate: number;
   readonly ci: Interval95;
-  /** Share of replicates in which the candidate is better (by the metric's direction); ties count ½. */
+  /** Share of replicates in which the candidate is better (by the metric's direction, e.g. |bias| smaller); ties count ½. */
   readonly candidateBetter: number;
   /** True when the interval excludes 0. */
   readonly separated: boolean;
@@ -304,7 +321,6 @@ export function pairedBootstrap(input: PairedBootstrapInput): PairedBootstrapRes
   if (!(units > 0)) throw new RangeError('paired bootstrap: no unit');
   if (!(Number.isInteger(resamples) && resamples >= 0)) throw new RangeError(`paired bootstrap: resamples must be a non-negative integer, got ${resamples}`);
   for (let i = 0; i < rowUnit.length; i++) if (!(rowUnit[i]! >= 0 && rowUnit[i]! < units)) throw new RangeError(`paired bootstrap: row ${i} has unit ${rowUnit[i]}`);
-  const lower = metricDirection(input.metric) === 'lower';
   const fns = models.map((_m, k) => input.evaluate(k));
   const ones = new Float64Array(rowUnit.length).fill(1);
   const observed = fns.map((f) => f(ones));
@@ -327,7 +343,7 @@ export function pairedBootstrap(input: PairedBootstrapInput): PairedBootstrapRes
       if (k === c || !Number.isFinite(vc) || !Number.isFinite(values[k]!)) continue;
       const d = vc - values[k]!;
       diffs[k]!.push(d);
-      better[k]! += d === 0 ? 0.5 : (lower ? d < 0 : d > 0) ? 1 : 0;
+      better[k]! += vc === values[k]! ? 0.5 : isBetter(input.metric, vc, values[k]!) ? 1 : 0;
     }
   }
   const a = (1 - level) / 2;
