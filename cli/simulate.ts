@@ -158,7 +158,7 @@ export function simulateCommand(): Command {
     .option('--ira-pretrain-updates <n>', '--headline: Q-network updates per line of the offline pre-training (default 500)', positiveInt)
     .option('--follow-up-days <n>', '--headline: days of the on-policy follow-up of the full line at its final version (OPE against the truth; 0: none; default 3)', int)
     .option('--duve2-iterations <n>', '--headline: Adam steps of each DUVE v2 training (default 200)', positiveInt)
-    .option('--learn-every-minutes <n>', '--headline: the IRA service gets events and learns every n simulated minutes (default 180)', positiveInt)
+    .option('--learn-every-minutes <n>', '--headline: the IRA service gets events and learns every n simulated minutes (default 360)', positiveInt)
     .action(async (f: Flags, cmd: Command) => {
       if (f.headline) return headline(f, cmd);
       if (f.ads) return simulateAds(f, cmd);

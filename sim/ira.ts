@@ -15,8 +15,10 @@
  *        ira-short-term  γ1 1,   γ2 0                                     (short-term-only reward)
  *        ira-no-decay    value v2-nodecay                                 (no temporal decay)
  *        ira-hourly      refresh 60 min                                   (hourly refresh)
- *   4. Burn-in: the four lines, 25% each, explore under version 0 (the heuristic) and log decisions;
- *      then every line pre-trains offline from its own logged decisions (pretrainOffline).
+ *   4. Burn-in: the four lines, 25% each, explore under version 0 (the heuristic) and log decisions,
+ *      without learning online (the service does not see the burn-in's events yet); then every line
+ *      pre-trains offline from its own logged decisions (pretrainOffline, outcomes from the store),
+ *      and the buffered burn-in events go to the service (those decisions close with their outcomes).
  *   5. Experiment: every recorded event is folded into both value sources at once; the IRA service gets
  *      them (closing decisions whose window ended, queueing learning) every `learnEveryMinutes` of
  *      simulated time, then settle() (lockstep: the next feed sees what the learning published).
@@ -76,8 +78,10 @@ export interface SimIraOptions {
   readonly followUpDays?: number;
   /** OPE reads the full line's decisions of the experiment's last n days. Default 7. */
   readonly opeLogDays?: number;
-  /** The IRA service gets the recorded events (closes decisions, learns) every n simulated minutes, then settles. Default 180 (learning is most of the run's CPU). */
+  /** The IRA service gets the recorded events (closes decisions, learns) every n simulated minutes, then settles. Default 360 (learning is most of the run's CPU). */
   readonly learnEveryMinutes?: number;
+  /** Online updates per new transition of a learning job (at most 32 per job): a line with little traffic learns less. Default 0.05. */
+  readonly updatesPerTransition?: number;
 }
 
 /** The four IRA strategies: `base` (the ltv strategy) with `ira/policy` (blend weight 0.2) as its policy. */
@@ -186,6 +190,7 @@ export function simIraPolicy(o: SimIraOptions = {}): SimPolicyFactory {
       windowMs: ctx.windowMs,
       pollMs: 0,
       observeValues: false,
+      learner: { updatesPerTransition: o.updatesPerTransition ?? 0.05 },
     });
     const plugin = createIraScorer({ service: runtime.service, valueSources, seed: ctx.seed, timeoutMs: 60_000 });
     const ltvFile = join(ctx.strategiesDir, 'ltv.json');
@@ -196,9 +201,11 @@ export function simIraPolicy(o: SimIraOptions = {}): SimPolicyFactory {
     for (const s of iraStrategies(loadStrategyFile(ltvFile), o)) writeFileSync(join(ctx.strategiesDir, `${s.id}.sim.json`), JSON.stringify(s, null, 2));
     const setupMs = performance.now() - t0;
 
-    let phase: 'learning' | 'follow-up' = 'learning';
+    // burn-in: events are only buffered (the lines explore under version 0 and do not learn online);
+    // learning: after pre-training; follow-up: the line stays at v*.
+    let phase: 'burn-in' | 'learning' | 'follow-up' = 'burn-in';
     // Learning cadence: the service gets the buffered events (closing decisions, queueing learning) every learnMs of simulated time, then settles.
-    const learnMs = (o.learnEveryMinutes ?? 180) * 60_000;
+    const learnMs = (o.learnEveryMinutes ?? 360) * 60_000;
     let buffered: IraEvent[] = [];
     let nextLearn: number | null = null;
     const learn = async (): Promise<void> => {
@@ -229,6 +236,7 @@ export function simIraPolicy(o: SimIraOptions = {}): SimPolicyFactory {
           return;
         }
         buffered.push(...evs);
+        if (phase === 'burn-in') return;
         const t = evs.length > 0 ? evs[evs.length - 1]!.ts : 0;
         if (nextLearn === null) nextLearn = (Math.floor(t / learnMs) + 1) * learnMs;
         if (t >= nextLearn) {
@@ -237,11 +245,13 @@ export function simIraPolicy(o: SimIraOptions = {}): SimPolicyFactory {
         }
       },
       async afterBurnIn({ from, to }) {
-        await learn();
         const p0 = performance.now();
         pretrain = await runtime.pretrainOffline({ from, to, updates: o.pretrainUpdates ?? 500 });
         pretrainMs = performance.now() - p0;
         ctx.log(`IRA pre-trained offline: ${pretrain.lines.map((l) => `${l.line} v${l.version} (${l.decisions} decisions, ${l.transitions} transitions)`).join(', ')}`);
+        // The burn-in's events now reach the service: its decisions close with their outcomes (their transitions also enter the online replay).
+        phase = 'learning';
+        await learn();
       },
       async beforeFollowUp(x) {
         await learn();
