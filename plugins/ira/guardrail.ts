@@ -13,7 +13,16 @@
  * Each slot is weighted on its own (not the product over the slate): biased for slate rewards
  * that interact, with far lower variance; it compares two policies on the same logs, which is
  * all the guardrail needs. A learned version is compared against version 0 (heuristic.ts) on the
- * same recent decisions; the line halts when estimate < baseline − margin · |baseline|.
+ * same recent decisions; the line halts when the shortfall is larger than the margin and than the
+ * estimates' noise:
+ *
+ *   baseline − estimate > margin · |baseline| + z · √(se² + se_baseline²)     (z = 1.645, one-sided 95%)
+ *
+ *   se = √(Σ w_k² (r_k − V̂)²) / Σ w_k      (delta-method standard error of SNIPS)
+ *
+ * Without the noise term a line whose rewards are almost all 0 (a short-term-only reward in a
+ * 24 h window) trips on 0.00019 against 0.00020. The two estimates share their logs, so treating
+ * them as independent overstates the noise: the guardrail errs toward letting a line learn.
  * Needs `minSlots` logged slots; fewer gives null (no judgement).
  */
 import { slateProbability } from './explore';
@@ -37,6 +46,8 @@ export interface SnipsEstimate {
   readonly slots: number;
   /** Effective sample size (Σw)² / Σw². */
   readonly ess: number;
+  /** Delta-method standard error of `value`. */
+  readonly se: number;
 }
 
 /** Per-slot conditional Boltzmann probabilities of a given slate under Q at temperature T. */
@@ -67,6 +78,7 @@ export function snipsEstimate(
   let swr = 0;
   let sw2 = 0;
   let slots = 0;
+  const used: Array<{ w: number; r: number }> = [];
   for (const l of logs) {
     if (l.features.length !== l.rows * IRA_DIM) continue;
     const q = qOf(l.features, l.rows);
@@ -84,14 +96,25 @@ export function snipsEstimate(
       sw += w;
       sw2 += w * w;
       swr += w * l.rewards[k]!;
+      used.push({ w, r: l.rewards[k]! });
       slots++;
     });
   }
   if (slots < (o.minSlots ?? 100) || !(sw > 0)) return null;
-  return { value: swr / sw, slots, ess: (sw * sw) / sw2 };
+  const value = swr / sw;
+  let dev = 0;
+  for (const { w, r } of used) dev += w * w * (r - value) * (r - value);
+  return { value, slots, ess: (sw * sw) / sw2, se: Math.sqrt(dev) / sw };
 }
 
-/** True when the candidate's estimate falls below the baseline's by more than margin · |baseline|. */
-export function breachesGuardrail(estimate: number, baseline: number, margin: number): boolean {
-  return estimate < baseline - margin * Math.abs(baseline);
+/** One-sided 95% normal quantile: the noise allowance of the guardrail. */
+export const GUARDRAIL_Z = 1.645;
+
+/**
+ * True when the candidate's estimate falls below the baseline's by more than margin · |baseline|
+ * plus GUARDRAIL_Z standard errors of the difference (the standard errors default to 0: a bare
+ * margin test).
+ */
+export function breachesGuardrail(estimate: number, baseline: number, margin: number, se = 0, baselineSe = 0): boolean {
+  return baseline - estimate > margin * Math.abs(baseline) + GUARDRAIL_Z * Math.sqrt(se * se + baselineSe * baselineSe);
 }

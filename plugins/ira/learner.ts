@@ -228,7 +228,7 @@ export function createIraLearner(
       const base = mine === null ? null : snipsEstimate(recent, heuristicQ, g);
       let reading: IraGuardrailReading | null = null;
       if (mine !== null && base !== null) {
-        reading = { estimate: mine.value, baseline: base.value, slots: mine.slots, breached: breachesGuardrail(mine.value, base.value, g.margin), at: o.clock() };
+        reading = { estimate: mine.value, baseline: base.value, slots: mine.slots, breached: breachesGuardrail(mine.value, base.value, g.margin, mine.se, base.se), at: o.clock() };
         guardrail = reading;
         if (reading.breached) {
           trips++;
