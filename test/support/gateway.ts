@@ -76,7 +76,8 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     LTR_MODEL_DIR: join(dir, 'models', 'ltr'),
     DPGCN_MODELS_DIR: join(dir, 'models', 'dpgcn'),
     DPGCN_POLICY_DB_PATH: join(dir, 'dpgcn-policy.db'),
-    IRA_DB_PATH: join(dir, 'ira.db'),
+    // IRA off unless a test turns it on (env IRA_DB_PATH): its ira/policy scorer would join every registry and /healthz list.
+    IRA_DB_PATH: '',
     MTL_ADS_MODELS_DIR: join(dir, 'models', 'mtl-ads'),
     STRATEGIES_DIR: join(dir, 'strategies'),
     EXPERIMENTS_DB_PATH: join(dir, 'experiments.db'),
