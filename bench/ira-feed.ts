@@ -32,7 +32,7 @@ import { openIraDecisionLog } from '../plugins/ira/decision-log';
 import { IRA_SCORER_ID } from '../plugins/ira/scorer';
 import { seededRandom } from '../plugins/sdk/fixtures';
 import { alternatingLoad } from './ab-load';
-import { CLI, createKey } from './child-gateway';
+import { BENCH_RATE_LIMITS, CLI, createKey } from './child-gateway';
 import { freePort, waitHealthy } from './http';
 import { rssMiB, writeBenchResult } from './stats';
 
@@ -128,6 +128,8 @@ async function main(): Promise<void> {
         PORT: String(port),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
+        // Limits on, far above one key's load: the defaults (frontend 500/s) answered the faster baseline with 429s.
+        RATE_LIMITS: BENCH_RATE_LIMITS,
       };
       const key = createKey(env, 'frontend', 'bench');
       const child = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
