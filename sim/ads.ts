@@ -33,7 +33,7 @@ import { trainMtlAdsFromStore, type AdsModelKind, type AdsSchedule } from '../ml
 import { startGateway } from '../server/gateway';
 import { createAdsWorld, type AdsWorldOptions } from './ads-world';
 import { behaviourOf, type BehaviourOptions } from './behaviour';
-import { createSimClient, type EventPayload, type ResultsResponse, type SimVariant } from './client';
+import { createSimClient, queueAt, type EventPayload, type ResultsResponse, type SimVariant } from './client';
 import { fitLog, type FittedLog } from './fit';
 import { pickWeighted, stream } from './rng';
 import { nextLocalMidnight } from './run';
@@ -278,8 +278,7 @@ export async function runAdsSimulation(o: AdsSimulationOptions): Promise<AdsSimu
           }
         }
         if (events.length > 0) {
-          const at = pending.findIndex((p) => p.ts > t);
-          pending.splice(at < 0 ? pending.length : at, 0, { ts: t, events });
+          queueAt(pending, { ts: t, events });
         }
       }
       await flushUntil(start + toDay * DAY_MS);

@@ -40,6 +40,31 @@ export interface EventPayload {
   readonly value?: number;
 }
 
+/** One simulated reaction as a `recordEvents` input: the ids are a function of the seed, the session and the reaction's index. */
+export function reactionPayload(
+  seed: number,
+  s: { readonly userId: string; readonly index: number },
+  day: number,
+  n: number,
+  e: { readonly type: string; readonly itemId: string; readonly ts: number; readonly value: number },
+): EventPayload {
+  return {
+    eventId: `sim:${seed}:${s.userId}:${day}:${s.index}:${n}`,
+    userId: s.userId,
+    type: e.type,
+    itemId: e.itemId,
+    ts: new Date(e.ts).toISOString(),
+    session: `sim-${seed}-${s.userId}-${day}-${s.index}`,
+    ...(e.type === 'purchase' ? { value: e.value } : {}),
+  };
+}
+
+/** Queue a session's events to be recorded at `ts` (its last reaction), keeping the queue in time order (ties: first queued first). */
+export function queueAt<T extends { readonly ts: number }>(pending: T[], batch: T): void {
+  const at = pending.findIndex((p) => p.ts > batch.ts);
+  pending.splice(at < 0 ? pending.length : at, 0, batch);
+}
+
 export interface RecordResult {
   readonly accepted: number;
   readonly duplicates: number;

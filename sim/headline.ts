@@ -41,7 +41,7 @@ import type { ScorerPlugin } from '../plugins/sdk/contract';
 import { bundledScorers } from '../server/bundled';
 import { startGateway } from '../server/gateway';
 import { behaviourOf, reactToFeed, type BehaviourOptions } from './behaviour';
-import { createSimClient, type EventPayload, type ResultsResponse, type SimClient, type SimVariant } from './client';
+import { createSimClient, queueAt, reactionPayload, type EventPayload, type ResultsResponse, type SimClient, type SimVariant } from './client';
 import { fatigueFactor, fatigueModel, newExposureMemory, recordShowing, type ExposureMemory, type FatigueOptions } from './fatigue';
 import { fitLog, type FittedLog } from './fit';
 import type { PriceOptions } from './prices';
@@ -473,7 +473,6 @@ export async function runHeadline(o: HeadlineOptions): Promise<HeadlineOutcome> 
             priceReference: sm ? Math.exp(st.budget + st.level) : 1,
           });
           if (reactions.length === 0) continue;
-          const session = `sim-${o.seed}-${s.userId}-${day}-${s.index}`;
           const payload = reactions.map((e, n): EventPayload => {
             if (e.type !== 'click') world.observe(st.user, e.itemId);
             totals.events[e.type] = (totals.events[e.type] ?? 0) + 1;
@@ -484,20 +483,10 @@ export async function runHeadline(o: HeadlineOptions): Promise<HeadlineOutcome> 
               totals.gmv += e.value;
               st.purchases.push(e.ts);
             }
-            return {
-              eventId: `sim:${o.seed}:${s.userId}:${day}:${s.index}:${n}`,
-              userId: s.userId,
-              type: e.type,
-              itemId: e.itemId,
-              ts: new Date(e.ts).toISOString(),
-              session,
-              ...(e.type === 'purchase' ? { value: e.value } : {}),
-            };
+            return reactionPayload(o.seed, s, day, n, e);
           });
           eventCount += payload.length;
-          const last = reactions[reactions.length - 1]!.ts;
-          const at = pending.findIndex((p) => p.ts > last);
-          pending.splice(at < 0 ? pending.length : at, 0, { ts: last, events: payload });
+          queueAt(pending, { ts: reactions[reactions.length - 1]!.ts, events: payload });
         }
         o.onDay?.({ phase, day: day - from + 1, days: to - from, feeds: totals.feeds, events: eventCount });
       }

@@ -21,7 +21,7 @@ import { loadConfig } from '../config/config';
 import { TAOBAO_UTC_OFFSET_MS, TAOBAO_WINDOW } from '../eval/datasets/taobao';
 import { startGateway } from '../server/gateway';
 import { behaviourOf, reactToFeed, type BehaviourOptions } from './behaviour';
-import { createSimClient, type EventPayload, type ResultsResponse, type SimVariant } from './client';
+import { createSimClient, queueAt, reactionPayload, type EventPayload, type ResultsResponse, type SimVariant } from './client';
 import { fitLog, type FittedLog } from './fit';
 import type { PriceOptions } from './prices';
 import { stream } from './rng';
@@ -255,7 +255,6 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationOut
       totals.impressions += shown.length;
       const reactions = reactToFeed(world, behaviour, user, shown, s.ts, stream(o.seed, 'react', s.userId, s.day, s.index));
       if (reactions.length === 0) continue;
-      const session = `sim-${o.seed}-${s.userId}-${s.day}-${s.index}`;
       const payload = reactions.map((e, n): EventPayload => {
         if (e.type !== 'click') world.observe(user, e.itemId);
         totals.events[e.type] = (totals.events[e.type] ?? 0) + 1;
@@ -266,20 +265,10 @@ export async function runSimulation(o: SimulationOptions): Promise<SimulationOut
           tally.gmv += e.value;
           totals.gmv += e.value;
         }
-        return {
-          eventId: `sim:${o.seed}:${s.userId}:${s.day}:${s.index}:${n}`,
-          userId: s.userId,
-          type: e.type,
-          itemId: e.itemId,
-          ts: new Date(e.ts).toISOString(),
-          session,
-          ...(e.type === 'purchase' ? { value: e.value } : {}),
-        };
+        return reactionPayload(o.seed, s, s.day, n, e);
       });
       eventCount += payload.length;
-      const last = reactions[reactions.length - 1]!.ts;
-      const at = pending.findIndex((p) => p.ts > last);
-      pending.splice(at < 0 ? pending.length : at, 0, { ts: last, events: payload });
+      queueAt(pending, { ts: reactions[reactions.length - 1]!.ts, events: payload });
     }
     await flushUntil(Infinity);
     finishDaysBefore(days);
