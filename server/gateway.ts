@@ -20,6 +20,7 @@ import type { JobQueue } from '../jobs/port';
 import { scheduleDuveRefresh } from '../jobs/processors/duve-refresh';
 import { openServedDpgcnPolicy, type ServedDpgcnPolicy } from './dpgcn-policy';
 import { openServedIra } from './ira';
+import type { Duve2Engine } from '../plugins/duve/v2/engine';
 import { IRA_SCORER_ID, createIraScorer } from '../plugins/ira/scorer';
 import { loadOnnxModel } from '../ml/onnx/session';
 import { loadMtlAdsModel } from '../ml/mtl/ads';
@@ -181,7 +182,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     clock,
     logger: logger.child({ component: 'ira' }),
     store,
-    duve: { version: config.duveVersion, v2Dir: config.duve2ModelDir, loadModel: loadOnnxModel },
+    ...(duve?.version === 'v2' ? { servedValue: () => (duve.userValues.engine() as Duve2Engine).source } : {}),
   });
   // `ira/policy` (a strategy names it as its policy): the runtime's service and value sources.
   if (ira !== null && !plugins.some((p) => p.id === IRA_SCORER_ID)) plugins.push(createIraScorer({ service: ira.service, valueSources: ira.valueSources }));

@@ -1,4 +1,4 @@
-/** serve's IRA wiring (server/ira.ts): off when IRA_DB_PATH is empty; with DUVE v2 served, its own v2 value source warm from the store, read by the rewards. */
+/** serve's IRA wiring (server/ira.ts): off when IRA_DB_PATH is empty; with DUVE v2 served, the served engine's value source, read by the rewards. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,8 @@ import type { GraphStore } from '../graph/port';
 import { createInProcessQueue } from '../jobs/in-process';
 import { syntheticDuveHistories } from '../ml/duve/synthetic';
 import { loadOnnxModel } from '../ml/onnx/session';
-import { trainDuve2FromStore } from '../plugins/duve/v2';
+import { loadDuve2ValueSource, trainDuve2FromStore } from '../plugins/duve/v2';
+import { latestDuve2Artifact } from '../ml/duve2/export';
 import { IRA_DIM } from '../plugins/ira';
 import { normaliseValue } from '../plugins/ira/reward';
 import { openServedIra } from './ira';
@@ -60,8 +61,10 @@ describe('openServedIra', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const open = (o: { dbPath: string; version: 'v1' | 'v2'; v2Dir: string }) =>
-    openServedIra({
+  // What serve hands IRA: the served DUVE v2 engine's source when v2 is served with an artifact (here loaded as serve's user-value service loads it, warm from the store).
+  const open = async (o: { dbPath: string; version: 'v1' | 'v2'; v2Dir: string }) => {
+    const served = o.version === 'v2' && (await latestDuve2Artifact(o.v2Dir)) !== null ? await loadDuve2ValueSource(o.v2Dir, { loadModel: loadOnnxModel, store }) : null;
+    return openServedIra({
       dbPath: o.dbPath,
       guardrailMargin: 0.1,
       jobs: createInProcessQueue(),
@@ -69,14 +72,15 @@ describe('openServedIra', () => {
       clock: () => now,
       logger,
       store,
-      duve: { version: o.version, v2Dir: o.v2Dir, loadModel: loadOnnxModel },
+      ...(served ? { servedValue: () => served } : {}),
     });
+  };
 
   it('is off with an empty IRA_DB_PATH', async () => {
     expect(await open({ dbPath: '', version: 'v2', v2Dir: join(dir, 'duve2') })).toBeNull();
   });
 
-  it('opens its own DUVE v2 source (warm from the store): a closed decision reads v_long from it', async () => {
+  it('reads the served DUVE v2 source (warm from the store): a closed decision reads v_long from it', async () => {
     logs.length = 0;
     now = lastTs + 1;
     const rt = (await open({ dbPath: join(dir, 'a.db'), version: 'v2', v2Dir: join(dir, 'duve2') }))!;

@@ -82,3 +82,20 @@ export function createDuveV1ValueSource(model: DuveModel, version: number | stri
     },
   };
 }
+
+/**
+ * A source that always reads through `current()` (e.g. the served engine's, which a refresh
+ * replaces). `observe` is a no-op: the owner of the current source feeds it.
+ */
+export function followingSource(current: () => UserValueSource): UserValueSource {
+  return {
+    get id() {
+      return current().id;
+    },
+    get stateDim() {
+      return current().stateDim;
+    },
+    read: (userId, at, o) => current().read(userId, at, o),
+    observe: () => {},
+  };
+}
